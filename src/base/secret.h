@@ -1,0 +1,27 @@
+/* base/secret.h — the secret type and the two operations every secret needs:
+ * a wipe the compiler cannot remove and a constant-time comparison. Secrets
+ * (pre-master, master, stage and traffic secrets, finished keys, binders) live
+ * in gls_secret and nowhere else outside crypto/'s opaque contexts. */
+#ifndef GLS_BASE_SECRET_H
+#define GLS_BASE_SECRET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GLS_MAX_SECRET 64
+
+typedef struct {
+    uint8_t b[GLS_MAX_SECRET];
+    uint8_t len;
+} gls_secret;
+
+/* Zeroes n bytes in a way the optimiser keeps. */
+void gls_wipe(void *p, size_t n);
+void gls_secret_wipe(gls_secret *s);
+/* Sets s to a copy of n bytes (n <= GLS_MAX_SECRET); -1 if too long. */
+int gls_secret_set(gls_secret *s, const uint8_t *p, size_t n);
+/* Equality of n bytes in time independent of the contents. */
+bool gls_ct_eq(const void *a, const void *b, size_t n);
+
+#endif

@@ -1,0 +1,256 @@
+/* crypto/crypto.h — the narrow interface between glasstls and libcrypto.
+ *
+ * Only src/crypto/ includes OpenSSL headers; no OpenSSL type escapes this
+ * header. Algorithms are fetched once into a gls_crypto object (OpenSSL 3
+ * fetches are costly) which is then shared read-only: a config owns one, and
+ * every connection uses it from any thread. Contexts that hold key material
+ * (hash, HMAC, AEAD, CBC, key-exchange and private keys) wipe it when freed.
+ * All functions return GLS_OK or a negative GLS_E_* unless they say otherwise. */
+#ifndef GLS_CRYPTO_CRYPTO_H
+#define GLS_CRYPTO_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "base/bytes.h"
+#include "base/secret.h"
+#include "base/errors.h"
+
+#define GLS_MAX_HASH 64 /* SHA-512 */
+
+typedef struct gls_crypto gls_crypto;
+
+/* ---- randomness ----
+ * Every random byte glasstls itself draws comes through a gls_rng, so tests,
+ * fuzzing and `explain` can be deterministic. */
+typedef int (*gls_rng_fn)(void *arg, uint8_t *out, size_t len);
+typedef struct {
+    gls_rng_fn fn;
+    void *arg;
+} gls_rng;
+
+/* The system CSPRNG (libcrypto's RAND_bytes); arg is unused. */
+GLS_MUST_CHECK int gls_rand_system(void *arg, uint8_t *out, size_t len);
+GLS_MUST_CHECK int gls_rand(const gls_rng *rng, uint8_t *out, size_t len);
+
+/* ---- the algorithm set ---- */
+GLS_MUST_CHECK int gls_crypto_new(gls_crypto **out);
+void gls_crypto_free(gls_crypto *c);
+
+/* ---- hashes: SHA-1 (HMAC in CBC suites only), SHA-256, SHA-384, SHA-512 ---- */
+typedef enum {
+    GLS_HASH_SHA1,
+    GLS_HASH_SHA256,
+    GLS_HASH_SHA384,
+    GLS_HASH_SHA512,
+    GLS_HASH_COUNT
+} gls_hash_id;
+
+/* A fetched hash algorithm. `len` is the output size, `block` the block size. */
+typedef struct gls_hash_alg {
+    gls_hash_id id;
+    size_t len;
+    size_t block;
+    const char *name; /* "SHA256" */
+    void *impl;       /* crypto/ only */
+} gls_hash_alg;
+
+const gls_hash_alg *gls_hash_get(const gls_crypto *c, gls_hash_id id);
+GLS_MUST_CHECK int gls_hash(const gls_hash_alg *h, const uint8_t *p, size_t n, uint8_t *out);
+
+/* A running hash whose current value can be read without ending it (for the
+ * transcript). */
+typedef struct gls_hash_ctx gls_hash_ctx;
+GLS_MUST_CHECK int gls_hash_ctx_new(const gls_hash_alg *h, gls_hash_ctx **out);
+GLS_MUST_CHECK int gls_hash_update(gls_hash_ctx *x, const uint8_t *p, size_t n);
+/* The hash of everything so far; x keeps running. out holds h->len bytes. */
+GLS_MUST_CHECK int gls_hash_peek(const gls_hash_ctx *x, uint8_t *out);
+void gls_hash_ctx_free(gls_hash_ctx *x);
+
+/* ---- HMAC ---- */
+GLS_MUST_CHECK int gls_hmac(const gls_hash_alg *h, const uint8_t *key, size_t klen,
+                            const uint8_t *p, size_t n, uint8_t *out);
+/* A keyed HMAC that can be run many times under one key (PRF, HKDF-Expand). */
+typedef struct gls_hmac_key gls_hmac_key;
+GLS_MUST_CHECK int gls_hmac_key_new(const gls_hash_alg *h, const uint8_t *key, size_t klen,
+                                    gls_hmac_key **out);
+/* HMAC(key, p1 || p2 || p3); any part may be NULL/0. out holds h->len bytes. */
+GLS_MUST_CHECK int gls_hmac_run(const gls_hmac_key *k, const uint8_t *p1, size_t n1,
+                                const uint8_t *p2, size_t n2, const uint8_t *p3, size_t n3,
+                                uint8_t *out);
+void gls_hmac_key_free(gls_hmac_key *k);
+
+/* ---- AEAD: in-place seal and open, the key set up once ---- */
+typedef enum {
+    GLS_AEAD_AES_128_GCM,
+    GLS_AEAD_AES_256_GCM,
+    GLS_AEAD_CHACHA20_POLY1305,
+    GLS_AEAD_COUNT
+} gls_aead_id;
+
+typedef struct gls_aead_alg {
+    gls_aead_id id;
+    size_t key_len;
+    size_t nonce_len; /* 12 */
+    size_t tag_len;   /* 16 */
+    const char *name;
+    void *impl; /* crypto/ only */
+} gls_aead_alg;
+
+const gls_aead_alg *gls_aead_get(const gls_crypto *c, gls_aead_id id);
+
+typedef struct gls_aead_ctx gls_aead_ctx;
+/* encrypt selects seal (true) or open (false); the key is copied and wiped on free. */
+GLS_MUST_CHECK int gls_aead_new(const gls_aead_alg *a, const uint8_t *key, bool encrypt,
+                                gls_aead_ctx **out);
+/* Encrypts buf[0..len) in place and writes the tag_len-byte tag to tag. */
+GLS_MUST_CHECK int gls_aead_seal(gls_aead_ctx *x, const uint8_t *nonce, const uint8_t *aad,
+                                 size_t aad_len, uint8_t *buf, size_t len, uint8_t *tag);
+/* Decrypts buf[0..len) in place; GLS_E_BAD_RECORD_MAC if the tag does not verify
+ * (buf contents are then unspecified and must not be used). */
+GLS_MUST_CHECK int gls_aead_open(gls_aead_ctx *x, const uint8_t *nonce, const uint8_t *aad,
+                                 size_t aad_len, uint8_t *buf, size_t len, const uint8_t *tag);
+void gls_aead_free(gls_aead_ctx *x);
+
+/* ---- CBC record protection (TLS 1.2): AES-128/256-CBC with HMAC ----
+ * MAC-then-encrypt (RFC 5246 §6.2.3.2) with a constant-time padding and MAC
+ * check (Lucky Thirteen), or encrypt-then-MAC (RFC 7366). */
+typedef struct gls_cbc_ctx gls_cbc_ctx;
+/* key_len 16 or 32; mac hash SHA-1, SHA-256 or SHA-384; mac key is mac->len bytes. */
+GLS_MUST_CHECK int gls_cbc_new(const gls_crypto *c, size_t key_len, const gls_hash_alg *mac,
+                               const uint8_t *key, const uint8_t *mac_key, bool encrypt, bool etm,
+                               gls_cbc_ctx **out);
+/* Bytes a record of n plaintext bytes grows by at most (IV + MAC + padding). */
+size_t gls_cbc_overhead(const gls_cbc_ctx *x);
+/* Protects one record. hdr13 = seq_num(8) || type(1) || version(2); the length
+ * is filled in here as the MAC requires. iv is 16 fresh random bytes. Writes
+ * IV || ciphertext (|| MAC for EtM) to out, which holds n + overhead bytes;
+ * sets *out_len. in and out must not overlap. */
+GLS_MUST_CHECK int gls_cbc_seal(gls_cbc_ctx *x, const uint8_t hdr11[11], const uint8_t *iv,
+                                const uint8_t *in, size_t n, uint8_t *out, size_t *out_len);
+/* Opens the record fragment buf[0..len) in place. On success the plaintext is
+ * buf[off .. off + *pt_len). Any failure (padding, MAC, length) is
+ * GLS_E_BAD_RECORD_MAC, reached in time independent of where it failed. */
+GLS_MUST_CHECK int gls_cbc_open(gls_cbc_ctx *x, const uint8_t hdr11[11], uint8_t *buf, size_t len,
+                                size_t *off, size_t *pt_len);
+void gls_cbc_free(gls_cbc_ctx *x);
+
+/* ---- key exchange: X25519, P-256, P-384, FFDHE 2048/3072/4096 ----
+ * `group` is the IANA NamedGroup (base/wire.h). */
+typedef struct gls_kex gls_kex;
+bool gls_kex_supported(uint16_t group);
+/* Makes an ephemeral key pair, its private part drawn from rng. */
+GLS_MUST_CHECK int gls_kex_new(const gls_crypto *c, uint16_t group, const gls_rng *rng,
+                               gls_kex **out);
+/* The public value as it goes on the wire: X25519 32 bytes; P-256/384 the
+ * uncompressed point (0x04 || X || Y); FFDHE the value left-padded to |p|. */
+GLS_MUST_CHECK int gls_kex_public(const gls_kex *k, uint8_t *out, size_t cap, size_t *len);
+/* Checks the peer value (point on curve, not identity; 1 < y < p-1) and
+ * derives the shared secret: X25519 32 bytes (all-zero rejected); ECDH the
+ * x-coordinate; FFDHE left-padded to |p| (RFC 8446 §7.4.1). A bad peer value is
+ * GLS_E_BAD_KEY_SHARE. */
+GLS_MUST_CHECK int gls_kex_derive(gls_kex *k, const uint8_t *peer, size_t peer_len,
+                                  gls_secret *shared);
+/* FFDHE in TLS 1.2 (server sends p, g, Ys): derive against explicit params. The
+ * client makes its own key in the same group. */
+GLS_MUST_CHECK int gls_kex_new_ffdh_params(const gls_crypto *c, const uint8_t *p, size_t plen,
+                                           const uint8_t *g, size_t glen, const gls_rng *rng,
+                                           gls_kex **out);
+/* The RFC 7919 group's prime and generator for TLS 1.2 ServerKeyExchange. */
+GLS_MUST_CHECK int gls_ffdhe_params(uint16_t group, gls_bytes *p, gls_bytes *g);
+/* The size of the group's public value in bytes (32, 65, 97, 256, 384, 512). */
+size_t gls_kex_public_len(uint16_t group);
+void gls_kex_free(gls_kex *k);
+
+/* ---- keys and certificates ---- */
+typedef struct gls_pkey gls_pkey; /* a public or private key */
+typedef struct gls_cert gls_cert; /* one X.509 certificate */
+
+typedef enum {
+    GLS_KEY_RSA,
+    GLS_KEY_RSA_PSS,
+    GLS_KEY_EC_P256,
+    GLS_KEY_EC_P384,
+    GLS_KEY_ED25519,
+    GLS_KEY_OTHER
+} gls_key_type;
+
+/* Private keys from PEM or DER: PKCS#8, PKCS#1 (RSA), SEC1 (EC). */
+GLS_MUST_CHECK int gls_pkey_from_pem(const uint8_t *p, size_t n, gls_pkey **out);
+GLS_MUST_CHECK int gls_pkey_from_der(const uint8_t *p, size_t n, gls_pkey **out);
+GLS_MUST_CHECK int gls_pkey_load_file(const char *path, gls_pkey **out);
+gls_key_type gls_pkey_type(const gls_pkey *k);
+size_t gls_pkey_bits(const gls_pkey *k);
+/* True if priv's public half equals the key in cert. */
+bool gls_pkey_matches_cert(const gls_pkey *priv, const gls_cert *cert);
+void gls_pkey_free(gls_pkey *k);
+
+GLS_MUST_CHECK int gls_cert_from_der(const uint8_t *p, size_t n, gls_cert **out);
+/* Every certificate of a PEM file, leaf first; *n set to how many (at most cap). */
+GLS_MUST_CHECK int gls_cert_chain_from_pem(const uint8_t *p, size_t len, gls_cert **out, size_t cap,
+                                           size_t *n);
+GLS_MUST_CHECK int gls_cert_chain_load_file(const char *path, gls_cert **out, size_t cap,
+                                            size_t *n);
+/* The DER encoding (view valid while the cert lives). */
+gls_bytes gls_cert_der(const gls_cert *c);
+/* The subject public key (owned by the cert; do not free). */
+const gls_pkey *gls_cert_pubkey(const gls_cert *c);
+/* One-line subject and issuer ("CN=example.com, O=..."), truncated to cap. */
+void gls_cert_subject(const gls_cert *c, char *out, size_t cap);
+void gls_cert_issuer(const gls_cert *c, char *out, size_t cap);
+/* SHA-256 fingerprint of the DER. */
+GLS_MUST_CHECK int gls_cert_fingerprint(const gls_cert *c, uint8_t out[32]);
+void gls_cert_free(gls_cert *c);
+
+/* A self-signed certificate and key for names (DNS names or IP literals), valid
+ * from now-1h for `days`; key_type GLS_KEY_RSA (2048), GLS_KEY_EC_P256 or
+ * GLS_KEY_ED25519. For the tool's and tests' generated certificates. */
+GLS_MUST_CHECK int gls_cert_self_signed(gls_key_type key_type, const char *const *names,
+                                        size_t n_names, int days, gls_cert **cert, gls_pkey **key);
+
+/* ---- trust store and chain verification ---- */
+typedef struct gls_trust gls_trust;
+/* The system bundle (OpenSSL's default paths). */
+GLS_MUST_CHECK int gls_trust_new_default(gls_trust **out);
+/* A CA file and/or directory (either may be NULL, not both). */
+GLS_MUST_CHECK int gls_trust_new_from(const char *cafile, const char *capath, gls_trust **out);
+/* Adds one trusted certificate. */
+GLS_MUST_CHECK int gls_trust_add(gls_trust *t, const gls_cert *c);
+void gls_trust_free(gls_trust *t);
+
+/* Verifies chain[0] (leaf) with intermediates chain[1..n) against t at time
+ * `now`, for `name` (DNS name or IP literal, RFC 6125; NULL to skip the name
+ * check). Returns GLS_OK or a GLS_E_CERT_* code and writes a reason a person can
+ * read to reason ("certificate has expired (notAfter 2020-01-01 00:00:00 UTC)",
+ * "hostname mismatch (wanted example.com)"). */
+GLS_MUST_CHECK int gls_x509_verify(const gls_trust *t, gls_cert *const *chain, size_t n,
+                                   const char *name, time_t now, char *reason, size_t cap);
+
+/* ---- signatures (TLS SignatureScheme values, base/wire.h) ----
+ * rsa_pkcs1_sha256/384/512, rsa_pss_rsae_sha256/384/512, rsa_pss_pss_sha256/384/512,
+ * ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384, ed25519. The TLS 1.2
+ * ServerKeyExchange's legacy MD5+SHA1 is not supported (TLS 1.2 only here). */
+bool gls_sig_supported(uint16_t scheme);
+/* True if key can make/check signatures of this scheme (type, curve, PSS vs rsaEncryption). */
+bool gls_sig_key_fits(const gls_pkey *k, uint16_t scheme);
+/* Signs msg (hashed inside as the scheme says). sig holds cap bytes. */
+GLS_MUST_CHECK int gls_sig_sign(const gls_pkey *key, uint16_t scheme, const uint8_t *msg, size_t n,
+                                uint8_t *sig, size_t cap, size_t *sig_len);
+/* GLS_OK or GLS_E_BAD_SIGNATURE. */
+GLS_MUST_CHECK int gls_sig_verify(const gls_pkey *pub, uint16_t scheme, const uint8_t *msg,
+                                  size_t n, const uint8_t *sig, size_t sig_len);
+
+/* ---- RSA key exchange (TLS 1.2) ---- */
+/* PKCS#1 v1.5 encryption of the 48-byte pre-master secret to pub. */
+GLS_MUST_CHECK int gls_rsa_encrypt_pms(const gls_pkey *pub, const gls_secret *pms, uint8_t *out,
+                                       size_t cap, size_t *out_len);
+/* RFC 5246 §7.4.7.1: decrypts with priv and always yields a 48-byte pms; on
+ * any padding, length or version failure it is random, with no branch, error or
+ * timing that differs. client_version is ClientHello.client_version. Errors are
+ * returned only for local faults (wrong key type), never for bad input. */
+GLS_MUST_CHECK int gls_rsa_decrypt_pms(const gls_pkey *priv, uint16_t client_version,
+                                       const uint8_t *in, size_t n, gls_secret *pms);
+
+#endif

@@ -1,0 +1,68 @@
+/* crypto/hash.c — one-shot and running hashes over the fetched digests. The
+ * running form can report its current value without ending (the transcript
+ * hash of RFC 8446 §4.4.1 is read many times while it grows). */
+#include <stdlib.h>
+
+#include "crypto/internal.h"
+
+struct gls_hash_ctx {
+    const gls_hash_alg *h;
+    EVP_MD_CTX *md;
+};
+
+/* see crypto.h */
+int gls_hash(const gls_hash_alg *h, const uint8_t *p, size_t n, uint8_t *out)
+{
+    unsigned int len = 0;
+    if (EVP_Digest(p, n, out, &len, md_of(h), NULL) != 1 || len != h->len) {
+        return GLS_E_CRYPTO;
+    }
+    return GLS_OK;
+}
+
+/* see crypto.h */
+int gls_hash_ctx_new(const gls_hash_alg *h, gls_hash_ctx **out)
+{
+    gls_hash_ctx *x = calloc(1, sizeof *x);
+    if (x == NULL) {
+        return GLS_E_NO_MEMORY;
+    }
+    x->h = h;
+    x->md = EVP_MD_CTX_new();
+    if (x->md == NULL || EVP_DigestInit_ex(x->md, md_of(h), NULL) != 1) {
+        gls_hash_ctx_free(x);
+        return GLS_E_CRYPTO;
+    }
+    *out = x;
+    return GLS_OK;
+}
+
+/* see crypto.h */
+int gls_hash_update(gls_hash_ctx *x, const uint8_t *p, size_t n)
+{
+    return EVP_DigestUpdate(x->md, p, n) == 1 ? GLS_OK : GLS_E_CRYPTO;
+}
+
+/* see crypto.h */
+int gls_hash_peek(const gls_hash_ctx *x, uint8_t *out)
+{
+    int err = GLS_E_CRYPTO;
+    unsigned int len = 0;
+    EVP_MD_CTX *copy = EVP_MD_CTX_new();
+    if (copy != NULL && EVP_MD_CTX_copy_ex(copy, x->md) == 1 &&
+        EVP_DigestFinal_ex(copy, out, &len) == 1 && len == x->h->len) {
+        err = GLS_OK;
+    }
+    EVP_MD_CTX_free(copy);
+    return err;
+}
+
+/* see crypto.h */
+void gls_hash_ctx_free(gls_hash_ctx *x)
+{
+    if (x == NULL) {
+        return;
+    }
+    EVP_MD_CTX_free(x->md);
+    free(x);
+}

@@ -1,0 +1,32 @@
+/* crypto/internal.h — what the files of crypto/ share among themselves: the
+ * layout of gls_crypto (every algorithm fetched once) and small helpers. Never
+ * included outside src/crypto/. */
+#ifndef GLS_CRYPTO_INTERNAL_H
+#define GLS_CRYPTO_INTERNAL_H
+
+#include <openssl/evp.h>
+
+#include "crypto/crypto.h"
+
+struct gls_crypto {
+    OSSL_LIB_CTX *libctx; /* NULL: the default library context */
+    gls_hash_alg hash[GLS_HASH_COUNT];
+    gls_aead_alg aead[GLS_AEAD_COUNT];
+    EVP_MAC *hmac;
+    EVP_CIPHER *aes_cbc[2]; /* AES-128-CBC, AES-256-CBC */
+};
+
+static inline const EVP_MD *md_of(const gls_hash_alg *h)
+{
+    return (const EVP_MD *)h->impl;
+}
+
+static inline const EVP_CIPHER *cipher_of(const gls_aead_alg *a)
+{
+    return (const EVP_CIPHER *)a->impl;
+}
+
+/* The gls_crypto a fetched hash belongs to (every gls_hash_alg lives in its array). */
+const gls_crypto *gls_crypto_of_hash(const gls_hash_alg *h);
+
+#endif
