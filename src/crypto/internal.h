@@ -5,6 +5,7 @@
 #define GLS_CRYPTO_INTERNAL_H
 
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include "crypto/crypto.h"
 
@@ -25,6 +26,19 @@ static inline const EVP_CIPHER *cipher_of(const gls_aead_alg *a)
 {
     return (const EVP_CIPHER *)a->impl;
 }
+
+/* A public or private key. */
+struct gls_pkey {
+    EVP_PKEY *pkey;
+};
+
+/* One certificate; pub is its subject public key (pub.pkey owned by the cert). */
+struct gls_cert {
+    X509 *x509;
+    gls_pkey pub;
+    uint8_t *der;
+    size_t der_len;
+};
 
 /* The gls_crypto a fetched hash belongs to (every gls_hash_alg lives in its array). */
 const gls_crypto *gls_crypto_of_hash(const gls_hash_alg *h);
