@@ -9,10 +9,11 @@
 /* see bytes.h */
 gls_reader gls_reader_init(const uint8_t *p, size_t len)
 {
-    gls_reader r = {p, p + len, false};
+    gls_reader r = {p, p, false};
     if (p == NULL) {
-        r.p = r.end = NULL;
         r.bad = len != 0;
+    } else {
+        r.end = p + len;
     }
     return r;
 }

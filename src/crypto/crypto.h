@@ -124,7 +124,7 @@ GLS_MUST_CHECK int gls_cbc_new(const gls_crypto *c, size_t key_len, const gls_ha
                                gls_cbc_ctx **out);
 /* Bytes a record of n plaintext bytes grows by at most (IV + MAC + padding). */
 size_t gls_cbc_overhead(const gls_cbc_ctx *x);
-/* Protects one record. hdr13 = seq_num(8) || type(1) || version(2); the length
+/* Protects one record. hdr11 = seq_num(8) || type(1) || version(2); the length
  * is filled in here as the MAC requires. iv is 16 fresh random bytes. Writes
  * IV || ciphertext (|| MAC for EtM) to out, which holds n + overhead bytes;
  * sets *out_len. in and out must not overlap. */
