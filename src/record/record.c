@@ -1,0 +1,304 @@
+/* record/record.c — record framing and the four protection modes (RFC 8446
+ * §5.1-§5.3, RFC 5246 §6.2, RFC 5288 §3, RFC 7905 §2, RFC 7366). Records are
+ * opened in place and sealed straight into the output buffer; nothing here
+ * allocates except installing keys. */
+#include "record/record.h"
+
+#include <string.h>
+
+#include "base/wire.h"
+
+#define TAG_LEN      16
+#define EXPLICIT_LEN 8
+
+/* see record.h */
+size_t gls_rec_max_fragment(const struct gls_rec_dir *d)
+{
+    switch (d->mode) {
+    case GLS_REC_PLAIN:
+        return GLS_MAX_PLAINTEXT;
+    case GLS_REC_TLS13:
+        return GLS_MAX_CIPHERTEXT13;
+    default:
+        return GLS_MAX_CIPHERTEXT12;
+    }
+}
+
+/* see record.h */
+size_t gls_rec_sealed_len(const struct gls_rec_dir *d, size_t n)
+{
+    switch (d->mode) {
+    case GLS_REC_PLAIN:
+        return GLS_RECORD_HEADER + n;
+    case GLS_REC_TLS13:
+        return GLS_RECORD_HEADER + n + 1 + TAG_LEN;
+    case GLS_REC_TLS12_GCM:
+        return GLS_RECORD_HEADER + EXPLICIT_LEN + n + TAG_LEN;
+    case GLS_REC_TLS12_CHACHA:
+        return GLS_RECORD_HEADER + n + TAG_LEN;
+    case GLS_REC_TLS12_CBC:
+        return GLS_RECORD_HEADER + n + gls_cbc_overhead(d->cbc);
+    }
+    return 0;
+}
+
+/* see record.h */
+void gls_rec_dir_wipe(struct gls_rec_dir *d)
+{
+    uint16_t version = d->version;
+    gls_aead_free(d->aead);
+    gls_cbc_free(d->cbc);
+    gls_wipe(d, sizeof *d);
+    d->mode = GLS_REC_PLAIN;
+    d->version = version;
+}
+
+/* see record.h */
+int gls_rec_set_aead(struct gls_rec_dir *d, enum gls_rec_mode mode, const gls_aead_alg *a,
+                     const uint8_t *key, const uint8_t *iv, size_t iv_len, bool encrypt)
+{
+    gls_aead_ctx *x = NULL;
+    size_t want_iv = mode == GLS_REC_TLS12_GCM ? 4 : 12;
+    if (iv_len != want_iv || mode == GLS_REC_PLAIN || mode == GLS_REC_TLS12_CBC) {
+        return GLS_E_INTERNAL;
+    }
+    TRY(gls_aead_new(a, key, encrypt, &x));
+    gls_rec_dir_wipe(d);
+    d->mode = mode;
+    d->aead = x;
+    memcpy(d->iv, iv, iv_len);
+    return GLS_OK;
+}
+
+/* see record.h */
+int gls_rec_set_cbc(struct gls_rec_dir *d, const gls_crypto *c, size_t key_len,
+                    const gls_hash_alg *mac, const uint8_t *key, const uint8_t *mac_key, bool etm,
+                    bool encrypt)
+{
+    gls_cbc_ctx *x = NULL;
+    TRY(gls_cbc_new(c, key_len, mac, key, mac_key, encrypt, etm, &x));
+    gls_rec_dir_wipe(d);
+    d->mode = GLS_REC_TLS12_CBC;
+    d->cbc = x;
+    return GLS_OK;
+}
+
+/* see record.h */
+int gls_rec_header(const uint8_t *p, size_t n, size_t max_fragment, uint8_t *type, size_t *frag_len)
+{
+    if (n < GLS_RECORD_HEADER) {
+        return GLS_E_WANT_READ;
+    }
+    *type = p[0];
+    *frag_len = gls_get_u16(p + 3);
+    /* RFC 8446 §5.1: legacy_record_version is ignored except for its form */
+    if (p[1] != 3) {
+        return GLS_E_DECODE;
+    }
+    if (*frag_len > max_fragment) {
+        return GLS_E_RECORD_OVERFLOW;
+    }
+    return GLS_OK;
+}
+
+/* The per-record nonce iv ^ seq (RFC 8446 §5.3, RFC 7905 §2). */
+static void xor_nonce(const struct gls_rec_dir *d, uint8_t nonce[12])
+{
+    memcpy(nonce, d->iv, 12);
+    for (int i = 0; i < 8; i++) {
+        nonce[11 - i] ^= (uint8_t)(d->seq >> (8 * i));
+    }
+}
+
+/* TLS 1.2 additional data: seq_num || type || version || length (RFC 5246 §6.2.3.3). */
+static void aad12(const struct gls_rec_dir *d, uint8_t type, size_t len, uint8_t out[13])
+{
+    gls_put_u64(out, d->seq);
+    out[8] = type;
+    gls_put_u16(out + 9, GLS_TLS12);
+    gls_put_u16(out + 11, (uint16_t)len);
+}
+
+static int open13(struct gls_rec_dir *d, uint8_t *p, size_t len, struct gls_rec_content *out)
+{
+    uint8_t nonce[12];
+    uint8_t *body = p + GLS_RECORD_HEADER;
+    size_t n = len - GLS_RECORD_HEADER;
+    /* RFC 8446 §5.2: protected records carry outer type application_data */
+    if (p[0] != GLS_CT_APPLICATION_DATA) {
+        return GLS_E_UNEXPECTED_MESSAGE;
+    }
+    if (n < TAG_LEN + 1) {
+        return GLS_E_BAD_RECORD_MAC;
+    }
+    xor_nonce(d, nonce);
+    TRY(gls_aead_open(d->aead, nonce, p, GLS_RECORD_HEADER, body, n - TAG_LEN, body + n - TAG_LEN));
+    n -= TAG_LEN;
+    while (n > 0 && body[n - 1] == 0) { /* strip padding */
+        n--;
+    }
+    if (n == 0) { /* RFC 8446 §5.4: no non-zero type octet */
+        return GLS_E_UNEXPECTED_MESSAGE;
+    }
+    out->type = body[n - 1];
+    out->data = gls_bytes_of(body, n - 1);
+    if (out->data.len > GLS_MAX_PLAINTEXT) {
+        return GLS_E_RECORD_OVERFLOW;
+    }
+    return GLS_OK;
+}
+
+static int open12_aead(struct gls_rec_dir *d, uint8_t *p, size_t len, struct gls_rec_content *out)
+{
+    uint8_t nonce[12];
+    uint8_t aad[13];
+    uint8_t *body = p + GLS_RECORD_HEADER;
+    size_t n = len - GLS_RECORD_HEADER;
+    size_t explicit_len = d->mode == GLS_REC_TLS12_GCM ? EXPLICIT_LEN : 0;
+    if (n < explicit_len + TAG_LEN) {
+        return GLS_E_BAD_RECORD_MAC;
+    }
+    if (explicit_len > 0) { /* RFC 5288 §3: salt || nonce_explicit */
+        memcpy(nonce, d->iv, 4);
+        memcpy(nonce + 4, body, EXPLICIT_LEN);
+    } else {
+        xor_nonce(d, nonce);
+    }
+    size_t ct = n - explicit_len - TAG_LEN;
+    aad12(d, p[0], ct, aad);
+    TRY(gls_aead_open(d->aead, nonce, aad, sizeof aad, body + explicit_len, ct,
+                      body + explicit_len + ct));
+    out->type = p[0];
+    out->data = gls_bytes_of(body + explicit_len, ct);
+    return GLS_OK;
+}
+
+static int open12_cbc(struct gls_rec_dir *d, uint8_t *p, size_t len, struct gls_rec_content *out)
+{
+    uint8_t hdr[11];
+    size_t off = 0;
+    size_t pt = 0;
+    gls_put_u64(hdr, d->seq);
+    hdr[8] = p[0];
+    gls_put_u16(hdr + 9, GLS_TLS12);
+    TRY(gls_cbc_open(d->cbc, hdr, p + GLS_RECORD_HEADER, len - GLS_RECORD_HEADER, &off, &pt));
+    out->type = p[0];
+    out->data = gls_bytes_of(p + GLS_RECORD_HEADER + off, pt);
+    return GLS_OK;
+}
+
+/* see record.h */
+int gls_rec_open(struct gls_rec_dir *d, uint8_t *p, size_t len, struct gls_rec_content *out)
+{
+    int err = GLS_OK;
+    if (len < GLS_RECORD_HEADER) {
+        return GLS_E_DECODE;
+    }
+    switch (d->mode) {
+    case GLS_REC_PLAIN:
+        out->type = p[0];
+        out->data = gls_bytes_of(p + GLS_RECORD_HEADER, len - GLS_RECORD_HEADER);
+        return out->data.len > GLS_MAX_PLAINTEXT ? GLS_E_RECORD_OVERFLOW : GLS_OK;
+    case GLS_REC_TLS13:
+        err = open13(d, p, len, out);
+        break;
+    case GLS_REC_TLS12_GCM:
+    case GLS_REC_TLS12_CHACHA:
+        err = open12_aead(d, p, len, out);
+        break;
+    case GLS_REC_TLS12_CBC:
+        err = open12_cbc(d, p, len, out);
+        break;
+    }
+    if (err == GLS_OK) {
+        if (out->data.len > GLS_MAX_PLAINTEXT) {
+            return GLS_E_RECORD_OVERFLOW;
+        }
+        d->seq++;
+    }
+    return err;
+}
+
+static void put_header(uint8_t *out, uint8_t type, uint16_t version, size_t len)
+{
+    out[0] = type;
+    gls_put_u16(out + 1, version);
+    gls_put_u16(out + 3, (uint16_t)len);
+}
+
+static int seal13(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, size_t n, uint8_t *out)
+{
+    uint8_t nonce[12];
+    uint8_t *body = out + GLS_RECORD_HEADER;
+    put_header(out, GLS_CT_APPLICATION_DATA, GLS_TLS12, n + 1 + TAG_LEN);
+    memmove(body, pt, n);
+    body[n] = type;
+    xor_nonce(d, nonce);
+    return gls_aead_seal(d->aead, nonce, out, GLS_RECORD_HEADER, body, n + 1, body + n + 1);
+}
+
+static int seal12_aead(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, size_t n,
+                       uint8_t *out)
+{
+    uint8_t nonce[12];
+    uint8_t aad[13];
+    size_t explicit_len = d->mode == GLS_REC_TLS12_GCM ? EXPLICIT_LEN : 0;
+    uint8_t *body = out + GLS_RECORD_HEADER + explicit_len;
+    put_header(out, type, GLS_TLS12, explicit_len + n + TAG_LEN);
+    if (explicit_len > 0) { /* the sequence number is a unique explicit nonce */
+        memcpy(nonce, d->iv, 4);
+        gls_put_u64(nonce + 4, d->seq);
+        memcpy(out + GLS_RECORD_HEADER, nonce + 4, EXPLICIT_LEN);
+    } else {
+        xor_nonce(d, nonce);
+    }
+    memmove(body, pt, n);
+    aad12(d, type, n, aad);
+    return gls_aead_seal(d->aead, nonce, aad, sizeof aad, body, n, body + n);
+}
+
+static int seal12_cbc(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, size_t n,
+                      const gls_rng *rng, uint8_t *out, size_t *body_len)
+{
+    uint8_t hdr[11];
+    uint8_t iv[16];
+    gls_put_u64(hdr, d->seq);
+    hdr[8] = type;
+    gls_put_u16(hdr + 9, GLS_TLS12);
+    TRY(gls_rand(rng, iv, sizeof iv));
+    TRY(gls_cbc_seal(d->cbc, hdr, iv, pt, n, out + GLS_RECORD_HEADER, body_len));
+    put_header(out, type, GLS_TLS12, *body_len);
+    return GLS_OK;
+}
+
+/* see record.h */
+int gls_rec_seal(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, size_t n,
+                 const gls_rng *rng, uint8_t *out, size_t cap, size_t *written)
+{
+    size_t need = gls_rec_sealed_len(d, n);
+    size_t body = 0;
+    if (n > GLS_MAX_PLAINTEXT || cap < need) {
+        return GLS_E_INTERNAL;
+    }
+    switch (d->mode) {
+    case GLS_REC_PLAIN:
+        put_header(out, type, d->version ? d->version : GLS_TLS12, n);
+        memmove(out + GLS_RECORD_HEADER, pt, n);
+        *written = need;
+        return GLS_OK;
+    case GLS_REC_TLS13:
+        TRY(seal13(d, type, pt, n, out));
+        break;
+    case GLS_REC_TLS12_GCM:
+    case GLS_REC_TLS12_CHACHA:
+        TRY(seal12_aead(d, type, pt, n, out));
+        break;
+    case GLS_REC_TLS12_CBC:
+        TRY(seal12_cbc(d, type, pt, n, rng, out, &body));
+        need = GLS_RECORD_HEADER + body;
+        break;
+    }
+    d->seq++;
+    *written = need;
+    return GLS_OK;
+}
