@@ -140,6 +140,14 @@ void gls_cbc_free(gls_cbc_ctx *x);
 /* ---- key exchange: X25519, P-256, P-384, FFDHE 2048/3072/4096 ----
  * `group` is the IANA NamedGroup (base/wire.h). */
 typedef struct gls_kex gls_kex;
+/* A (EC)DHE shared secret. FFDHE's is as long as p (up to 1024 bytes for an
+ * explicit TLS 1.2 group), too long for a gls_secret; same wiping rules. */
+#define GLS_MAX_KEX_SECRET 1024
+typedef struct {
+    uint8_t b[GLS_MAX_KEX_SECRET];
+    size_t len;
+} gls_kex_secret;
+void gls_kex_secret_wipe(gls_kex_secret *s);
 bool gls_kex_supported(uint16_t group);
 /* Makes an ephemeral key pair, its private part drawn from rng. */
 GLS_MUST_CHECK int gls_kex_new(const gls_crypto *c, uint16_t group, const gls_rng *rng,
@@ -152,9 +160,13 @@ GLS_MUST_CHECK int gls_kex_public(const gls_kex *k, uint8_t *out, size_t cap, si
  * x-coordinate; FFDHE left-padded to |p| (RFC 8446 §7.4.1). A bad peer value is
  * GLS_E_BAD_KEY_SHARE. */
 GLS_MUST_CHECK int gls_kex_derive(gls_kex *k, const uint8_t *peer, size_t peer_len,
-                                  gls_secret *shared);
+                                  gls_kex_secret *shared);
 /* FFDHE in TLS 1.2 (server sends p, g, Ys): derive against explicit params. The
- * client makes its own key in the same group. */
+ * client makes its own key in the same group. p under 2048 bits is
+ * GLS_E_WEAK_DH_GROUP; over 8192 bits GLS_E_HANDSHAKE_FAILURE; p even or g not
+ * in 1 < g < p-1 GLS_E_ILLEGAL_PARAMETER. The peer's Y may then be 1..|p| bytes
+ * (TLS 1.2 does not pad it); the public value and secret are still |p| bytes,
+ * so a TLS 1.2 caller strips the secret's leading zeros (RFC 5246 §8.1.2). */
 GLS_MUST_CHECK int gls_kex_new_ffdh_params(const gls_crypto *c, const uint8_t *p, size_t plen,
                                            const uint8_t *g, size_t glen, const gls_rng *rng,
                                            gls_kex **out);
