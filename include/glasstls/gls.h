@@ -114,6 +114,128 @@ typedef struct {
 typedef void (*gls_keylog_fn)(void *arg, const char *line);
 typedef void (*gls_secret_fn)(void *arg, const gls_secret_info *info);
 
+/* ---- names ---- */
+/* IANA name of a cipher suite, or NULL if glasstls does not know it. */
+const char *gls_suite_name(uint16_t suite);
+/* A suite by IANA or OpenSSL name (case-insensitive); 0 if unknown. */
+uint16_t gls_suite_from_name(const char *name);
+/* "x25519", "secp256r1", "ffdhe2048", ...; "unknown" otherwise. */
+const char *gls_group_name(uint16_t group);
+/* A group by name ("x25519", "secp256r1" or "P-256", "ffdhe2048"); 0 if unknown. */
+uint16_t gls_group_from_name(const char *name);
+/* "rsa_pss_rsae_sha256", ...; "unknown" otherwise. */
+const char *gls_sigalg_name(uint16_t scheme);
+
+/* ---- config ----
+ * A config holds everything connections share: versions, suites, groups,
+ * signature schemes, certificates and keys, trust, ALPN, callbacks and limits.
+ * It is reference-counted; once a connection has taken it, setters return
+ * GLS_E_CONFIG_FROZEN, so it is shared read-only between threads. */
+typedef struct gls_config gls_config;
+typedef struct gls_conn gls_conn;
+
+enum gls_client_auth { GLS_CLIENT_AUTH_NONE, GLS_CLIENT_AUTH_OPTIONAL, GLS_CLIENT_AUTH_REQUIRED };
+
+gls_config *gls_config_new(void);
+/* Drops the caller's reference; the config lives on while connections use it. */
+void gls_config_free(gls_config *cfg);
+/* min/max of 0x0303 (TLS 1.2) and 0x0304 (TLS 1.3). Default: both. */
+int gls_config_set_versions(gls_config *cfg, uint16_t min, uint16_t max);
+/* Cipher suites (IANA numbers) in preference order; both versions' suites in one list. */
+int gls_config_set_suites(gls_config *cfg, const uint16_t *suites, size_t n);
+/* Key exchange groups in preference order (default x25519, secp256r1, secp384r1, ffdhe2048, ffdhe3072). */
+int gls_config_set_groups(gls_config *cfg, const uint16_t *groups, size_t n);
+int gls_config_set_sigalgs(gls_config *cfg, const uint16_t *schemes, size_t n);
+/* A certificate chain (PEM, leaf first) and its private key, from files. Repeat to
+ * offer several (RSA and ECDSA side by side); the server picks by SNI and the
+ * client's signature schemes. */
+int gls_config_add_cert_files(gls_config *cfg, const char *chain_pem, const char *key_file);
+int gls_config_add_cert_pem(gls_config *cfg, const uint8_t *chain_pem, size_t chain_len,
+                            const uint8_t *key, size_t key_len);
+/* Generates a fresh self-signed certificate in memory for names (DNS names or
+ * IP literals) with an ECDSA P-256 key (ec != 0) or RSA-2048, and adds it. Its
+ * SHA-256 fingerprint goes to fingerprint (may be NULL). */
+int gls_config_add_generated_cert(gls_config *cfg, const char *const *names, size_t n, int ec,
+                                  uint8_t fingerprint[32]);
+/* Trust: a CA file and/or directory, or the system bundle. A client with no
+ * trust configured fails closed (GLS_E_CERT_NO_TRUST). */
+int gls_config_set_ca(gls_config *cfg, const char *cafile, const char *capath);
+int gls_config_use_system_ca(gls_config *cfg);
+/* Accept any peer certificate without verification. Only for tests and the
+ * `explain` demo: with it, anyone on the path can impersonate the peer. */
+int gls_config_danger_accept_any_cert(gls_config *cfg);
+/* ALPN protocols in preference order. */
+int gls_config_set_alpn(gls_config *cfg, const char *const *protos, size_t n);
+int gls_config_set_client_auth(gls_config *cfg, enum gls_client_auth mode);
+/* TLS 1.2 RSA key exchange (no forward secrecy): off by default. */
+int gls_config_enable_rsa_key_exchange(gls_config *cfg, int on);
+/* Largest handshake message accepted (default 65536). */
+int gls_config_set_max_handshake_message(gls_config *cfg, size_t n);
+/* Callbacks. Secrets leave the library only through keylog and secret trace. */
+int gls_config_set_keylog(gls_config *cfg, gls_keylog_fn fn, void *arg);
+int gls_config_set_secret_trace(gls_config *cfg, gls_secret_fn fn, void *arg);
+/* Human-readable protocol events ("-> ClientHello", "chose TLS_AES_128_GCM_SHA256"). */
+typedef void (*gls_event_fn)(void *arg, const char *line);
+int gls_config_set_event_trace(gls_config *cfg, gls_event_fn fn, void *arg);
+/* Randomness and time, replaceable for deterministic tests and demos. */
+typedef int (*gls_random_fn)(void *arg, uint8_t *out, size_t len);
+typedef int64_t (*gls_clock_fn)(void *arg); /* seconds since the Unix epoch */
+int gls_config_set_rng(gls_config *cfg, gls_random_fn fn, void *arg);
+int gls_config_set_clock(gls_config *cfg, gls_clock_fn fn, void *arg);
+
+/* ---- connection (sans-I/O) ----
+ * The caller moves bytes: put received bytes where gls_conn_net_in says, report
+ * them with gls_conn_net_in_done, send what gls_conn_net_out shows and report
+ * it with gls_conn_net_out_done. Plaintext goes through read and write. */
+gls_conn *gls_client_new(gls_config *cfg, const char *server_name);
+gls_conn *gls_server_new(gls_config *cfg);
+void gls_conn_free(gls_conn *c); /* wipes everything */
+
+uint8_t *gls_conn_net_in(gls_conn *c, size_t *room);
+int gls_conn_net_in_done(gls_conn *c, size_t n);
+const uint8_t *gls_conn_net_out(const gls_conn *c, size_t *len);
+void gls_conn_net_out_done(gls_conn *c, size_t n);
+/* GLS_E_WANT_READ when no plaintext is ready; GLS_E_CLOSED after close_notify. */
+int gls_conn_read(gls_conn *c, void *buf, size_t cap, size_t *got);
+/* Queues up to len bytes (as many as fit in the output buffer); *put says how many. */
+int gls_conn_write(gls_conn *c, const void *buf, size_t len, size_t *put);
+int gls_conn_close(gls_conn *c); /* queues close_notify */
+/* TLS 1.3: sends a KeyUpdate; request_peer asks the peer to update too. */
+int gls_conn_key_update(gls_conn *c, int request_peer);
+
+enum {
+    GLS_WANT_NET_IN = 1,
+    GLS_WANT_NET_OUT = 2,
+    GLS_CAN_WRITE = 4,
+    GLS_CAN_READ = 8,
+    GLS_CLOSED = 16,
+};
+unsigned gls_conn_wants(const gls_conn *c);
+int gls_conn_handshake_done(const gls_conn *c);
+int gls_conn_error(const gls_conn *c); /* sticky; 0 if none */
+/* A sentence for the connection's error, with detail when there is some
+ * ("certificate verify failed: hostname mismatch (wanted example.com)"). */
+const char *gls_conn_error_detail(const gls_conn *c);
+
+/* What was negotiated. */
+typedef struct {
+    uint16_t version;
+    uint16_t suite;
+    uint16_t group; /* 0 for RSA key exchange */
+    uint16_t sigalg;
+    const char *suite_name;
+    const char *group_name;
+    const char *alpn; /* NULL if none */
+    const char *server_name;
+    int resumed;
+    int forward_secret;
+    int peer_verified;
+    size_t peer_certs;
+} gls_conn_info;
+int gls_conn_get_info(const gls_conn *c, gls_conn_info *info);
+/* The DER of the peer's i-th certificate (0 = leaf). */
+int gls_conn_peer_cert(const gls_conn *c, size_t i, const uint8_t **der, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,70 @@
+/* hs/cfg.h — the layout of gls_config, which the state machines read and
+ * config.c fills. A config is frozen (read-only) once a connection holds it,
+ * so the handshake code reads it from any thread without locks. */
+#ifndef GLS_HS_CFG_H
+#define GLS_HS_CFG_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/crypto.h"
+#include "glasstls/gls.h"
+
+#define GLS_CFG_MAX_SUITES   32
+#define GLS_CFG_MAX_GROUPS   8
+#define GLS_CFG_MAX_SIGALGS  16
+#define GLS_MAX_CERT_KEYS    4
+#define GLS_CFG_MAX_CHAIN    8
+#define GLS_CFG_MAX_ALPN     8
+#define GLS_CFG_MAX_ALPN_LEN 255
+
+/* One certificate chain with its private key. */
+struct gls_cert_key {
+    gls_cert *chain[GLS_CFG_MAX_CHAIN];
+    size_t n;
+    gls_pkey *key;
+};
+
+struct gls_config {
+    atomic_int refs;
+    atomic_bool frozen;
+    gls_crypto *crypto;
+
+    uint16_t min_version;
+    uint16_t max_version;
+    uint16_t suites[GLS_CFG_MAX_SUITES];
+    size_t n_suites;
+    uint16_t groups[GLS_CFG_MAX_GROUPS];
+    size_t n_groups;
+    uint16_t sigalgs[GLS_CFG_MAX_SIGALGS];
+    size_t n_sigalgs;
+    bool rsa_kx;
+
+    struct gls_cert_key certs[GLS_MAX_CERT_KEYS];
+    size_t n_certs;
+    gls_trust *trust;
+    bool danger_accept_any;
+    enum gls_client_auth client_auth;
+
+    char alpn[GLS_CFG_MAX_ALPN][GLS_CFG_MAX_ALPN_LEN + 1];
+    size_t n_alpn;
+
+    size_t max_hs_message;
+
+    gls_keylog_fn keylog;
+    void *keylog_arg;
+    gls_secret_fn secret_trace;
+    void *secret_trace_arg;
+    gls_event_fn event;
+    void *event_arg;
+    gls_rng rng;
+    gls_clock_fn clock;
+    void *clock_arg;
+};
+
+/* Takes a reference for a connection and freezes the config (config.c). */
+gls_config *gls_config_ref(gls_config *cfg);
+
+#endif
