@@ -548,8 +548,11 @@ int gls_exts_parse(gls_reader *r, enum gls_ext_ctx ctx, struct gls_exts *out)
         if (id < 0 && skips_unknown(ctx)) {
             continue;
         }
-        if (id < 0 || (allowed[ctx] & (1u << id)) == 0) {
+        if (id < 0) { /* a server answered with something no client asked for */
             return GLS_E_UNSUPPORTED_EXTENSION;
+        }
+        if ((allowed[ctx] & (1u << id)) == 0) { /* RFC 8446 §4.2: known, wrong message */
+            return GLS_E_ILLEGAL_PARAMETER;
         }
         TRY(parse_known(&data, id, ctx, out));
     }
@@ -559,7 +562,7 @@ int gls_exts_parse(gls_reader *r, enum gls_ext_ctx ctx, struct gls_exts *out)
 /* see msg.h */
 int gls_exts_check(const struct gls_exts *e, enum gls_ext_ctx ctx)
 {
-    return (e->present & ~allowed[ctx]) != 0 ? GLS_E_UNSUPPORTED_EXTENSION : GLS_OK;
+    return (e->present & ~allowed[ctx]) != 0 ? GLS_E_ILLEGAL_PARAMETER : GLS_OK;
 }
 
 static bool counts_fit(const struct gls_exts *e)

@@ -151,11 +151,11 @@ static inline void gls_exts_set(struct gls_exts *e, enum gls_ext_id id)
 
 /* Reads extensions<0..2^16-1> (length included) for message ctx into *out (zeroed first).
  * Errors: a structure error -> GLS_E_DECODE; a type twice -> GLS_E_DUPLICATE_EXTENSION;
- * in ClientHello an extension after pre_shared_key -> GLS_E_ILLEGAL_PARAMETER; an
- * extension not allowed in ctx (RFC 8446 §4.2 table), or an unknown one where unknown ones
- * are not skipped -> GLS_E_UNSUPPORTED_EXTENSION. */
+ * in ClientHello an extension after pre_shared_key -> GLS_E_ILLEGAL_PARAMETER; a known
+ * extension not allowed in ctx (RFC 8446 §4.2 table) -> GLS_E_ILLEGAL_PARAMETER; an unknown
+ * one where unknown ones are not skipped -> GLS_E_UNSUPPORTED_EXTENSION. */
 GLS_MUST_CHECK int gls_exts_parse(gls_reader *r, enum gls_ext_ctx ctx, struct gls_exts *out);
-/* GLS_E_UNSUPPORTED_EXTENSION if *e holds an extension not allowed in ctx. */
+/* GLS_E_ILLEGAL_PARAMETER if *e holds an extension not allowed in ctx. */
 GLS_MUST_CHECK int gls_exts_check(const struct gls_exts *e, enum gls_ext_ctx ctx);
 /* Writes the present extensions (length included): in e->order, then the rest in canonical
  * order, pre_shared_key always last. GLS_E_INTERNAL if one is not allowed in ctx, a count
