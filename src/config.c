@@ -42,8 +42,8 @@ static const uint16_t default_suites[] = {
 };
 
 static const uint16_t default_groups[] = {
-    GLS_GROUP_X25519, GLS_GROUP_SECP256R1, GLS_GROUP_SECP384R1, GLS_GROUP_FFDHE2048,
-    GLS_GROUP_FFDHE3072,
+    GLS_GROUP_X25519,    GLS_GROUP_SECP256R1, GLS_GROUP_SECP384R1,
+    GLS_GROUP_FFDHE2048, GLS_GROUP_FFDHE3072,
 };
 
 static const uint16_t default_sigalgs[] = {
@@ -126,8 +126,8 @@ int gls_config_set_versions(gls_config *cfg, uint16_t min, uint16_t max)
     return GLS_OK;
 }
 
-static int set_list(gls_config *cfg, uint16_t *dst, size_t *n_dst, size_t cap,
-                    const uint16_t *src, size_t n, bool (*known)(uint16_t))
+static int set_list(gls_config *cfg, uint16_t *dst, size_t *n_dst, size_t cap, const uint16_t *src,
+                    size_t n, bool (*known)(uint16_t))
 {
     TRY(writable(cfg));
     if (n == 0 || n > cap || src == NULL) {

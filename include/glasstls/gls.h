@@ -143,7 +143,8 @@ void gls_config_free(gls_config *cfg);
 int gls_config_set_versions(gls_config *cfg, uint16_t min, uint16_t max);
 /* Cipher suites (IANA numbers) in preference order; both versions' suites in one list. */
 int gls_config_set_suites(gls_config *cfg, const uint16_t *suites, size_t n);
-/* Key exchange groups in preference order (default x25519, secp256r1, secp384r1, ffdhe2048, ffdhe3072). */
+/* Key exchange groups in preference order (default x25519, secp256r1, secp384r1, ffdhe2048,
+ * ffdhe3072). */
 int gls_config_set_groups(gls_config *cfg, const uint16_t *groups, size_t n);
 int gls_config_set_sigalgs(gls_config *cfg, const uint16_t *schemes, size_t n);
 /* A certificate chain (PEM, leaf first) and its private key, from files. Repeat to

@@ -9,16 +9,30 @@
 #include "base/wire.h"
 
 #define S13(id, name, ossl, cipher, prf)                                                           \
-    {id, name, ossl, GLS_TLS13, GLS_KX_ECDHE, GLS_AUTH_ANY, true, cipher, 0, 0, prf}
+    {                                                                                              \
+        id, name, ossl, GLS_TLS13, GLS_KX_ECDHE, GLS_AUTH_ANY, true, cipher, 0, GLS_HASH_SHA256,   \
+            prf                                                                                    \
+    }
 #define A12(id, name, ossl, kx, auth, cipher, prf)                                                 \
-    {id, name, ossl, GLS_TLS12, kx, auth, true, cipher, 0, 0, prf}
+    {                                                                                              \
+        id, name, ossl, GLS_TLS12, kx, auth, true, cipher, 0, GLS_HASH_SHA256, prf                 \
+    }
 #define C12(id, name, ossl, kx, auth, keylen, mac, prf)                                            \
-    {id, name, ossl, GLS_TLS12, kx, auth, false, 0, keylen, mac, prf}
+    {                                                                                              \
+        id, name, ossl, GLS_TLS12, kx, auth, false, GLS_AEAD_AES_128_GCM, keylen, mac, prf         \
+    }
 
-enum { SHA1 = GLS_HASH_SHA1, SHA256 = GLS_HASH_SHA256, SHA384 = GLS_HASH_SHA384 };
-enum { G128 = GLS_AEAD_AES_128_GCM, G256 = GLS_AEAD_AES_256_GCM, CC = GLS_AEAD_CHACHA20_POLY1305 };
-enum { RSA = GLS_KX_RSA, DHE = GLS_KX_DHE, ECDHE = GLS_KX_ECDHE };
-enum { A_RSA = GLS_AUTH_RSA, A_EC = GLS_AUTH_ECDSA };
+#define SHA1   GLS_HASH_SHA1
+#define SHA256 GLS_HASH_SHA256
+#define SHA384 GLS_HASH_SHA384
+#define G128   GLS_AEAD_AES_128_GCM
+#define G256   GLS_AEAD_AES_256_GCM
+#define CC     GLS_AEAD_CHACHA20_POLY1305
+#define RSA    GLS_KX_RSA
+#define DHE    GLS_KX_DHE
+#define ECDHE  GLS_KX_ECDHE
+#define A_RSA  GLS_AUTH_RSA
+#define A_EC   GLS_AUTH_ECDSA
 
 /* clang-format off */
 static const struct gls_suite suites[] = {
@@ -98,9 +112,12 @@ static const struct {
     const char *name;
     const char *alias;
 } groups[] = {
-    {GLS_GROUP_X25519, "x25519", "X25519"},       {GLS_GROUP_SECP256R1, "secp256r1", "P-256"},
-    {GLS_GROUP_SECP384R1, "secp384r1", "P-384"},  {GLS_GROUP_FFDHE2048, "ffdhe2048", "ffdhe2048"},
-    {GLS_GROUP_FFDHE3072, "ffdhe3072", "ffdhe3072"}, {GLS_GROUP_FFDHE4096, "ffdhe4096", "ffdhe4096"},
+    {GLS_GROUP_X25519, "x25519", "X25519"},
+    {GLS_GROUP_SECP256R1, "secp256r1", "P-256"},
+    {GLS_GROUP_SECP384R1, "secp384r1", "P-384"},
+    {GLS_GROUP_FFDHE2048, "ffdhe2048", "ffdhe2048"},
+    {GLS_GROUP_FFDHE3072, "ffdhe3072", "ffdhe3072"},
+    {GLS_GROUP_FFDHE4096, "ffdhe4096", "ffdhe4096"},
 };
 
 /* see gls.h */

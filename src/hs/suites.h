@@ -17,16 +17,16 @@ enum gls_auth { GLS_AUTH_ANY, GLS_AUTH_RSA, GLS_AUTH_ECDSA };
 
 struct gls_suite {
     uint16_t id;
-    const char *name;     /* IANA */
-    const char *ossl;     /* OpenSSL's name */
-    uint16_t version;     /* GLS_TLS13 or GLS_TLS12 */
-    enum gls_kx kx; /* TLS 1.2 */
+    const char *name; /* IANA */
+    const char *ossl; /* OpenSSL's name */
+    uint16_t version; /* GLS_TLS13 or GLS_TLS12 */
+    enum gls_kx kx;   /* TLS 1.2 */
     enum gls_auth auth;
-    bool aead;            /* else CBC */
-    gls_aead_id cipher;   /* when aead */
-    size_t cbc_key_len;   /* when CBC: 16 or 32 */
-    gls_hash_id mac;      /* when CBC: HMAC hash */
-    gls_hash_id prf;      /* PRF (1.2) or HKDF (1.3) hash */
+    bool aead;          /* else CBC */
+    gls_aead_id cipher; /* when aead */
+    size_t cbc_key_len; /* when CBC: 16 or 32 */
+    gls_hash_id mac;    /* when CBC: HMAC hash */
+    gls_hash_id prf;    /* PRF (1.2) or HKDF (1.3) hash */
 };
 
 const struct gls_suite *gls_suite_get(uint16_t id);

@@ -421,7 +421,7 @@ TEST(hello_retry_request)
     tb_init(&t);
     sh_legacy(&t, "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c");
     tb_opaque(&t, 2, "0029 0002 0000");
-    CHECK_ERR(parse_sh(t.buf, t.len), GLS_E_UNSUPPORTED_EXTENSION);
+    CHECK_ERR(parse_sh(t.buf, t.len), GLS_E_ILLEGAL_PARAMETER);
 }
 
 TEST(server_hello_legality_follows_the_version)
@@ -431,12 +431,12 @@ TEST(server_hello_legality_follows_the_version)
     tb_init(&t);
     sh_legacy(&t, random_hex);
     tb_opaque(&t, 2, "002b 0002 0304  000b 0002 0100");
-    CHECK_ERR(parse_sh(t.buf, t.len), GLS_E_UNSUPPORTED_EXTENSION);
+    CHECK_ERR(parse_sh(t.buf, t.len), GLS_E_ILLEGAL_PARAMETER);
     /* absent: the TLS 1.2 row, so key_share is refused */
     tb_init(&t);
     sh_legacy(&t, random_hex);
     tb_opaque(&t, 2, "0033 0006 001d 0002 0102");
-    CHECK_ERR(parse_sh(t.buf, t.len), GLS_E_UNSUPPORTED_EXTENSION);
+    CHECK_ERR(parse_sh(t.buf, t.len), GLS_E_ILLEGAL_PARAMETER);
     /* and unknown ones are refused in both */
     tb_init(&t);
     sh_legacy(&t, random_hex);

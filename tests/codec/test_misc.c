@@ -112,7 +112,7 @@ TEST(encrypted_extensions)
     CHECK_ERR(parse_ee(t.buf, t.len), GLS_E_DECODE);
     /* key_share does not belong in EncryptedExtensions (RFC 8446 §4.2) */
     n = unhex("000a 0033 0006 001d 0002 0102", m, sizeof m);
-    CHECK_ERR(parse_ee(m, n), GLS_E_UNSUPPORTED_EXTENSION);
+    CHECK_ERR(parse_ee(m, n), GLS_E_ILLEGAL_PARAMETER);
 }
 
 TEST(finished)

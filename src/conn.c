@@ -1,0 +1,480 @@
+/* conn.c — the public connection: the sans-I/O byte pump, record processing
+ * (reassembly of handshake messages, alerts, change_cipher_spec, application
+ * data), the single failure path and close_notify (RFC 8446 §5, §6; RFC 5246
+ * §6.2, §7.2). The state machines live in hs/; this file only moves bytes
+ * between the network buffers, the record layer and them. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/errors.h"
+#include "base/wire.h"
+#include "hs/hs.h"
+
+#define IN_CAP (GLS_RECORD_HEADER + GLS_MAX_CIPHERTEXT12)
+
+static gls_conn *conn_new(gls_config *cfg, bool is_server)
+{
+    if (cfg == NULL) {
+        return NULL;
+    }
+    gls_conn *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        return NULL;
+    }
+    c->in = malloc(IN_CAP);
+    if (c->in == NULL) {
+        free(c);
+        return NULL;
+    }
+    c->in_cap = IN_CAP;
+    c->cfg = gls_config_ref(cfg);
+    c->is_server = is_server;
+    c->hs.state = is_server ? ST_S_WAIT_CH : ST_START;
+    return c;
+}
+
+/* The one failure path: records the first error, queues the fatal alert the
+ * error table names (unless the error is an alert we received), wipes keys and
+ * handshake secrets. Every later call returns the first error. */
+static int conn_fail(gls_conn *c, int err)
+{
+    if (c->err != GLS_OK) {
+        return c->err;
+    }
+    c->err = err;
+    int alert = gls_error_alert(err);
+    if (!gls_error_is_peer_alert(err) && alert != GLS_ALERT_NONE) {
+        uint8_t a[2] = {GLS_ALERT_LEVEL_FATAL, (uint8_t)alert};
+        if (gls_hs_send(c, GLS_CT_ALERT, a, sizeof a) != GLS_OK) {
+            c->out_off = c->out_len = 0; /* could not even say why: send nothing */
+        }
+    }
+    gls_hs_event(c, "error: %s (%s)%s%s", gls_error_name(err), gls_error_message(err),
+                 c->detail[0] ? ": " : "", c->detail);
+    gls_rec_dir_wipe(&c->rd);
+    gls_rec_dir_wipe(&c->wr);
+    gls_hs_wipe(c);
+    c->hs.state = ST_FAILED;
+    return err;
+}
+
+/* see gls.h */
+gls_conn *gls_client_new(gls_config *cfg, const char *server_name)
+{
+    gls_conn *c = conn_new(cfg, false);
+    if (c == NULL) {
+        return NULL;
+    }
+    if (server_name != NULL) {
+        size_t n = strlen(server_name);
+        if (n >= sizeof c->sess.server_name) {
+            gls_conn_free(c);
+            return NULL;
+        }
+        memcpy(c->sess.server_name, server_name, n + 1);
+    }
+    int err = gls_hs_start(c);
+    if (err != GLS_OK) {
+        conn_fail(c, err);
+    }
+    return c;
+}
+
+/* see gls.h */
+gls_conn *gls_server_new(gls_config *cfg)
+{
+    gls_conn *c = conn_new(cfg, true);
+    if (c == NULL) {
+        return NULL;
+    }
+    int err = gls_hs_start(c);
+    if (err != GLS_OK) {
+        conn_fail(c, err);
+    }
+    return c;
+}
+
+/* see gls.h */
+void gls_conn_free(gls_conn *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    gls_hs_wipe(c);
+    gls_session_wipe(&c->sess);
+    gls_rec_dir_wipe(&c->rd);
+    gls_rec_dir_wipe(&c->wr);
+    gls_wipe(c->in, c->in_cap);
+    free(c->in);
+    gls_wipe(c->out, c->out_cap);
+    free(c->out);
+    gls_wipe(c->hsbuf, c->hs_cap);
+    free(c->hsbuf);
+    gls_config_free(c->cfg);
+    gls_wipe(c, sizeof *c);
+    free(c);
+}
+
+/* see gls.h */
+uint8_t *gls_conn_net_in(gls_conn *c, size_t *room)
+{
+    *room = c->in_cap - c->in_len;
+    return c->in + c->in_len;
+}
+
+/* Appends handshake bytes and hands every whole message to the state machine. */
+static int on_handshake_record(gls_conn *c, gls_bytes data)
+{
+    size_t max = c->cfg->max_hs_message + 4;
+    if (data.len == 0) { /* RFC 8446 §5.1: no zero-length handshake fragments */
+        return GLS_E_UNEXPECTED_MESSAGE;
+    }
+    if (c->hs_len + data.len > c->hs_cap) {
+        size_t cap = c->hs_cap ? c->hs_cap : 4096;
+        while (cap < c->hs_len + data.len) {
+            cap *= 2;
+        }
+        if (cap > max + GLS_MAX_PLAINTEXT) {
+            cap = max + GLS_MAX_PLAINTEXT;
+        }
+        if (cap < c->hs_len + data.len) {
+            return GLS_E_MESSAGE_TOO_LARGE;
+        }
+        uint8_t *p = realloc(c->hsbuf, cap);
+        if (p == NULL) {
+            return GLS_E_NO_MEMORY;
+        }
+        c->hsbuf = p;
+        c->hs_cap = cap;
+    }
+    memcpy(c->hsbuf + c->hs_len, data.p, data.len);
+    c->hs_len += data.len;
+
+    size_t off = 0;
+    while (c->hs_len - off >= 4 && c->err == GLS_OK) {
+        gls_reader r = gls_reader_init(c->hsbuf + off, c->hs_len - off);
+        gls_hs_msg m;
+        m.type = gls_read_u8(&r);
+        size_t len = gls_read_u24(&r);
+        if (len + 4 > max) {
+            return GLS_E_MESSAGE_TOO_LARGE;
+        }
+        if (gls_reader_left(&r) < len) {
+            break;
+        }
+        m.body = gls_read_bytes(&r, len);
+        m.raw = gls_bytes_of(c->hsbuf + off, len + 4);
+        unsigned epoch = c->rd_epoch;
+        off += len + 4;
+        TRY(gls_hs_on_message(c, &m));
+        /* RFC 8446 §5.1: a key change must fall on a record boundary */
+        if (c->rd_epoch != epoch && off != c->hs_len) {
+            return GLS_E_UNEXPECTED_MESSAGE;
+        }
+    }
+    memmove(c->hsbuf, c->hsbuf + off, c->hs_len - off);
+    c->hs_len -= off;
+    return GLS_OK;
+}
+
+static int on_alert_record(gls_conn *c, gls_bytes data)
+{
+    gls_reader r = gls_reader_init(data.p, data.len);
+    uint8_t level = gls_read_u8(&r);
+    uint8_t desc = gls_read_u8(&r);
+    if (!gls_reader_done(&r)) { /* RFC 8446 §6: exactly one alert per record */
+        return GLS_E_DECODE;
+    }
+    gls_hs_event(c, "<- alert %u level %u", desc, level);
+    if (desc == GLS_ALERT_CLOSE_NOTIFY) {
+        c->peer_closed = true;
+        return GLS_OK;
+    }
+    bool tls13 = c->sess.version == GLS_TLS13;
+    if (level == GLS_ALERT_LEVEL_WARNING && !tls13 && desc != GLS_ALERT_NO_RENEGOTIATION) {
+        return GLS_OK; /* TLS 1.2 warnings other than these are ignored */
+    }
+    if (desc == GLS_ALERT_USER_CANCELED) {
+        return GLS_OK; /* RFC 8446 §6.1: followed by close_notify */
+    }
+    return gls_error_from_alert(desc);
+}
+
+/* Opens and routes one whole record at the front of `in`. Returns the
+ * record's length, or 0 if no whole record is there yet. */
+static int process_record(gls_conn *c, size_t *used)
+{
+    uint8_t type;
+    size_t frag;
+    struct gls_rec_content rc;
+    *used = 0;
+    int err = gls_rec_header(c->in, c->in_len, gls_rec_max_fragment(&c->rd), &type, &frag);
+    if (err == GLS_E_WANT_READ) {
+        return GLS_OK;
+    }
+    TRY(err);
+    if (c->in_len < GLS_RECORD_HEADER + frag) {
+        return GLS_OK;
+    }
+    *used = GLS_RECORD_HEADER + frag;
+    bool handshaking = c->hs.state != ST_CONNECTED;
+    if (type == GLS_CT_CHANGE_CIPHER_SPEC) { /* never protected (RFC 8446 §5) */
+        return gls_hs_on_ccs(c, gls_bytes_of(c->in + GLS_RECORD_HEADER, frag));
+    }
+    TRY(gls_rec_open(&c->rd, c->in, *used, &rc));
+    switch (rc.type) {
+    case GLS_CT_HANDSHAKE:
+        return on_handshake_record(c, rc.data);
+    case GLS_CT_ALERT:
+        return on_alert_record(c, rc.data);
+    case GLS_CT_APPLICATION_DATA:
+        if (handshaking || c->peer_closed) {
+            return GLS_E_UNEXPECTED_MESSAGE;
+        }
+        if (c->hs_len != 0) { /* RFC 8446 §5.1: no interleaving inside a message */
+            return GLS_E_UNEXPECTED_MESSAGE;
+        }
+        if (rc.data.len == 0) {
+            return GLS_OK;
+        }
+        c->app = rc.data;
+        c->app_consumed = *used;
+        *used = 0; /* the record stays in `in` until read */
+        return GLS_OK;
+    default:
+        return GLS_E_UNEXPECTED_MESSAGE;
+    }
+}
+
+/* Processes records until input runs out, plaintext waits to be read, or the
+ * connection ends. */
+static int process_input(gls_conn *c)
+{
+    while (c->err == GLS_OK && c->app.len == 0 && c->app_consumed == 0 && !c->peer_closed) {
+        size_t used = 0;
+        int err = process_record(c, &used);
+        if (err != GLS_OK) {
+            return conn_fail(c, err);
+        }
+        if (c->app_consumed != 0) {
+            break;
+        }
+        if (used == 0) {
+            break;
+        }
+        memmove(c->in, c->in + used, c->in_len - used);
+        c->in_len -= used;
+    }
+    return c->err;
+}
+
+/* see gls.h */
+int gls_conn_net_in_done(gls_conn *c, size_t n)
+{
+    if (c->err != GLS_OK) {
+        return c->err;
+    }
+    if (n > c->in_cap - c->in_len) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    if (n == 0) { /* the caller saw end of stream */
+        if (c->peer_closed) {
+            return GLS_OK;
+        }
+        return conn_fail(c, GLS_E_UNEXPECTED_EOF);
+    }
+    c->in_len += n;
+    return process_input(c);
+}
+
+/* see gls.h */
+const uint8_t *gls_conn_net_out(const gls_conn *c, size_t *len)
+{
+    *len = c->out_len - c->out_off;
+    return c->out + c->out_off;
+}
+
+/* see gls.h */
+void gls_conn_net_out_done(gls_conn *c, size_t n)
+{
+    if (n > c->out_len - c->out_off) {
+        n = c->out_len - c->out_off;
+    }
+    c->out_off += n;
+    if (c->out_off == c->out_len) {
+        c->out_off = c->out_len = 0;
+    }
+}
+
+/* Releases the record that the application has finished reading. */
+static void app_record_done(gls_conn *c)
+{
+    size_t used = c->app_consumed;
+    memmove(c->in, c->in + used, c->in_len - used);
+    c->in_len -= used;
+    c->app_consumed = 0;
+    c->app.len = 0;
+}
+
+/* see gls.h */
+int gls_conn_read(gls_conn *c, void *buf, size_t cap, size_t *got)
+{
+    *got = 0;
+    if (c->err != GLS_OK) {
+        return c->err;
+    }
+    if (c->app.len == 0 && c->app_consumed != 0) {
+        app_record_done(c);
+        TRY(process_input(c));
+    }
+    if (c->app.len == 0) {
+        return c->peer_closed ? GLS_E_CLOSED : GLS_E_WANT_READ;
+    }
+    size_t n = c->app.len < cap ? c->app.len : cap;
+    memcpy(buf, c->app.p, n);
+    gls_wipe((uint8_t *)c->app.p, n);
+    c->app.p += n;
+    c->app.len -= n;
+    *got = n;
+    if (c->app.len == 0) {
+        app_record_done(c);
+        int err = process_input(c);
+        if (err != GLS_OK) {
+            return GLS_OK; /* what was delivered stays delivered; the error is sticky */
+        }
+    }
+    return GLS_OK;
+}
+
+/* see gls.h */
+int gls_conn_write(gls_conn *c, const void *buf, size_t len, size_t *put)
+{
+    *put = 0;
+    if (c->err != GLS_OK) {
+        return c->err;
+    }
+    if (c->hs.state != ST_CONNECTED) {
+        return GLS_E_NOT_CONNECTED;
+    }
+    if (c->sent_close) {
+        return GLS_E_CLOSED;
+    }
+    const uint8_t *p = buf;
+    while (*put < len) {
+        size_t n = len - *put;
+        if (n > GLS_MAX_PLAINTEXT) {
+            n = GLS_MAX_PLAINTEXT;
+        }
+        if (c->out_len + gls_rec_sealed_len(&c->wr, n) > c->out_cap && c->out_len > 0) {
+            break; /* let the caller drain first */
+        }
+        int err = gls_hs_send(c, GLS_CT_APPLICATION_DATA, p + *put, n);
+        if (err != GLS_OK) {
+            return conn_fail(c, err);
+        }
+        *put += n;
+    }
+    return *put > 0 || len == 0 ? GLS_OK : GLS_E_WANT_WRITE;
+}
+
+/* see gls.h */
+int gls_conn_close(gls_conn *c)
+{
+    if (c->err != GLS_OK || c->sent_close) {
+        return c->err;
+    }
+    uint8_t a[2] = {GLS_ALERT_LEVEL_WARNING, GLS_ALERT_CLOSE_NOTIFY};
+    c->sent_close = true;
+    int err = gls_hs_send(c, GLS_CT_ALERT, a, sizeof a);
+    return err == GLS_OK ? GLS_OK : conn_fail(c, err);
+}
+
+/* see gls.h */
+unsigned gls_conn_wants(const gls_conn *c)
+{
+    unsigned w = 0;
+    if (c->out_len > c->out_off) {
+        w |= GLS_WANT_NET_OUT;
+    }
+    if (c->err != GLS_OK || (c->peer_closed && c->app.len == 0) ||
+        (c->sent_close && c->out_len == c->out_off && c->peer_closed)) {
+        return w | GLS_CLOSED;
+    }
+    if (c->app.len > 0) {
+        w |= GLS_CAN_READ;
+    } else if (c->in_len < c->in_cap) {
+        w |= GLS_WANT_NET_IN;
+    }
+    if (c->hs.state == ST_CONNECTED && !c->sent_close) {
+        w |= GLS_CAN_WRITE;
+    }
+    return w;
+}
+
+/* see gls.h */
+int gls_conn_handshake_done(const gls_conn *c)
+{
+    return c->hs.state == ST_CONNECTED && c->err == GLS_OK;
+}
+
+/* see gls.h */
+int gls_conn_error(const gls_conn *c)
+{
+    return c->err;
+}
+
+/* see gls.h */
+const char *gls_conn_error_detail(const gls_conn *c)
+{
+    return c->detail[0] ? c->detail : gls_error_message(c->err);
+}
+
+/* see gls.h */
+int gls_conn_key_update(gls_conn *c, int request_peer)
+{
+    if (c->err != GLS_OK) {
+        return c->err;
+    }
+    if (c->hs.state != ST_CONNECTED || c->sess.version != GLS_TLS13) {
+        return GLS_E_NOT_CONNECTED;
+    }
+    int err = gls_hs13_send_key_update(c, request_peer != 0);
+    return err == GLS_OK ? GLS_OK : conn_fail(c, err);
+}
+
+/* see gls.h */
+int gls_conn_get_info(const gls_conn *c, gls_conn_info *info)
+{
+    const struct gls_session *s = &c->sess;
+    memset(info, 0, sizeof *info);
+    if (s->suite == NULL) {
+        return GLS_E_NOT_CONNECTED;
+    }
+    info->version = s->version;
+    info->suite = s->suite->id;
+    info->suite_name = s->suite->name;
+    info->group = s->group;
+    info->group_name = s->group ? gls_group_name(s->group) : NULL;
+    info->sigalg = s->sigalg;
+    info->alpn = s->alpn[0] ? s->alpn : NULL;
+    info->server_name = s->server_name[0] ? s->server_name : NULL;
+    info->resumed = s->resumed;
+    info->forward_secret = s->version == GLS_TLS13 || s->suite->kx != GLS_KX_RSA;
+    info->peer_verified = s->peer_verified;
+    info->peer_certs = s->n_peer;
+    return GLS_OK;
+}
+
+/* see gls.h */
+int gls_conn_peer_cert(const gls_conn *c, size_t i, const uint8_t **der, size_t *len)
+{
+    if (i >= c->sess.n_peer) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    gls_bytes b = gls_cert_der(c->sess.peer_chain[i]);
+    *der = b.p;
+    *len = b.len;
+    return GLS_OK;
+}

@@ -1,0 +1,204 @@
+/* hs/client.c — the client's first flight and the ServerHello that splits the
+ * road: ClientHello construction offering TLS 1.3 and/or 1.2 (RFC 8446 §4.1.2,
+ * RFC 5246 §7.4.1.2), and the version decision on ServerHello (RFC 8446 §4.1.3,
+ * §4.2.1), including the downgrade sentinel check. */
+#include <string.h>
+
+#include "base/wire.h"
+#include "hs/hs.h"
+#include "hs/negotiate.h"
+
+/* RFC 8446 §4.1.3: the last 8 bytes of ServerHello.random from a TLS 1.3
+ * server that negotiated TLS 1.2. */
+static const uint8_t downgrade12[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01};
+
+/* The suites this client offers, in preference order. */
+static void offer_suites(gls_conn *c)
+{
+    const gls_config *cfg = c->cfg;
+    struct gls_hs *hs = &c->hs;
+    hs->n_offered_suites = 0;
+    for (size_t i = 0; i < cfg->n_suites; i++) {
+        const struct gls_suite *s = gls_suite_get(cfg->suites[i]);
+        if (s == NULL || s->version < cfg->min_version || s->version > cfg->max_version) {
+            continue;
+        }
+        if (s->version == GLS_TLS12 && s->kx == GLS_KX_RSA && !cfg->rsa_kx) {
+            continue;
+        }
+        hs->offered_suites[hs->n_offered_suites++] = s->id;
+    }
+}
+
+/* Makes the key shares a client offers: the first configured group only (a
+ * server preferring another group answers with HelloRetryRequest). */
+static int make_shares(gls_conn *c, struct gls_exts *e, uint8_t *keybuf, size_t cap)
+{
+    struct gls_hs *hs = &c->hs;
+    uint16_t group = hs->hrr_group ? hs->hrr_group : c->cfg->groups[0];
+    size_t len = 0;
+    gls_kex_free(hs->kex[0]);
+    hs->kex[0] = NULL;
+    TRY(gls_kex_new(c->cfg->crypto, group, &c->cfg->rng, &hs->kex[0]));
+    TRY(gls_kex_public(hs->kex[0], keybuf, cap, &len));
+    hs->kex_group[0] = group;
+    hs->n_kex = 1;
+    e->shares[0].group = group;
+    e->shares[0].key = gls_bytes_of(keybuf, len);
+    e->n_shares = 1;
+    gls_exts_set(e, GLS_X_KEY_SHARE);
+    return GLS_OK;
+}
+
+/* True if name is an IP literal (not sent as SNI, RFC 6066 §3). */
+static bool is_ip_literal(const char *name)
+{
+    bool dotted = true;
+    for (const char *p = name; *p; p++) {
+        if (*p == ':') {
+            return true;
+        }
+        if (!((*p >= '0' && *p <= '9') || *p == '.')) {
+            dotted = false;
+        }
+    }
+    return dotted;
+}
+
+static void hello_extensions(gls_conn *c, struct gls_exts *e, bool tls12, bool tls13)
+{
+    const gls_config *cfg = c->cfg;
+    if (c->sess.server_name[0] && !is_ip_literal(c->sess.server_name)) {
+        e->server_name = gls_bytes_of(c->sess.server_name, strlen(c->sess.server_name));
+        gls_exts_set(e, GLS_X_SERVER_NAME);
+    }
+    for (size_t i = 0; i < cfg->n_groups && i < GLS_MAX_GROUPS; i++) {
+        if (tls13 || tls12) {
+            e->groups[e->n_groups++] = cfg->groups[i];
+        }
+    }
+    gls_exts_set(e, GLS_X_SUPPORTED_GROUPS);
+    for (size_t i = 0; i < cfg->n_sigalgs && i < GLS_MAX_SIGALGS; i++) {
+        e->sigalgs[e->n_sigalgs++] = cfg->sigalgs[i];
+    }
+    gls_exts_set(e, GLS_X_SIGNATURE_ALGORITHMS);
+    for (size_t i = 0; i < cfg->n_alpn; i++) {
+        e->alpn[e->n_alpn++] = gls_bytes_of(cfg->alpn[i], strlen(cfg->alpn[i]));
+    }
+    if (e->n_alpn > 0) {
+        gls_exts_set(e, GLS_X_ALPN);
+    }
+    if (tls12) {
+        e->point_formats[e->n_point_formats++] = 0; /* uncompressed (RFC 8422 §5.1.2) */
+        gls_exts_set(e, GLS_X_EC_POINT_FORMATS);
+        gls_exts_set(e, GLS_X_EXTENDED_MASTER_SECRET);
+        gls_exts_set(e, GLS_X_ENCRYPT_THEN_MAC);
+        gls_exts_set(e, GLS_X_RENEGOTIATION_INFO); /* empty: initial handshake */
+    }
+    if (tls13) {
+        e->versions[e->n_versions++] = GLS_TLS13;
+        if (tls12) {
+            e->versions[e->n_versions++] = GLS_TLS12;
+        }
+        gls_exts_set(e, GLS_X_SUPPORTED_VERSIONS);
+        e->psk_modes[e->n_psk_modes++] = GLS_PSK_DHE_KE;
+        gls_exts_set(e, GLS_X_PSK_KEY_EXCHANGE_MODES);
+    }
+}
+
+/* see hs.h */
+int gls_client_send_hello(gls_conn *c)
+{
+    struct gls_hs *hs = &c->hs;
+    const gls_config *cfg = c->cfg;
+    struct gls_client_hello ch;
+    uint8_t keybuf[600];
+    gls_writer w;
+    bool tls13 = cfg->max_version >= GLS_TLS13;
+    bool tls12 = cfg->min_version <= GLS_TLS12;
+
+    memset(&ch, 0, sizeof ch);
+    if (!hs->hrr) {
+        TRY(gls_rand(&cfg->rng, hs->client_random, 32));
+        offer_suites(c);
+        /* RFC 8446 §D.4: a non-empty legacy_session_id for middlebox compatibility */
+        hs->session_id_len = tls13 ? 32 : 0;
+        TRY(gls_rand(&cfg->rng, hs->session_id, hs->session_id_len));
+        hs->offered_tls13 = tls13;
+    }
+    if (hs->n_offered_suites == 0) {
+        return GLS_E_NO_SHARED_SUITE;
+    }
+    ch.legacy_version = GLS_TLS12;
+    memcpy(ch.random, hs->client_random, 32);
+    ch.session_id = gls_bytes_of(hs->session_id, hs->session_id_len);
+    for (size_t i = 0; i < hs->n_offered_suites; i++) {
+        ch.suites[ch.n_suites++] = hs->offered_suites[i];
+    }
+    if (tls12 && !hs->hrr) { /* RFC 5746 §3.3: signal secure renegotiation support */
+        ch.suites[ch.n_suites++] = GLS_TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
+    }
+    static const uint8_t null_compression[1] = {0};
+    ch.compression = gls_bytes_of(null_compression, 1);
+    ch.has_exts = true;
+    hello_extensions(c, &ch.ext, tls12, tls13);
+    if (tls13) {
+        TRY(make_shares(c, &ch.ext, keybuf, sizeof keybuf));
+    }
+    if (hs->cookie_len > 0) {
+        ch.ext.cookie = gls_bytes_of(hs->cookie, hs->cookie_len);
+        gls_exts_set(&ch.ext, GLS_X_COOKIE);
+    }
+    c->wr.version = hs->hrr ? GLS_TLS12 : 0x0301; /* RFC 8446 §5.1: 0x0301 allowed first */
+    TRY(gls_hs_begin(c, GLS_HS_CLIENT_HELLO, &w));
+    TRY(gls_client_hello_write(&w, &ch));
+    TRY(gls_hs_end(c, &w, false));
+    c->wr.version = GLS_TLS12;
+    hs->state = ST_C_WAIT_SH;
+    return GLS_OK;
+}
+
+/* RFC 8446 §4.1.3 / §4.2.1: which version did the server pick? */
+static int server_version(gls_conn *c, const struct gls_server_hello *sh, uint16_t *version)
+{
+    const gls_config *cfg = c->cfg;
+    if (gls_exts_has(&sh->ext, GLS_X_SUPPORTED_VERSIONS)) {
+        if (sh->ext.selected_version != GLS_TLS13 || !c->hs.offered_tls13) {
+            gls_hs_detail(c, "server selected version 0x%04x, which we did not offer",
+                          sh->ext.selected_version);
+            return GLS_E_ILLEGAL_PARAMETER;
+        }
+        *version = GLS_TLS13;
+        return GLS_OK;
+    }
+    if (sh->legacy_version != GLS_TLS12 || cfg->min_version > GLS_TLS12) {
+        gls_hs_detail(c, "server chose protocol version 0x%04x", sh->legacy_version);
+        return GLS_E_PROTOCOL_VERSION;
+    }
+    /* RFC 8446 §4.1.3: a TLS 1.3 client checks the downgrade sentinel */
+    if (cfg->max_version >= GLS_TLS13 && memcmp(sh->random + 24, downgrade12, 8) == 0) {
+        return GLS_E_DOWNGRADE;
+    }
+    *version = GLS_TLS12;
+    return GLS_OK;
+}
+
+/* see hs.h */
+int gls_client_on_server_hello_msg(gls_conn *c, const gls_hs_msg *m)
+{
+    struct gls_server_hello sh;
+    gls_reader r = gls_reader_init(m->body.p, m->body.len);
+    uint16_t version = 0;
+    if (m->type != GLS_HS_SERVER_HELLO) {
+        gls_hs_detail(c, "expected ServerHello, got %s", gls_hs_type_name(m->type));
+        return GLS_E_UNEXPECTED_MESSAGE;
+    }
+    TRY(gls_server_hello_parse(&r, &sh));
+    TRY(server_version(c, &sh, &version));
+    c->sess.version = version;
+    if (version == GLS_TLS13) {
+        return gls_client13_on_server_hello(c, m, &sh);
+    }
+    gls_hs_detail(c, "the server chose TLS 1.2, which this build cannot speak yet");
+    return GLS_E_UNSUPPORTED;
+}

@@ -1,0 +1,261 @@
+/* hs/client13.c — the TLS 1.3 client after ServerHello (RFC 8446 §2, §4,
+ * Appendix A.1): HelloRetryRequest, EncryptedExtensions, the server's
+ * Certificate/CertificateVerify, Finished, our own authentication if asked,
+ * and post-handshake NewSessionTicket and KeyUpdate. */
+#include <string.h>
+
+#include "base/wire.h"
+#include "hs/hs.h"
+#include "hs/negotiate.h"
+
+static int on_encrypted_extensions(gls_conn *c, const gls_hs_msg *m);
+static int on_certificate_request(gls_conn *c, const gls_hs_msg *m);
+static int on_certificate(gls_conn *c, const gls_hs_msg *m);
+static int on_certificate_verify(gls_conn *c, const gls_hs_msg *m);
+static int on_finished(gls_conn *c, const gls_hs_msg *m);
+static int on_new_session_ticket(gls_conn *c, const gls_hs_msg *m);
+static int on_key_update(gls_conn *c, const gls_hs_msg *m);
+
+/* Read the table as the protocol: in this state, this message, handled here. */
+static const struct gls_hs_edge client13[] = {
+    /* state                  message                       handler                  flags */
+    {ST_C13_WAIT_EE, GLS_HS_ENCRYPTED_EXTENSIONS, on_encrypted_extensions, 0},
+    {ST_C13_WAIT_CERT_CR, GLS_HS_CERTIFICATE_REQUEST, on_certificate_request, 0},
+    {ST_C13_WAIT_CERT_CR, GLS_HS_CERTIFICATE, on_certificate, 0},
+    {ST_C13_WAIT_CERT, GLS_HS_CERTIFICATE, on_certificate, 0},
+    {ST_C13_WAIT_CV, GLS_HS_CERTIFICATE_VERIFY, on_certificate_verify, 0},
+    {ST_C13_WAIT_FINISHED, GLS_HS_FINISHED, on_finished, 0},
+    {ST_CONNECTED, GLS_HS_NEW_SESSION_TICKET, on_new_session_ticket, NO_TRANSCRIPT},
+    {ST_CONNECTED, GLS_HS_KEY_UPDATE, on_key_update, NO_TRANSCRIPT},
+};
+
+/* see hs.h */
+int gls_client13_on_message(gls_conn *c, const gls_hs_msg *m)
+{
+    return gls_hs_dispatch(c, client13, sizeof client13 / sizeof client13[0], m);
+}
+
+/* Checks what TLS 1.3 ServerHello and HelloRetryRequest share (RFC 8446 §4.1.3). */
+static int check_hello13(gls_conn *c, const struct gls_server_hello *sh)
+{
+    struct gls_hs *hs = &c->hs;
+    bool offered = false;
+    for (size_t i = 0; i < hs->n_offered_suites; i++) {
+        offered |= hs->offered_suites[i] == sh->cipher_suite;
+    }
+    const struct gls_suite *s = gls_suite_get(sh->cipher_suite);
+    if (!offered || s == NULL || s->version != GLS_TLS13) {
+        gls_hs_detail(c, "server chose cipher suite 0x%04x, which we did not offer",
+                      sh->cipher_suite);
+        return GLS_E_ILLEGAL_PARAMETER;
+    }
+    if (sh->session_id.len != hs->session_id_len ||
+        memcmp(sh->session_id.p, hs->session_id, hs->session_id_len) != 0 || sh->compression != 0) {
+        return GLS_E_ILLEGAL_PARAMETER;
+    }
+    if (c->sess.suite != NULL && c->sess.suite != s) { /* RFC 8446 §4.1.4: same as HRR */
+        return GLS_E_ILLEGAL_PARAMETER;
+    }
+    c->sess.suite = s;
+    c->sess.hash = gls_hash_get(c->cfg->crypto, s->prf);
+    return GLS_OK;
+}
+
+/* RFC 8446 §4.1.4: the server asks for another key share (and maybe a cookie). */
+static int on_hello_retry_request(gls_conn *c, const gls_hs_msg *m,
+                                  const struct gls_server_hello *sh)
+{
+    struct gls_hs *hs = &c->hs;
+    if (hs->hrr) { /* only one HRR per handshake */
+        return GLS_E_UNEXPECTED_MESSAGE;
+    }
+    TRY(check_hello13(c, sh));
+    uint16_t group = sh->ext.hrr_group;
+    bool ours = false;
+    for (size_t i = 0; i < c->cfg->n_groups; i++) {
+        ours |= c->cfg->groups[i] == group;
+    }
+    bool changes = gls_exts_has(&sh->ext, GLS_X_COOKIE);
+    if (gls_exts_has(&sh->ext, GLS_X_KEY_SHARE)) {
+        if (!ours || group == hs->kex_group[0]) { /* must be new and offered */
+            return GLS_E_ILLEGAL_PARAMETER;
+        }
+        changes = true;
+    }
+    if (!changes) { /* an HRR that would not change the ClientHello */
+        return GLS_E_ILLEGAL_PARAMETER;
+    }
+    if (gls_exts_has(&sh->ext, GLS_X_COOKIE)) {
+        if (sh->ext.cookie.len > sizeof hs->cookie) {
+            return GLS_E_DECODE;
+        }
+        memcpy(hs->cookie, sh->ext.cookie.p, sh->ext.cookie.len);
+        hs->cookie_len = sh->ext.cookie.len;
+    }
+    gls_hs_event(c, "HelloRetryRequest: server wants a %s key share",
+                 gls_group_name(group ? group : hs->kex_group[0]));
+    hs->hrr = true;
+    hs->hrr_group = gls_exts_has(&sh->ext, GLS_X_KEY_SHARE) ? group : hs->kex_group[0];
+    TRY(gls_transcript_choose(&hs->transcript, c->sess.hash, false));
+    TRY(gls_transcript_hrr_rewrite(&hs->transcript));
+    TRY(gls_transcript_add(&hs->transcript, m->raw));
+    TRY(gls_hs13_send_compat_ccs(c));
+    return gls_client_send_hello(c);
+}
+
+/* see hs.h */
+int gls_client13_on_server_hello(gls_conn *c, const gls_hs_msg *m,
+                                 const struct gls_server_hello *sh)
+{
+    struct gls_hs *hs = &c->hs;
+    gls_kex_secret shared;
+    if (sh->is_hrr) {
+        return on_hello_retry_request(c, m, sh);
+    }
+    TRY(check_hello13(c, sh));
+    if (!gls_exts_has(&sh->ext, GLS_X_KEY_SHARE)) { /* psk_ke is not offered */
+        return GLS_E_MISSING_EXTENSION;
+    }
+    size_t i = 0;
+    while (i < hs->n_kex && hs->kex_group[i] != sh->ext.shares[0].group) {
+        i++;
+    }
+    if (i == hs->n_kex) {
+        gls_hs_detail(c, "server key share is for %s, which we did not offer",
+                      gls_group_name(sh->ext.shares[0].group));
+        return GLS_E_ILLEGAL_PARAMETER;
+    }
+    TRY(gls_kex_derive(hs->kex[i], sh->ext.shares[0].key.p, sh->ext.shares[0].key.len, &shared));
+    c->sess.group = hs->kex_group[i];
+    memcpy(hs->server_random, sh->random, 32);
+    gls_hs_event(c, "TLS 1.3, %s, key exchange %s", c->sess.suite->name,
+                 gls_group_name(c->sess.group));
+    for (size_t j = 0; j < hs->n_kex; j++) { /* ephemeral keys go at once */
+        gls_kex_free(hs->kex[j]);
+        hs->kex[j] = NULL;
+    }
+    if (!hs->hrr) {
+        TRY(gls_transcript_choose(&hs->transcript, c->sess.hash, false));
+    }
+    TRY(gls_transcript_add(&hs->transcript, m->raw));
+    TRY(gls_hs13_handshake_secrets(c, &shared));
+    TRY(gls_hs13_install(c, false, &hs->s_hs_traffic));
+    /* our next record (or an alert about the server's flight) goes under c hs traffic */
+    TRY(gls_hs13_install(c, true, &hs->c_hs_traffic));
+    hs->state = ST_C13_WAIT_EE;
+    return GLS_OK;
+}
+
+static int on_encrypted_extensions(gls_conn *c, const gls_hs_msg *m)
+{
+    struct gls_encrypted_extensions ee;
+    gls_reader r = gls_reader_init(m->body.p, m->body.len);
+    TRY(gls_encrypted_extensions_parse(&r, &ee));
+    if (gls_exts_has(&ee.ext, GLS_X_ALPN)) { /* RFC 7301 §3.1: exactly one we offered */
+        bool offered = false;
+        gls_bytes p = ee.ext.alpn[0];
+        for (size_t i = 0; i < c->cfg->n_alpn; i++) {
+            offered |= strlen(c->cfg->alpn[i]) == p.len && memcmp(c->cfg->alpn[i], p.p, p.len) == 0;
+        }
+        if (ee.ext.n_alpn != 1 || !offered) {
+            return GLS_E_ILLEGAL_PARAMETER;
+        }
+        memcpy(c->sess.alpn, p.p, p.len);
+        c->sess.alpn[p.len] = 0;
+    }
+    TRY(gls_transcript_add(&c->hs.transcript, m->raw));
+    c->hs.state = ST_C13_WAIT_CERT_CR;
+    return GLS_OK;
+}
+
+static int on_certificate_request(gls_conn *c, const gls_hs_msg *m)
+{
+    struct gls_certificate_request cr;
+    struct gls_hs *hs = &c->hs;
+    gls_reader r = gls_reader_init(m->body.p, m->body.len);
+    TRY(gls_certificate_request_parse(&r, true, &cr));
+    if (!gls_exts_has(&cr.ext, GLS_X_SIGNATURE_ALGORITHMS)) { /* RFC 8446 §4.3.2 */
+        return GLS_E_MISSING_EXTENSION;
+    }
+    if (cr.context.len > sizeof hs->cr_context) {
+        return GLS_E_DECODE;
+    }
+    memcpy(hs->cr_context, cr.context.p, cr.context.len);
+    hs->cr_context_len = cr.context.len;
+    hs->cert_requested = true;
+    hs->n_peer_sigalgs = 0;
+    for (size_t i = 0; i < cr.ext.n_sigalgs && i < GLS_CFG_MAX_SIGALGS; i++) {
+        hs->peer_sigalgs[hs->n_peer_sigalgs++] = cr.ext.sigalgs[i];
+    }
+    TRY(gls_transcript_add(&hs->transcript, m->raw));
+    hs->state = ST_C13_WAIT_CERT;
+    return GLS_OK;
+}
+
+static int on_certificate(gls_conn *c, const gls_hs_msg *m)
+{
+    TRY(gls_hs13_on_certificate(c, m, gls_bytes_of(NULL, 0)));
+    c->hs.state = ST_C13_WAIT_CV;
+    return GLS_OK;
+}
+
+static int on_certificate_verify(gls_conn *c, const gls_hs_msg *m)
+{
+    TRY(gls_hs13_on_certificate_verify(c, m));
+    c->hs.state = ST_C13_WAIT_FINISHED;
+    return GLS_OK;
+}
+
+/* Our Certificate (and CertificateVerify if we have a fitting key), as asked. */
+static int send_client_auth(gls_conn *c)
+{
+    struct gls_hs *hs = &c->hs;
+    if (!hs->cert_requested) {
+        return GLS_OK;
+    }
+    size_t index = 0;
+    hs->cert = NULL;
+    if (gls_choose_cert(c->cfg, NULL, hs->peer_sigalgs, hs->n_peer_sigalgs, true, GLS_AUTH_ANY,
+                        &index, &hs->sigalg) == GLS_OK) {
+        hs->cert = &c->cfg->certs[index];
+    }
+    gls_hs_event(c, hs->cert ? "presenting our client certificate" : "no client certificate");
+    TRY(gls_hs13_send_certificate(c, gls_bytes_of(hs->cr_context, hs->cr_context_len)));
+    if (hs->cert != NULL) {
+        TRY(gls_hs13_send_certificate_verify(c));
+    }
+    return GLS_OK;
+}
+
+static int on_finished(gls_conn *c, const gls_hs_msg *m)
+{
+    struct gls_hs *hs = &c->hs;
+    TRY(gls_hs13_check_finished(c, &hs->s_hs_traffic, m));
+    TRY(gls_hs13_master_secrets(c));
+    TRY(gls_hs13_install(c, false, &c->sess.s_ap_traffic));
+    TRY(gls_hs13_send_compat_ccs(c));
+    TRY(send_client_auth(c));
+    TRY(gls_hs13_send_finished(c, &hs->c_hs_traffic));
+    TRY(gls_hs13_install(c, true, &c->sess.c_ap_traffic));
+    TRY(gls_hs13_resumption_secret(c));
+    gls_secret_wipe(&hs->c_hs_traffic);
+    gls_secret_wipe(&hs->s_hs_traffic);
+    gls_hs_event(c, "handshake complete");
+    hs->state = ST_CONNECTED;
+    gls_hs_wipe(c);
+    return GLS_OK;
+}
+
+static int on_new_session_ticket(gls_conn *c, const gls_hs_msg *m)
+{
+    struct gls_new_session_ticket t;
+    gls_reader r = gls_reader_init(m->body.p, m->body.len);
+    TRY(gls_new_session_ticket_parse(&r, true, &t));
+    gls_hs_event(c, "NewSessionTicket: lifetime %u s (resumption not used yet)", t.lifetime);
+    return GLS_OK;
+}
+
+static int on_key_update(gls_conn *c, const gls_hs_msg *m)
+{
+    return gls_hs13_on_key_update(c, m);
+}

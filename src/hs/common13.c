@@ -1,0 +1,313 @@
+/* hs/common13.c — the TLS 1.3 steps both sides take: moving the key schedule
+ * forward at the points RFC 8446 §7.1 names, installing traffic keys (§7.3),
+ * Finished (§4.4.4), Certificate and CertificateVerify (§4.4.2, §4.4.3), the
+ * compatibility change_cipher_spec (§D.4) and KeyUpdate (§4.6.3, §7.2). */
+#include <string.h>
+
+#include "base/wire.h"
+#include "hs/hs.h"
+#include "hs/negotiate.h"
+#include "keys/hkdf.h"
+
+/* see hs.h */
+int gls_hs13_install(gls_conn *c, bool write, const gls_secret *traffic)
+{
+    const struct gls_suite *s = c->sess.suite;
+    const gls_aead_alg *a = gls_aead_get(c->cfg->crypto, s->cipher);
+    uint8_t key[32];
+    uint8_t iv[12];
+    int err = gls_ks13_traffic_key_iv(c->sess.hash, traffic, key, a->key_len, iv, sizeof iv);
+    if (err == GLS_OK) {
+        err =
+            gls_rec_set_aead(write ? &c->wr : &c->rd, GLS_REC_TLS13, a, key, iv, sizeof iv, write);
+    }
+    gls_wipe(key, sizeof key);
+    gls_wipe(iv, sizeof iv);
+    if (err == GLS_OK && !write) {
+        c->rd_epoch++;
+    }
+    return err;
+}
+
+static int digest(gls_conn *c, gls_digest *th)
+{
+    return gls_transcript_digest(&c->hs.transcript, th);
+}
+
+/* see hs.h */
+int gls_hs13_handshake_secrets(gls_conn *c, gls_kex_secret *shared)
+{
+    struct gls_hs *hs = &c->hs;
+    gls_secret_sink sink = gls_hs_sink(c);
+    gls_digest th;
+    int err = gls_ks13_early(&hs->early, c->sess.hash, NULL, &sink);
+    if (err == GLS_OK) {
+        err = gls_ks13_handshake(&hs->hs_secret, &hs->early, shared->b, shared->len, &sink);
+    }
+    gls_kex_secret_wipe(shared);
+    TRY(err);
+    TRY(digest(c, &th));
+    TRY(gls_ks13_derive(&hs->hs_secret.s, c->sess.hash, GLS_SID_C_HS_TRAFFIC, &th,
+                        &hs->c_hs_traffic, &sink));
+    return gls_ks13_derive(&hs->hs_secret.s, c->sess.hash, GLS_SID_S_HS_TRAFFIC, &th,
+                           &hs->s_hs_traffic, &sink);
+}
+
+/* see hs.h */
+int gls_hs13_master_secrets(gls_conn *c)
+{
+    struct gls_hs *hs = &c->hs;
+    gls_secret_sink sink = gls_hs_sink(c);
+    gls_digest th;
+    TRY(gls_ks13_master(&hs->master, &hs->hs_secret, &sink));
+    TRY(digest(c, &th));
+    TRY(gls_ks13_derive(&hs->master.s, c->sess.hash, GLS_SID_C_AP_TRAFFIC, &th,
+                        &c->sess.c_ap_traffic, &sink));
+    TRY(gls_ks13_derive(&hs->master.s, c->sess.hash, GLS_SID_S_AP_TRAFFIC, &th,
+                        &c->sess.s_ap_traffic, &sink));
+    return gls_ks13_derive(&hs->master.s, c->sess.hash, GLS_SID_EXP_MASTER, &th, &c->sess.exporter,
+                           &sink);
+}
+
+/* see hs.h */
+int gls_hs13_resumption_secret(gls_conn *c)
+{
+    struct gls_hs *hs = &c->hs;
+    gls_secret_sink sink = gls_hs_sink(c);
+    gls_digest th;
+    TRY(digest(c, &th));
+    int err = gls_ks13_derive(&hs->master.s, c->sess.hash, GLS_SID_RES_MASTER, &th,
+                              &c->sess.res_master, &sink);
+    gls_secret_wipe(&hs->master.s); /* its last use */
+    return err;
+}
+
+/* Finished verify_data for base (RFC 8446 §4.4.4) over the transcript so far. */
+static int finished_value(gls_conn *c, const gls_secret *base, bool ours, gls_secret *out)
+{
+    gls_digest th;
+    gls_secret_sink sink = gls_hs_sink(c);
+    bool client = c->is_server != ours;
+    TRY(digest(c, &th));
+    return gls_ks13_finished(c->sess.hash, base, &th, client, out, &sink);
+}
+
+/* see hs.h */
+int gls_hs13_check_finished(gls_conn *c, const gls_secret *base, const gls_hs_msg *m)
+{
+    struct gls_finished fin;
+    gls_secret expect;
+    gls_reader r = gls_reader_init(m->body.p, m->body.len);
+    TRY(gls_finished_parse(&r, c->sess.hash->len, &fin));
+    TRY(finished_value(c, base, false, &expect));
+    bool ok = gls_ct_eq(fin.verify_data.p, expect.b, expect.len);
+    gls_secret_wipe(&expect);
+    if (!ok) {
+        return GLS_E_BAD_FINISHED;
+    }
+    return gls_transcript_add(&c->hs.transcript, m->raw);
+}
+
+/* see hs.h */
+int gls_hs13_send_finished(gls_conn *c, const gls_secret *base)
+{
+    struct gls_finished fin;
+    gls_secret value;
+    gls_writer w;
+    TRY(finished_value(c, base, true, &value));
+    fin.verify_data = gls_bytes_of(value.b, value.len);
+    int err = gls_hs_begin(c, GLS_HS_FINISHED, &w);
+    if (err == GLS_OK) {
+        err = gls_finished_write(&w, &fin);
+    }
+    if (err == GLS_OK) {
+        err = gls_hs_end(c, &w, false);
+    }
+    gls_secret_wipe(&value);
+    return err;
+}
+
+/* see hs.h */
+int gls_hs13_send_certificate(gls_conn *c, gls_bytes context)
+{
+    struct gls_certificate cert;
+    gls_writer w;
+    memset(&cert, 0, sizeof cert);
+    cert.tls13 = true;
+    cert.context = context;
+    const struct gls_cert_key *ck = c->hs.cert;
+    for (size_t i = 0; ck != NULL && i < ck->n && i < GLS_MAX_CERT_CHAIN; i++) {
+        cert.entries[cert.n_entries++].cert_data = gls_cert_der(ck->chain[i]);
+    }
+    TRY(gls_hs_begin(c, GLS_HS_CERTIFICATE, &w));
+    TRY(gls_certificate_write(&w, &cert));
+    return gls_hs_end(c, &w, false);
+}
+
+/* The content a CertificateVerify signs (RFC 8446 §4.4.3): 64 spaces, the
+ * context string, a zero byte, and the transcript hash. */
+static size_t cv_content(gls_conn *c, bool server, const gls_digest *th, uint8_t *out)
+{
+    static const char sctx[] = "TLS 1.3, server CertificateVerify";
+    static const char cctx[] = "TLS 1.3, client CertificateVerify";
+    const char *ctx = server ? sctx : cctx;
+    size_t n = 0;
+    (void)c;
+    memset(out, 0x20, 64);
+    n = 64;
+    memcpy(out + n, ctx, sizeof sctx); /* includes the terminating zero byte */
+    n += sizeof sctx;
+    memcpy(out + n, th->b, th->len);
+    return n + th->len;
+}
+
+/* see hs.h */
+int gls_hs13_send_certificate_verify(gls_conn *c)
+{
+    uint8_t content[64 + 34 + GLS_MAX_HASH];
+    uint8_t sig[1024];
+    size_t sig_len = 0;
+    gls_digest th;
+    gls_writer w;
+    struct gls_certificate_verify cv;
+    TRY(digest(c, &th));
+    size_t n = cv_content(c, c->is_server, &th, content);
+    TRY(gls_sig_sign(c->hs.cert->key, c->hs.sigalg, content, n, sig, sizeof sig, &sig_len));
+    cv.scheme = c->hs.sigalg;
+    cv.signature = gls_bytes_of(sig, sig_len);
+    TRY(gls_hs_begin(c, GLS_HS_CERTIFICATE_VERIFY, &w));
+    TRY(gls_certificate_verify_write(&w, &cv));
+    return gls_hs_end(c, &w, false);
+}
+
+/* Parses the peer's chain into c->sess.peer_chain. */
+static int load_peer_chain(gls_conn *c, const struct gls_certificate *cert)
+{
+    struct gls_session *s = &c->sess;
+    if (cert->n_total > GLS_CFG_MAX_CHAIN) {
+        gls_hs_detail(c, "peer sent %zu certificates; the limit is %d", cert->n_total,
+                      GLS_CFG_MAX_CHAIN);
+        return GLS_E_CERT_CHAIN_TOO_LONG;
+    }
+    for (size_t i = 0; i < cert->n_entries; i++) {
+        int err = gls_cert_from_der(cert->entries[i].cert_data.p, cert->entries[i].cert_data.len,
+                                    &s->peer_chain[s->n_peer]);
+        if (err != GLS_OK) {
+            gls_hs_detail(c, "peer certificate %zu could not be parsed", i);
+            return GLS_E_CERT_BAD;
+        }
+        s->n_peer++;
+    }
+    return GLS_OK;
+}
+
+/* see hs.h */
+int gls_hs13_on_certificate(gls_conn *c, const gls_hs_msg *m, gls_bytes context)
+{
+    struct gls_certificate cert;
+    gls_reader r = gls_reader_init(m->body.p, m->body.len);
+    TRY(gls_certificate_parse(&r, true, &cert));
+    /* RFC 8446 §4.4.2: the context echoes the request's (empty for the server) */
+    if (cert.context.len != context.len ||
+        (context.len > 0 && memcmp(cert.context.p, context.p, context.len) != 0)) {
+        return GLS_E_ILLEGAL_PARAMETER;
+    }
+    TRY(gls_transcript_add(&c->hs.transcript, m->raw));
+    if (cert.n_entries == 0) {
+        c->hs.peer_sent_cert = false;
+        if (!c->is_server) { /* RFC 8446 §4.4.2.4 */
+            gls_hs_detail(c, "server sent an empty Certificate");
+            return GLS_E_DECODE;
+        }
+        if (c->cfg->client_auth == GLS_CLIENT_AUTH_REQUIRED) {
+            return GLS_E_CERT_REQUIRED;
+        }
+        return GLS_OK;
+    }
+    c->hs.peer_sent_cert = true;
+    TRY(load_peer_chain(c, &cert));
+    return gls_hs_verify_peer(c);
+}
+
+/* see hs.h */
+int gls_hs13_on_certificate_verify(gls_conn *c, const gls_hs_msg *m)
+{
+    struct gls_certificate_verify cv;
+    uint8_t content[64 + 34 + GLS_MAX_HASH];
+    gls_digest th;
+    gls_reader r = gls_reader_init(m->body.p, m->body.len);
+    TRY(gls_certificate_verify_parse(&r, &cv));
+    const gls_pkey *pub = gls_cert_pubkey(c->sess.peer_chain[0]);
+    if (gls_check_peer_sigalg(c->cfg, pub, cv.scheme, true) != GLS_OK) {
+        gls_hs_detail(c,
+                      "peer signed with %s, which we did not offer or which does not fit "
+                      "its key",
+                      gls_sigalg_name(cv.scheme));
+        return GLS_E_ILLEGAL_PARAMETER;
+    }
+    TRY(digest(c, &th));
+    size_t n = cv_content(c, !c->is_server, &th, content);
+    TRY(gls_sig_verify(pub, cv.scheme, content, n, cv.signature.p, cv.signature.len));
+    if (!c->is_server) {
+        c->sess.sigalg = cv.scheme;
+    }
+    return gls_transcript_add(&c->hs.transcript, m->raw);
+}
+
+/* see hs.h */
+int gls_hs13_send_compat_ccs(gls_conn *c)
+{
+    static const uint8_t ccs[1] = {1};
+    if (c->hs.sent_ccs) {
+        return GLS_OK;
+    }
+    c->hs.sent_ccs = true;
+    struct gls_rec_dir saved = c->wr; /* the CCS record is never protected */
+    memset(&c->wr, 0, sizeof c->wr);
+    c->wr.version = GLS_TLS12;
+    int err = gls_hs_send(c, GLS_CT_CHANGE_CIPHER_SPEC, ccs, sizeof ccs);
+    c->wr = saved;
+    return err;
+}
+
+/* Moves one direction to its next application traffic secret (RFC 8446 §7.2). */
+static int next_traffic(gls_conn *c, bool write)
+{
+    bool client_secret = c->is_server != write;
+    gls_secret *cur = client_secret ? &c->sess.c_ap_traffic : &c->sess.s_ap_traffic;
+    gls_secret next;
+    gls_secret_sink sink = gls_hs_sink(c);
+    TRY(gls_ks13_next_traffic(c->sess.hash, cur, client_secret, &next, &sink));
+    gls_secret_wipe(cur);
+    *cur = next;
+    gls_secret_wipe(&next);
+    return gls_hs13_install(c, write, cur);
+}
+
+/* see hs.h */
+int gls_hs13_send_key_update(gls_conn *c, bool request_peer)
+{
+    struct gls_key_update ku = {request_peer ? 1 : 0};
+    uint8_t buf[5]; /* post-handshake: no scratch buffer, and no transcript */
+    gls_writer w = gls_writer_init(buf, sizeof buf);
+    gls_hs_header_write(&w, GLS_HS_KEY_UPDATE, 1);
+    TRY(gls_key_update_write(&w, &ku));
+    TRY(gls_writer_result(&w));
+    gls_hs_event(c, "-> KeyUpdate (%s)",
+                 request_peer ? "update_requested" : "update_not_requested");
+    TRY(gls_hs_send(c, GLS_CT_HANDSHAKE, buf, w.len));
+    return next_traffic(c, true);
+}
+
+/* see hs.h */
+int gls_hs13_on_key_update(gls_conn *c, const gls_hs_msg *m)
+{
+    struct gls_key_update ku;
+    gls_reader r = gls_reader_init(m->body.p, m->body.len);
+    TRY(gls_key_update_parse(&r, &ku));
+    TRY(next_traffic(c, false));
+    if (ku.request_update == 1 && !c->sent_close) {
+        return gls_hs13_send_key_update(c, false);
+    }
+    return GLS_OK;
+}

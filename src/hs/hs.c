@@ -1,0 +1,297 @@
+/* hs/hs.c — the machinery every state machine shares: state names, table
+ * dispatch, routing a message to its (side, version) table, building and
+ * sending handshake messages (header, transcript, fragmentation into records),
+ * and the event and error-detail reports. */
+#include "hs/hs.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/wire.h"
+
+static const char *const state_names[ST_COUNT] = {
+    [ST_START] = "START",
+    [ST_C_WAIT_SH] = "C_WAIT_SH",
+    [ST_C13_WAIT_EE] = "C13_WAIT_EE",
+    [ST_C13_WAIT_CERT_CR] = "C13_WAIT_CERT_CR",
+    [ST_C13_WAIT_CERT] = "C13_WAIT_CERT",
+    [ST_C13_WAIT_CV] = "C13_WAIT_CV",
+    [ST_C13_WAIT_FINISHED] = "C13_WAIT_FINISHED",
+    [ST_C12_WAIT_CERT] = "C12_WAIT_CERT",
+    [ST_C12_WAIT_SKE] = "C12_WAIT_SKE",
+    [ST_C12_WAIT_CR_SHD] = "C12_WAIT_CR_SHD",
+    [ST_C12_WAIT_SHD] = "C12_WAIT_SHD",
+    [ST_C12_WAIT_NST] = "C12_WAIT_NST",
+    [ST_C12_WAIT_CCS] = "C12_WAIT_CCS",
+    [ST_C12_WAIT_FINISHED] = "C12_WAIT_FINISHED",
+    [ST_S_WAIT_CH] = "S_WAIT_CH",
+    [ST_S13_WAIT_CH2] = "S13_WAIT_CH2",
+    [ST_S13_WAIT_CERT] = "S13_WAIT_CERT",
+    [ST_S13_WAIT_CV] = "S13_WAIT_CV",
+    [ST_S13_WAIT_FINISHED] = "S13_WAIT_FINISHED",
+    [ST_S12_WAIT_CERT] = "S12_WAIT_CERT",
+    [ST_S12_WAIT_CKE] = "S12_WAIT_CKE",
+    [ST_S12_WAIT_CV] = "S12_WAIT_CV",
+    [ST_S12_WAIT_CCS] = "S12_WAIT_CCS",
+    [ST_S12_WAIT_FINISHED] = "S12_WAIT_FINISHED",
+    [ST_CONNECTED] = "CONNECTED",
+    [ST_CLOSED] = "CLOSED",
+    [ST_FAILED] = "FAILED",
+};
+
+/* see hs.h */
+const char *gls_hs_state_name(enum gls_hs_state s)
+{
+    return (unsigned)s < ST_COUNT ? state_names[s] : "?";
+}
+
+/* see hs.h */
+int gls_hs_dispatch(gls_conn *c, const struct gls_hs_edge *edges, size_t n, const gls_hs_msg *m)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct gls_hs_edge *e = &edges[i];
+        if ((int)e->state != c->hs.state || e->type != m->type) {
+            continue;
+        }
+        /* received bytes added = growth minus what the handler itself sent */
+        size_t before = gls_transcript_len(&c->hs.transcript) - c->hs.sent_to_transcript;
+        int err = e->handler(c, m);
+        assert(err != GLS_OK || (e->flags & NO_TRANSCRIPT) || c->hs.state == ST_CONNECTED ||
+               gls_transcript_len(&c->hs.transcript) - c->hs.sent_to_transcript ==
+                   before + m->raw.len);
+        (void)before;
+        return err;
+    }
+    gls_hs_detail(c, "handshake message type %u not expected in state %s", m->type,
+                  gls_hs_state_name(c->hs.state));
+    return GLS_E_UNEXPECTED_MESSAGE;
+}
+
+/* see hs.h */
+int gls_hs_begin(gls_conn *c, uint8_t type, gls_writer *w)
+{
+    struct gls_hs *hs = &c->hs;
+    if (hs->scratch == NULL) {
+        hs->scratch = malloc(GLS_HS_SCRATCH);
+        if (hs->scratch == NULL) {
+            return GLS_E_NO_MEMORY;
+        }
+    }
+    *w = gls_writer_init(hs->scratch, GLS_HS_SCRATCH);
+    gls_write_u8(w, type);
+    gls_write_u24(w, 0); /* filled in by gls_hs_end */
+    return GLS_OK;
+}
+
+/* see hs.h */
+int gls_hs_end(gls_conn *c, gls_writer *w, bool no_transcript)
+{
+    TRY(gls_writer_result(w));
+    size_t body = w->len - 4;
+    if (body > 0xffffff) {
+        return GLS_E_INTERNAL;
+    }
+    w->buf[1] = (uint8_t)(body >> 16);
+    w->buf[2] = (uint8_t)(body >> 8);
+    w->buf[3] = (uint8_t)body;
+    if (!no_transcript) {
+        TRY(gls_transcript_add(&c->hs.transcript, gls_bytes_of(w->buf, w->len)));
+        c->hs.sent_to_transcript += w->len;
+    }
+    gls_hs_event(c, "-> %s (%zu bytes)", gls_hs_type_name(w->buf[0]), w->len);
+    return gls_hs_send(c, GLS_CT_HANDSHAKE, w->buf, w->len);
+}
+
+static int grow_out(gls_conn *c, size_t need)
+{
+    if (c->out_cap - c->out_len >= need) {
+        return GLS_OK;
+    }
+    if (c->out_off > 0) { /* compact first */
+        memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
+        c->out_len -= c->out_off;
+        c->out_off = 0;
+        if (c->out_cap - c->out_len >= need) {
+            return GLS_OK;
+        }
+    }
+    size_t cap = c->out_cap ? c->out_cap : GLS_RECORD_HEADER + GLS_MAX_CIPHERTEXT12;
+    while (cap - c->out_len < need) {
+        cap *= 2;
+    }
+    if (cap > GLS_MAX_OUT) {
+        return GLS_E_NO_MEMORY;
+    }
+    uint8_t *p = realloc(c->out, cap);
+    if (p == NULL) {
+        return GLS_E_NO_MEMORY;
+    }
+    c->out = p;
+    c->out_cap = cap;
+    return GLS_OK;
+}
+
+/* see hs.h */
+int gls_hs_send(gls_conn *c, uint8_t type, const uint8_t *p, size_t n)
+{
+    size_t off = 0;
+    do {
+        size_t chunk = n - off;
+        size_t written = 0;
+        if (chunk > GLS_MAX_PLAINTEXT) {
+            chunk = GLS_MAX_PLAINTEXT;
+        }
+        size_t need = gls_rec_sealed_len(&c->wr, chunk);
+        TRY(grow_out(c, need));
+        TRY(gls_rec_seal(&c->wr, type, p + off, chunk, &c->cfg->rng, c->out + c->out_len,
+                         c->out_cap - c->out_len, &written));
+        c->out_len += written;
+        off += chunk;
+    } while (off < n);
+    return GLS_OK;
+}
+
+/* see hs.h */
+void gls_hs_event(gls_conn *c, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    if (c->cfg->event == NULL) {
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    c->cfg->event(c->cfg->event_arg, line);
+}
+
+/* see hs.h */
+void gls_hs_detail(gls_conn *c, const char *fmt, ...)
+{
+    va_list ap;
+    if (c->detail[0] != 0) {
+        return; /* the first detail belongs to the first error */
+    }
+    va_start(ap, fmt);
+    vsnprintf(c->detail, sizeof c->detail, fmt, ap);
+    va_end(ap);
+}
+
+/* The sink keys/ reports secrets to: it feeds the config's secret trace and
+ * key log. Off (NULL fn) unless the caller turned one of them on. */
+static void on_secret(void *arg, enum gls_secret_id id, const uint8_t *v, size_t len)
+{
+    gls_conn *c = arg;
+    const gls_config *cfg = c->cfg;
+    if (cfg->secret_trace != NULL) {
+        gls_secret_info info = gls_secret_info_of(id, v, len);
+        cfg->secret_trace(cfg->secret_trace_arg, &info);
+    }
+    if (cfg->keylog != NULL && gls_secret_keylog_label(id) != NULL) {
+        char line[GLS_KEYLOG_LINE_MAX];
+        if (gls_keylog_line(id, c->hs.client_random, v, len, line, sizeof line) == GLS_OK) {
+            cfg->keylog(cfg->keylog_arg, line);
+        }
+        gls_wipe(line, sizeof line);
+    }
+}
+
+/* see hs.h */
+gls_secret_sink gls_hs_sink(gls_conn *c)
+{
+    gls_secret_sink s = {NULL, NULL};
+    if (c->cfg->secret_trace != NULL || c->cfg->keylog != NULL) {
+        s.fn = on_secret;
+        s.arg = c;
+    }
+    return s;
+}
+
+/* see hs.h */
+int gls_hs_on_message(gls_conn *c, const gls_hs_msg *m)
+{
+    gls_hs_event(c, "<- %s (%zu bytes)", gls_hs_type_name(m->type), m->raw.len);
+    switch (c->hs.state) {
+    case ST_C_WAIT_SH:
+        return gls_client_on_server_hello_msg(c, m);
+    case ST_S_WAIT_CH:
+        return gls_server_on_client_hello_msg(c, m);
+    case ST_FAILED:
+    case ST_CLOSED:
+        return GLS_E_UNEXPECTED_MESSAGE;
+    default:
+        break;
+    }
+    if (c->sess.version == GLS_TLS13) {
+        return c->is_server ? gls_server13_on_message(c, m) : gls_client13_on_message(c, m);
+    }
+    return GLS_E_UNEXPECTED_MESSAGE; /* TLS 1.2 state machines: not yet */
+}
+
+/* see hs.h */
+int gls_hs_on_ccs(gls_conn *c, gls_bytes payload)
+{
+    /* RFC 8446 §5: one byte 0x01, unprotected, during the handshake only */
+    if (payload.len != 1 || payload.p[0] != 1) {
+        return GLS_E_DECODE;
+    }
+    if (c->sess.version == GLS_TLS13 || c->hs.state == ST_C_WAIT_SH ||
+        c->hs.state == ST_S13_WAIT_CH2) {
+        if (c->hs.state == ST_CONNECTED || c->hs.ccs_seen) {
+            return GLS_E_UNEXPECTED_MESSAGE;
+        }
+        c->hs.ccs_seen = true;
+        return GLS_OK;
+    }
+    return GLS_E_UNEXPECTED_MESSAGE;
+}
+
+/* see hs.h */
+int gls_hs_start(gls_conn *c)
+{
+    TRY(gls_transcript_init(&c->hs.transcript, c->cfg->crypto));
+    if (c->is_server) {
+        c->hs.state = ST_S_WAIT_CH;
+        return GLS_OK;
+    }
+    return gls_client_send_hello(c);
+}
+
+/* see hs.h */
+void gls_hs_wipe(gls_conn *c)
+{
+    struct gls_hs *hs = &c->hs;
+    int state = hs->state;
+    gls_transcript_free(&hs->transcript);
+    for (size_t i = 0; i < GLS_MAX_SHARES; i++) {
+        gls_kex_free(hs->kex[i]);
+    }
+    if (hs->scratch != NULL) {
+        gls_wipe(hs->scratch, GLS_HS_SCRATCH);
+        free(hs->scratch);
+    }
+    gls_wipe(hs, sizeof *hs);
+    hs->state = state;
+}
+
+/* see state.h */
+void gls_session_wipe(struct gls_session *s)
+{
+    for (size_t i = 0; i < s->n_peer; i++) {
+        gls_cert_free(s->peer_chain[i]);
+    }
+    gls_wipe(s, sizeof *s);
+}
+
+/* see hs.h */
+int64_t gls_hs_now(const gls_conn *c)
+{
+    if (c->cfg->clock != NULL) {
+        return c->cfg->clock(c->cfg->clock_arg);
+    }
+    return (int64_t)time(NULL);
+}

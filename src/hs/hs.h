@@ -1,0 +1,188 @@
+/* hs/hs.h — the connection object as the state machines see it: the state
+ * names (one enum, in flow order), a handshake message, the transition-table
+ * row, and the few services the handlers share (send a message, fragment into
+ * records, report an event or a secret). The handlers themselves live in
+ * client.c, client13.c, server.c and server13.c (TLS 1.2 in *12.c). */
+#ifndef GLS_HS_HS_H
+#define GLS_HS_HS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/bytes.h"
+#include "base/secret.h"
+#include "crypto/crypto.h"
+#include "hs/cfg.h"
+#include "hs/state.h"
+#include "hs/suites.h"
+#include "keys/names.h"
+#include "msg/msg.h"
+#include "record/record.h"
+
+/* One state enum for both sides and versions, grouped in flow order. */
+enum gls_hs_state {
+    ST_START,
+    /* client */
+    ST_C_WAIT_SH, /* ClientHello sent; ServerHello decides the version */
+    ST_C13_WAIT_EE,
+    ST_C13_WAIT_CERT_CR,
+    ST_C13_WAIT_CERT,
+    ST_C13_WAIT_CV,
+    ST_C13_WAIT_FINISHED,
+    ST_C12_WAIT_CERT,
+    ST_C12_WAIT_SKE,
+    ST_C12_WAIT_CR_SHD,
+    ST_C12_WAIT_SHD,
+    ST_C12_WAIT_NST,
+    ST_C12_WAIT_CCS,
+    ST_C12_WAIT_FINISHED,
+    /* server */
+    ST_S_WAIT_CH,
+    ST_S13_WAIT_CH2, /* after HelloRetryRequest */
+    ST_S13_WAIT_CERT,
+    ST_S13_WAIT_CV,
+    ST_S13_WAIT_FINISHED,
+    ST_S12_WAIT_CERT,
+    ST_S12_WAIT_CKE,
+    ST_S12_WAIT_CV,
+    ST_S12_WAIT_CCS,
+    ST_S12_WAIT_FINISHED,
+    /* both */
+    ST_CONNECTED,
+    ST_CLOSED,
+    ST_FAILED,
+    ST_COUNT
+};
+
+const char *gls_hs_state_name(enum gls_hs_state s);
+
+/* One whole, reassembled handshake message. raw is header + body, for the transcript. */
+typedef struct {
+    uint8_t type;
+    gls_bytes body;
+    gls_bytes raw;
+} gls_hs_msg;
+
+typedef int (*gls_hs_handler)(gls_conn *c, const gls_hs_msg *m);
+
+/* A row of a transition table: in this state, this message, handled here. */
+struct gls_hs_edge {
+    enum gls_hs_state state;
+    uint8_t type;
+    gls_hs_handler handler;
+    unsigned flags;
+};
+#define NO_TRANSCRIPT 1u /* the handler does not add the message to the transcript */
+
+struct gls_conn {
+    gls_config *cfg;
+    bool is_server;
+    int err;          /* sticky first error */
+    char detail[256]; /* error detail a person can read */
+    bool peer_closed; /* close_notify received */
+    bool sent_close;  /* close_notify queued */
+
+    struct gls_rec_dir rd;
+    struct gls_rec_dir wr;
+    unsigned rd_epoch; /* bumped when read keys change (RFC 8446 §5.1 boundary rule) */
+
+    uint8_t *in; /* received, not yet processed network bytes */
+    size_t in_len;
+    size_t in_cap;
+    uint8_t *out; /* sealed records waiting to be sent */
+    size_t out_off;
+    size_t out_len;
+    size_t out_cap;
+    uint8_t *hsbuf; /* handshake message reassembly */
+    size_t hs_len;
+    size_t hs_cap;
+    gls_bytes app;       /* unread plaintext of the current application record (in `in`) */
+    size_t app_consumed; /* bytes of `in` that the current application record spans */
+
+    struct gls_hs hs;
+    struct gls_session sess;
+};
+
+/* Dispatches m through a transition table: GLS_E_UNEXPECTED_MESSAGE if no row
+ * matches. Debug builds check that the transcript grew by exactly m->raw. */
+GLS_MUST_CHECK int gls_hs_dispatch(gls_conn *c, const struct gls_hs_edge *edges, size_t n,
+                                   const gls_hs_msg *m);
+/* Routes a message to the table of the current state's side and version. */
+GLS_MUST_CHECK int gls_hs_on_message(gls_conn *c, const gls_hs_msg *m);
+/* A change_cipher_spec record arrived (payload must be one byte 0x01). */
+GLS_MUST_CHECK int gls_hs_on_ccs(gls_conn *c, gls_bytes payload);
+/* Starts the handshake: a client sends ClientHello; a server waits. */
+GLS_MUST_CHECK int gls_hs_start(gls_conn *c);
+/* Wipes every handshake secret and frees handshake-only memory. */
+void gls_hs_wipe(gls_conn *c);
+
+/* Begin a handshake message of type: the writer points into a scratch buffer
+ * after the 4-byte header. hs_end fills the length, adds the message to the
+ * transcript (unless no_transcript) and queues it as handshake records under
+ * the current write keys. */
+GLS_MUST_CHECK int gls_hs_begin(gls_conn *c, uint8_t type, gls_writer *w);
+GLS_MUST_CHECK int gls_hs_end(gls_conn *c, gls_writer *w, bool no_transcript);
+/* Fragments p[0..n) into records of type under the current write keys and
+ * appends them to the output buffer (growing it during the handshake). */
+GLS_MUST_CHECK int gls_hs_send(gls_conn *c, uint8_t type, const uint8_t *p, size_t n);
+
+/* The secret sink for this connection (feeds secret trace and key log). */
+gls_secret_sink gls_hs_sink(gls_conn *c);
+/* Seconds since the epoch, from the config's clock hook or the system. */
+int64_t gls_hs_now(const gls_conn *c);
+
+/* Entry points of the per-side, per-version files. */
+GLS_MUST_CHECK int gls_client_send_hello(gls_conn *c);
+GLS_MUST_CHECK int gls_client_on_server_hello_msg(gls_conn *c, const gls_hs_msg *m);
+GLS_MUST_CHECK int gls_server_on_client_hello_msg(gls_conn *c, const gls_hs_msg *m);
+GLS_MUST_CHECK int gls_client13_on_server_hello(gls_conn *c, const gls_hs_msg *m,
+                                                const struct gls_server_hello *sh);
+GLS_MUST_CHECK int gls_server13_on_client_hello(gls_conn *c, const gls_hs_msg *m,
+                                                const struct gls_client_hello *ch);
+GLS_MUST_CHECK int gls_client13_on_message(gls_conn *c, const gls_hs_msg *m);
+GLS_MUST_CHECK int gls_server13_on_message(gls_conn *c, const gls_hs_msg *m);
+
+/* ---- TLS 1.3 pieces both sides use (common13.c) ---- */
+/* Derives key and IV from a traffic secret and installs them for one direction. */
+GLS_MUST_CHECK int gls_hs13_install(gls_conn *c, bool write, const gls_secret *traffic);
+/* Early (no PSK) -> handshake secret from the (EC)DHE output, then both
+ * handshake traffic secrets over the transcript so far (ClientHello..ServerHello). */
+GLS_MUST_CHECK int gls_hs13_handshake_secrets(gls_conn *c, gls_kex_secret *shared);
+/* Master secret and both application traffic secrets over the transcript so far
+ * (..server Finished), plus the exporter master secret. */
+GLS_MUST_CHECK int gls_hs13_master_secrets(gls_conn *c);
+/* The resumption master secret over the transcript so far (..client Finished). */
+GLS_MUST_CHECK int gls_hs13_resumption_secret(gls_conn *c);
+/* Checks a peer Finished against base (its handshake traffic secret) and the
+ * transcript so far; adds the message to the transcript on success. */
+GLS_MUST_CHECK int gls_hs13_check_finished(gls_conn *c, const gls_secret *base,
+                                           const gls_hs_msg *m);
+GLS_MUST_CHECK int gls_hs13_send_finished(gls_conn *c, const gls_secret *base);
+/* Certificate with our chain (or empty), and CertificateVerify over the transcript. */
+GLS_MUST_CHECK int gls_hs13_send_certificate(gls_conn *c, gls_bytes context);
+GLS_MUST_CHECK int gls_hs13_send_certificate_verify(gls_conn *c);
+/* Parses and verifies the peer's Certificate (chain policy in verify.c). */
+GLS_MUST_CHECK int gls_hs13_on_certificate(gls_conn *c, const gls_hs_msg *m, gls_bytes context);
+/* Parses and checks the peer's CertificateVerify. */
+GLS_MUST_CHECK int gls_hs13_on_certificate_verify(gls_conn *c, const gls_hs_msg *m);
+/* KeyUpdate received on a connected TLS 1.3 connection (RFC 8446 §4.6.3). */
+GLS_MUST_CHECK int gls_hs13_on_key_update(gls_conn *c, const gls_hs_msg *m);
+GLS_MUST_CHECK int gls_hs13_send_key_update(gls_conn *c, bool request_peer);
+/* Sends the middlebox-compatibility change_cipher_spec once (RFC 8446 §D.4). */
+GLS_MUST_CHECK int gls_hs13_send_compat_ccs(gls_conn *c);
+
+/* ---- certificate policy (verify.c) ---- */
+/* Verifies the peer chain in c->sess.peer_chain for this side: the trust store,
+ * the time, and (client) the server name. Sets a detail on failure. */
+GLS_MUST_CHECK int gls_hs_verify_peer(gls_conn *c);
+/* Picks our certificate and signature scheme for the peer's schemes (and SNI). */
+GLS_MUST_CHECK int gls_hs_choose_cert(gls_conn *c, const uint16_t *peer_sigalgs, size_t n,
+                                      bool tls13);
+
+/* Reports a protocol event line to the event trace, printf-style. */
+void gls_hs_event(gls_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Records a human-readable detail for the error about to be returned. */
+void gls_hs_detail(gls_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,268 @@
+/* hs/server13.c — the TLS 1.3 server (RFC 8446 §2, §4, Appendix A.2): from
+ * ClientHello to its whole first flight (ServerHello, EncryptedExtensions,
+ * CertificateRequest, Certificate, CertificateVerify, Finished), the
+ * HelloRetryRequest detour, the client's authentication and Finished, and the
+ * post-handshake KeyUpdate. */
+#include <string.h>
+
+#include "base/wire.h"
+#include "hs/hs.h"
+#include "hs/negotiate.h"
+
+static int on_client_hello2(gls_conn *c, const gls_hs_msg *m);
+static int on_certificate(gls_conn *c, const gls_hs_msg *m);
+static int on_certificate_verify(gls_conn *c, const gls_hs_msg *m);
+static int on_finished(gls_conn *c, const gls_hs_msg *m);
+static int on_key_update(gls_conn *c, const gls_hs_msg *m);
+
+/* Read the table as the protocol: in this state, this message, handled here. */
+static const struct gls_hs_edge server13[] = {
+    /* state                  message                       handler                  flags */
+    {ST_S13_WAIT_CH2, GLS_HS_CLIENT_HELLO, on_client_hello2, 0},
+    {ST_S13_WAIT_CERT, GLS_HS_CERTIFICATE, on_certificate, 0},
+    {ST_S13_WAIT_CV, GLS_HS_CERTIFICATE_VERIFY, on_certificate_verify, 0},
+    {ST_S13_WAIT_FINISHED, GLS_HS_FINISHED, on_finished, 0},
+    {ST_CONNECTED, GLS_HS_KEY_UPDATE, on_key_update, NO_TRANSCRIPT},
+};
+
+/* see hs.h */
+int gls_server13_on_message(gls_conn *c, const gls_hs_msg *m)
+{
+    return gls_hs_dispatch(c, server13, sizeof server13 / sizeof server13[0], m);
+}
+
+/* RFC 8446 §4.1.2, §9.2: what every TLS 1.3 ClientHello must carry. */
+static int check_client_hello(gls_conn *c, const struct gls_client_hello *ch)
+{
+    if (ch->compression.len != 1 || ch->compression.p[0] != 0) {
+        return GLS_E_ILLEGAL_PARAMETER;
+    }
+    if (!gls_exts_has(&ch->ext, GLS_X_SUPPORTED_GROUPS) ||
+        !gls_exts_has(&ch->ext, GLS_X_KEY_SHARE) ||
+        !gls_exts_has(&ch->ext, GLS_X_SIGNATURE_ALGORITHMS)) {
+        gls_hs_detail(c, "ClientHello lacks supported_groups, key_share or signature_algorithms");
+        return GLS_E_MISSING_EXTENSION;
+    }
+    if (ch->session_id.len > sizeof c->hs.session_id) {
+        return GLS_E_DECODE;
+    }
+    return GLS_OK;
+}
+
+/* ServerHello or HelloRetryRequest with the fields both share. */
+static int send_server_hello(gls_conn *c, bool hrr, uint16_t group, gls_bytes key)
+{
+    struct gls_server_hello sh;
+    gls_writer w;
+    memset(&sh, 0, sizeof sh);
+    sh.legacy_version = GLS_TLS12;
+    sh.is_hrr = hrr;
+    memcpy(sh.random, hrr ? gls_hrr_random : c->hs.server_random, 32);
+    sh.session_id = gls_bytes_of(c->hs.session_id, c->hs.session_id_len);
+    sh.cipher_suite = c->sess.suite->id;
+    sh.has_exts = true;
+    sh.ext.selected_version = GLS_TLS13;
+    gls_exts_set(&sh.ext, GLS_X_SUPPORTED_VERSIONS);
+    gls_exts_set(&sh.ext, GLS_X_KEY_SHARE);
+    if (hrr) {
+        sh.ext.hrr_group = group;
+    } else {
+        sh.ext.shares[0].group = group;
+        sh.ext.shares[0].key = key;
+        sh.ext.n_shares = 1;
+    }
+    TRY(gls_hs_begin(c, GLS_HS_SERVER_HELLO, &w));
+    TRY(gls_server_hello_write(&w, &sh));
+    return gls_hs_end(c, &w, false);
+}
+
+static int send_encrypted_extensions(gls_conn *c)
+{
+    struct gls_encrypted_extensions ee;
+    gls_writer w;
+    memset(&ee, 0, sizeof ee);
+    if (c->sess.alpn[0] != 0) {
+        ee.ext.alpn[0] = gls_bytes_of(c->sess.alpn, strlen(c->sess.alpn));
+        ee.ext.n_alpn = 1;
+        gls_exts_set(&ee.ext, GLS_X_ALPN);
+    }
+    if (c->sess.server_name[0] != 0) { /* RFC 6066 §3: acknowledge SNI */
+        gls_exts_set(&ee.ext, GLS_X_SERVER_NAME);
+    }
+    TRY(gls_hs_begin(c, GLS_HS_ENCRYPTED_EXTENSIONS, &w));
+    TRY(gls_encrypted_extensions_write(&w, &ee));
+    return gls_hs_end(c, &w, false);
+}
+
+static int send_certificate_request(gls_conn *c)
+{
+    struct gls_certificate_request cr;
+    gls_writer w;
+    memset(&cr, 0, sizeof cr);
+    cr.tls13 = true;
+    for (size_t i = 0; i < c->cfg->n_sigalgs && i < GLS_MAX_SIGALGS; i++) {
+        cr.ext.sigalgs[cr.ext.n_sigalgs++] = c->cfg->sigalgs[i];
+    }
+    gls_exts_set(&cr.ext, GLS_X_SIGNATURE_ALGORITHMS);
+    c->hs.cert_requested = true;
+    TRY(gls_hs_begin(c, GLS_HS_CERTIFICATE_REQUEST, &w));
+    TRY(gls_certificate_request_write(&w, &cr));
+    return gls_hs_end(c, &w, false);
+}
+
+/* Everything after the group is settled: our share, ServerHello, the keys,
+ * and the rest of the flight through Finished. */
+static int send_flight(gls_conn *c, const struct gls_client_hello *ch, size_t share)
+{
+    struct gls_hs *hs = &c->hs;
+    uint8_t pub[600];
+    size_t pub_len = 0;
+    gls_kex_secret shared;
+    uint16_t group = ch->ext.shares[share].group;
+    TRY(gls_kex_new(c->cfg->crypto, group, &c->cfg->rng, &hs->kex[0]));
+    TRY(gls_kex_public(hs->kex[0], pub, sizeof pub, &pub_len));
+    TRY(gls_kex_derive(hs->kex[0], ch->ext.shares[share].key.p, ch->ext.shares[share].key.len,
+                       &shared));
+    gls_kex_free(hs->kex[0]); /* the ephemeral key is gone now */
+    hs->kex[0] = NULL;
+    c->sess.group = group;
+    TRY(gls_rand(&c->cfg->rng, hs->server_random, 32));
+    int err = send_server_hello(c, false, group, gls_bytes_of(pub, pub_len));
+    if (err != GLS_OK) {
+        gls_kex_secret_wipe(&shared);
+        return err;
+    }
+    TRY(gls_hs13_handshake_secrets(c, &shared));
+    if (hs->session_id_len > 0) {
+        TRY(gls_hs13_send_compat_ccs(c));
+    }
+    TRY(gls_hs13_install(c, true, &hs->s_hs_traffic));
+    TRY(send_encrypted_extensions(c));
+    if (c->cfg->client_auth != GLS_CLIENT_AUTH_NONE) {
+        TRY(send_certificate_request(c));
+    }
+    TRY(gls_hs13_send_certificate(c, gls_bytes_of(NULL, 0)));
+    TRY(gls_hs13_send_certificate_verify(c));
+    TRY(gls_hs13_send_finished(c, &hs->s_hs_traffic));
+    TRY(gls_hs13_master_secrets(c));
+    TRY(gls_hs13_install(c, true, &c->sess.s_ap_traffic));
+    TRY(gls_hs13_install(c, false, &hs->c_hs_traffic));
+    hs->state = hs->cert_requested ? ST_S13_WAIT_CERT : ST_S13_WAIT_FINISHED;
+    return GLS_OK;
+}
+
+/* Chooses certificate and ALPN: what must hold before we answer at all. */
+static int choose_auth(gls_conn *c, const struct gls_client_hello *ch)
+{
+    struct gls_hs *hs = &c->hs;
+    size_t index = 0;
+    const char *sni = c->sess.server_name[0] ? c->sess.server_name : NULL;
+    int err = gls_choose_cert(c->cfg, sni, ch->ext.sigalgs, ch->ext.n_sigalgs, true, GLS_AUTH_ANY,
+                              &index, &hs->sigalg);
+    if (err != GLS_OK) {
+        gls_hs_detail(c, "no certificate fits the client's signature algorithms");
+        return err;
+    }
+    hs->cert = &c->cfg->certs[index];
+    c->sess.sigalg = hs->sigalg;
+    err = gls_choose_alpn(c->cfg, &ch->ext, c->sess.alpn);
+    if (err != GLS_OK) {
+        gls_hs_detail(c, "no application protocol in common");
+    }
+    return err;
+}
+
+/* see hs.h */
+int gls_server13_on_client_hello(gls_conn *c, const gls_hs_msg *m,
+                                 const struct gls_client_hello *ch)
+{
+    struct gls_hs *hs = &c->hs;
+    const struct gls_suite *suite = NULL;
+    uint16_t group = 0;
+    size_t share = 0;
+    bool hrr = false;
+    TRY(check_client_hello(c, ch));
+    TRY(gls_choose_suite(c->cfg, ch, GLS_TLS13, &suite));
+    TRY(gls_choose_group13(c->cfg, ch, &group, &share, &hrr));
+    TRY(choose_auth(c, ch));
+    c->sess.suite = suite;
+    c->sess.hash = gls_hash_get(c->cfg->crypto, suite->prf);
+    memcpy(hs->session_id, ch->session_id.p, ch->session_id.len);
+    hs->session_id_len = ch->session_id.len;
+    gls_hs_event(c, "chose TLS 1.3, %s, %s%s", suite->name, gls_group_name(group),
+                 hrr ? " (HelloRetryRequest: the client sent no share for it)" : "");
+    TRY(gls_transcript_choose(&hs->transcript, c->sess.hash, false));
+    TRY(gls_transcript_add(&hs->transcript, m->raw));
+    if (!hrr) {
+        return send_flight(c, ch, share);
+    }
+    /* RFC 8446 §4.1.4: ClientHello1 collapses into message_hash */
+    TRY(gls_transcript_hrr_rewrite(&hs->transcript));
+    hs->hrr = true;
+    hs->hrr_group = group;
+    TRY(send_server_hello(c, true, group, gls_bytes_of(NULL, 0)));
+    if (hs->session_id_len > 0) {
+        TRY(gls_hs13_send_compat_ccs(c));
+    }
+    hs->state = ST_S13_WAIT_CH2;
+    return GLS_OK;
+}
+
+/* RFC 8446 §4.1.2: the second ClientHello answers our HelloRetryRequest. */
+static int on_client_hello2(gls_conn *c, const gls_hs_msg *m)
+{
+    struct gls_hs *hs = &c->hs;
+    struct gls_client_hello ch;
+    const struct gls_suite *suite = NULL;
+    gls_reader r = gls_reader_init(m->body.p, m->body.len);
+    TRY(gls_client_hello_parse(&r, &ch));
+    TRY(check_client_hello(c, &ch));
+    bool v13 = false;
+    for (size_t i = 0; i < ch.ext.n_versions; i++) {
+        v13 |= ch.ext.versions[i] == GLS_TLS13;
+    }
+    if (!v13 || memcmp(ch.random, hs->client_random, 32) != 0 ||
+        ch.session_id.len != hs->session_id_len ||
+        memcmp(ch.session_id.p, hs->session_id, hs->session_id_len) != 0) {
+        return GLS_E_ILLEGAL_PARAMETER;
+    }
+    TRY(gls_choose_suite(c->cfg, &ch, GLS_TLS13, &suite));
+    if (suite != c->sess.suite || ch.ext.n_shares != 1 || ch.ext.shares[0].group != hs->hrr_group) {
+        gls_hs_detail(c, "second ClientHello does not answer the HelloRetryRequest");
+        return GLS_E_ILLEGAL_PARAMETER;
+    }
+    TRY(choose_auth(c, &ch));
+    TRY(gls_transcript_add(&hs->transcript, m->raw));
+    return send_flight(c, &ch, 0);
+}
+
+static int on_certificate(gls_conn *c, const gls_hs_msg *m)
+{
+    TRY(gls_hs13_on_certificate(c, m, gls_bytes_of(NULL, 0)));
+    c->hs.state = c->hs.peer_sent_cert ? ST_S13_WAIT_CV : ST_S13_WAIT_FINISHED;
+    return GLS_OK;
+}
+
+static int on_certificate_verify(gls_conn *c, const gls_hs_msg *m)
+{
+    TRY(gls_hs13_on_certificate_verify(c, m));
+    c->hs.state = ST_S13_WAIT_FINISHED;
+    return GLS_OK;
+}
+
+static int on_finished(gls_conn *c, const gls_hs_msg *m)
+{
+    struct gls_hs *hs = &c->hs;
+    TRY(gls_hs13_check_finished(c, &hs->c_hs_traffic, m));
+    TRY(gls_hs13_install(c, false, &c->sess.c_ap_traffic));
+    TRY(gls_hs13_resumption_secret(c));
+    gls_hs_event(c, "handshake complete");
+    hs->state = ST_CONNECTED;
+    gls_hs_wipe(c);
+    return GLS_OK;
+}
+
+static int on_key_update(gls_conn *c, const gls_hs_msg *m)
+{
+    return gls_hs13_on_key_update(c, m);
+}

@@ -1,0 +1,89 @@
+/* hs/state.h — what a connection knows during and after the handshake:
+ * struct gls_hs (handshake-only state, wiped when the handshake ends) and
+ * struct gls_session (what was negotiated, and the secrets that outlive the
+ * handshake: application traffic secrets for KeyUpdate, the resumption secret). */
+#ifndef GLS_HS_STATE_H
+#define GLS_HS_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/secret.h"
+#include "crypto/crypto.h"
+#include "hs/cfg.h"
+#include "hs/suites.h"
+#include "keys/names.h"
+#include "keys/sched13.h"
+#include "keys/transcript.h"
+
+typedef struct gls_conn gls_conn;
+
+#define GLS_HS_SCRATCH (64 * 1024 + 4) /* largest handshake message we write */
+#define GLS_MAX_OUT    (1024 * 1024)   /* output buffer cap */
+#define GLS_MAX_SHARES 2               /* key shares a client offers */
+#define GLS_MAX_COOKIE 512
+
+struct gls_hs {
+    int state; /* enum gls_hs_state */
+    gls_transcript transcript;
+    size_t sent_to_transcript; /* bytes of our own messages in it (debug check) */
+    uint8_t client_random[32];
+    uint8_t server_random[32];
+    uint8_t session_id[32];
+    size_t session_id_len;
+    uint8_t *scratch; /* message being written */
+
+    /* key exchange */
+    gls_kex *kex[GLS_MAX_SHARES];
+    uint16_t kex_group[GLS_MAX_SHARES];
+    size_t n_kex;
+    bool hrr;           /* a HelloRetryRequest happened */
+    uint16_t hrr_group; /* the group it asked for */
+    uint8_t cookie[GLS_MAX_COOKIE];
+    size_t cookie_len;
+
+    /* TLS 1.3 schedule */
+    gls_early_secret early;
+    gls_handshake_secret hs_secret;
+    gls_master_secret master;
+    gls_secret c_hs_traffic;
+    gls_secret s_hs_traffic;
+
+    /* authentication */
+    const struct gls_cert_key *cert; /* ours */
+    uint16_t sigalg;                 /* scheme we sign with */
+    uint16_t peer_sigalgs[GLS_CFG_MAX_SIGALGS];
+    size_t n_peer_sigalgs;
+    bool cert_requested; /* client: server asked; server: we asked */
+    uint8_t cr_context[32];
+    size_t cr_context_len;
+    bool peer_sent_cert;
+    bool ccs_seen; /* TLS 1.3 middlebox-compatibility CCS already received */
+    bool sent_ccs;
+    bool offered_tls13;
+    uint16_t offered_suites[GLS_CFG_MAX_SUITES];
+    size_t n_offered_suites;
+};
+
+struct gls_session {
+    uint16_t version;
+    const struct gls_suite *suite;
+    const gls_hash_alg *hash; /* the suite's PRF/HKDF hash */
+    uint16_t group;
+    uint16_t sigalg; /* the scheme the server (peer or us) signed with */
+    char alpn[GLS_CFG_MAX_ALPN_LEN + 1];
+    char server_name[256];
+    bool resumed;
+    bool peer_verified;
+    gls_cert *peer_chain[GLS_CFG_MAX_CHAIN];
+    size_t n_peer;
+    gls_secret c_ap_traffic; /* current application traffic secrets (KeyUpdate) */
+    gls_secret s_ap_traffic;
+    gls_secret exporter;
+    gls_secret res_master;
+};
+
+void gls_session_wipe(struct gls_session *s);
+
+#endif

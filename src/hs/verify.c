@@ -1,0 +1,33 @@
+/* hs/verify.c — certificate policy on top of crypto/x509.c: which trust store,
+ * which time, which name (RFC 6125), and the explicit, loudly named way to skip
+ * it all. A client with no trust configured fails closed. */
+#include <string.h>
+
+#include "hs/hs.h"
+
+/* see hs.h */
+int gls_hs_verify_peer(gls_conn *c)
+{
+    const gls_config *cfg = c->cfg;
+    struct gls_session *s = &c->sess;
+    char reason[200];
+    if (cfg->danger_accept_any) {
+        gls_hs_event(c, "peer certificate NOT verified (danger_accept_any_cert)");
+        s->peer_verified = false;
+        return GLS_OK;
+    }
+    if (cfg->trust == NULL) {
+        gls_hs_detail(c, "certificate verify failed: no trust store configured");
+        return GLS_E_CERT_NO_TRUST;
+    }
+    const char *name = c->is_server || s->server_name[0] == 0 ? NULL : s->server_name;
+    int err = gls_x509_verify(cfg->trust, s->peer_chain, s->n_peer, name, (time_t)gls_hs_now(c),
+                              reason, sizeof reason);
+    if (err != GLS_OK) {
+        gls_hs_detail(c, "certificate verify failed: %s", reason);
+        return err;
+    }
+    s->peer_verified = true;
+    gls_hs_event(c, "peer certificate verified%s%s", name ? " for " : "", name ? name : "");
+    return GLS_OK;
+}

@@ -1,0 +1,169 @@
+/* keys/sched13.c — the TLS 1.3 key schedule (RFC 8446 §7.1-§7.3, §4.4.4,
+ * §4.6.1, §7.2) on HKDF. The labels live in one table keyed by secret id. */
+#include "keys/sched13.h"
+
+#include <string.h>
+
+#include "keys/hkdf.h"
+
+static const char *derive_label(enum gls_secret_id id)
+{
+    switch (id) {
+    case GLS_SID_EXT_BINDER_KEY:
+        return "ext binder";
+    case GLS_SID_RES_BINDER_KEY:
+        return "res binder";
+    case GLS_SID_C_E_TRAFFIC:
+        return "c e traffic";
+    case GLS_SID_E_EXP_MASTER:
+        return "e exp master";
+    case GLS_SID_C_HS_TRAFFIC:
+        return "c hs traffic";
+    case GLS_SID_S_HS_TRAFFIC:
+        return "s hs traffic";
+    case GLS_SID_C_AP_TRAFFIC:
+        return "c ap traffic";
+    case GLS_SID_S_AP_TRAFFIC:
+        return "s ap traffic";
+    case GLS_SID_EXP_MASTER:
+        return "exp master";
+    case GLS_SID_RES_MASTER:
+        return "res master";
+    default:
+        return NULL;
+    }
+}
+
+static int derive_secret(const gls_hash_alg *h, const gls_secret *s, const char *label,
+                         const gls_digest *th, gls_secret *out)
+{
+    TRY(gls_hkdf_expand_label(h, s, label, th->b, th->len, out->b, h->len));
+    out->len = (uint8_t)h->len;
+    return GLS_OK;
+}
+
+/* Derive-Secret(s, "derived", "") — the salt of the next Extract. */
+static int derived(const gls_hash_alg *h, const gls_secret *s, enum gls_secret_id id,
+                   gls_secret *out, const gls_secret_sink *sink)
+{
+    gls_digest empty;
+    TRY(gls_hash(h, NULL, 0, empty.b));
+    empty.len = h->len;
+    TRY(derive_secret(h, s, "derived", &empty, out));
+    gls_secret_report(sink, id, out->b, out->len);
+    return GLS_OK;
+}
+
+/* see sched13.h */
+int gls_ks13_early(gls_early_secret *out, const gls_hash_alg *h, const gls_secret *psk,
+                   const gls_secret_sink *sink)
+{
+    static const uint8_t zeros[GLS_MAX_HASH] = {0};
+    out->h = h;
+    TRY(gls_hkdf_extract(h, NULL, 0, psk ? psk->b : zeros, psk ? psk->len : h->len, &out->s));
+    gls_secret_report(sink, GLS_SID_EARLY_SECRET, out->s.b, out->s.len);
+    return GLS_OK;
+}
+
+/* see sched13.h */
+int gls_ks13_handshake(gls_handshake_secret *out, gls_early_secret *in, const uint8_t *dhe,
+                       size_t dhe_len, const gls_secret_sink *sink)
+{
+    static const uint8_t zeros[GLS_MAX_HASH] = {0};
+    gls_secret salt;
+    const gls_hash_alg *h = in->h;
+    int err = derived(h, &in->s, GLS_SID_DERIVED_FOR_HANDSHAKE, &salt, sink);
+    gls_secret_wipe(&in->s);
+    TRY(err);
+    if (dhe == NULL || dhe_len == 0) {
+        dhe = zeros;
+        dhe_len = h->len;
+    } else {
+        gls_secret_report(sink, GLS_SID_DHE_SHARED_SECRET, dhe, dhe_len);
+    }
+    out->h = h;
+    err = gls_hkdf_extract(h, salt.b, salt.len, dhe, dhe_len, &out->s);
+    gls_secret_wipe(&salt);
+    TRY(err);
+    gls_secret_report(sink, GLS_SID_HANDSHAKE_SECRET, out->s.b, out->s.len);
+    return GLS_OK;
+}
+
+/* see sched13.h */
+int gls_ks13_master(gls_master_secret *out, gls_handshake_secret *in, const gls_secret_sink *sink)
+{
+    static const uint8_t zeros[GLS_MAX_HASH] = {0};
+    gls_secret salt;
+    const gls_hash_alg *h = in->h;
+    int err = derived(h, &in->s, GLS_SID_DERIVED_FOR_MASTER, &salt, sink);
+    gls_secret_wipe(&in->s);
+    TRY(err);
+    out->h = h;
+    err = gls_hkdf_extract(h, salt.b, salt.len, zeros, h->len, &out->s);
+    gls_secret_wipe(&salt);
+    TRY(err);
+    gls_secret_report(sink, GLS_SID_MASTER_SECRET_13, out->s.b, out->s.len);
+    return GLS_OK;
+}
+
+/* see sched13.h */
+int gls_ks13_derive(const gls_secret *stage, const gls_hash_alg *h, enum gls_secret_id id,
+                    const gls_digest *th, gls_secret *out, const gls_secret_sink *sink)
+{
+    const char *label = derive_label(id);
+    if (label == NULL) {
+        return GLS_E_INTERNAL;
+    }
+    TRY(derive_secret(h, stage, label, th, out));
+    gls_secret_report(sink, id, out->b, out->len);
+    return GLS_OK;
+}
+
+/* see sched13.h */
+int gls_ks13_finished(const gls_hash_alg *h, const gls_secret *base, const gls_digest *th,
+                      bool client, gls_secret *out, const gls_secret_sink *sink)
+{
+    gls_secret key;
+    int err = gls_hkdf_expand_label(h, base, "finished", NULL, 0, key.b, h->len);
+    key.len = (uint8_t)h->len;
+    if (err == GLS_OK) {
+        gls_secret_report(sink, client ? GLS_SID_CLIENT_FINISHED_KEY : GLS_SID_SERVER_FINISHED_KEY,
+                          key.b, key.len);
+        err = gls_hmac(h, key.b, key.len, th->b, th->len, out->b);
+        out->len = (uint8_t)h->len;
+    }
+    gls_secret_wipe(&key);
+    TRY(err);
+    gls_secret_report(sink, client ? GLS_SID_CLIENT_VERIFY_DATA_13 : GLS_SID_SERVER_VERIFY_DATA_13,
+                      out->b, out->len);
+    return GLS_OK;
+}
+
+/* see sched13.h */
+int gls_ks13_traffic_key_iv(const gls_hash_alg *h, const gls_secret *traffic, uint8_t *key,
+                            size_t key_len, uint8_t *iv, size_t iv_len)
+{
+    TRY(gls_hkdf_expand_label(h, traffic, "key", NULL, 0, key, key_len));
+    return gls_hkdf_expand_label(h, traffic, "iv", NULL, 0, iv, iv_len);
+}
+
+/* see sched13.h */
+int gls_ks13_next_traffic(const gls_hash_alg *h, const gls_secret *cur, bool client,
+                          gls_secret *next, const gls_secret_sink *sink)
+{
+    TRY(gls_hkdf_expand_label(h, cur, "traffic upd", NULL, 0, next->b, h->len));
+    next->len = (uint8_t)h->len;
+    gls_secret_report(sink, client ? GLS_SID_C_AP_TRAFFIC_NEXT : GLS_SID_S_AP_TRAFFIC_NEXT, next->b,
+                      next->len);
+    return GLS_OK;
+}
+
+/* see sched13.h */
+int gls_ks13_ticket_psk(const gls_hash_alg *h, const gls_secret *res_master, const uint8_t *nonce,
+                        size_t nonce_len, gls_secret *psk, const gls_secret_sink *sink)
+{
+    TRY(gls_hkdf_expand_label(h, res_master, "resumption", nonce, nonce_len, psk->b, h->len));
+    psk->len = (uint8_t)h->len;
+    gls_secret_report(sink, GLS_SID_TICKET_PSK, psk->b, psk->len);
+    return GLS_OK;
+}

@@ -1,0 +1,63 @@
+/* keys/sched13.h — the TLS 1.3 key schedule (RFC 8446 §7.1) as three typed
+ * stages. Each stage is made only from the one before, and advancing wipes
+ * the input stage. Every value is announced to a gls_secret_sink by name. */
+#ifndef GLS_KEYS_SCHED13_H
+#define GLS_KEYS_SCHED13_H
+
+#include <stdbool.h>
+
+#include "base/secret.h"
+#include "crypto/crypto.h"
+#include "keys/names.h"
+#include "keys/transcript.h"
+
+typedef struct {
+    const gls_hash_alg *h;
+    gls_secret s;
+} gls_early_secret;
+
+typedef struct {
+    const gls_hash_alg *h;
+    gls_secret s;
+} gls_handshake_secret;
+
+typedef struct {
+    const gls_hash_alg *h;
+    gls_secret s;
+} gls_master_secret;
+
+/* Early Secret = HKDF-Extract(0, PSK or zeros). psk may be NULL. */
+GLS_MUST_CHECK int gls_ks13_early(gls_early_secret *out, const gls_hash_alg *h,
+                                  const gls_secret *psk, const gls_secret_sink *sink);
+/* Handshake Secret = HKDF-Extract(Derive-Secret(Early, "derived", ""), (EC)DHE).
+ * Wipes *in. dhe may be NULL/0 for psk_ke. */
+GLS_MUST_CHECK int gls_ks13_handshake(gls_handshake_secret *out, gls_early_secret *in,
+                                      const uint8_t *dhe, size_t dhe_len,
+                                      const gls_secret_sink *sink);
+/* Master Secret = HKDF-Extract(Derive-Secret(Handshake, "derived", ""), 0). Wipes *in. */
+GLS_MUST_CHECK int gls_ks13_master(gls_master_secret *out, gls_handshake_secret *in,
+                                   const gls_secret_sink *sink);
+/* Derive-Secret(stage, label of id, transcript hash th) for the ids that are
+ * Derive-Secret outputs (c/s hs traffic, c/s ap traffic, exp master, res
+ * master, binder keys with th = Hash("")). */
+GLS_MUST_CHECK int gls_ks13_derive(const gls_secret *stage, const gls_hash_alg *h,
+                                   enum gls_secret_id id, const gls_digest *th, gls_secret *out,
+                                   const gls_secret_sink *sink);
+/* finished_key = HKDF-Expand-Label(base, "finished", "", Hash.length);
+ * verify_data = HMAC(finished_key, th). client picks the names reported. */
+GLS_MUST_CHECK int gls_ks13_finished(const gls_hash_alg *h, const gls_secret *base,
+                                     const gls_digest *th, bool client, gls_secret *out,
+                                     const gls_secret_sink *sink);
+/* write_key and write_iv from a traffic secret (RFC 8446 §7.3). */
+GLS_MUST_CHECK int gls_ks13_traffic_key_iv(const gls_hash_alg *h, const gls_secret *traffic,
+                                           uint8_t *key, size_t key_len, uint8_t *iv,
+                                           size_t iv_len);
+/* application_traffic_secret_N+1 = HKDF-Expand-Label(N, "traffic upd", "", Hash.length). */
+GLS_MUST_CHECK int gls_ks13_next_traffic(const gls_hash_alg *h, const gls_secret *cur, bool client,
+                                         gls_secret *next, const gls_secret_sink *sink);
+/* The ticket PSK = HKDF-Expand-Label(res_master, "resumption", nonce, Hash.length). */
+GLS_MUST_CHECK int gls_ks13_ticket_psk(const gls_hash_alg *h, const gls_secret *res_master,
+                                       const uint8_t *nonce, size_t nonce_len, gls_secret *psk,
+                                       const gls_secret_sink *sink);
+
+#endif

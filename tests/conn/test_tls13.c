@@ -1,0 +1,320 @@
+/* In-memory TLS 1.3 client and server through the public API: every suite and
+ * group, both certificate types, HelloRetryRequest, client authentication,
+ * ALPN, KeyUpdate, byte-at-a-time delivery, close_notify, and refusals with
+ * the exact error on each side. */
+#include "harness.h"
+#include "pair.h"
+
+static const char *const names[] = {"localhost", "127.0.0.1"};
+
+/* A server config with a fresh certificate, and a client config trusting it
+ * through the danger switch (chain verification has its own tests). */
+static void make_pair(gls_config **scfg, gls_config **ccfg, int ec)
+{
+    *scfg = gls_config_new();
+    *ccfg = gls_config_new();
+    if (gls_config_add_generated_cert(*scfg, names, 2, ec, NULL) != GLS_OK) {
+        fprintf(stderr, "cannot make a certificate\n");
+        abort();
+    }
+    (void)gls_config_set_versions(*scfg, 0x0304, 0x0304);
+    (void)gls_config_set_versions(*ccfg, 0x0304, 0x0304);
+    (void)gls_config_danger_accept_any_cert(*ccfg);
+}
+
+static int run(gls_config *scfg, gls_config *ccfg, gls_conn **cc, gls_conn **sc, size_t chunk)
+{
+    *cc = gls_client_new(ccfg, "localhost");
+    *sc = gls_server_new(scfg);
+    return pair_handshake(*cc, *sc, chunk);
+}
+
+static int exchange(gls_conn *from, gls_conn *to, const char *msg)
+{
+    size_t put = 0;
+    size_t got = 0;
+    char buf[256];
+    int err = gls_conn_write(from, msg, strlen(msg), &put);
+    if (err != GLS_OK || put != strlen(msg)) {
+        return err ? err : GLS_E_INTERNAL;
+    }
+    pair_move(from, to, 0);
+    err = gls_conn_read(to, buf, sizeof buf, &got);
+    if (err != GLS_OK) {
+        return err;
+    }
+    pair_move(to, from, 0); /* e.g. a KeyUpdate answer */
+    return got == strlen(msg) && memcmp(buf, msg, got) == 0 ? GLS_OK : GLS_E_INTERNAL;
+}
+
+TEST(basic_handshake_and_data)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    make_pair(&s, &c, 1);
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK_EQ(info.version, 0x0304);
+    CHECK_EQ(info.suite, 0x1301);
+    CHECK_EQ(info.group, 0x001d);
+    CHECK_EQ(info.sigalg, 0x0403);
+    CHECK(info.forward_secret);
+    CHECK_EQ(info.peer_certs, 1);
+    CHECK_OK(exchange(cc, sc, "hello server"));
+    CHECK_OK(exchange(sc, cc, "hello client"));
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+/* Every TLS 1.3 suite with every group, both certificate types. */
+TEST(suite_group_matrix)
+{
+    static const uint16_t suites[] = {0x1301, 0x1302, 0x1303};
+    static const uint16_t groups[] = {0x001d, 0x0017, 0x0018, 0x0100, 0x0101};
+    for (int ec = 0; ec < 2; ec++) {
+        for (size_t i = 0; i < 3; i++) {
+            for (size_t j = 0; j < 5; j++) {
+                gls_config *s, *c;
+                gls_conn *cc, *sc;
+                gls_conn_info info;
+                make_pair(&s, &c, ec);
+                CHECK_OK(gls_config_set_suites(c, &suites[i], 1));
+                CHECK_OK(gls_config_set_groups(c, &groups[j], 1));
+                CHECK_OK(run(s, c, &cc, &sc, 0));
+                CHECK_OK(gls_conn_get_info(sc, &info));
+                CHECK_EQ(info.suite, suites[i]);
+                CHECK_EQ(info.group, groups[j]);
+                CHECK_OK(exchange(cc, sc, "ping"));
+                CHECK_OK(exchange(sc, cc, "pong"));
+                gls_conn_free(cc);
+                gls_conn_free(sc);
+                gls_config_free(s);
+                gls_config_free(c);
+            }
+        }
+    }
+}
+
+TEST(hello_retry_request)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    static const uint16_t cgroups[] = {0x001d, 0x0017};
+    static const uint16_t sgroups[] = {0x0017};
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_groups(c, cgroups, 2)); /* share only for x25519 */
+    CHECK_OK(gls_config_set_groups(s, sgroups, 1));
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK_EQ(info.group, 0x0017);
+    CHECK_OK(exchange(cc, sc, "after hrr"));
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+TEST(no_shared_group_fails_with_handshake_failure)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    static const uint16_t cg[] = {0x001d};
+    static const uint16_t sg[] = {0x0018};
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_groups(c, cg, 1));
+    CHECK_OK(gls_config_set_groups(s, sg, 1));
+    run(s, c, &cc, &sc, 0);
+    CHECK_EQ(gls_conn_error(sc), GLS_E_NO_SHARED_GROUP);
+    CHECK_EQ(gls_conn_error(cc), GLS_E_PEER_ALERT_BASE - 40);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+TEST(byte_at_a_time)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    make_pair(&s, &c, 0);
+    CHECK_OK(run(s, c, &cc, &sc, 1));
+    CHECK_OK(exchange(cc, sc, "slowly"));
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+TEST(alpn_chosen_and_mismatch)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    const char *cp[] = {"h2", "http/1.1"};
+    const char *sp[] = {"http/1.1"};
+    const char *none[] = {"imap"};
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_alpn(c, cp, 2));
+    CHECK_OK(gls_config_set_alpn(s, sp, 1));
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK(info.alpn != NULL && strcmp(info.alpn, "http/1.1") == 0);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_alpn(c, cp, 2));
+    CHECK_OK(gls_config_set_alpn(s, none, 1));
+    run(s, c, &cc, &sc, 0);
+    CHECK_EQ(gls_conn_error(sc), GLS_E_NO_APPLICATION_PROTOCOL);
+    CHECK_EQ(gls_conn_error(cc), GLS_E_PEER_ALERT_BASE - 120);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+TEST(client_auth_required_and_presented)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_REQUIRED));
+    CHECK_OK(gls_config_danger_accept_any_cert(s));
+    CHECK_OK(gls_config_add_generated_cert(c, names, 1, 0, NULL));
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(sc, &info));
+    CHECK_EQ(info.peer_certs, 1);
+    CHECK_OK(exchange(cc, sc, "authenticated"));
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+TEST(client_auth_required_but_declined)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_REQUIRED));
+    CHECK_OK(gls_config_danger_accept_any_cert(s));
+    run(s, c, &cc, &sc, 0);
+    CHECK_EQ(gls_conn_error(sc), GLS_E_CERT_REQUIRED);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+TEST(client_auth_optional_declined)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_OPTIONAL));
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(sc, &info));
+    CHECK_EQ(info.peer_certs, 0);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+TEST(key_update_both_directions)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    make_pair(&s, &c, 1);
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_key_update(cc, 1)); /* the server must answer */
+    CHECK_OK(exchange(cc, sc, "after client update"));
+    CHECK_OK(exchange(sc, cc, "server answered"));
+    CHECK_OK(gls_conn_key_update(sc, 0));
+    CHECK_OK(exchange(sc, cc, "after server update"));
+    CHECK_OK(exchange(cc, sc, "still fine"));
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+TEST(close_notify)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    char buf[16];
+    size_t got = 0;
+    make_pair(&s, &c, 1);
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_close(cc));
+    pair_move(cc, sc, 0);
+    CHECK_ERR(gls_conn_read(sc, buf, sizeof buf, &got), GLS_E_CLOSED);
+    CHECK(gls_conn_wants(sc) & GLS_CLOSED);
+    CHECK_EQ(gls_conn_error(sc), GLS_OK);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+TEST(tampered_record_gets_bad_record_mac)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    size_t put = 0;
+    size_t len = 0;
+    make_pair(&s, &c, 1);
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_write(cc, "secret", 6, &put));
+    uint8_t *out = (uint8_t *)gls_conn_net_out(cc, &len);
+    CHECK(len > 10);
+    out[len - 1] ^= 1;
+    pair_move(cc, sc, 0);
+    CHECK_EQ(gls_conn_error(sc), GLS_E_BAD_RECORD_MAC);
+    /* the server sends a fatal bad_record_mac alert, which the client reports */
+    pair_move(sc, cc, 0);
+    CHECK_EQ(gls_conn_error(cc), GLS_E_PEER_ALERT_BASE - 20);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+TEST(untrusted_server_fails_closed)
+{
+    gls_config *s = gls_config_new();
+    gls_config *c = gls_config_new();
+    gls_conn *cc, *sc;
+    CHECK_OK(gls_config_add_generated_cert(s, names, 2, 1, NULL));
+    run(s, c, &cc, &sc, 0); /* the client has no trust store at all */
+    CHECK_EQ(gls_conn_error(cc), GLS_E_CERT_NO_TRUST);
+    CHECK_EQ(gls_conn_error(sc), GLS_E_PEER_ALERT_BASE - 48);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+TEST(config_frozen_once_used)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    static const uint16_t g[] = {0x001d};
+    make_pair(&s, &c, 1);
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_ERR(gls_config_set_groups(c, g, 1), GLS_E_CONFIG_FROZEN);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}

@@ -1,0 +1,318 @@
+/* tool/client.c — `glasstls client`: connect, handshake, print what was
+ * negotiated, then pipe stdin to the server and the server to stdout. */
+#include <getopt.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "glasstls/gls_sock.h"
+#include "tool.h"
+
+static const char client_help[] =
+    "usage: glasstls client [options] HOST[:PORT]     (default port 443)\n"
+    "  --cafile FILE        trust these CAs (default: the system bundle)\n"
+    "  --insecure           DANGER: accept any certificate (no authentication)\n"
+    "  --servername NAME    SNI and the name to verify (default: HOST)\n"
+    "  --tls1.2 | --tls1.3  only this version\n"
+    "  --ciphers LIST       suites, IANA or OpenSSL names, comma-separated\n"
+    "  --groups LIST        key exchange groups (x25519,secp256r1,secp384r1,ffdhe2048,...)\n"
+    "  --alpn LIST          ALPN protocols, comma-separated\n"
+    "  --cert FILE --key FILE   client certificate chain and key\n"
+    "  --keylog FILE        NSS key log (also SSLKEYLOGFILE)\n"
+    "  --get PATH           send an HTTP/1.1 GET and print the response\n"
+    "  --trace              print handshake messages and secrets as they happen\n"
+    "  --quiet              no summary\n";
+
+struct client_opts {
+    const char *host;
+    const char *port;
+    const char *servername;
+    const char *get;
+    bool quiet;
+    bool trace;
+};
+
+static int connect_tcp(const char *host, const char *port)
+{
+    struct addrinfo hints = {0};
+    struct addrinfo *res = NULL;
+    hints.ai_socktype = SOCK_STREAM;
+    int rc = getaddrinfo(host, port, &hints, &res);
+    if (rc != 0) {
+        fprintf(stderr, "glasstls: %s: %s\n", host, gai_strerror(rc));
+        return -1;
+    }
+    int fd = -1;
+    for (struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        fprintf(stderr, "glasstls: cannot connect to %s:%s\n", host, port);
+    }
+    return fd;
+}
+
+static void trace_line(void *arg, const char *line)
+{
+    (void)arg;
+    fprintf(stderr, "  %s\n", line);
+}
+
+static void trace_secret(void *arg, const gls_secret_info *s)
+{
+    (void)arg;
+    fprintf(stderr, "  secret %s = ", s->name);
+    for (size_t i = 0; i < s->len; i++) {
+        fprintf(stderr, "%02x", s->value[i]);
+    }
+    fprintf(stderr, "\n      = %s\n", s->formula);
+}
+
+/* Copies stdin to the connection and the connection to stdout until the
+ * peer closes. At the end of stdin we send close_notify and keep reading. */
+static int pipe_data(gls_conn *c, int fd)
+{
+    struct pollfd p[2] = {{0, POLLIN, 0}, {fd, POLLIN, 0}};
+    bool stdin_open = true;
+    uint8_t buf[16384];
+    for (;;) {
+        p[0].fd = stdin_open ? 0 : -1;
+        if (poll(p, 2, -1) < 0) {
+            return GLS_E_IO;
+        }
+        if (stdin_open && (p[0].revents & (POLLIN | POLLHUP))) {
+            ssize_t n = read(0, buf, sizeof buf);
+            size_t put = 0;
+            if (n <= 0) {
+                stdin_open = false;
+                (void)gls_sock_close(c, fd);
+            } else if (gls_sock_write(c, fd, buf, (size_t)n, &put) != GLS_OK) {
+                return gls_conn_error(c);
+            }
+            continue;
+        }
+        if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+            size_t got = 0;
+            int err = gls_sock_read(c, fd, buf, sizeof buf, &got);
+            if (got > 0) {
+                fwrite(buf, 1, got, stdout);
+                fflush(stdout);
+            }
+            if (err == GLS_E_CLOSED) {
+                return GLS_OK;
+            }
+            if (err != GLS_OK && err != GLS_E_WANT_READ) {
+                return err;
+            }
+        }
+    }
+}
+
+static int send_get(gls_conn *c, int fd, const char *host, const char *path)
+{
+    char req[2048];
+    size_t put = 0;
+    int n =
+        snprintf(req, sizeof req,
+                 "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\nUser-Agent: glasstls\r\n\r\n",
+                 path, host);
+    if (n < 0 || (size_t)n >= sizeof req) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    return gls_sock_write(c, fd, req, (size_t)n, &put);
+}
+
+static int apply_option(gls_config *cfg, struct client_opts *o, int opt, const char *arg,
+                        const char **cert, const char **key, FILE **keylog)
+{
+    uint16_t list[32];
+    size_t n = 0;
+    switch (opt) {
+    case 'A':
+        return gls_config_set_ca(cfg, arg, NULL);
+    case 'I':
+        fprintf(stderr, "WARNING: --insecure: the server's certificate is NOT verified; anyone "
+                        "on the path can impersonate it.\n");
+        return gls_config_danger_accept_any_cert(cfg);
+    case 'S':
+        o->servername = arg;
+        return GLS_OK;
+    case '2':
+        return gls_config_set_versions(cfg, 0x0303, 0x0303);
+    case '3':
+        return gls_config_set_versions(cfg, 0x0304, 0x0304);
+    case 'c':
+        return parse_suites(arg, list, 32, &n) == 0 ? gls_config_set_suites(cfg, list, n)
+                                                    : GLS_E_INVALID_ARGUMENT;
+    case 'g':
+        return parse_groups(arg, list, 32, &n) == 0 ? gls_config_set_groups(cfg, list, n)
+                                                    : GLS_E_INVALID_ARGUMENT;
+    case 'a': {
+        char buf[512];
+        const char *protos[8];
+        snprintf(buf, sizeof buf, "%s", arg);
+        for (char *save = NULL, *t = strtok_r(buf, ",", &save); t && n < 8;
+             t = strtok_r(NULL, ",", &save)) {
+            protos[n++] = t;
+        }
+        return gls_config_set_alpn(cfg, protos, n);
+    }
+    case 'C':
+        *cert = arg;
+        return GLS_OK;
+    case 'K':
+        *key = arg;
+        return GLS_OK;
+    case 'L':
+        *keylog = open_keylog(arg);
+        return *keylog ? GLS_OK : GLS_E_FILE;
+    case 'G':
+        o->get = arg;
+        return GLS_OK;
+    case 'T':
+        o->trace = true;
+        return GLS_OK;
+    case 'q':
+        o->quiet = true;
+        return GLS_OK;
+    default:
+        return GLS_E_INVALID_ARGUMENT;
+    }
+}
+
+static const struct option client_long[] = {
+    {"cafile", required_argument, 0, 'A'},
+    {"insecure", no_argument, 0, 'I'},
+    {"servername", required_argument, 0, 'S'},
+    {"tls1.2", no_argument, 0, '2'},
+    {"tls1.3", no_argument, 0, '3'},
+    {"ciphers", required_argument, 0, 'c'},
+    {"groups", required_argument, 0, 'g'},
+    {"alpn", required_argument, 0, 'a'},
+    {"cert", required_argument, 0, 'C'},
+    {"key", required_argument, 0, 'K'},
+    {"keylog", required_argument, 0, 'L'},
+    {"get", required_argument, 0, 'G'},
+    {"trace", no_argument, 0, 'T'},
+    {"quiet", no_argument, 0, 'q'},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0},
+};
+
+/* Splits HOST[:PORT] (and [v6]:PORT). */
+static void split_target(char *target, struct client_opts *o)
+{
+    o->host = target;
+    o->port = "443";
+    char *colon = strrchr(target, ':');
+    if (target[0] == '[') {
+        char *end = strchr(target, ']');
+        if (end != NULL) {
+            *end = 0;
+            o->host = target + 1;
+            if (end[1] == ':') {
+                o->port = end + 2;
+            }
+        }
+    } else if (colon != NULL && strchr(target, ':') == colon) {
+        *colon = 0;
+        o->port = colon + 1;
+    }
+}
+
+/* see tool.h */
+int cmd_client(int argc, char **argv)
+{
+    struct client_opts o = {0};
+    const char *cert = NULL;
+    const char *key = NULL;
+    FILE *keylog = NULL;
+    bool have_ca = false;
+    int opt;
+    gls_config *cfg = gls_config_new();
+    if (cfg == NULL) {
+        return fail("cannot create config");
+    }
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", client_long, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(client_help, stdout);
+            gls_config_free(cfg);
+            return 0;
+        }
+        have_ca |= opt == 'A' || opt == 'I';
+        int err = opt == '?' ? GLS_E_INVALID_ARGUMENT
+                             : apply_option(cfg, &o, opt, optarg, &cert, &key, &keylog);
+        if (err != GLS_OK) {
+            gls_config_free(cfg);
+            return usage_error("client", "bad option %s: %s", argv[optind - 1],
+                               gls_error_message(err));
+        }
+    }
+    if (optind != argc - 1) {
+        gls_config_free(cfg);
+        return usage_error("client", "expected one HOST[:PORT]");
+    }
+    split_target(argv[optind], &o);
+    if (keylog == NULL) {
+        keylog = open_keylog(NULL);
+    }
+    int err = GLS_OK;
+    if ((cert == NULL) != (key == NULL)) {
+        err = GLS_E_INVALID_ARGUMENT;
+    } else if (cert != NULL) {
+        err = gls_config_add_cert_files(cfg, cert, key);
+    }
+    if (err == GLS_OK && !have_ca) {
+        err = gls_config_use_system_ca(cfg);
+    }
+    if (err == GLS_OK && keylog != NULL) {
+        err = gls_config_set_keylog(cfg, keylog_to_file, keylog);
+    }
+    if (err == GLS_OK && o.trace) {
+        err = gls_config_set_event_trace(cfg, trace_line, NULL);
+        err = err ? err : gls_config_set_secret_trace(cfg, trace_secret, NULL);
+    }
+    if (err != GLS_OK) {
+        gls_config_free(cfg);
+        return usage_error("client", "%s", gls_error_message(err));
+    }
+    int rc = 1;
+    int fd = connect_tcp(o.host, o.port);
+    gls_conn *c = fd < 0 ? NULL : gls_client_new(cfg, o.servername ? o.servername : o.host);
+    if (c != NULL) {
+        err = gls_sock_handshake(c, fd);
+        if (err != GLS_OK) {
+            fprintf(stderr, "glasstls: handshake failed: %s: %s\n", gls_error_name(err),
+                    gls_conn_error_detail(c));
+        } else {
+            if (!o.quiet) {
+                print_summary(stderr, c, "ok");
+            }
+            err = o.get ? send_get(c, fd, o.host, o.get) : GLS_OK;
+            err = err ? err : pipe_data(c, fd);
+            if (err != GLS_OK) {
+                fprintf(stderr, "glasstls: %s: %s\n", gls_error_name(err),
+                        gls_conn_error_detail(c));
+            }
+            rc = err == GLS_OK ? 0 : 1;
+        }
+    }
+    gls_conn_free(c);
+    if (fd >= 0) {
+        close(fd);
+    }
+    gls_config_free(cfg);
+    if (keylog != NULL) {
+        fclose(keylog);
+    }
+    return rc;
+}

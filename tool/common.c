@@ -1,0 +1,83 @@
+/* tool/common.c — helpers the subcommands share: name lists, key logs, the
+ * connection summary. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+static int parse_list(const char *list, uint16_t *out, size_t cap, size_t *n,
+                      uint16_t (*lookup)(const char *))
+{
+    char buf[1024];
+    *n = 0;
+    if (strlen(list) >= sizeof buf) {
+        return -1;
+    }
+    strcpy(buf, list);
+    for (char *save = NULL, *tok = strtok_r(buf, ",:", &save); tok != NULL;
+         tok = strtok_r(NULL, ",:", &save)) {
+        uint16_t id = lookup(tok);
+        if (id == 0 || *n == cap) {
+            fprintf(stderr, "glasstls: unknown or too many names: '%s'\n", tok);
+            return -1;
+        }
+        out[(*n)++] = id;
+    }
+    return *n > 0 ? 0 : -1;
+}
+
+/* see tool.h */
+int parse_suites(const char *list, uint16_t *out, size_t cap, size_t *n)
+{
+    return parse_list(list, out, cap, n, gls_suite_from_name);
+}
+
+/* see tool.h */
+int parse_groups(const char *list, uint16_t *out, size_t cap, size_t *n)
+{
+    return parse_list(list, out, cap, n, gls_group_from_name);
+}
+
+/* see tool.h */
+FILE *open_keylog(const char *path)
+{
+    if (path == NULL) {
+        path = getenv("SSLKEYLOGFILE");
+    }
+    if (path == NULL || *path == 0) {
+        return NULL;
+    }
+    FILE *f = fopen(path, "a");
+    if (f == NULL) {
+        fprintf(stderr, "glasstls: cannot open key log %s\n", path);
+        return NULL;
+    }
+    setvbuf(f, NULL, _IOLBF, 0);
+    return f;
+}
+
+/* see tool.h */
+void keylog_to_file(void *arg, const char *line)
+{
+    fprintf((FILE *)arg, "%s\n", line);
+}
+
+/* see tool.h */
+void print_summary(FILE *f, const gls_conn *c, const char *verify_result)
+{
+    gls_conn_info info;
+    if (gls_conn_get_info(c, &info) != GLS_OK) {
+        return;
+    }
+    fprintf(f, "---\n");
+    fprintf(f, "Protocol  : %s\n", info.version == 0x0304 ? "TLSv1.3" : "TLSv1.2");
+    fprintf(f, "Cipher    : %s\n", info.suite_name ? info.suite_name : "?");
+    fprintf(f, "Group     : %s\n", info.group ? info.group_name : "none (RSA key exchange)");
+    fprintf(f, "Signature : %s\n", info.sigalg ? gls_sigalg_name(info.sigalg) : "none");
+    fprintf(f, "Forward secrecy: %s\n", info.forward_secret ? "yes" : "NO");
+    fprintf(f, "ALPN      : %s\n", info.alpn ? info.alpn : "none");
+    fprintf(f, "Resumed   : %s\n", info.resumed ? "yes" : "no");
+    fprintf(f, "Peer certificates: %zu\n", info.peer_certs);
+    fprintf(f, "Verify    : %s\n", verify_result);
+    fprintf(f, "---\n");
+}

@@ -1,0 +1,29 @@
+/* tool/tool.h — what the glasstls subcommands share: option parsing helpers,
+ * config building from common options, and the connection summary. */
+#ifndef GLS_TOOL_TOOL_H
+#define GLS_TOOL_TOOL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "glasstls/gls.h"
+
+int cmd_client(int argc, char **argv);
+int cmd_server(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+
+/* Prints "glasstls: msg" to stderr and returns 2 (usage) or 1 (runtime). */
+int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parses a comma-separated list of names (suites or groups) into IANA numbers. */
+int parse_suites(const char *list, uint16_t *out, size_t cap, size_t *n);
+int parse_groups(const char *list, uint16_t *out, size_t cap, size_t *n);
+
+/* The key-log file for --keylog or SSLKEYLOGFILE; NULL if neither. */
+FILE *open_keylog(const char *path);
+void keylog_to_file(void *arg, const char *line);
+/* Prints the negotiated parameters and the peer chain. */
+void print_summary(FILE *f, const gls_conn *c, const char *verify_result);
+
+#endif
