@@ -78,6 +78,17 @@ gls_config *gls_config_new(void)
     cfg->n_sigalgs = COUNT(default_sigalgs);
     cfg->max_hs_message = 65536;
     cfg->rng.fn = gls_rand_system;
+    cfg->resumption = true;
+    cfg->ticket_lifetime = 7200;
+    cfg->ticket_rotation = 12 * 3600;
+    cfg->tickets = calloc(1, sizeof *cfg->tickets);
+    if (cfg->tickets == NULL || gls_ticket_cache_init(cfg->tickets) != GLS_OK ||
+        gls_rand_system(NULL, cfg->ticket_master, sizeof cfg->ticket_master) != GLS_OK) {
+        free(cfg->tickets);
+        gls_crypto_free(cfg->crypto);
+        free(cfg);
+        return NULL;
+    }
     return cfg;
 }
 
@@ -103,6 +114,9 @@ void gls_config_free(gls_config *cfg)
     }
     gls_trust_free(cfg->trust);
     gls_crypto_free(cfg->crypto);
+    gls_ticket_cache_free(cfg->tickets);
+    free(cfg->tickets);
+    gls_wipe(cfg, sizeof *cfg);
     free(cfg);
 }
 
@@ -322,6 +336,18 @@ int gls_config_set_max_handshake_message(gls_config *cfg, size_t n)
         return GLS_E_INVALID_ARGUMENT;
     }
     cfg->max_hs_message = n;
+    return GLS_OK;
+}
+
+/* see gls.h */
+int gls_config_set_resumption(gls_config *cfg, int on, uint32_t lifetime_seconds)
+{
+    TRY(writable(cfg));
+    if (lifetime_seconds == 0 || lifetime_seconds > 7 * 24 * 3600) { /* RFC 8446 §4.6.1 */
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    cfg->resumption = on != 0;
+    cfg->ticket_lifetime = lifetime_seconds;
     return GLS_OK;
 }
 

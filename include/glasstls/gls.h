@@ -172,6 +172,11 @@ int gls_config_set_client_auth(gls_config *cfg, enum gls_client_auth mode);
 int gls_config_enable_rsa_key_exchange(gls_config *cfg, int on);
 /* Largest handshake message accepted (default 65536). */
 int gls_config_set_max_handshake_message(gls_config *cfg, size_t n);
+/* Session resumption (default on, tickets valid 7200 s). A server issues
+ * tickets sealed under keys that rotate every 12 hours; a client keeps the
+ * tickets it receives in the config's cache (per server name) and offers one
+ * on its next connection to that server. */
+int gls_config_set_resumption(gls_config *cfg, int on, uint32_t lifetime_seconds);
 /* Callbacks. Secrets leave the library only through keylog and secret trace. */
 int gls_config_set_keylog(gls_config *cfg, gls_keylog_fn fn, void *arg);
 int gls_config_set_secret_trace(gls_config *cfg, gls_secret_fn fn, void *arg);

@@ -67,6 +67,9 @@ GLS_MUST_CHECK int gls_hash_ctx_new(const gls_hash_alg *h, gls_hash_ctx **out);
 GLS_MUST_CHECK int gls_hash_update(gls_hash_ctx *x, const uint8_t *p, size_t n);
 /* The hash of everything so far; x keeps running. out holds h->len bytes. */
 GLS_MUST_CHECK int gls_hash_peek(const gls_hash_ctx *x, uint8_t *out);
+/* The hash of everything so far followed by extra[0..n), without adding extra. */
+GLS_MUST_CHECK int gls_hash_peek_with(const gls_hash_ctx *x, const uint8_t *extra, size_t n,
+                                      uint8_t *out);
 void gls_hash_ctx_free(gls_hash_ctx *x);
 
 /* ---- HMAC ---- */

@@ -44,17 +44,24 @@ int gls_hash_update(gls_hash_ctx *x, const uint8_t *p, size_t n)
 }
 
 /* see crypto.h */
-int gls_hash_peek(const gls_hash_ctx *x, uint8_t *out)
+int gls_hash_peek_with(const gls_hash_ctx *x, const uint8_t *extra, size_t n, uint8_t *out)
 {
     int err = GLS_E_CRYPTO;
     unsigned int len = 0;
     EVP_MD_CTX *copy = EVP_MD_CTX_new();
     if (copy != NULL && EVP_MD_CTX_copy_ex(copy, x->md) == 1 &&
+        (n == 0 || EVP_DigestUpdate(copy, extra, n) == 1) &&
         EVP_DigestFinal_ex(copy, out, &len) == 1 && len == x->h->len) {
         err = GLS_OK;
     }
     EVP_MD_CTX_free(copy);
     return err;
+}
+
+/* see crypto.h */
+int gls_hash_peek(const gls_hash_ctx *x, uint8_t *out)
+{
+    return gls_hash_peek_with(x, NULL, 0, out);
 }
 
 /* see crypto.h */

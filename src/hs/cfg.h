@@ -11,6 +11,7 @@
 
 #include "crypto/crypto.h"
 #include "glasstls/gls.h"
+#include "hs/resume.h"
 
 #define GLS_CFG_MAX_SUITES   32
 #define GLS_CFG_MAX_GROUPS   8
@@ -52,6 +53,14 @@ struct gls_config {
     size_t n_alpn;
 
     size_t max_hs_message;
+
+    /* resumption: tickets sealed under keys rotating every ticket_rotation
+     * seconds; clients keep what they receive in the cache */
+    bool resumption;
+    uint32_t ticket_lifetime;
+    int64_t ticket_rotation;
+    uint8_t ticket_master[GLS_TICKET_KEY_LEN];
+    struct gls_ticket_cache *tickets;
 
     gls_keylog_fn keylog;
     void *keylog_arg;

@@ -106,6 +106,59 @@ static void hello_extensions(gls_conn *c, struct gls_exts *e, bool tls12, bool t
     }
 }
 
+/* Picks a cached ticket for this server (first ClientHello only) whose suite
+ * we still offer. */
+static void find_ticket(gls_conn *c)
+{
+    struct gls_hs *hs = &c->hs;
+    hs->psk_offered = false;
+    if (!c->cfg->resumption || c->sess.server_name[0] == 0 || !hs->offered_tls13) {
+        return;
+    }
+    if (!gls_ticket_cache_take(c->cfg->tickets, c->sess.server_name, GLS_TLS13, gls_hs_now(c),
+                               &hs->resume)) {
+        return;
+    }
+    for (size_t i = 0; i < hs->n_offered_suites; i++) {
+        hs->psk_offered |= hs->offered_suites[i] == hs->resume.suite;
+    }
+}
+
+/* Adds the pre_shared_key offer with a placeholder binder (RFC 8446 §4.2.11). */
+static void offer_psk(gls_conn *c, struct gls_exts *e, const uint8_t *placeholder)
+{
+    struct gls_ticket *t = &c->hs.resume;
+    const struct gls_suite *s = gls_suite_get(t->suite);
+    if (!c->hs.psk_offered || s == NULL) {
+        return;
+    }
+    int64_t age_ms = (gls_hs_now(c) - t->issued) * 1000;
+    e->psk_ids[0].identity = gls_bytes_of(t->ticket, t->ticket_len);
+    e->psk_ids[0].obfuscated_age = (uint32_t)((uint64_t)age_ms + t->age_add);
+    e->n_psk_ids = 1;
+    e->psk_binders[0] = gls_bytes_of(placeholder, gls_hash_get(c->cfg->crypto, s->prf)->len);
+    e->n_psk_binders = 1;
+    gls_exts_set(e, GLS_X_PRE_SHARED_KEY);
+}
+
+/* Computes the binder over the ClientHello in w and writes it in place. */
+static int fill_binder(gls_conn *c, gls_writer *w, struct gls_exts *e)
+{
+    gls_secret binder;
+    if (!gls_exts_has(e, GLS_X_PRE_SHARED_KEY)) {
+        return GLS_OK;
+    }
+    size_t tail = gls_psk_binders_len(e);
+    const struct gls_suite *s = gls_suite_get(c->hs.resume.suite);
+    TRY(gls_hs13_binder(c, s, gls_bytes_of(w->buf, w->len - tail), &binder));
+    e->psk_binders[0] = gls_bytes_of(binder.b, binder.len);
+    gls_writer bw = gls_writer_init(w->buf + w->len - tail, tail);
+    int err = gls_psk_binders_write(&bw, e);
+    gls_secret_wipe(&binder);
+    TRY(err);
+    return bw.len == tail ? GLS_OK : GLS_E_INTERNAL;
+}
+
 /* see hs.h */
 int gls_client_send_hello(gls_conn *c)
 {
@@ -125,6 +178,7 @@ int gls_client_send_hello(gls_conn *c)
         hs->session_id_len = tls13 ? 32 : 0;
         TRY(gls_rand(&cfg->rng, hs->session_id, hs->session_id_len));
         hs->offered_tls13 = tls13;
+        find_ticket(c);
     }
     if (hs->n_offered_suites == 0) {
         return GLS_E_NO_SHARED_SUITE;
@@ -149,9 +203,16 @@ int gls_client_send_hello(gls_conn *c)
         ch.ext.cookie = gls_bytes_of(hs->cookie, hs->cookie_len);
         gls_exts_set(&ch.ext, GLS_X_COOKIE);
     }
+    static const uint8_t placeholder[GLS_MAX_HASH] = {0};
+    offer_psk(c, &ch.ext, placeholder);
     c->wr.version = hs->hrr ? GLS_TLS12 : 0x0301; /* RFC 8446 §5.1: 0x0301 allowed first */
     TRY(gls_hs_begin(c, GLS_HS_CLIENT_HELLO, &w));
     TRY(gls_client_hello_write(&w, &ch));
+    TRY(gls_writer_result(&w));
+    w.buf[1] = (uint8_t)((w.len - 4) >> 16); /* the binder hashes the header too */
+    w.buf[2] = (uint8_t)((w.len - 4) >> 8);
+    w.buf[3] = (uint8_t)(w.len - 4);
+    TRY(fill_binder(c, &w, &ch.ext));
     TRY(gls_hs_end(c, &w, false));
     c->wr.version = GLS_TLS12;
     hs->state = ST_C_WAIT_SH;

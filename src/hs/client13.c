@@ -92,6 +92,10 @@ static int on_hello_retry_request(gls_conn *c, const gls_hs_msg *m,
         memcpy(hs->cookie, sh->ext.cookie.p, sh->ext.cookie.len);
         hs->cookie_len = sh->ext.cookie.len;
     }
+    const struct gls_suite *ps = gls_suite_get(hs->resume.suite);
+    if (hs->psk_offered && (ps == NULL || ps->prf != c->sess.suite->prf)) {
+        hs->psk_offered = false; /* RFC 8446 §4.1.4: the PSK no longer fits */
+    }
     gls_hs_event(c, "HelloRetryRequest: server wants a %s key share",
                  gls_group_name(group ? group : hs->kex_group[0]));
     hs->hrr = true;
@@ -113,6 +117,17 @@ int gls_client13_on_server_hello(gls_conn *c, const gls_hs_msg *m,
         return on_hello_retry_request(c, m, sh);
     }
     TRY(check_hello13(c, sh));
+    if (gls_exts_has(&sh->ext, GLS_X_PRE_SHARED_KEY)) { /* RFC 8446 §4.2.11 */
+        const struct gls_suite *ps = gls_suite_get(hs->resume.suite);
+        if (!hs->psk_offered || sh->ext.psk_selected != 0 || ps == NULL ||
+            ps->prf != c->sess.suite->prf) {
+            return GLS_E_ILLEGAL_PARAMETER;
+        }
+        hs->psk_accepted = true;
+        c->sess.resumed = true;
+        c->sess.peer_verified = true; /* the ticket came from a verified session */
+        gls_hs_event(c, "server accepted our ticket: resumed session");
+    }
     if (!gls_exts_has(&sh->ext, GLS_X_KEY_SHARE)) { /* psk_ke is not offered */
         return GLS_E_MISSING_EXTENSION;
     }
@@ -164,7 +179,7 @@ static int on_encrypted_extensions(gls_conn *c, const gls_hs_msg *m)
         c->sess.alpn[p.len] = 0;
     }
     TRY(gls_transcript_add(&c->hs.transcript, m->raw));
-    c->hs.state = ST_C13_WAIT_CERT_CR;
+    c->hs.state = c->hs.psk_accepted ? ST_C13_WAIT_FINISHED : ST_C13_WAIT_CERT_CR;
     return GLS_OK;
 }
 
@@ -251,8 +266,28 @@ static int on_new_session_ticket(gls_conn *c, const gls_hs_msg *m)
     struct gls_new_session_ticket t;
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
     TRY(gls_new_session_ticket_parse(&r, true, &t));
-    gls_hs_event(c, "NewSessionTicket: lifetime %u s (resumption not used yet)", t.lifetime);
-    return GLS_OK;
+    if (!c->cfg->resumption || c->sess.server_name[0] == 0 || t.ticket.len > GLS_MAX_TICKET) {
+        return GLS_OK;
+    }
+    struct gls_ticket k;
+    memset(&k, 0, sizeof k);
+    k.version = GLS_TLS13;
+    k.suite = c->sess.suite->id;
+    k.issued = gls_hs_now(c);
+    k.lifetime = t.lifetime < 7 * 24 * 3600 ? t.lifetime : 7 * 24 * 3600; /* RFC 8446 §4.6.1 */
+    k.age_add = t.age_add;
+    memcpy(k.server_name, c->sess.server_name, sizeof k.server_name);
+    memcpy(k.ticket, t.ticket.p, t.ticket.len);
+    k.ticket_len = t.ticket.len;
+    gls_secret_sink sink = gls_hs_sink(c);
+    int err = gls_ks13_ticket_psk(c->sess.hash, &c->sess.res_master, t.nonce.p, t.nonce.len,
+                                  &k.psk, &sink);
+    if (err == GLS_OK && k.lifetime > 0) {
+        gls_ticket_cache_put(c->cfg->tickets, &k);
+        gls_hs_event(c, "NewSessionTicket: kept for resumption (lifetime %u s)", k.lifetime);
+    }
+    gls_ticket_wipe(&k);
+    return err;
 }
 
 static int on_key_update(gls_conn *c, const gls_hs_msg *m)

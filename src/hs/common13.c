@@ -40,7 +40,8 @@ int gls_hs13_handshake_secrets(gls_conn *c, gls_kex_secret *shared)
     struct gls_hs *hs = &c->hs;
     gls_secret_sink sink = gls_hs_sink(c);
     gls_digest th;
-    int err = gls_ks13_early(&hs->early, c->sess.hash, NULL, &sink);
+    const gls_secret *psk = hs->psk_accepted ? &hs->resume.psk : NULL;
+    int err = gls_ks13_early(&hs->early, c->sess.hash, psk, &sink);
     if (err == GLS_OK) {
         err = gls_ks13_handshake(&hs->hs_secret, &hs->early, shared->b, shared->len, &sink);
     }
@@ -310,4 +311,19 @@ int gls_hs13_on_key_update(gls_conn *c, const gls_hs_msg *m)
         return gls_hs13_send_key_update(c, false);
     }
     return GLS_OK;
+}
+
+/* see hs.h */
+int gls_hs13_binder(gls_conn *c, const struct gls_suite *s, gls_bytes truncated,
+                    gls_secret *binder)
+{
+    gls_early_secret early;
+    gls_digest th;
+    gls_secret_sink sink = gls_hs_sink(c);
+    const gls_hash_alg *h = gls_hash_get(c->cfg->crypto, s->prf);
+    TRY(gls_transcript_digest_with(&c->hs.transcript, s->prf, truncated, &th));
+    TRY(gls_ks13_early(&early, h, &c->hs.resume.psk, &sink));
+    int err = gls_ks13_binder(&early, &th, binder, &sink);
+    gls_secret_wipe(&early.s);
+    return err;
 }

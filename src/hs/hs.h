@@ -169,6 +169,10 @@ GLS_MUST_CHECK int gls_hs13_on_certificate_verify(gls_conn *c, const gls_hs_msg 
 /* KeyUpdate received on a connected TLS 1.3 connection (RFC 8446 §4.6.3). */
 GLS_MUST_CHECK int gls_hs13_on_key_update(gls_conn *c, const gls_hs_msg *m);
 GLS_MUST_CHECK int gls_hs13_send_key_update(gls_conn *c, bool request_peer);
+/* The resumption binder for the ticket in c->hs.resume over the transcript
+ * followed by the truncated ClientHello (RFC 8446 §4.2.11.2). */
+GLS_MUST_CHECK int gls_hs13_binder(gls_conn *c, const struct gls_suite *s, gls_bytes truncated,
+                                   gls_secret *binder);
 /* Sends the middlebox-compatibility change_cipher_spec once (RFC 8446 §D.4). */
 GLS_MUST_CHECK int gls_hs13_send_compat_ccs(gls_conn *c);
 

@@ -49,6 +49,90 @@ static int check_client_hello(gls_conn *c, const struct gls_client_hello *ch)
     return GLS_OK;
 }
 
+/* RFC 8446 §4.2.11: accept the client's first ticket if it opens, is fresh,
+ * fits the suite's hash and its binder verifies. A ticket that does not open
+ * is ignored (full handshake); a bad binder is fatal. Call before the
+ * ClientHello enters the transcript. */
+static int try_resume(gls_conn *c, const gls_hs_msg *m, const struct gls_client_hello *ch)
+{
+    struct gls_hs *hs = &c->hs;
+    const struct gls_exts *e = &ch->ext;
+    const gls_config *cfg = c->cfg;
+    gls_secret binder;
+    hs->psk_accepted = false;
+    for (size_t i = 0; i < e->n_psk_modes; i++) {
+        hs->client_psk_dhe |= e->psk_modes[i] == GLS_PSK_DHE_KE;
+    }
+    if (!cfg->resumption || !hs->client_psk_dhe || !gls_exts_has(e, GLS_X_PRE_SHARED_KEY) ||
+        e->n_psk_ids == 0 || e->n_psk_binders == 0) {
+        return GLS_OK;
+    }
+    if (e->psk_ids_total != e->psk_binders_total) {
+        return GLS_E_ILLEGAL_PARAMETER;
+    }
+    int64_t now = gls_hs_now(c);
+    if (!gls_ticket_open(cfg->crypto, cfg->ticket_master, now, cfg->ticket_rotation,
+                         e->psk_ids[0].identity.p, e->psk_ids[0].identity.len, &hs->resume)) {
+        gls_hs_event(c, "ticket not accepted (expired, foreign or damaged): full handshake");
+        return GLS_OK;
+    }
+    const struct gls_suite *ts = gls_suite_get(hs->resume.suite);
+    if (hs->resume.version != GLS_TLS13 || ts == NULL || ts->prf != c->sess.suite->prf) {
+        return GLS_OK;
+    }
+    gls_bytes truncated = gls_bytes_of(m->raw.p, 4 + ch->binders_offset);
+    TRY(gls_hs13_binder(c, c->sess.suite, truncated, &binder));
+    bool ok = e->psk_binders[0].len == binder.len &&
+              gls_ct_eq(e->psk_binders[0].p, binder.b, binder.len);
+    gls_secret_wipe(&binder);
+    if (!ok) {
+        return GLS_E_BAD_BINDER;
+    }
+    hs->psk_accepted = true;
+    c->sess.resumed = true;
+    gls_hs_event(c, "ticket accepted: resuming (no certificate this time)");
+    return GLS_OK;
+}
+
+/* Sends a NewSessionTicket (RFC 8446 §4.6.1) carrying the resumption PSK. */
+static int send_ticket(gls_conn *c)
+{
+    struct gls_new_session_ticket nst;
+    struct gls_ticket t;
+    uint8_t nonce[8];
+    uint8_t sealed[GLS_MAX_TICKET];
+    size_t len = 0;
+    gls_writer w;
+    gls_secret_sink sink = gls_hs_sink(c);
+    if (!c->cfg->resumption || !c->hs.client_psk_dhe) {
+        return GLS_OK;
+    }
+    memset(&t, 0, sizeof t);
+    memset(&nst, 0, sizeof nst);
+    t.version = GLS_TLS13;
+    t.suite = c->sess.suite->id;
+    t.issued = gls_hs_now(c);
+    t.lifetime = c->cfg->ticket_lifetime;
+    memcpy(t.server_name, c->sess.server_name, sizeof t.server_name);
+    int err = gls_rand(&c->cfg->rng, nonce, sizeof nonce);
+    err = err ? err : gls_rand(&c->cfg->rng, (uint8_t *)&t.age_add, sizeof t.age_add);
+    err = err ? err : gls_ks13_ticket_psk(c->sess.hash, &c->sess.res_master, nonce, sizeof nonce,
+                                          &t.psk, &sink);
+    err = err ? err : gls_ticket_seal(c->cfg->crypto, c->cfg->ticket_master, t.issued,
+                                      c->cfg->ticket_rotation, &c->cfg->rng, &t, sealed,
+                                      sizeof sealed, &len);
+    nst.age_add = t.age_add;
+    gls_ticket_wipe(&t);
+    TRY(err);
+    nst.tls13 = true;
+    nst.lifetime = c->cfg->ticket_lifetime;
+    nst.nonce = gls_bytes_of(nonce, sizeof nonce);
+    nst.ticket = gls_bytes_of(sealed, len);
+    TRY(gls_hs_begin(c, GLS_HS_NEW_SESSION_TICKET, &w));
+    TRY(gls_new_session_ticket_write(&w, &nst));
+    return gls_hs_end(c, &w, true);
+}
+
 /* ServerHello or HelloRetryRequest with the fields both share. */
 static int send_server_hello(gls_conn *c, bool hrr, uint16_t group, gls_bytes key)
 {
@@ -64,6 +148,10 @@ static int send_server_hello(gls_conn *c, bool hrr, uint16_t group, gls_bytes ke
     sh.ext.selected_version = GLS_TLS13;
     gls_exts_set(&sh.ext, GLS_X_SUPPORTED_VERSIONS);
     gls_exts_set(&sh.ext, GLS_X_KEY_SHARE);
+    if (!hrr && c->hs.psk_accepted) {
+        sh.ext.psk_selected = 0;
+        gls_exts_set(&sh.ext, GLS_X_PRE_SHARED_KEY);
+    }
     if (hrr) {
         sh.ext.hrr_group = group;
     } else {
@@ -138,11 +226,13 @@ static int send_flight(gls_conn *c, const struct gls_client_hello *ch, size_t sh
     }
     TRY(gls_hs13_install(c, true, &hs->s_hs_traffic));
     TRY(send_encrypted_extensions(c));
-    if (c->cfg->client_auth != GLS_CLIENT_AUTH_NONE) {
-        TRY(send_certificate_request(c));
+    if (!hs->psk_accepted) { /* RFC 8446 §4.3.2, §4.4.2: no certificates on resumption */
+        if (c->cfg->client_auth != GLS_CLIENT_AUTH_NONE) {
+            TRY(send_certificate_request(c));
+        }
+        TRY(gls_hs13_send_certificate(c, gls_bytes_of(NULL, 0)));
+        TRY(gls_hs13_send_certificate_verify(c));
     }
-    TRY(gls_hs13_send_certificate(c, gls_bytes_of(NULL, 0)));
-    TRY(gls_hs13_send_certificate_verify(c));
     TRY(gls_hs13_send_finished(c, &hs->s_hs_traffic));
     TRY(gls_hs13_master_secrets(c));
     TRY(gls_hs13_install(c, true, &c->sess.s_ap_traffic));
@@ -187,6 +277,7 @@ int gls_server13_on_client_hello(gls_conn *c, const gls_hs_msg *m,
     TRY(choose_auth(c, ch));
     c->sess.suite = suite;
     c->sess.hash = gls_hash_get(c->cfg->crypto, suite->prf);
+    TRY(try_resume(c, m, ch));
     memcpy(hs->session_id, ch->session_id.p, ch->session_id.len);
     hs->session_id_len = ch->session_id.len;
     gls_hs_event(c, "chose TLS 1.3, %s, %s%s", suite->name, gls_group_name(group),
@@ -232,6 +323,7 @@ static int on_client_hello2(gls_conn *c, const gls_hs_msg *m)
         return GLS_E_ILLEGAL_PARAMETER;
     }
     TRY(choose_auth(c, &ch));
+    TRY(try_resume(c, m, &ch));
     TRY(gls_transcript_add(&hs->transcript, m->raw));
     return send_flight(c, &ch, 0);
 }
@@ -256,6 +348,7 @@ static int on_finished(gls_conn *c, const gls_hs_msg *m)
     TRY(gls_hs13_check_finished(c, &hs->c_hs_traffic, m));
     TRY(gls_hs13_install(c, false, &c->sess.c_ap_traffic));
     TRY(gls_hs13_resumption_secret(c));
+    TRY(send_ticket(c));
     gls_hs_event(c, "handshake complete");
     hs->state = ST_CONNECTED;
     gls_hs_wipe(c);

@@ -12,6 +12,7 @@
 #include "base/secret.h"
 #include "crypto/crypto.h"
 #include "hs/cfg.h"
+#include "hs/resume.h"
 #include "hs/suites.h"
 #include "keys/names.h"
 #include "keys/sched13.h"
@@ -62,6 +63,11 @@ struct gls_hs {
     bool ccs_seen; /* TLS 1.3 middlebox-compatibility CCS already received */
     bool sent_ccs;
     bool offered_tls13;
+    /* resumption: the ticket a client offers, or the one a server accepted */
+    struct gls_ticket resume;
+    bool psk_offered;
+    bool psk_accepted;
+    bool client_psk_dhe; /* server: the client can take tickets (psk_dhe_ke) */
     uint16_t offered_suites[GLS_CFG_MAX_SUITES];
     size_t n_offered_suites;
 };

@@ -159,6 +159,34 @@ int gls_ks13_next_traffic(const gls_hash_alg *h, const gls_secret *cur, bool cli
 }
 
 /* see sched13.h */
+int gls_ks13_binder(const gls_early_secret *early, const gls_digest *th, gls_secret *binder,
+                    const gls_secret_sink *sink)
+{
+    const gls_hash_alg *h = early->h;
+    gls_digest empty;
+    gls_secret key;
+    gls_secret fk;
+    TRY(gls_hash(h, NULL, 0, empty.b));
+    empty.len = h->len;
+    int err = derive_secret(h, &early->s, "res binder", &empty, &key);
+    if (err == GLS_OK) {
+        gls_secret_report(sink, GLS_SID_RES_BINDER_KEY, key.b, key.len);
+        err = gls_hkdf_expand_label(h, &key, "finished", NULL, 0, fk.b, h->len);
+        fk.len = (uint8_t)h->len;
+    }
+    if (err == GLS_OK) {
+        gls_secret_report(sink, GLS_SID_BINDER_FINISHED_KEY, fk.b, fk.len);
+        err = gls_hmac(h, fk.b, fk.len, th->b, th->len, binder->b);
+        binder->len = (uint8_t)h->len;
+    }
+    gls_secret_wipe(&key);
+    gls_secret_wipe(&fk);
+    TRY(err);
+    gls_secret_report(sink, GLS_SID_PSK_BINDER, binder->b, binder->len);
+    return GLS_OK;
+}
+
+/* see sched13.h */
 int gls_ks13_ticket_psk(const gls_hash_alg *h, const gls_secret *res_master, const uint8_t *nonce,
                         size_t nonce_len, gls_secret *psk, const gls_secret_sink *sink)
 {

@@ -55,6 +55,11 @@ GLS_MUST_CHECK int gls_ks13_traffic_key_iv(const gls_hash_alg *h, const gls_secr
 /* application_traffic_secret_N+1 = HKDF-Expand-Label(N, "traffic upd", "", Hash.length). */
 GLS_MUST_CHECK int gls_ks13_next_traffic(const gls_hash_alg *h, const gls_secret *cur, bool client,
                                          gls_secret *next, const gls_secret_sink *sink);
+/* The resumption PSK binder (RFC 8446 §4.2.11.2): binder_key = Derive-Secret(
+ * early, "res binder", ""), finished_key from it, binder = HMAC(finished_key, th)
+ * where th hashes the transcript through the truncated ClientHello. */
+GLS_MUST_CHECK int gls_ks13_binder(const gls_early_secret *early, const gls_digest *th,
+                                   gls_secret *binder, const gls_secret_sink *sink);
 /* The ticket PSK = HKDF-Expand-Label(res_master, "resumption", nonce, Hash.length). */
 GLS_MUST_CHECK int gls_ks13_ticket_psk(const gls_hash_alg *h, const gls_secret *res_master,
                                        const uint8_t *nonce, size_t nonce_len, gls_secret *psk,

@@ -93,7 +93,8 @@ void gls_transcript_drop_other(gls_transcript *t)
 }
 
 /* see transcript.h */
-int gls_transcript_digest_as(const gls_transcript *t, gls_hash_id id, gls_digest *out)
+int gls_transcript_digest_with(const gls_transcript *t, gls_hash_id id, gls_bytes extra,
+                               gls_digest *out)
 {
     int i = index_of(t, id);
     if (i < 0) {
@@ -102,9 +103,15 @@ int gls_transcript_digest_as(const gls_transcript *t, gls_hash_id id, gls_digest
     if (t->run[i] == NULL) {
         return GLS_E_INTERNAL;
     }
-    TRY(gls_hash_peek(t->run[i], out->b));
+    TRY(gls_hash_peek_with(t->run[i], extra.p, extra.len, out->b));
     out->len = t->alg[i]->len;
     return GLS_OK;
+}
+
+/* see transcript.h */
+int gls_transcript_digest_as(const gls_transcript *t, gls_hash_id id, gls_digest *out)
+{
+    return gls_transcript_digest_with(t, id, gls_bytes_of(NULL, 0), out);
 }
 
 /* see transcript.h */

@@ -57,6 +57,11 @@ GLS_MUST_CHECK int gls_transcript_digest(const gls_transcript *t, gls_digest *ou
 GLS_MUST_CHECK int gls_transcript_digest_as(const gls_transcript *t, gls_hash_id id,
                                             gls_digest *out);
 
+/* The digest under hash id of the transcript followed by extra, which is not
+ * added (PSK binders hash a ClientHello truncated before its binders). */
+GLS_MUST_CHECK int gls_transcript_digest_with(const gls_transcript *t, gls_hash_id id,
+                                              gls_bytes extra, gls_digest *out);
+
 /* RFC 8446 §4.4.1: on HelloRetryRequest, replaces the transcript (which must
  * hold ClientHello1 only) by message_hash(254) || 00 00 Hash.length ||
  * Hash(ClientHello1), for each hash still running. Call it before adding the

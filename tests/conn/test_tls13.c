@@ -318,3 +318,82 @@ TEST(config_frozen_once_used)
     gls_config_free(s);
     gls_config_free(c);
 }
+
+TEST(resumption_with_ticket)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    make_pair(&s, &c, 1);
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK(!info.resumed);
+    CHECK_OK(exchange(sc, cc, "ticket delivered with this")); /* NST rides before it */
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK(info.resumed);
+    CHECK_OK(gls_conn_get_info(sc, &info));
+    CHECK(info.resumed);
+    CHECK_EQ(info.peer_certs, 0);
+    CHECK_OK(exchange(cc, sc, "resumed data"));
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+
+    /* tickets are used once: a third connection without reading a new ticket is full */
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK(!info.resumed);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+TEST(resumption_after_hrr)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    static const uint16_t cgroups[] = {0x001d, 0x0017};
+    static const uint16_t sgroups[] = {0x0017};
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_groups(c, cgroups, 2));
+    CHECK_OK(gls_config_set_groups(s, sgroups, 1));
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(exchange(sc, cc, "ticket"));
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK(info.resumed);
+    CHECK_EQ(info.group, 0x0017);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+TEST(foreign_ticket_falls_back_to_full_handshake)
+{
+    gls_config *s, *s2, *c, *c2;
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    make_pair(&s, &c, 1);
+    make_pair(&s2, &c2, 1);
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(exchange(sc, cc, "ticket"));
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    CHECK_OK(run(s2, c, &cc, &sc, 0)); /* another server cannot open it */
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK(!info.resumed);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(s2);
+    gls_config_free(c);
+    gls_config_free(c2);
+}

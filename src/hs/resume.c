@@ -1,0 +1,175 @@
+/* hs/resume.c — ticket sealing and the client's ticket cache (see resume.h).
+ * Ticket keys rotate: the key for epoch E = floor(now / rotation) is
+ * HKDF-Expand(master, "glasstls ticket key" || E), and a ticket sealed in
+ * epoch E opens in E and E+1, so nothing mutable is needed on the server. */
+#include "hs/resume.h"
+
+#include <string.h>
+
+#include "base/bytes.h"
+#include "keys/hkdf.h"
+
+#define TICKET_FORMAT 1
+
+/* see resume.h */
+void gls_ticket_wipe(struct gls_ticket *t)
+{
+    gls_wipe(t, sizeof *t);
+}
+
+/* see resume.h */
+int gls_ticket_cache_init(struct gls_ticket_cache *c)
+{
+    memset(c, 0, sizeof *c);
+    return pthread_mutex_init(&c->lock, NULL) == 0 ? GLS_OK : GLS_E_NO_MEMORY;
+}
+
+/* see resume.h */
+void gls_ticket_cache_free(struct gls_ticket_cache *c)
+{
+    pthread_mutex_destroy(&c->lock);
+    gls_wipe(c->entries, sizeof c->entries);
+}
+
+/* see resume.h */
+void gls_ticket_cache_put(struct gls_ticket_cache *c, const struct gls_ticket *t)
+{
+    pthread_mutex_lock(&c->lock);
+    if (c->n == GLS_TICKET_CACHE) { /* drop the oldest */
+        gls_ticket_wipe(&c->entries[0]);
+        memmove(&c->entries[0], &c->entries[1], (GLS_TICKET_CACHE - 1) * sizeof c->entries[0]);
+        c->n--;
+    }
+    c->entries[c->n++] = *t;
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* see resume.h */
+bool gls_ticket_cache_take(struct gls_ticket_cache *c, const char *server_name, uint16_t version,
+                           int64_t now, struct gls_ticket *out)
+{
+    bool found = false;
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = c->n; i > 0 && !found; i--) { /* newest first */
+        struct gls_ticket *t = &c->entries[i - 1];
+        if (t->version != version || strcmp(t->server_name, server_name) != 0 ||
+            now < t->issued || now - t->issued >= (int64_t)t->lifetime) {
+            continue;
+        }
+        *out = *t;
+        gls_ticket_wipe(t);
+        memmove(t, t + 1, (c->n - i) * sizeof *t);
+        c->n--;
+        found = true;
+    }
+    pthread_mutex_unlock(&c->lock);
+    return found;
+}
+
+static int epoch_key(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN],
+                     uint64_t epoch, uint8_t key[32])
+{
+    uint8_t info[19 + 8];
+    memcpy(info, "glasstls ticket key", 19);
+    gls_put_u64(info + 19, epoch);
+    return gls_hkdf_expand(gls_hash_get(cr, GLS_HASH_SHA256), master, GLS_TICKET_KEY_LEN, info,
+                           sizeof info, key, 32);
+}
+
+static void ticket_body(gls_writer *w, const struct gls_ticket *t)
+{
+    gls_write_u8(w, TICKET_FORMAT);
+    gls_write_u16(w, t->version);
+    gls_write_u16(w, t->suite);
+    gls_write_opaque8(w, t->psk.b, t->psk.len);
+    gls_write_u8(w, t->ems ? 1 : 0);
+    gls_write_u64(w, (uint64_t)t->issued);
+    gls_write_u32(w, t->lifetime);
+    gls_write_u32(w, t->age_add);
+    gls_write_opaque8(w, t->server_name, strlen(t->server_name));
+}
+
+/* see resume.h */
+int gls_ticket_seal(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN], int64_t now,
+                    int64_t rotation, const gls_rng *rng, const struct gls_ticket *t,
+                    uint8_t *out, size_t cap, size_t *len)
+{
+    uint8_t key[32];
+    gls_aead_ctx *x = NULL;
+    uint64_t epoch = (uint64_t)(now / rotation);
+    gls_writer w = gls_writer_init(out, cap);
+    gls_write_u64(&w, epoch);
+    uint8_t *nonce = gls_write_reserve(&w, 12);
+    size_t body_at = w.len;
+    ticket_body(&w, t);
+    uint8_t *tag = gls_write_reserve(&w, 16);
+    TRY(gls_writer_result(&w));
+    TRY(gls_rand(rng, nonce, 12));
+    TRY(epoch_key(cr, master, epoch, key));
+    int err = gls_aead_new(gls_aead_get(cr, GLS_AEAD_AES_256_GCM), key, true, &x);
+    gls_wipe(key, sizeof key);
+    if (err == GLS_OK) {
+        err = gls_aead_seal(x, nonce, out, 8, out + body_at, (size_t)(tag - out) - body_at, tag);
+    }
+    gls_aead_free(x);
+    *len = w.len;
+    return err;
+}
+
+static bool parse_body(gls_reader *r, struct gls_ticket *t)
+{
+    gls_bytes psk;
+    gls_bytes name;
+    bool ok = gls_read_u8(r) == TICKET_FORMAT;
+    t->version = gls_read_u16(r);
+    t->suite = gls_read_u16(r);
+    psk = gls_read_opaque8(r, 1, GLS_MAX_SECRET);
+    t->ems = gls_read_u8(r) != 0;
+    t->issued = (int64_t)gls_read_u64(r);
+    t->lifetime = gls_read_u32(r);
+    t->age_add = gls_read_u32(r);
+    name = gls_read_opaque8(r, 0, sizeof t->server_name - 1);
+    if (!ok || !gls_reader_done(r) || gls_secret_set(&t->psk, psk.p, psk.len) != GLS_OK) {
+        return false;
+    }
+    memcpy(t->server_name, name.p, name.len);
+    t->server_name[name.len] = 0;
+    return true;
+}
+
+/* see resume.h */
+bool gls_ticket_open(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN], int64_t now,
+                     int64_t rotation, const uint8_t *in, size_t n, struct gls_ticket *t)
+{
+    uint8_t buf[GLS_MAX_TICKET];
+    uint8_t key[32];
+    gls_aead_ctx *x = NULL;
+    uint64_t current = (uint64_t)(now / rotation);
+    if (n < 8 + 12 + 16 || n > sizeof buf) {
+        return false;
+    }
+    memcpy(buf, in, n);
+    gls_reader r = gls_reader_init(buf, n);
+    uint64_t epoch = gls_read_u64(&r);
+    if (epoch != current && epoch + 1 != current) {
+        return false;
+    }
+    size_t body_len = n - 8 - 12 - 16;
+    bool ok = epoch_key(cr, master, epoch, key) == GLS_OK &&
+              gls_aead_new(gls_aead_get(cr, GLS_AEAD_AES_256_GCM), key, false, &x) == GLS_OK &&
+              gls_aead_open(x, buf + 8, buf, 8, buf + 20, body_len, buf + 20 + body_len) == GLS_OK;
+    gls_wipe(key, sizeof key);
+    gls_aead_free(x);
+    if (ok) {
+        gls_reader body = gls_reader_init(buf + 20, body_len);
+        ok = parse_body(&body, t);
+    }
+    gls_wipe(buf, sizeof buf);
+    if (ok && (now < t->issued || now - t->issued >= (int64_t)t->lifetime)) {
+        ok = false;
+    }
+    if (!ok) {
+        gls_ticket_wipe(t);
+    }
+    return ok;
+}

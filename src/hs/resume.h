@@ -1,0 +1,65 @@
+/* hs/resume.h — session resumption state that outlives a connection: the
+ * server's ticket sealing (RFC 8446 §4.6.1, RFC 5077 §4) under keys that
+ * rotate with time, and the client's cache of tickets, keyed by server name.
+ * The cache is the one mutable object a config owns; it has its own lock. */
+#ifndef GLS_HS_RESUME_H
+#define GLS_HS_RESUME_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/secret.h"
+#include "crypto/crypto.h"
+
+#define GLS_MAX_TICKET       512
+#define GLS_TICKET_CACHE     32
+#define GLS_TICKET_KEY_LEN   32
+
+/* What a ticket carries (sealed inside the ticket for a server; kept beside
+ * it by a client). */
+struct gls_ticket {
+    uint16_t version;
+    uint16_t suite;
+    gls_secret psk; /* TLS 1.3 resumption PSK, or TLS 1.2 master secret */
+    bool ems;       /* TLS 1.2: extended master secret was used */
+    int64_t issued; /* seconds since the epoch */
+    uint32_t lifetime;
+    uint32_t age_add;
+    char server_name[256];
+    /* client side only */
+    uint8_t ticket[GLS_MAX_TICKET];
+    size_t ticket_len;
+};
+
+void gls_ticket_wipe(struct gls_ticket *t);
+
+/* The client's ticket cache. */
+struct gls_ticket_cache {
+    pthread_mutex_t lock;
+    struct gls_ticket entries[GLS_TICKET_CACHE];
+    size_t n;
+};
+
+GLS_MUST_CHECK int gls_ticket_cache_init(struct gls_ticket_cache *c);
+void gls_ticket_cache_free(struct gls_ticket_cache *c);
+/* Stores a copy of t (replacing the oldest entry when full). */
+void gls_ticket_cache_put(struct gls_ticket_cache *c, const struct gls_ticket *t);
+/* Takes (removes) a ticket for server_name of `version` that is still valid at
+ * now; tickets are used once (RFC 8446 §C.4). false if none. */
+bool gls_ticket_cache_take(struct gls_ticket_cache *c, const char *server_name, uint16_t version,
+                           int64_t now, struct gls_ticket *out);
+
+/* Server: seals t into out (epoch || nonce || AES-256-GCM(t) || tag) under the
+ * key of the current rotation epoch, derived from master. */
+GLS_MUST_CHECK int gls_ticket_seal(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN],
+                                   int64_t now, int64_t rotation, const gls_rng *rng,
+                                   const struct gls_ticket *t, uint8_t *out, size_t cap,
+                                   size_t *len);
+/* Server: opens a ticket sealed in the current or the previous epoch; expired,
+ * foreign or damaged tickets yield false (never an error: the handshake goes
+ * on without resumption). */
+bool gls_ticket_open(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN], int64_t now,
+                     int64_t rotation, const uint8_t *in, size_t n, struct gls_ticket *t);
+
+#endif
