@@ -200,6 +200,9 @@ const gls_pkey *gls_cert_pubkey(const gls_cert *c);
 /* One-line subject and issuer ("CN=example.com, O=..."), truncated to cap. */
 void gls_cert_subject(const gls_cert *c, char *out, size_t cap);
 void gls_cert_issuer(const gls_cert *c, char *out, size_t cap);
+/* True if the certificate's subjectAltName (or, lacking one, CN) matches the
+ * DNS name or IP literal (RFC 6125 rules as in gls_x509_verify). */
+bool gls_cert_matches_name(const gls_cert *c, const char *name);
 /* SHA-256 fingerprint of the DER. */
 GLS_MUST_CHECK int gls_cert_fingerprint(const gls_cert *c, uint8_t out[32]);
 void gls_cert_free(gls_cert *c);
