@@ -1,0 +1,176 @@
+/* crypto/sig.c — the TLS SignatureSchemes (RFC 8446 §4.2.3): RSASSA-PKCS1-v1_5
+ * and RSASSA-PSS (RFC 8017 §8; salt as long as the hash, MGF1 with the same
+ * hash) under rsaEncryption or RSASSA-PSS keys, ECDSA on P-256/P-384 with the
+ * curve bound to the scheme, and Ed25519 (RFC 8032). A signature that does not
+ * check out, whatever its shape, is GLS_E_BAD_SIGNATURE. */
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/rsa.h>
+
+#include "base/wire.h"
+#include "crypto/internal.h"
+
+enum sig_kind { PKCS1, PSS_RSAE, PSS_PSS, ECDSA, EDDSA };
+
+struct scheme {
+    uint16_t id;
+    enum sig_kind kind;
+    gls_key_type key;
+    const char *md; /* NULL: the scheme hashes internally (Ed25519) */
+    size_t hash_len;
+};
+
+/* clang-format off */
+static const struct scheme schemes[] = {
+    {GLS_SIG_RSA_PKCS1_SHA256,       PKCS1,    GLS_KEY_RSA,     "SHA256", 32},
+    {GLS_SIG_RSA_PKCS1_SHA384,       PKCS1,    GLS_KEY_RSA,     "SHA384", 48},
+    {GLS_SIG_RSA_PKCS1_SHA512,       PKCS1,    GLS_KEY_RSA,     "SHA512", 64},
+    {GLS_SIG_RSA_PSS_RSAE_SHA256,    PSS_RSAE, GLS_KEY_RSA,     "SHA256", 32},
+    {GLS_SIG_RSA_PSS_RSAE_SHA384,    PSS_RSAE, GLS_KEY_RSA,     "SHA384", 48},
+    {GLS_SIG_RSA_PSS_RSAE_SHA512,    PSS_RSAE, GLS_KEY_RSA,     "SHA512", 64},
+    {GLS_SIG_RSA_PSS_PSS_SHA256,     PSS_PSS,  GLS_KEY_RSA_PSS, "SHA256", 32},
+    {GLS_SIG_RSA_PSS_PSS_SHA384,     PSS_PSS,  GLS_KEY_RSA_PSS, "SHA384", 48},
+    {GLS_SIG_RSA_PSS_PSS_SHA512,     PSS_PSS,  GLS_KEY_RSA_PSS, "SHA512", 64},
+    {GLS_SIG_ECDSA_SECP256R1_SHA256, ECDSA,    GLS_KEY_EC_P256, "SHA256", 32},
+    {GLS_SIG_ECDSA_SECP384R1_SHA384, ECDSA,    GLS_KEY_EC_P384, "SHA384", 48},
+    {GLS_SIG_ED25519,                EDDSA,    GLS_KEY_ED25519, NULL,     64},
+};
+/* clang-format on */
+
+static const struct scheme *find(uint16_t id)
+{
+    for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
+        if (schemes[i].id == id) {
+            return &schemes[i];
+        }
+    }
+    return NULL;
+}
+
+/* see crypto.h */
+bool gls_sig_supported(uint16_t scheme)
+{
+    return find(scheme) != NULL;
+}
+
+/* An RSASSA-PSS key may be restricted to one hash (RFC 4055 §3.1); true if it
+ * allows md. */
+static bool pss_key_allows(const EVP_PKEY *pkey, const char *md)
+{
+    char name[32];
+    size_t len = 0;
+    if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_RSA_DIGEST, name, sizeof name, &len) !=
+        1) {
+        ERR_clear_error();
+        return true; /* unrestricted */
+    }
+    EVP_MD *want = EVP_MD_fetch(NULL, md, NULL);
+    EVP_MD *have = EVP_MD_fetch(NULL, name, NULL);
+    bool same = want != NULL && have != NULL && EVP_MD_is_a(want, EVP_MD_get0_name(have));
+    EVP_MD_free(want);
+    EVP_MD_free(have);
+    ERR_clear_error();
+    return same;
+}
+
+static bool fits(const gls_pkey *k, const struct scheme *s)
+{
+    if (s == NULL || gls_pkey_type(k) != s->key) {
+        return false;
+    }
+    if (s->kind == PSS_RSAE || s->kind == PSS_PSS) {
+        /* RFC 8017 §9.1.1: emLen >= hLen + sLen + 2, with sLen = hLen */
+        size_t em_len = (gls_pkey_bits(k) - 1 + 7) / 8;
+        if (em_len < 2 * s->hash_len + 2) {
+            return false;
+        }
+    }
+    return s->kind != PSS_PSS || pss_key_allows(k->pkey, s->md);
+}
+
+/* see crypto.h */
+bool gls_sig_key_fits(const gls_pkey *k, uint16_t scheme)
+{
+    return fits(k, find(scheme));
+}
+
+/* Sets a fresh digest-sign or digest-verify context up for scheme s. */
+static int init_ctx(EVP_MD_CTX *md, const gls_pkey *k, const struct scheme *s, bool sign)
+{
+    EVP_PKEY_CTX *pctx = NULL;
+    int ok = sign ? EVP_DigestSignInit_ex(md, &pctx, s->md, NULL, NULL, k->pkey, NULL)
+                  : EVP_DigestVerifyInit_ex(md, &pctx, s->md, NULL, NULL, k->pkey, NULL);
+    if (ok != 1) {
+        return GLS_E_CRYPTO;
+    }
+    if (s->kind == PSS_RSAE || s->kind == PSS_PSS) {
+        /* RFC 8446 §4.2.3: salt length equals the digest length; MGF1 uses the same hash */
+        if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+            EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, (int)s->hash_len) != 1 ||
+            EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, s->md, NULL) != 1) {
+            return GLS_E_CRYPTO;
+        }
+    } else if (s->kind == PKCS1) {
+        if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
+            return GLS_E_CRYPTO;
+        }
+    }
+    return GLS_OK;
+}
+
+/* see crypto.h */
+int gls_sig_sign(const gls_pkey *key, uint16_t scheme, const uint8_t *msg, size_t n, uint8_t *sig,
+                 size_t cap, size_t *sig_len)
+{
+    const struct scheme *s = find(scheme);
+    if (!fits(key, s) || sig == NULL || sig_len == NULL || (msg == NULL && n > 0)) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    size_t max = (size_t)EVP_PKEY_get_size(key->pkey);
+    if (cap < max) {
+        return GLS_E_BUFFER_TOO_SMALL;
+    }
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (md == NULL) {
+        return GLS_E_NO_MEMORY;
+    }
+    static const uint8_t empty[1];
+    size_t len = cap;
+    int err = init_ctx(md, key, s, true);
+    if (err == GLS_OK && EVP_DigestSign(md, sig, &len, n > 0 ? msg : empty, n) != 1) {
+        err = GLS_E_CRYPTO;
+    }
+    EVP_MD_CTX_free(md);
+    ERR_clear_error();
+    if (err == GLS_OK) {
+        *sig_len = len;
+    }
+    return err;
+}
+
+/* see crypto.h */
+int gls_sig_verify(const gls_pkey *pub, uint16_t scheme, const uint8_t *msg, size_t n,
+                   const uint8_t *sig, size_t sig_len)
+{
+    const struct scheme *s = find(scheme);
+    /* the peer chose the scheme: one that does not fit the key is a bad signature */
+    if (!fits(pub, s) || sig == NULL || sig_len == 0 || (msg == NULL && n > 0)) {
+        return GLS_E_BAD_SIGNATURE;
+    }
+    /* RFC 8017 §8.1.2, §8.2.2: an RSA signature is exactly as long as the modulus */
+    if (s->kind != ECDSA && s->kind != EDDSA && sig_len != (size_t)EVP_PKEY_get_size(pub->pkey)) {
+        return GLS_E_BAD_SIGNATURE;
+    }
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (md == NULL) {
+        return GLS_E_NO_MEMORY;
+    }
+    static const uint8_t empty[1];
+    int err = init_ctx(md, pub, s, false);
+    if (err == GLS_OK && EVP_DigestVerify(md, sig, sig_len, n > 0 ? msg : empty, n) != 1) {
+        err = GLS_E_BAD_SIGNATURE;
+    }
+    EVP_MD_CTX_free(md);
+    ERR_clear_error();
+    return err;
+}
