@@ -314,8 +314,7 @@ int gls_hs13_on_key_update(gls_conn *c, const gls_hs_msg *m)
 }
 
 /* see hs.h */
-int gls_hs13_binder(gls_conn *c, const struct gls_suite *s, gls_bytes truncated,
-                    gls_secret *binder)
+int gls_hs13_binder(gls_conn *c, const struct gls_suite *s, gls_bytes truncated, gls_secret *binder)
 {
     gls_early_secret early;
     gls_digest th;
