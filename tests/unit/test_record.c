@@ -53,23 +53,21 @@ struct prot {
     bool etm;
 };
 
-/* clang-format off */
 static const struct prot prots[] = {
-    {"plain",                 GLS_REC_PLAIN,        0,                          0,  0,               false},
-    {"tls13-aes128gcm",       GLS_REC_TLS13,        GLS_AEAD_AES_128_GCM,       0,  0,               false},
-    {"tls13-aes256gcm",       GLS_REC_TLS13,        GLS_AEAD_AES_256_GCM,       0,  0,               false},
-    {"tls13-chacha20",        GLS_REC_TLS13,        GLS_AEAD_CHACHA20_POLY1305, 0,  0,               false},
-    {"tls12-aes128gcm",       GLS_REC_TLS12_GCM,    GLS_AEAD_AES_128_GCM,       0,  0,               false},
-    {"tls12-aes256gcm",       GLS_REC_TLS12_GCM,    GLS_AEAD_AES_256_GCM,       0,  0,               false},
-    {"tls12-chacha20",        GLS_REC_TLS12_CHACHA, GLS_AEAD_CHACHA20_POLY1305, 0,  0,               false},
-    {"tls12-cbc128-sha1-mte", GLS_REC_TLS12_CBC,    0,                          16, GLS_HASH_SHA1,   false},
-    {"tls12-cbc128-sha1-etm", GLS_REC_TLS12_CBC,    0,                          16, GLS_HASH_SHA1,   true},
-    {"tls12-cbc128-sha256-mte", GLS_REC_TLS12_CBC,  0,                          16, GLS_HASH_SHA256, false},
-    {"tls12-cbc256-sha256-etm", GLS_REC_TLS12_CBC,  0,                          32, GLS_HASH_SHA256, true},
-    {"tls12-cbc256-sha384-mte", GLS_REC_TLS12_CBC,  0,                          32, GLS_HASH_SHA384, false},
-    {"tls12-cbc256-sha384-etm", GLS_REC_TLS12_CBC,  0,                          32, GLS_HASH_SHA384, true},
+    {"plain", GLS_REC_PLAIN, 0, 0, 0, false},
+    {"tls13-aes128gcm", GLS_REC_TLS13, GLS_AEAD_AES_128_GCM, 0, 0, false},
+    {"tls13-aes256gcm", GLS_REC_TLS13, GLS_AEAD_AES_256_GCM, 0, 0, false},
+    {"tls13-chacha20", GLS_REC_TLS13, GLS_AEAD_CHACHA20_POLY1305, 0, 0, false},
+    {"tls12-aes128gcm", GLS_REC_TLS12_GCM, GLS_AEAD_AES_128_GCM, 0, 0, false},
+    {"tls12-aes256gcm", GLS_REC_TLS12_GCM, GLS_AEAD_AES_256_GCM, 0, 0, false},
+    {"tls12-chacha20", GLS_REC_TLS12_CHACHA, GLS_AEAD_CHACHA20_POLY1305, 0, 0, false},
+    {"tls12-cbc128-sha1-mte", GLS_REC_TLS12_CBC, 0, 16, GLS_HASH_SHA1, false},
+    {"tls12-cbc128-sha1-etm", GLS_REC_TLS12_CBC, 0, 16, GLS_HASH_SHA1, true},
+    {"tls12-cbc128-sha256-mte", GLS_REC_TLS12_CBC, 0, 16, GLS_HASH_SHA256, false},
+    {"tls12-cbc256-sha256-etm", GLS_REC_TLS12_CBC, 0, 32, GLS_HASH_SHA256, true},
+    {"tls12-cbc256-sha384-mte", GLS_REC_TLS12_CBC, 0, 32, GLS_HASH_SHA384, false},
+    {"tls12-cbc256-sha384-etm", GLS_REC_TLS12_CBC, 0, 32, GLS_HASH_SHA384, true},
 };
-/* clang-format on */
 #define N_PROTS (sizeof prots / sizeof prots[0])
 
 struct keys {
