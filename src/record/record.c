@@ -10,6 +10,7 @@
 
 #define TAG_LEN      16
 #define EXPLICIT_LEN 8
+#define CBC_BLOCK    16
 
 /* see record.h */
 size_t gls_rec_max_fragment(const struct gls_rec_dir *d)
@@ -22,6 +23,15 @@ size_t gls_rec_max_fragment(const struct gls_rec_dir *d)
     default:
         return GLS_MAX_CIPHERTEXT12;
     }
+}
+
+/* IV || CBC(data [|| MAC] || padding) [|| MAC]: gls_cbc_seal pads minimally, with
+ * 1 to 16 bytes, the length byte included (RFC 5246 §6.2.3.2, RFC 7366 §3). */
+static size_t cbc_fragment_len(const struct gls_rec_dir *d, size_t n)
+{
+    size_t body = d->cbc_etm ? n : n + d->cbc_mac_len;
+    size_t ct = (body / CBC_BLOCK + 1) * CBC_BLOCK;
+    return CBC_BLOCK + ct + (d->cbc_etm ? d->cbc_mac_len : 0);
 }
 
 /* see record.h */
@@ -37,7 +47,7 @@ size_t gls_rec_sealed_len(const struct gls_rec_dir *d, size_t n)
     case GLS_REC_TLS12_CHACHA:
         return GLS_RECORD_HEADER + n + TAG_LEN;
     case GLS_REC_TLS12_CBC:
-        return GLS_RECORD_HEADER + n + gls_cbc_overhead(d->cbc);
+        return GLS_RECORD_HEADER + cbc_fragment_len(d, n);
     }
     return 0;
 }
@@ -80,6 +90,8 @@ int gls_rec_set_cbc(struct gls_rec_dir *d, const gls_crypto *c, size_t key_len,
     gls_rec_dir_wipe(d);
     d->mode = GLS_REC_TLS12_CBC;
     d->cbc = x;
+    d->cbc_mac_len = mac->len;
+    d->cbc_etm = etm;
     return GLS_OK;
 }
 
@@ -110,12 +122,15 @@ static void xor_nonce(const struct gls_rec_dir *d, uint8_t nonce[12])
     }
 }
 
-/* TLS 1.2 additional data: seq_num || type || version || length (RFC 5246 §6.2.3.3). */
-static void aad12(const struct gls_rec_dir *d, uint8_t type, size_t len, uint8_t out[13])
+/* TLS 1.2 additional data: seq_num || type || version || length (RFC 5246 §6.2.3.3).
+ * Opening uses the record's own version, so a record whose header version is not the one
+ * it was sealed with fails its MAC. */
+static void aad12(const struct gls_rec_dir *d, uint8_t type, uint16_t version, size_t len,
+                  uint8_t out[13])
 {
     gls_put_u64(out, d->seq);
     out[8] = type;
-    gls_put_u16(out + 9, GLS_TLS12);
+    gls_put_u16(out + 9, version);
     gls_put_u16(out + 11, (uint16_t)len);
 }
 
@@ -134,6 +149,10 @@ static int open13(struct gls_rec_dir *d, uint8_t *p, size_t len, struct gls_rec_
     xor_nonce(d, nonce);
     TRY(gls_aead_open(d->aead, nonce, p, GLS_RECORD_HEADER, body, n - TAG_LEN, body + n - TAG_LEN));
     n -= TAG_LEN;
+    /* RFC 8446 §5.4: the whole TLSInnerPlaintext, padding included, is at most 2^14 + 1 */
+    if (n > GLS_MAX_PLAINTEXT + 1) {
+        return GLS_E_RECORD_OVERFLOW;
+    }
     while (n > 0 && body[n - 1] == 0) { /* strip padding */
         n--;
     }
@@ -142,9 +161,6 @@ static int open13(struct gls_rec_dir *d, uint8_t *p, size_t len, struct gls_rec_
     }
     out->type = body[n - 1];
     out->data = gls_bytes_of(body, n - 1);
-    if (out->data.len > GLS_MAX_PLAINTEXT) {
-        return GLS_E_RECORD_OVERFLOW;
-    }
     return GLS_OK;
 }
 
@@ -165,7 +181,7 @@ static int open12_aead(struct gls_rec_dir *d, uint8_t *p, size_t len, struct gls
         xor_nonce(d, nonce);
     }
     size_t ct = n - explicit_len - TAG_LEN;
-    aad12(d, p[0], ct, aad);
+    aad12(d, p[0], gls_get_u16(p + 1), ct, aad);
     TRY(gls_aead_open(d->aead, nonce, aad, sizeof aad, body + explicit_len, ct,
                       body + explicit_len + ct));
     out->type = p[0];
@@ -180,7 +196,8 @@ static int open12_cbc(struct gls_rec_dir *d, uint8_t *p, size_t len, struct gls_
     size_t pt = 0;
     gls_put_u64(hdr, d->seq);
     hdr[8] = p[0];
-    gls_put_u16(hdr + 9, GLS_TLS12);
+    hdr[9] = p[1]; /* the record's own version, as in aad12 */
+    hdr[10] = p[2];
     TRY(gls_cbc_open(d->cbc, hdr, p + GLS_RECORD_HEADER, len - GLS_RECORD_HEADER, &off, &pt));
     out->type = p[0];
     out->data = gls_bytes_of(p + GLS_RECORD_HEADER + off, pt);
@@ -193,6 +210,9 @@ int gls_rec_open(struct gls_rec_dir *d, uint8_t *p, size_t len, struct gls_rec_c
     int err = GLS_OK;
     if (len < GLS_RECORD_HEADER) {
         return GLS_E_DECODE;
+    }
+    if (gls_get_u16(p + 3) != len - GLS_RECORD_HEADER) { /* not the record gls_rec_header framed */
+        return GLS_E_INTERNAL;
     }
     switch (d->mode) {
     case GLS_REC_PLAIN:
@@ -244,6 +264,7 @@ static int seal12_aead(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, s
     uint8_t aad[13];
     size_t explicit_len = d->mode == GLS_REC_TLS12_GCM ? EXPLICIT_LEN : 0;
     uint8_t *body = out + GLS_RECORD_HEADER + explicit_len;
+    memmove(body, pt, n); /* first: pt may be out + 5, where the explicit nonce goes */
     put_header(out, type, GLS_TLS12, explicit_len + n + TAG_LEN);
     if (explicit_len > 0) { /* the sequence number is a unique explicit nonce */
         memcpy(nonce, d->iv, 4);
@@ -252,8 +273,7 @@ static int seal12_aead(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, s
     } else {
         xor_nonce(d, nonce);
     }
-    memmove(body, pt, n);
-    aad12(d, type, n, aad);
+    aad12(d, type, GLS_TLS12, n, aad);
     return gls_aead_seal(d->aead, nonce, aad, sizeof aad, body, n, body + n);
 }
 

@@ -29,6 +29,8 @@ struct gls_rec_dir {
     enum gls_rec_mode mode;
     gls_aead_ctx *aead;
     gls_cbc_ctx *cbc;
+    size_t cbc_mac_len; /* CBC only: the HMAC's length, for exact record sizes */
+    bool cbc_etm;       /* CBC only: encrypt-then-MAC (RFC 7366) */
     uint8_t iv[12];
     uint64_t seq;
     uint16_t version; /* legacy_record_version written on sealed records */
@@ -44,7 +46,8 @@ struct gls_rec_content {
 /* The largest record fragment accepted for a mode (plaintext limit plus the
  * expansion the RFC allows). */
 size_t gls_rec_max_fragment(const struct gls_rec_dir *d);
-/* Bytes a record of n plaintext bytes takes on the wire, header included. */
+/* Bytes a record of n plaintext bytes takes on the wire, header included:
+ * exactly what gls_rec_seal writes for it. */
 size_t gls_rec_sealed_len(const struct gls_rec_dir *d, size_t n);
 
 /* Installs AEAD keys: mode TLS13, TLS12_GCM (iv = 4-byte salt) or TLS12_CHACHA
@@ -65,16 +68,21 @@ void gls_rec_dir_wipe(struct gls_rec_dir *d);
 GLS_MUST_CHECK int gls_rec_header(const uint8_t *p, size_t n, size_t max_fragment, uint8_t *type,
                                   size_t *frag_len);
 
-/* Opens one whole record p[0 .. 5 + frag_len) in place. rng is needed only for
- * nothing; plaintext records pass through. TLS 1.3: strips padding and reads
- * the inner type. Errors: GLS_E_BAD_RECORD_MAC, GLS_E_RECORD_OVERFLOW
- * (plaintext over 2^14), GLS_E_UNEXPECTED_MESSAGE (TLS 1.3 record with no
- * non-zero inner type). */
+/* Opens one whole record p[0 .. 5 + frag_len) in place (len must match the
+ * header's length: GLS_E_INTERNAL otherwise); plaintext records pass through.
+ * TLS 1.3: strips padding and reads the inner type. Errors:
+ * GLS_E_BAD_RECORD_MAC, GLS_E_RECORD_OVERFLOW (plaintext over 2^14, or a TLS
+ * 1.3 TLSInnerPlaintext over 2^14 + 1), GLS_E_UNEXPECTED_MESSAGE (TLS 1.3: outer
+ * type not application_data, or no non-zero inner type). On failure the
+ * sequence number does not advance and the fragment's bytes are unspecified. */
 GLS_MUST_CHECK int gls_rec_open(struct gls_rec_dir *d, uint8_t *p, size_t len,
                                 struct gls_rec_content *out);
 
 /* Seals one record of type with n <= 2^14 plaintext bytes into out, header
- * included; *written is the record's length. rng supplies CBC IVs. */
+ * included; *written is the record's length, gls_rec_sealed_len(d, n). rng
+ * supplies CBC IVs. GLS_E_INTERNAL, with nothing written, if n > 2^14 or cap is
+ * too small. pt may be out + 5 (sealing in place) except in CBC mode, where pt
+ * and out must not overlap. */
 GLS_MUST_CHECK int gls_rec_seal(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, size_t n,
                                 const gls_rng *rng, uint8_t *out, size_t cap, size_t *written);
 
