@@ -23,6 +23,9 @@ static const char client_help[] =
     "  --cert FILE --key FILE   client certificate chain and key\n"
     "  --keylog FILE        NSS key log (also SSLKEYLOGFILE)\n"
     "  --get PATH           send an HTTP/1.1 GET and print the response\n"
+    "  --resume             connect twice; the second connection resumes the first\n"
+    "  --key-update         send a KeyUpdate (asking the server to update too) after the\n"
+    "                       handshake (TLS 1.3)\n"
     "  --trace              print handshake messages and secrets as they happen\n"
     "  --quiet              no summary\n";
 
@@ -33,6 +36,8 @@ struct client_opts {
     const char *get;
     bool quiet;
     bool trace;
+    bool resume;
+    bool key_update;
 };
 
 static int connect_tcp(const char *host, const char *port)
@@ -116,6 +121,23 @@ static int pipe_data(gls_conn *c, int fd)
     }
 }
 
+/* Reads briefly so that a NewSessionTicket sent after the handshake arrives,
+ * then closes politely. */
+static int wait_for_ticket(gls_conn *c, int fd)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    while (poll(&p, 1, 300) > 0) {
+        size_t room = 0;
+        uint8_t *in = gls_conn_net_in(c, &room);
+        ssize_t k = recv(fd, in, room, 0);
+        if (k <= 0 || gls_conn_net_in_done(c, (size_t)k) != GLS_OK) {
+            break;
+        }
+    }
+    (void)gls_sock_close(c, fd);
+    return GLS_OK;
+}
+
 static int send_get(gls_conn *c, int fd, const char *host, const char *path)
 {
     char req[2048];
@@ -183,6 +205,12 @@ static int apply_option(gls_config *cfg, struct client_opts *o, int opt, const c
     case 'q':
         o->quiet = true;
         return GLS_OK;
+    case 'r':
+        o->resume = true;
+        return GLS_OK;
+    case 'u':
+        o->key_update = true;
+        return GLS_OK;
     default:
         return GLS_E_INVALID_ARGUMENT;
     }
@@ -203,6 +231,8 @@ static const struct option client_long[] = {
     {"get", required_argument, 0, 'G'},
     {"trace", no_argument, 0, 'T'},
     {"quiet", no_argument, 0, 'q'},
+    {"resume", no_argument, 0, 'r'},
+    {"key-update", no_argument, 0, 'u'},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -226,6 +256,45 @@ static void split_target(char *target, struct client_opts *o)
         *colon = 0;
         o->port = colon + 1;
     }
+}
+
+/* Connects, handshakes, prints the summary, then talks. With `first_of_two`
+ * the data phase is only a short wait for the session ticket. */
+static int one_connection(gls_config *cfg, const struct client_opts *o, bool first_of_two)
+{
+    int rc = 1;
+    int err;
+    int fd = connect_tcp(o->host, o->port);
+    gls_conn *c = fd < 0 ? NULL : gls_client_new(cfg, o->servername ? o->servername : o->host);
+    if (c != NULL) {
+        err = gls_sock_handshake(c, fd);
+        if (err != GLS_OK) {
+            fprintf(stderr, "glasstls: handshake failed: %s: %s\n", gls_error_name(err),
+                    gls_conn_error_detail(c));
+        } else {
+            if (!o->quiet) {
+                print_summary(stderr, c, "ok");
+            }
+            err = o->key_update ? gls_conn_key_update(c, 1) : GLS_OK;
+            err = err ? err : gls_sock_flush(c, fd);
+            if (first_of_two) {
+                err = err ? err : wait_for_ticket(c, fd);
+            } else {
+                err = err ? err : o->get ? send_get(c, fd, o->host, o->get) : GLS_OK;
+                err = err ? err : pipe_data(c, fd);
+            }
+            if (err != GLS_OK) {
+                fprintf(stderr, "glasstls: %s: %s\n", gls_error_name(err),
+                        gls_conn_error_detail(c));
+            }
+            rc = err == GLS_OK ? 0 : 1;
+        }
+    }
+    gls_conn_free(c);
+    if (fd >= 0) {
+        close(fd);
+    }
+    return rc;
 }
 
 /* see tool.h */
@@ -285,30 +354,10 @@ int cmd_client(int argc, char **argv)
         gls_config_free(cfg);
         return usage_error("client", "%s", gls_error_message(err));
     }
-    int rc = 1;
-    int fd = connect_tcp(o.host, o.port);
-    gls_conn *c = fd < 0 ? NULL : gls_client_new(cfg, o.servername ? o.servername : o.host);
-    if (c != NULL) {
-        err = gls_sock_handshake(c, fd);
-        if (err != GLS_OK) {
-            fprintf(stderr, "glasstls: handshake failed: %s: %s\n", gls_error_name(err),
-                    gls_conn_error_detail(c));
-        } else {
-            if (!o.quiet) {
-                print_summary(stderr, c, "ok");
-            }
-            err = o.get ? send_get(c, fd, o.host, o.get) : GLS_OK;
-            err = err ? err : pipe_data(c, fd);
-            if (err != GLS_OK) {
-                fprintf(stderr, "glasstls: %s: %s\n", gls_error_name(err),
-                        gls_conn_error_detail(c));
-            }
-            rc = err == GLS_OK ? 0 : 1;
-        }
-    }
-    gls_conn_free(c);
-    if (fd >= 0) {
-        close(fd);
+    int rc = one_connection(cfg, &o, o.resume);
+    if (rc == 0 && o.resume) {
+        fprintf(stderr, "--- second connection (resumption) ---\n");
+        rc = one_connection(cfg, &o, false);
     }
     gls_config_free(cfg);
     if (keylog != NULL) {
