@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/wire.h"
+#include "base/secret.h"
 #include "hs/cfg.h"
 
 static const uint16_t default_suites[] = {
@@ -77,6 +78,8 @@ gls_config *gls_config_new(void)
     memcpy(cfg->sigalgs, default_sigalgs, sizeof default_sigalgs);
     cfg->n_sigalgs = COUNT(default_sigalgs);
     cfg->max_hs_message = 65536;
+    cfg->record_limit = GLS_MAX_PLAINTEXT;
+    cfg->key_update_records = (uint64_t)1 << 23;
     cfg->rng.fn = gls_rand_system;
     cfg->resumption = true;
     cfg->ticket_lifetime = 7200;
@@ -348,6 +351,28 @@ int gls_config_set_resumption(gls_config *cfg, int on, uint32_t lifetime_seconds
     }
     cfg->resumption = on != 0;
     cfg->ticket_lifetime = lifetime_seconds;
+    return GLS_OK;
+}
+
+/* see gls.h */
+int gls_config_set_record_size_limit(gls_config *cfg, size_t n)
+{
+    TRY(writable(cfg));
+    if (n < 64 || n > GLS_MAX_PLAINTEXT) { /* RFC 8449 §4 */
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    cfg->record_limit = n;
+    return GLS_OK;
+}
+
+/* see gls.h */
+int gls_config_set_key_update_interval(gls_config *cfg, uint64_t records)
+{
+    TRY(writable(cfg));
+    if (records == 0 || records > ((uint64_t)1 << 24)) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    cfg->key_update_records = records;
     return GLS_OK;
 }
 

@@ -30,6 +30,8 @@ static gls_conn *conn_new(gls_config *cfg, bool is_server)
     }
     c->in_cap = IN_CAP;
     c->cfg = gls_config_ref(cfg);
+    c->send_limit = GLS_MAX_PLAINTEXT;
+    c->recv_limit = GLS_MAX_PLAINTEXT;
     c->is_server = is_server;
     c->hs.state = is_server ? ST_S_WAIT_CH : ST_START;
     return c;
@@ -224,6 +226,9 @@ static int process_record(gls_conn *c, size_t *used)
         return gls_hs_on_ccs(c, gls_bytes_of(c->in + GLS_RECORD_HEADER, frag));
     }
     TRY(gls_rec_open(&c->rd, c->in, *used, &rc));
+    if (c->rd.mode != GLS_REC_PLAIN && rc.data.len > c->recv_limit) { /* RFC 8449 §4 */
+        return GLS_E_RECORD_OVERFLOW;
+    }
     switch (rc.type) {
     case GLS_CT_HANDSHAKE:
         return on_handshake_record(c, rc.data);
@@ -364,8 +369,15 @@ int gls_conn_write(gls_conn *c, const void *buf, size_t len, size_t *put)
     const uint8_t *p = buf;
     while (*put < len) {
         size_t n = len - *put;
-        if (n > GLS_MAX_PLAINTEXT) {
-            n = GLS_MAX_PLAINTEXT;
+        if (n > c->send_limit) {
+            n = c->send_limit;
+        }
+        /* RFC 8446 §5.5: change keys long before the AEAD limits */
+        if (c->sess.version == GLS_TLS13 && c->wr.seq >= c->cfg->key_update_records) {
+            int err = gls_hs13_send_key_update(c, false);
+            if (err != GLS_OK) {
+                return conn_fail(c, err);
+            }
         }
         if (c->out_len + gls_rec_sealed_len(&c->wr, n) > c->out_cap && c->out_len > 0) {
             break; /* let the caller drain first */

@@ -170,6 +170,12 @@ int gls_config_set_alpn(gls_config *cfg, const char *const *protos, size_t n);
 int gls_config_set_client_auth(gls_config *cfg, enum gls_client_auth mode);
 /* TLS 1.2 RSA key exchange (no forward secrecy): off by default. */
 int gls_config_enable_rsa_key_exchange(gls_config *cfg, int on);
+/* The largest record plaintext we accept, advertised with record_size_limit
+ * (RFC 8449; 64..16384, default 16384). Peers' limits are always honoured. */
+int gls_config_set_record_size_limit(gls_config *cfg, size_t n);
+/* TLS 1.3: send a KeyUpdate on our own after this many records under one key
+ * (default 2^23, well inside the AEAD limits of RFC 8446 §5.5). */
+int gls_config_set_key_update_interval(gls_config *cfg, uint64_t records);
 /* Largest handshake message accepted (default 65536). */
 int gls_config_set_max_handshake_message(gls_config *cfg, size_t n);
 /* Session resumption (default on, tickets valid 7200 s). A server issues

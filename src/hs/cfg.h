@@ -53,6 +53,8 @@ struct gls_config {
     size_t n_alpn;
 
     size_t max_hs_message;
+    size_t record_limit;         /* our record_size_limit (plaintext bytes) */
+    uint64_t key_update_records; /* TLS 1.3 automatic KeyUpdate interval */
 
     /* resumption: tickets sealed under keys rotating every ticket_rotation
      * seconds; clients keep what they receive in the cache */

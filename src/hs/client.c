@@ -95,6 +95,8 @@ static void hello_extensions(gls_conn *c, struct gls_exts *e, bool tls12, bool t
         gls_exts_set(e, GLS_X_ENCRYPT_THEN_MAC);
         gls_exts_set(e, GLS_X_RENEGOTIATION_INFO); /* empty: initial handshake */
     }
+    e->record_size_limit = gls_hs_own_record_limit(c, tls13);
+    gls_exts_set(e, GLS_X_RECORD_SIZE_LIMIT);
     if (tls13) {
         e->versions[e->n_versions++] = GLS_TLS13;
         if (tls12) {

@@ -314,6 +314,28 @@ int gls_hs13_on_key_update(gls_conn *c, const gls_hs_msg *m)
 }
 
 /* see hs.h */
+uint16_t gls_hs_own_record_limit(const gls_conn *c, bool tls13)
+{
+    return (uint16_t)(c->cfg->record_limit + (tls13 ? 1 : 0));
+}
+
+/* see hs.h */
+int gls_hs_record_limit(gls_conn *c, const struct gls_exts *peer, bool tls13)
+{
+    if (!gls_exts_has(peer, GLS_X_RECORD_SIZE_LIMIT)) {
+        return GLS_OK;
+    }
+    size_t v = peer->record_size_limit;
+    if (v < 64) { /* RFC 8449 §4 */
+        return GLS_E_ILLEGAL_PARAMETER;
+    }
+    size_t content = tls13 ? v - 1 : v; /* TLS 1.3 counts the inner content type */
+    c->send_limit = content < GLS_MAX_PLAINTEXT ? content : GLS_MAX_PLAINTEXT;
+    c->recv_limit = c->cfg->record_limit;
+    return GLS_OK;
+}
+
+/* see hs.h */
 int gls_hs13_binder(gls_conn *c, const struct gls_suite *s, gls_bytes truncated, gls_secret *binder)
 {
     gls_early_secret early;

@@ -142,8 +142,8 @@ int gls_hs_send(gls_conn *c, uint8_t type, const uint8_t *p, size_t n)
     do {
         size_t chunk = n - off;
         size_t written = 0;
-        if (chunk > GLS_MAX_PLAINTEXT) {
-            chunk = GLS_MAX_PLAINTEXT;
+        if (chunk > c->send_limit) {
+            chunk = c->send_limit;
         }
         size_t need = gls_rec_sealed_len(&c->wr, chunk);
         TRY(grow_out(c, need));

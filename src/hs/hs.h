@@ -86,6 +86,8 @@ struct gls_conn {
     struct gls_rec_dir rd;
     struct gls_rec_dir wr;
     unsigned rd_epoch; /* bumped when read keys change (RFC 8446 §5.1 boundary rule) */
+    size_t send_limit; /* largest plaintext per record we send (peer's record_size_limit) */
+    size_t recv_limit; /* largest plaintext per protected record we accept (ours) */
 
     uint8_t *in; /* received, not yet processed network bytes */
     size_t in_len;
@@ -169,6 +171,11 @@ GLS_MUST_CHECK int gls_hs13_on_certificate_verify(gls_conn *c, const gls_hs_msg 
 /* KeyUpdate received on a connected TLS 1.3 connection (RFC 8446 §4.6.3). */
 GLS_MUST_CHECK int gls_hs13_on_key_update(gls_conn *c, const gls_hs_msg *m);
 GLS_MUST_CHECK int gls_hs13_send_key_update(gls_conn *c, bool request_peer);
+/* Honours the peer's record_size_limit (RFC 8449) if it sent one, and from then
+ * on enforces ours (negotiated: both sent it). */
+GLS_MUST_CHECK int gls_hs_record_limit(gls_conn *c, const struct gls_exts *peer, bool tls13);
+/* The value we advertise (RFC 8449 §4: TLS 1.3 adds one for the content type). */
+uint16_t gls_hs_own_record_limit(const gls_conn *c, bool tls13);
 /* The resumption binder for the ticket in c->hs.resume over the transcript
  * followed by the truncated ClientHello (RFC 8446 §4.2.11.2). */
 GLS_MUST_CHECK int gls_hs13_binder(gls_conn *c, const struct gls_suite *s, gls_bytes truncated,

@@ -179,6 +179,10 @@ static int send_encrypted_extensions(gls_conn *c)
     if (c->sess.server_name[0] != 0) { /* RFC 6066 §3: acknowledge SNI */
         gls_exts_set(&ee.ext, GLS_X_SERVER_NAME);
     }
+    if (c->hs.peer_record_limit) { /* RFC 8449 §4: answer with ours */
+        ee.ext.record_size_limit = gls_hs_own_record_limit(c, true);
+        gls_exts_set(&ee.ext, GLS_X_RECORD_SIZE_LIMIT);
+    }
     TRY(gls_hs_begin(c, GLS_HS_ENCRYPTED_EXTENSIONS, &w));
     TRY(gls_encrypted_extensions_write(&w, &ee));
     return gls_hs_end(c, &w, false);
@@ -274,6 +278,8 @@ int gls_server13_on_client_hello(gls_conn *c, const gls_hs_msg *m,
     size_t share = 0;
     bool hrr = false;
     TRY(check_client_hello(c, ch));
+    TRY(gls_hs_record_limit(c, &ch->ext, true));
+    hs->peer_record_limit = gls_exts_has(&ch->ext, GLS_X_RECORD_SIZE_LIMIT);
     TRY(gls_choose_suite(c->cfg, ch, GLS_TLS13, &suite));
     TRY(gls_choose_group13(c->cfg, ch, &group, &share, &hrr));
     TRY(choose_auth(c, ch));

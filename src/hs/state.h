@@ -67,7 +67,8 @@ struct gls_hs {
     struct gls_ticket resume;
     bool psk_offered;
     bool psk_accepted;
-    bool client_psk_dhe; /* server: the client can take tickets (psk_dhe_ke) */
+    bool client_psk_dhe;    /* server: the client can take tickets (psk_dhe_ke) */
+    bool peer_record_limit; /* server: the client sent record_size_limit */
     uint16_t offered_suites[GLS_CFG_MAX_SUITES];
     size_t n_offered_suites;
 };

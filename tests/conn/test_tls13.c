@@ -406,3 +406,85 @@ TEST(foreign_ticket_falls_back_to_full_handshake)
     gls_config_free(c);
     gls_config_free(c2);
 }
+
+/* Walks the records in a connection's pending output; returns the largest
+ * fragment length, or -1 on a malformed stream. */
+static long largest_record(const gls_conn *c)
+{
+    size_t len = 0;
+    const uint8_t *p = gls_conn_net_out(c, &len);
+    long max = 0;
+    while (len >= 5) {
+        size_t frag = (size_t)p[3] << 8 | p[4];
+        if (len < 5 + frag) {
+            return -1;
+        }
+        max = (long)frag > max ? (long)frag : max;
+        p += 5 + frag;
+        len -= 5 + frag;
+    }
+    return len == 0 ? max : -1;
+}
+
+TEST(record_size_limit_is_honoured)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    static uint8_t big[3000];
+    size_t put = 0;
+    size_t got = 0;
+    static uint8_t back[3000];
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_record_size_limit(s, 100));
+    CHECK_ERR(gls_config_set_record_size_limit(c, 63), GLS_E_INVALID_ARGUMENT);
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    memset(big, 'x', sizeof big);
+    CHECK_OK(gls_conn_write(cc, big, sizeof big, &put));
+    CHECK_EQ(put, sizeof big);
+    /* 100 bytes of content + content type + 16-byte tag */
+    CHECK_EQ(largest_record(cc), 100 + 1 + 16);
+    pair_move(cc, sc, 0);
+    size_t total = 0;
+    while (total < sizeof back &&
+           gls_conn_read(sc, back + total, sizeof back - total, &got) == GLS_OK) {
+        total += got;
+    }
+    CHECK_EQ(total, sizeof big);
+    CHECK(memcmp(back, big, sizeof big) == 0);
+    /* the server was not limited by the client, which advertised the default */
+    CHECK_OK(gls_conn_write(sc, big, sizeof big, &put));
+    CHECK_EQ(largest_record(sc), sizeof big + 1 + 16);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+static int key_updates_seen;
+
+static void count_key_updates(void *arg, const char *line)
+{
+    (void)arg;
+    if (strncmp(line, "-> KeyUpdate", 12) == 0) {
+        key_updates_seen++;
+    }
+}
+
+TEST(automatic_key_update)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_key_update_interval(c, 5));
+    CHECK_OK(gls_config_set_event_trace(c, count_key_updates, NULL));
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    key_updates_seen = 0;
+    for (int i = 0; i < 23; i++) {
+        CHECK_OK(exchange(cc, sc, "record"));
+    }
+    CHECK_EQ(key_updates_seen, 4); /* after records 5, 10, 15 and 20 (+1 for each update) */
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
