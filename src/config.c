@@ -78,6 +78,7 @@ gls_config *gls_config_new(void)
     memcpy(cfg->sigalgs, default_sigalgs, sizeof default_sigalgs);
     cfg->n_sigalgs = COUNT(default_sigalgs);
     cfg->max_hs_message = 65536;
+    cfg->max_chain = GLS_CFG_MAX_CHAIN;
     cfg->record_limit = GLS_MAX_PLAINTEXT;
     cfg->key_update_records = (uint64_t)1 << 23;
     cfg->rng.fn = gls_rand_system;
@@ -373,6 +374,17 @@ int gls_config_set_key_update_interval(gls_config *cfg, uint64_t records)
         return GLS_E_INVALID_ARGUMENT;
     }
     cfg->key_update_records = records;
+    return GLS_OK;
+}
+
+/* see gls.h */
+int gls_config_set_max_chain(gls_config *cfg, size_t n)
+{
+    TRY(writable(cfg));
+    if (n < 1 || n > GLS_CFG_MAX_CHAIN) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    cfg->max_chain = n;
     return GLS_OK;
 }
 

@@ -176,6 +176,8 @@ int gls_config_set_record_size_limit(gls_config *cfg, size_t n);
 /* TLS 1.3: send a KeyUpdate on our own after this many records under one key
  * (default 2^23, well inside the AEAD limits of RFC 8446 §5.5). */
 int gls_config_set_key_update_interval(gls_config *cfg, uint64_t records);
+/* Longest certificate chain accepted from a peer, leaf included (1..10, default 10). */
+int gls_config_set_max_chain(gls_config *cfg, size_t n);
 /* Largest handshake message accepted (default 65536). */
 int gls_config_set_max_handshake_message(gls_config *cfg, size_t n);
 /* Session resumption (default on, tickets valid 7200 s). A server issues

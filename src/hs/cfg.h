@@ -17,7 +17,7 @@
 #define GLS_CFG_MAX_GROUPS   8
 #define GLS_CFG_MAX_SIGALGS  16
 #define GLS_MAX_CERT_KEYS    4
-#define GLS_CFG_MAX_CHAIN    8
+#define GLS_CFG_MAX_CHAIN    10 /* certificates per chain, ours or the peer's */
 #define GLS_CFG_MAX_ALPN     8
 #define GLS_CFG_MAX_ALPN_LEN 255
 
@@ -53,6 +53,7 @@ struct gls_config {
     size_t n_alpn;
 
     size_t max_hs_message;
+    size_t max_chain;            /* longest peer chain accepted (<= GLS_CFG_MAX_CHAIN) */
     size_t record_limit;         /* our record_size_limit (plaintext bytes) */
     uint64_t key_update_records; /* TLS 1.3 automatic KeyUpdate interval */
 

@@ -185,9 +185,9 @@ int gls_hs13_send_certificate_verify(gls_conn *c)
 static int load_peer_chain(gls_conn *c, const struct gls_certificate *cert)
 {
     struct gls_session *s = &c->sess;
-    if (cert->n_total > GLS_CFG_MAX_CHAIN) {
-        gls_hs_detail(c, "peer sent %zu certificates; the limit is %d", cert->n_total,
-                      GLS_CFG_MAX_CHAIN);
+    if (cert->n_total > c->cfg->max_chain) {
+        gls_hs_detail(c, "peer sent %zu certificates; the limit is %zu", cert->n_total,
+                      c->cfg->max_chain);
         return GLS_E_CERT_CHAIN_TOO_LONG;
     }
     for (size_t i = 0; i < cert->n_entries; i++) {

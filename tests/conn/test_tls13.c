@@ -488,3 +488,18 @@ TEST(automatic_key_update)
     gls_config_free(s);
     gls_config_free(c);
 }
+
+TEST(chain_length_limit)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    make_pair(&s, &c, 1);
+    CHECK_ERR(gls_config_set_max_chain(c, 0), GLS_E_INVALID_ARGUMENT);
+    CHECK_ERR(gls_config_set_max_chain(c, 11), GLS_E_INVALID_ARGUMENT);
+    CHECK_OK(gls_config_set_max_chain(c, 1));
+    CHECK_OK(run(s, c, &cc, &sc, 0)); /* one certificate is within a limit of one */
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
