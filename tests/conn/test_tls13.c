@@ -503,3 +503,54 @@ TEST(chain_length_limit)
     gls_config_free(s);
     gls_config_free(c);
 }
+
+TEST(certificate_chosen_by_sigalgs_and_sni)
+{
+    gls_config *s = gls_config_new();
+    gls_config *c1 = gls_config_new();
+    gls_config *c2 = gls_config_new();
+    gls_config *c3 = gls_config_new();
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    static const char *const a[] = {"a.example"};
+    static const char *const b[] = {"b.example"};
+    static const uint16_t pss[] = {0x0804};
+    static const uint16_t ecdsa[] = {0x0403};
+    CHECK_OK(gls_config_add_generated_cert(s, a, 1, 0, NULL)); /* RSA for a.example */
+    CHECK_OK(gls_config_add_generated_cert(s, b, 1, 1, NULL)); /* ECDSA for b.example */
+    CHECK_OK(gls_config_danger_accept_any_cert(c1));
+    CHECK_OK(gls_config_danger_accept_any_cert(c2));
+    CHECK_OK(gls_config_danger_accept_any_cert(c3));
+    CHECK_OK(gls_config_set_sigalgs(c1, pss, 1));
+    CHECK_OK(gls_config_set_sigalgs(c2, ecdsa, 1));
+
+    cc = gls_client_new(c1, "b.example"); /* SNI says ECDSA, the client can only do PSS */
+    sc = gls_server_new(s);
+    CHECK_OK(pair_handshake(cc, sc, 0));
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK_EQ(info.sigalg, 0x0804);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+
+    cc = gls_client_new(c2, "a.example"); /* SNI says RSA, the client can only do ECDSA */
+    sc = gls_server_new(s);
+    CHECK_OK(pair_handshake(cc, sc, 0));
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK_EQ(info.sigalg, 0x0403);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+
+    cc = gls_client_new(c3, "b.example"); /* both possible: SNI decides */
+    sc = gls_server_new(s);
+    CHECK_OK(pair_handshake(cc, sc, 0));
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK_EQ(info.sigalg, 0x0403);
+    CHECK_OK(gls_conn_get_info(sc, &info));
+    CHECK(info.server_name != NULL && strcmp(info.server_name, "b.example") == 0);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c1);
+    gls_config_free(c2);
+    gls_config_free(c3);
+}
