@@ -155,11 +155,7 @@ static int send_get(gls_conn *c, int fd, const char *host, const char *path)
 static int apply_option(gls_config *cfg, struct client_opts *o, int opt, const char *arg,
                         const char **cert, const char **key, FILE **keylog)
 {
-    uint16_t list[32];
-    size_t n = 0;
     switch (opt) {
-    case 'A':
-        return gls_config_set_ca(cfg, arg, NULL);
     case 'I':
         fprintf(stderr, "WARNING: --insecure: the server's certificate is NOT verified; anyone "
                         "on the path can impersonate it.\n");
@@ -167,26 +163,6 @@ static int apply_option(gls_config *cfg, struct client_opts *o, int opt, const c
     case 'S':
         o->servername = arg;
         return GLS_OK;
-    case '2':
-        return gls_config_set_versions(cfg, 0x0303, 0x0303);
-    case '3':
-        return gls_config_set_versions(cfg, 0x0304, 0x0304);
-    case 'c':
-        return parse_suites(arg, list, 32, &n) == 0 ? gls_config_set_suites(cfg, list, n)
-                                                    : GLS_E_INVALID_ARGUMENT;
-    case 'g':
-        return parse_groups(arg, list, 32, &n) == 0 ? gls_config_set_groups(cfg, list, n)
-                                                    : GLS_E_INVALID_ARGUMENT;
-    case 'a': {
-        char buf[512];
-        const char *protos[8];
-        snprintf(buf, sizeof buf, "%s", arg);
-        for (char *save = NULL, *t = strtok_r(buf, ",", &save); t && n < 8;
-             t = strtok_r(NULL, ",", &save)) {
-            protos[n++] = t;
-        }
-        return gls_config_set_alpn(cfg, protos, n);
-    }
     case 'C':
         *cert = arg;
         return GLS_OK;
@@ -212,7 +188,7 @@ static int apply_option(gls_config *cfg, struct client_opts *o, int opt, const c
         o->key_update = true;
         return GLS_OK;
     default:
-        return GLS_E_INVALID_ARGUMENT;
+        return apply_common_option(cfg, opt, arg);
     }
 }
 

@@ -39,6 +39,39 @@ int parse_groups(const char *list, uint16_t *out, size_t cap, size_t *n)
 }
 
 /* see tool.h */
+int apply_common_option(gls_config *cfg, int opt, const char *arg)
+{
+    uint16_t list[32];
+    size_t n = 0;
+    switch (opt) {
+    case 'A':
+        return gls_config_set_ca(cfg, arg, NULL);
+    case '2':
+        return gls_config_set_versions(cfg, 0x0303, 0x0303);
+    case '3':
+        return gls_config_set_versions(cfg, 0x0304, 0x0304);
+    case 'c':
+        return parse_suites(arg, list, 32, &n) == 0 ? gls_config_set_suites(cfg, list, n)
+                                                    : GLS_E_INVALID_ARGUMENT;
+    case 'g':
+        return parse_groups(arg, list, 32, &n) == 0 ? gls_config_set_groups(cfg, list, n)
+                                                    : GLS_E_INVALID_ARGUMENT;
+    case 'a': {
+        char buf[512];
+        const char *protos[8];
+        snprintf(buf, sizeof buf, "%s", arg);
+        for (char *save = NULL, *t = strtok_r(buf, ",", &save); t && n < 8;
+             t = strtok_r(NULL, ",", &save)) {
+            protos[n++] = t;
+        }
+        return gls_config_set_alpn(cfg, protos, n);
+    }
+    default:
+        return GLS_E_INVALID_ARGUMENT;
+    }
+}
+
+/* see tool.h */
 FILE *open_keylog(const char *path)
 {
     if (path == NULL) {

@@ -166,8 +166,6 @@ struct server_opts {
 
 static int server_option(gls_config *cfg, struct server_opts *o, int opt, const char *arg)
 {
-    uint16_t list[32];
-    size_t n = 0;
     switch (opt) {
     case 'p':
         o->port = atoi(arg);
@@ -187,28 +185,6 @@ static int server_option(gls_config *cfg, struct server_opts *o, int opt, const 
         return GLS_OK;
     case 'v':
         return gls_config_set_client_auth(cfg, GLS_CLIENT_AUTH_REQUIRED);
-    case 'A':
-        return gls_config_set_ca(cfg, arg, NULL);
-    case '2':
-        return gls_config_set_versions(cfg, 0x0303, 0x0303);
-    case '3':
-        return gls_config_set_versions(cfg, 0x0304, 0x0304);
-    case 'c':
-        return parse_suites(arg, list, 32, &n) == 0 ? gls_config_set_suites(cfg, list, n)
-                                                    : GLS_E_INVALID_ARGUMENT;
-    case 'g':
-        return parse_groups(arg, list, 32, &n) == 0 ? gls_config_set_groups(cfg, list, n)
-                                                    : GLS_E_INVALID_ARGUMENT;
-    case 'a': {
-        char buf[512];
-        const char *protos[8];
-        snprintf(buf, sizeof buf, "%s", arg);
-        for (char *save = NULL, *t = strtok_r(buf, ",", &save); t && n < 8;
-             t = strtok_r(NULL, ",", &save)) {
-            protos[n++] = t;
-        }
-        return gls_config_set_alpn(cfg, protos, n);
-    }
     case 'R':
         return gls_config_enable_rsa_key_exchange(cfg, 1);
     case 'L':
@@ -218,7 +194,7 @@ static int server_option(gls_config *cfg, struct server_opts *o, int opt, const 
         o->max = atol(arg);
         return o->max > 0 ? GLS_OK : GLS_E_INVALID_ARGUMENT;
     default:
-        return GLS_E_INVALID_ARGUMENT;
+        return apply_common_option(cfg, opt, arg);
     }
 }
 

@@ -20,6 +20,10 @@ int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_suites(const char *list, uint16_t *out, size_t cap, size_t *n);
 int parse_groups(const char *list, uint16_t *out, size_t cap, size_t *n);
 
+/* Options client and server share: --cafile (A), --tls1.2 (2), --tls1.3 (3),
+ * --ciphers (c), --groups (g), --alpn (a). GLS_E_INVALID_ARGUMENT otherwise. */
+int apply_common_option(gls_config *cfg, int opt, const char *arg);
+
 /* The key-log file for --keylog or SSLKEYLOGFILE; NULL if neither. */
 FILE *open_keylog(const char *path);
 void keylog_to_file(void *arg, const char *line);
