@@ -18,6 +18,18 @@ int gls_hs13_install(gls_conn *c, bool write, const gls_secret *traffic)
     uint8_t iv[12];
     int err = gls_ks13_traffic_key_iv(c->sess.hash, traffic, key, a->key_len, iv, sizeof iv);
     if (err == GLS_OK) {
+        /* which of the four key/iv pairs (RFC 8446 §7.3) this is, for the trace */
+        bool client = c->is_server != write;
+        bool hs = traffic == &c->hs.c_hs_traffic || traffic == &c->hs.s_hs_traffic;
+        gls_secret_sink sink = gls_hs_sink(c);
+        static const enum gls_secret_id ids[2][2][2] = {
+            {{GLS_SID_SERVER_APPLICATION_KEY, GLS_SID_SERVER_APPLICATION_IV},
+             {GLS_SID_SERVER_HANDSHAKE_KEY, GLS_SID_SERVER_HANDSHAKE_IV}},
+            {{GLS_SID_CLIENT_APPLICATION_KEY, GLS_SID_CLIENT_APPLICATION_IV},
+             {GLS_SID_CLIENT_HANDSHAKE_KEY, GLS_SID_CLIENT_HANDSHAKE_IV}},
+        };
+        gls_secret_report(&sink, ids[client][hs][0], key, a->key_len);
+        gls_secret_report(&sink, ids[client][hs][1], iv, sizeof iv);
         err =
             gls_rec_set_aead(write ? &c->wr : &c->rd, GLS_REC_TLS13, a, key, iv, sizeof iv, write);
     }
