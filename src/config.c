@@ -79,6 +79,7 @@ gls_config *gls_config_new(void)
     cfg->n_sigalgs = COUNT(default_sigalgs);
     cfg->max_hs_message = 65536;
     cfg->max_chain = GLS_CFG_MAX_CHAIN;
+    cfg->max_idle_records = 32;
     cfg->record_limit = GLS_MAX_PLAINTEXT;
     cfg->key_update_records = (uint64_t)1 << 23;
     cfg->rng.fn = gls_rand_system;
@@ -385,6 +386,17 @@ int gls_config_set_max_chain(gls_config *cfg, size_t n)
         return GLS_E_INVALID_ARGUMENT;
     }
     cfg->max_chain = n;
+    return GLS_OK;
+}
+
+/* see gls.h */
+int gls_config_set_max_idle_records(gls_config *cfg, size_t n)
+{
+    TRY(writable(cfg));
+    if (n < 1 || n > 1000000) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    cfg->max_idle_records = n;
     return GLS_OK;
 }
 

@@ -206,6 +206,18 @@ static int on_alert_record(gls_conn *c, gls_bytes data)
 
 /* Opens and routes one whole record at the front of `in`. Returns the
  * record's length, or 0 if no whole record is there yet. */
+/* Counts records that deliver nothing (empty application data, CCS, ignored
+ * alerts); a peer sending too many in a row is stopped (a cheap DoS otherwise). */
+static int idle_record(gls_conn *c)
+{
+    if (++c->idle_records > c->cfg->max_idle_records) {
+        gls_hs_detail(c, "more than %zu records in a row carried nothing",
+                      c->cfg->max_idle_records);
+        return GLS_E_UNEXPECTED_MESSAGE;
+    }
+    return GLS_OK;
+}
+
 static int process_record(gls_conn *c, size_t *used)
 {
     uint8_t type;
@@ -223,6 +235,7 @@ static int process_record(gls_conn *c, size_t *used)
     *used = GLS_RECORD_HEADER + frag;
     bool handshaking = c->hs.state != ST_CONNECTED;
     if (type == GLS_CT_CHANGE_CIPHER_SPEC) { /* never protected (RFC 8446 §5) */
+        TRY(idle_record(c));
         return gls_hs_on_ccs(c, gls_bytes_of(c->in + GLS_RECORD_HEADER, frag));
     }
     TRY(gls_rec_open(&c->rd, c->in, *used, &rc));
@@ -231,8 +244,10 @@ static int process_record(gls_conn *c, size_t *used)
     }
     switch (rc.type) {
     case GLS_CT_HANDSHAKE:
+        c->idle_records = 0;
         return on_handshake_record(c, rc.data);
     case GLS_CT_ALERT:
+        TRY(idle_record(c));
         return on_alert_record(c, rc.data);
     case GLS_CT_APPLICATION_DATA:
         if (handshaking || c->peer_closed) {
@@ -242,8 +257,9 @@ static int process_record(gls_conn *c, size_t *used)
             return GLS_E_UNEXPECTED_MESSAGE;
         }
         if (rc.data.len == 0) {
-            return GLS_OK;
+            return idle_record(c);
         }
+        c->idle_records = 0;
         c->app = rc.data;
         c->app_consumed = *used;
         *used = 0; /* the record stays in `in` until read */

@@ -178,6 +178,11 @@ int gls_config_set_record_size_limit(gls_config *cfg, size_t n);
 int gls_config_set_key_update_interval(gls_config *cfg, uint64_t records);
 /* Longest certificate chain accepted from a peer, leaf included (1..10, default 10). */
 int gls_config_set_max_chain(gls_config *cfg, size_t n);
+/* How many records in a row may carry nothing (empty application data,
+ * change_cipher_spec, ignored warning alerts) before the peer is cut off with
+ * unexpected_message (default 32). Input is otherwise processed one record at
+ * a time: at most one received record is ever buffered. */
+int gls_config_set_max_idle_records(gls_config *cfg, size_t n);
 /* Largest handshake message accepted (default 65536). */
 int gls_config_set_max_handshake_message(gls_config *cfg, size_t n);
 /* Session resumption (default on, tickets valid 7200 s). A server issues

@@ -85,9 +85,10 @@ struct gls_conn {
 
     struct gls_rec_dir rd;
     struct gls_rec_dir wr;
-    unsigned rd_epoch; /* bumped when read keys change (RFC 8446 §5.1 boundary rule) */
-    size_t send_limit; /* largest plaintext per record we send (peer's record_size_limit) */
-    size_t recv_limit; /* largest plaintext per protected record we accept (ours) */
+    unsigned rd_epoch;   /* bumped when read keys change (RFC 8446 §5.1 boundary rule) */
+    size_t send_limit;   /* largest plaintext per record we send (peer's record_size_limit) */
+    size_t idle_records; /* consecutive records that carried nothing */
+    size_t recv_limit;   /* largest plaintext per protected record we accept (ours) */
 
     uint8_t *in; /* received, not yet processed network bytes */
     size_t in_len;

@@ -5,6 +5,9 @@
 #include "harness.h"
 #include "pair.h"
 
+#include "base/wire.h"
+#include "hs/hs.h"
+
 static const char *const names[] = {"localhost", "127.0.0.1"};
 
 /* A server config with a fresh certificate, and a client config trusting it
@@ -553,4 +556,30 @@ TEST(certificate_chosen_by_sigalgs_and_sni)
     gls_config_free(c1);
     gls_config_free(c2);
     gls_config_free(c3);
+}
+
+/* Empty application-data records, sealed with the client's real keys through
+ * the internal send path (the public write never sends an empty record). */
+TEST(too_many_empty_records)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_max_idle_records(s, 3));
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    for (int i = 0; i < 3; i++) {
+        CHECK_OK(gls_hs_send(cc, GLS_CT_APPLICATION_DATA, NULL, 0));
+    }
+    pair_move(cc, sc, 0);
+    CHECK_EQ(gls_conn_error(sc), GLS_OK); /* three are tolerated */
+    CHECK_OK(exchange(cc, sc, "real data resets the count"));
+    for (int i = 0; i < 4; i++) {
+        CHECK_OK(gls_hs_send(cc, GLS_CT_APPLICATION_DATA, NULL, 0));
+    }
+    pair_move(cc, sc, 0);
+    CHECK_EQ(gls_conn_error(sc), GLS_E_UNEXPECTED_MESSAGE);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
 }
