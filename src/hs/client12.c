@@ -211,14 +211,8 @@ static int make_key(gls_conn *c, const struct gls_server_key_exchange *ske)
     }
     hs->n_kex = 1;
     TRY(gls_kex_derive(hs->kex[0], peer.p, peer.len, &hs->pms));
-    if (ske->kx == GLS_KX_DHE) { /* RFC 5246 §8.1.2: leading zero bytes are stripped */
-        size_t z = 0;
-        while (z < hs->pms.len && hs->pms.b[z] == 0) {
-            z++;
-        }
-        memmove(hs->pms.b, hs->pms.b + z, hs->pms.len - z);
-        gls_wipe(hs->pms.b + hs->pms.len - z, z);
-        hs->pms.len -= z;
+    if (ske->kx == GLS_KX_DHE) {
+        gls_hs12_strip_zeros(&hs->pms);
     }
     return GLS_OK;
 }

@@ -39,6 +39,18 @@ int gls_hs12_derive_keys(gls_conn *c, uint8_t *pms, size_t pms_len)
                                &hs->kb, &sink);
 }
 
+/* see hs.h */
+void gls_hs12_strip_zeros(gls_kex_secret *s)
+{
+    size_t z = 0;
+    while (z < s->len && s->b[z] == 0) {
+        z++;
+    }
+    memmove(s->b, s->b + z, s->len - z);
+    gls_wipe(s->b + s->len - z, z);
+    s->len -= z;
+}
+
 /* Installs one direction's keys from the key block. */
 static int install(gls_conn *c, bool write)
 {

@@ -155,6 +155,9 @@ GLS_MUST_CHECK int gls_server12_on_message(gls_conn *c, const gls_hs_msg *m);
  * must end with ClientKeyExchange) and key block from the pre-master secret,
  * which is wiped here. */
 GLS_MUST_CHECK int gls_hs12_derive_keys(gls_conn *c, uint8_t *pms, size_t pms_len);
+/* RFC 5246 §8.1.2: a DHE pre-master secret loses its leading zero bytes (the
+ * freed tail is wiped). */
+void gls_hs12_strip_zeros(gls_kex_secret *s);
 /* change_cipher_spec arrived in a *_WAIT_CCS state: install the read keys. */
 GLS_MUST_CHECK int gls_hs12_on_ccs(gls_conn *c);
 /* Sends change_cipher_spec, then installs the write keys. */

@@ -272,13 +272,8 @@ static int on_client_key_exchange(gls_conn *c, const gls_hs_msg *m)
         TRY(gls_kex_derive(hs->kex[0], cke.exchange.p, cke.exchange.len, &hs->pms));
         gls_kex_free(hs->kex[0]);
         hs->kex[0] = NULL;
-        if (cke.kx == GLS_KX_DHE) { /* RFC 5246 §8.1.2: leading zero bytes are stripped */
-            size_t z = 0;
-            while (z < hs->pms.len && hs->pms.b[z] == 0) {
-                z++;
-            }
-            memmove(hs->pms.b, hs->pms.b + z, hs->pms.len - z);
-            hs->pms.len -= z;
+        if (cke.kx == GLS_KX_DHE) {
+            gls_hs12_strip_zeros(&hs->pms);
         }
     }
     TRY(gls_transcript_add(&hs->transcript, m->raw));
