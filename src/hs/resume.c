@@ -52,8 +52,8 @@ bool gls_ticket_cache_take(struct gls_ticket_cache *c, const char *server_name, 
     pthread_mutex_lock(&c->lock);
     for (size_t i = c->n; i > 0 && !found; i--) { /* newest first */
         struct gls_ticket *t = &c->entries[i - 1];
-        if (t->version != version || strcmp(t->server_name, server_name) != 0 || now < t->issued ||
-            now - t->issued >= (int64_t)t->lifetime) {
+        if (t->version != version || strcmp(t->server_name, server_name) != 0 ||
+            now < t->issued || now - t->issued >= (int64_t)t->lifetime) {
             continue;
         }
         *out = *t;
@@ -66,8 +66,8 @@ bool gls_ticket_cache_take(struct gls_ticket_cache *c, const char *server_name, 
     return found;
 }
 
-static int epoch_key(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN], uint64_t epoch,
-                     uint8_t key[32])
+static int epoch_key(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN],
+                     uint64_t epoch, uint8_t key[32])
 {
     uint8_t info[19 + 8];
     memcpy(info, "glasstls ticket key", 19);
@@ -91,8 +91,8 @@ static void ticket_body(gls_writer *w, const struct gls_ticket *t)
 
 /* see resume.h */
 int gls_ticket_seal(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN], int64_t now,
-                    int64_t rotation, const gls_rng *rng, const struct gls_ticket *t, uint8_t *out,
-                    size_t cap, size_t *len)
+                    int64_t rotation, const gls_rng *rng, const struct gls_ticket *t,
+                    uint8_t *out, size_t cap, size_t *len)
 {
     uint8_t key[32];
     gls_aead_ctx *x = NULL;

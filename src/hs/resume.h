@@ -12,9 +12,9 @@
 #include "base/secret.h"
 #include "crypto/crypto.h"
 
-#define GLS_MAX_TICKET     512
-#define GLS_TICKET_CACHE   32
-#define GLS_TICKET_KEY_LEN 32
+#define GLS_MAX_TICKET       512
+#define GLS_TICKET_CACHE     32
+#define GLS_TICKET_KEY_LEN   32
 
 /* What a ticket carries (sealed inside the ticket for a server; kept beside
  * it by a client). */

@@ -82,8 +82,8 @@ static int try_resume(gls_conn *c, const gls_hs_msg *m, const struct gls_client_
     }
     gls_bytes truncated = gls_bytes_of(m->raw.p, 4 + ch->binders_offset);
     TRY(gls_hs13_binder(c, c->sess.suite, truncated, &binder));
-    bool ok =
-        e->psk_binders[0].len == binder.len && gls_ct_eq(e->psk_binders[0].p, binder.b, binder.len);
+    bool ok = e->psk_binders[0].len == binder.len &&
+              gls_ct_eq(e->psk_binders[0].p, binder.b, binder.len);
     gls_secret_wipe(&binder);
     if (!ok) {
         return GLS_E_BAD_BINDER;
@@ -116,13 +116,11 @@ static int send_ticket(gls_conn *c)
     memcpy(t.server_name, c->sess.server_name, sizeof t.server_name);
     int err = gls_rand(&c->cfg->rng, nonce, sizeof nonce);
     err = err ? err : gls_rand(&c->cfg->rng, (uint8_t *)&t.age_add, sizeof t.age_add);
-    err = err ? err
-              : gls_ks13_ticket_psk(c->sess.hash, &c->sess.res_master, nonce, sizeof nonce, &t.psk,
-                                    &sink);
-    err = err ? err
-              : gls_ticket_seal(c->cfg->crypto, c->cfg->ticket_master, t.issued,
-                                c->cfg->ticket_rotation, &c->cfg->rng, &t, sealed, sizeof sealed,
-                                &len);
+    err = err ? err : gls_ks13_ticket_psk(c->sess.hash, &c->sess.res_master, nonce, sizeof nonce,
+                                          &t.psk, &sink);
+    err = err ? err : gls_ticket_seal(c->cfg->crypto, c->cfg->ticket_master, t.issued,
+                                      c->cfg->ticket_rotation, &c->cfg->rng, &t, sealed,
+                                      sizeof sealed, &len);
     nst.age_add = t.age_add;
     gls_ticket_wipe(&t);
     TRY(err);
