@@ -260,6 +260,18 @@ GLS_MUST_CHECK int gls_sig_sign(const gls_pkey *key, uint16_t scheme, const uint
 GLS_MUST_CHECK int gls_sig_verify(const gls_pkey *pub, uint16_t scheme, const uint8_t *msg,
                                   size_t n, const uint8_t *sig, size_t sig_len);
 
+/* TLS 1.2 CertificateVerify over a running transcript hash: sign or verify a
+ * digest already made with the scheme's hash (len must be that hash's size).
+ * Ed25519 signs whole messages, so it is not available here (sign:
+ * GLS_E_INVALID_ARGUMENT, verify: GLS_E_BAD_SIGNATURE). */
+GLS_MUST_CHECK int gls_sig_sign_digest(const gls_pkey *key, uint16_t scheme, const uint8_t *digest,
+                                       size_t len, uint8_t *sig, size_t cap, size_t *sig_len);
+GLS_MUST_CHECK int gls_sig_verify_digest(const gls_pkey *pub, uint16_t scheme,
+                                         const uint8_t *digest, size_t len, const uint8_t *sig,
+                                         size_t sig_len);
+/* The hash a scheme signs with (GLS_HASH_COUNT for Ed25519 or an unknown scheme). */
+gls_hash_id gls_sig_hash(uint16_t scheme);
+
 /* ---- RSA key exchange (TLS 1.2) ---- */
 /* PKCS#1 v1.5 encryption of the 48-byte pre-master secret to pub. */
 GLS_MUST_CHECK int gls_rsa_encrypt_pms(const gls_pkey *pub, const gls_secret *pms, uint8_t *out,

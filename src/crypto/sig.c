@@ -174,3 +174,83 @@ int gls_sig_verify(const gls_pkey *pub, uint16_t scheme, const uint8_t *msg, siz
     ERR_clear_error();
     return err;
 }
+
+/* see crypto.h */
+gls_hash_id gls_sig_hash(uint16_t scheme)
+{
+    const struct scheme *s = find(scheme);
+    if (s == NULL || s->md == NULL) {
+        return GLS_HASH_COUNT;
+    }
+    return s->hash_len == 32 ? GLS_HASH_SHA256
+                             : (s->hash_len == 48 ? GLS_HASH_SHA384 : GLS_HASH_SHA512);
+}
+
+/* A sign or verify context over a prehashed digest for scheme s. */
+static EVP_PKEY_CTX *digest_ctx(const gls_pkey *k, const struct scheme *s, bool sign)
+{
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
+    const EVP_MD *md = EVP_get_digestbyname(s->md);
+    bool ok = ctx != NULL && md != NULL &&
+              (sign ? EVP_PKEY_sign_init(ctx) : EVP_PKEY_verify_init(ctx)) == 1;
+    if (ok && s->kind == PKCS1) {
+        ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1;
+    } else if (ok && (s->kind == PSS_RSAE || s->kind == PSS_PSS)) {
+        ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) == 1;
+    }
+    ok = ok && EVP_PKEY_CTX_set_signature_md(ctx, md) == 1;
+    if (ok && (s->kind == PSS_RSAE || s->kind == PSS_PSS)) {
+        ok = EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, (int)s->hash_len) == 1 &&
+             EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md) == 1;
+    }
+    if (!ok) {
+        EVP_PKEY_CTX_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* see crypto.h */
+int gls_sig_sign_digest(const gls_pkey *key, uint16_t scheme, const uint8_t *digest, size_t len,
+                        uint8_t *sig, size_t cap, size_t *sig_len)
+{
+    const struct scheme *s = find(scheme);
+    if (!fits(key, s) || s->md == NULL || len != s->hash_len || sig == NULL) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    if (cap < (size_t)EVP_PKEY_get_size(key->pkey)) {
+        return GLS_E_BUFFER_TOO_SMALL;
+    }
+    EVP_PKEY_CTX *ctx = digest_ctx(key, s, true);
+    size_t out = cap;
+    int err =
+        ctx != NULL && EVP_PKEY_sign(ctx, sig, &out, digest, len) == 1 ? GLS_OK : GLS_E_CRYPTO;
+    EVP_PKEY_CTX_free(ctx);
+    ERR_clear_error();
+    if (err == GLS_OK) {
+        *sig_len = out;
+    }
+    return err;
+}
+
+/* see crypto.h */
+int gls_sig_verify_digest(const gls_pkey *pub, uint16_t scheme, const uint8_t *digest, size_t len,
+                          const uint8_t *sig, size_t sig_len)
+{
+    const struct scheme *s = find(scheme);
+    if (!fits(pub, s) || s->md == NULL || len != s->hash_len || sig == NULL || sig_len == 0) {
+        return GLS_E_BAD_SIGNATURE;
+    }
+    if (s->kind != ECDSA && sig_len != (size_t)EVP_PKEY_get_size(pub->pkey)) {
+        return GLS_E_BAD_SIGNATURE;
+    }
+    EVP_PKEY_CTX *ctx = digest_ctx(pub, s, false);
+    if (ctx == NULL) {
+        ERR_clear_error();
+        return GLS_E_CRYPTO;
+    }
+    int err = EVP_PKEY_verify(ctx, sig, sig_len, digest, len) == 1 ? GLS_OK : GLS_E_BAD_SIGNATURE;
+    EVP_PKEY_CTX_free(ctx);
+    ERR_clear_error();
+    return err;
+}

@@ -42,6 +42,8 @@ struct gls_config {
     uint16_t sigalgs[GLS_CFG_MAX_SIGALGS];
     size_t n_sigalgs;
     bool rsa_kx;
+    bool no_etm; /* TLS 1.2: neither offer nor accept encrypt_then_mac (no public
+                    setter: tests set it to exercise MAC-then-encrypt) */
 
     struct gls_cert_key certs[GLS_MAX_CERT_KEYS];
     size_t n_certs;

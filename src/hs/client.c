@@ -92,7 +92,9 @@ static void hello_extensions(gls_conn *c, struct gls_exts *e, bool tls12, bool t
         e->point_formats[e->n_point_formats++] = 0; /* uncompressed (RFC 8422 §5.1.2) */
         gls_exts_set(e, GLS_X_EC_POINT_FORMATS);
         gls_exts_set(e, GLS_X_EXTENDED_MASTER_SECRET);
-        gls_exts_set(e, GLS_X_ENCRYPT_THEN_MAC);
+        if (!cfg->no_etm) { /* TLS 1.2: the test-only MAC-then-encrypt switch */
+            gls_exts_set(e, GLS_X_ENCRYPT_THEN_MAC);
+        }
         gls_exts_set(e, GLS_X_RENEGOTIATION_INFO); /* empty: initial handshake */
     }
     e->record_size_limit = gls_hs_own_record_limit(c, tls13);
@@ -262,6 +264,5 @@ int gls_client_on_server_hello_msg(gls_conn *c, const gls_hs_msg *m)
     if (version == GLS_TLS13) {
         return gls_client13_on_server_hello(c, m, &sh);
     }
-    gls_hs_detail(c, "the server chose TLS 1.2, which this build cannot speak yet");
-    return GLS_E_UNSUPPORTED;
+    return gls_client12_on_server_hello(c, m, &sh); /* TLS 1.2: client12.c */
 }

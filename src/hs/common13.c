@@ -193,27 +193,6 @@ int gls_hs13_send_certificate_verify(gls_conn *c)
     return gls_hs_end(c, &w, false);
 }
 
-/* Parses the peer's chain into c->sess.peer_chain. */
-static int load_peer_chain(gls_conn *c, const struct gls_certificate *cert)
-{
-    struct gls_session *s = &c->sess;
-    if (cert->n_total > c->cfg->max_chain) {
-        gls_hs_detail(c, "peer sent %zu certificates; the limit is %zu", cert->n_total,
-                      c->cfg->max_chain);
-        return GLS_E_CERT_CHAIN_TOO_LONG;
-    }
-    for (size_t i = 0; i < cert->n_entries; i++) {
-        int err = gls_cert_from_der(cert->entries[i].cert_data.p, cert->entries[i].cert_data.len,
-                                    &s->peer_chain[s->n_peer]);
-        if (err != GLS_OK) {
-            gls_hs_detail(c, "peer certificate %zu could not be parsed", i);
-            return GLS_E_CERT_BAD;
-        }
-        s->n_peer++;
-    }
-    return GLS_OK;
-}
-
 /* see hs.h */
 int gls_hs13_on_certificate(gls_conn *c, const gls_hs_msg *m, gls_bytes context)
 {
@@ -238,7 +217,7 @@ int gls_hs13_on_certificate(gls_conn *c, const gls_hs_msg *m, gls_bytes context)
         return GLS_OK;
     }
     c->hs.peer_sent_cert = true;
-    TRY(load_peer_chain(c, &cert));
+    TRY(gls_hs_load_peer_chain(c, &cert));
     return gls_hs_verify_peer(c);
 }
 

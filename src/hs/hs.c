@@ -229,7 +229,10 @@ int gls_hs_on_message(gls_conn *c, const gls_hs_msg *m)
     if (c->sess.version == GLS_TLS13) {
         return c->is_server ? gls_server13_on_message(c, m) : gls_client13_on_message(c, m);
     }
-    return GLS_E_UNEXPECTED_MESSAGE; /* TLS 1.2 state machines: not yet */
+    if (c->sess.version == GLS_TLS12) { /* TLS 1.2: client12.c, server12.c */
+        return c->is_server ? gls_server12_on_message(c, m) : gls_client12_on_message(c, m);
+    }
+    return GLS_E_UNEXPECTED_MESSAGE;
 }
 
 /* see hs.h */
@@ -246,6 +249,12 @@ int gls_hs_on_ccs(gls_conn *c, gls_bytes payload)
         }
         c->hs.ccs_seen = true;
         return GLS_OK;
+    }
+    /* TLS 1.2 (RFC 5246 §7.1): the peer's CCS switches its keys; never inside a
+     * fragmented handshake message */
+    if (c->sess.version == GLS_TLS12 && c->hs_len == 0 &&
+        (c->hs.state == ST_C12_WAIT_CCS || c->hs.state == ST_S12_WAIT_CCS)) {
+        return gls_hs12_on_ccs(c);
     }
     return GLS_E_UNEXPECTED_MESSAGE;
 }

@@ -145,6 +145,36 @@ GLS_MUST_CHECK int gls_server13_on_client_hello(gls_conn *c, const gls_hs_msg *m
                                                 const struct gls_client_hello *ch);
 GLS_MUST_CHECK int gls_client13_on_message(gls_conn *c, const gls_hs_msg *m);
 GLS_MUST_CHECK int gls_server13_on_message(gls_conn *c, const gls_hs_msg *m);
+/* TLS 1.2 (client12.c, server12.c) */
+GLS_MUST_CHECK int gls_client12_on_server_hello(gls_conn *c, const gls_hs_msg *m,
+                                                const struct gls_server_hello *sh);
+GLS_MUST_CHECK int gls_server12_on_client_hello(gls_conn *c, const gls_hs_msg *m,
+                                                const struct gls_client_hello *ch);
+GLS_MUST_CHECK int gls_client12_on_message(gls_conn *c, const gls_hs_msg *m);
+GLS_MUST_CHECK int gls_server12_on_message(gls_conn *c, const gls_hs_msg *m);
+
+/* ---- TLS 1.2 pieces both sides use (common12.c) ---- */
+/* Master secret (extended when negotiated, over the transcript so far, which
+ * must end with ClientKeyExchange) and key block from the pre-master secret,
+ * which is wiped here. */
+GLS_MUST_CHECK int gls_hs12_derive_keys(gls_conn *c, uint8_t *pms, size_t pms_len);
+/* RFC 5246 §8.1.2: a DHE pre-master secret loses its leading zero bytes (the
+ * freed tail is wiped). */
+void gls_hs12_strip_zeros(gls_kex_secret *s);
+/* change_cipher_spec arrived in a *_WAIT_CCS state: install the read keys. */
+GLS_MUST_CHECK int gls_hs12_on_ccs(gls_conn *c);
+/* Sends change_cipher_spec, then installs the write keys. */
+GLS_MUST_CHECK int gls_hs12_send_ccs(gls_conn *c);
+/* Checks the peer's Finished over the transcript so far and adds it. */
+GLS_MUST_CHECK int gls_hs12_check_finished(gls_conn *c, const gls_hs_msg *m);
+GLS_MUST_CHECK int gls_hs12_send_finished(gls_conn *c);
+/* Certificate (TLS 1.2 form) with c->hs.cert's chain, or empty. */
+GLS_MUST_CHECK int gls_hs12_send_certificate(gls_conn *c);
+/* Parses the peer's Certificate into c->sess.peer_chain (may be empty). */
+GLS_MUST_CHECK int gls_hs12_on_certificate(gls_conn *c, const gls_hs_msg *m);
+/* True if a TLS 1.2 CertificateVerify can use scheme: its hash runs in the
+ * transcript (SHA-256, SHA-384) and it can sign a digest (not Ed25519). */
+bool gls_hs12_cv_scheme_ok(uint16_t scheme);
 
 /* ---- TLS 1.3 pieces both sides use (common13.c) ---- */
 /* Derives key and IV from a traffic secret and installs them for one direction. */
@@ -185,6 +215,8 @@ GLS_MUST_CHECK int gls_hs13_binder(gls_conn *c, const struct gls_suite *s, gls_b
 GLS_MUST_CHECK int gls_hs13_send_compat_ccs(gls_conn *c);
 
 /* ---- certificate policy (verify.c) ---- */
+/* Parses the certificates of a Certificate message into c->sess.peer_chain. */
+GLS_MUST_CHECK int gls_hs_load_peer_chain(gls_conn *c, const struct gls_certificate *cert);
 /* Verifies the peer chain in c->sess.peer_chain for this side: the trust store,
  * the time, and (client) the server name. Sets a detail on failure. */
 GLS_MUST_CHECK int gls_hs_verify_peer(gls_conn *c);

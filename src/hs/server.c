@@ -34,6 +34,5 @@ int gls_server_on_client_hello_msg(gls_conn *c, const gls_hs_msg *m)
     if (version == GLS_TLS13) {
         return gls_server13_on_client_hello(c, m, &ch);
     }
-    gls_hs_detail(c, "the client wants TLS 1.2, which this build cannot speak yet");
-    return GLS_E_NO_SHARED_VERSION;
+    return gls_server12_on_client_hello(c, m, &ch); /* TLS 1.2: server12.c */
 }

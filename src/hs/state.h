@@ -15,6 +15,7 @@
 #include "hs/resume.h"
 #include "hs/suites.h"
 #include "keys/names.h"
+#include "keys/prf12.h"
 #include "keys/sched13.h"
 #include "keys/transcript.h"
 
@@ -71,6 +72,15 @@ struct gls_hs {
     bool peer_record_limit; /* server: the client sent record_size_limit */
     uint16_t offered_suites[GLS_CFG_MAX_SUITES];
     size_t n_offered_suites;
+
+    /* TLS 1.2 (client12.c, server12.c, common12.c) */
+    bool ems;                  /* extended master secret negotiated (RFC 7627) */
+    bool etm;                  /* encrypt-then-MAC negotiated (RFC 7366; CBC suites) */
+    bool secure_reneg;         /* server: the client signalled RFC 5746 support */
+    uint16_t client_version;   /* server: ClientHello.legacy_version (RSA kx check) */
+    gls_kex_secret pms;        /* client: (EC)DHE output, from ServerKeyExchange to send */
+    gls_secret ms12;           /* master secret */
+    struct gls_key_block12 kb; /* until both directions are installed */
 };
 
 struct gls_session {

@@ -1,0 +1,328 @@
+/* hs/server12.c — the TLS 1.2 server (RFC 5246 §7.3, Figure 1): from the
+ * ClientHello that chose TLS 1.2 to ServerHello (with the RFC 8446 §4.1.3
+ * downgrade sentinel), Certificate, ServerKeyExchange (ECDHE RFC 8422 §5.4,
+ * DHE RFC 7919), CertificateRequest, ServerHelloDone; then the client's
+ * [Certificate], ClientKeyExchange, [CertificateVerify], ChangeCipherSpec and
+ * Finished, and our ChangeCipherSpec and Finished. Extensions: RFC 5746, 7627,
+ * 7366, 7301, 8422 §5.1.2. A ClientHello after the handshake (renegotiation)
+ * is refused with a fatal no_renegotiation alert (STYLE §11). */
+#include <string.h>
+
+#include "base/wire.h"
+#include "hs/hs.h"
+#include "hs/negotiate.h"
+
+static int on_certificate(gls_conn *c, const gls_hs_msg *m);
+static int on_client_key_exchange(gls_conn *c, const gls_hs_msg *m);
+static int on_certificate_verify(gls_conn *c, const gls_hs_msg *m);
+static int on_finished(gls_conn *c, const gls_hs_msg *m);
+static int on_client_hello_again(gls_conn *c, const gls_hs_msg *m);
+
+/* Read the table as the protocol: in this state, this message, handled here.
+ * ChangeCipherSpec (ST_S12_WAIT_CCS -> ST_S12_WAIT_FINISHED) is not a handshake
+ * message: gls_hs_on_ccs routes it to gls_hs12_on_ccs. */
+static const struct gls_hs_edge server12[] = {
+    /* state               message                        handler                 flags */
+    {ST_S12_WAIT_CERT, GLS_HS_CERTIFICATE, on_certificate, 0},
+    {ST_S12_WAIT_CKE, GLS_HS_CLIENT_KEY_EXCHANGE, on_client_key_exchange, 0},
+    {ST_S12_WAIT_CV, GLS_HS_CERTIFICATE_VERIFY, on_certificate_verify, 0},
+    {ST_S12_WAIT_FINISHED, GLS_HS_FINISHED, on_finished, 0},
+    {ST_CONNECTED, GLS_HS_CLIENT_HELLO, on_client_hello_again, NO_TRANSCRIPT},
+};
+
+/* see hs.h */
+int gls_server12_on_message(gls_conn *c, const gls_hs_msg *m)
+{
+    return gls_hs_dispatch(c, server12, sizeof server12 / sizeof server12[0], m);
+}
+
+/* RFC 8446 §4.1.3: the last 8 bytes of ServerHello.random when a TLS 1.3
+ * server negotiates TLS 1.2. */
+static const uint8_t downgrade12[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01};
+
+/* What the ClientHello says about extensions we answer (RFC 5746, 7627, 7366, 8422). */
+static int read_client_extensions(gls_conn *c, const struct gls_client_hello *ch)
+{
+    struct gls_hs *hs = &c->hs;
+    const struct gls_exts *e = &ch->ext;
+    bool null_compression = false;
+    for (size_t i = 0; i < ch->compression.len; i++) {
+        null_compression |= ch->compression.p[i] == 0;
+    }
+    if (!null_compression) { /* RFC 5246 §7.4.1.2: null must be offered */
+        return GLS_E_ILLEGAL_PARAMETER;
+    }
+    if (gls_exts_has(e, GLS_X_RENEGOTIATION_INFO) && e->renegotiation_info.len != 0) {
+        gls_hs_detail(c, "initial ClientHello carries non-empty renegotiation_info");
+        return GLS_E_HANDSHAKE_FAILURE; /* RFC 5746 §3.6 */
+    }
+    hs->secure_reneg = gls_exts_has(e, GLS_X_RENEGOTIATION_INFO) ||
+                       gls_u16_list_has(ch->suites_raw, GLS_TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    if (!hs->secure_reneg) { /* RFC 5746 §4.3: allowed for an initial handshake */
+        gls_hs_event(c, "client does not signal secure renegotiation (RFC 5746)");
+    }
+    hs->ems = gls_exts_has(e, GLS_X_EXTENDED_MASTER_SECRET);
+    hs->etm = !c->sess.suite->aead && !c->cfg->no_etm && gls_exts_has(e, GLS_X_ENCRYPT_THEN_MAC);
+    if (c->sess.suite->kx == GLS_KX_ECDHE && gls_exts_has(e, GLS_X_EC_POINT_FORMATS)) {
+        bool uncompressed = false; /* RFC 8422 §5.1.2 */
+        for (size_t i = 0; i < e->n_point_formats; i++) {
+            uncompressed |= e->point_formats[i] == 0;
+        }
+        if (!uncompressed) {
+            return GLS_E_ILLEGAL_PARAMETER;
+        }
+    }
+    hs->client_version = ch->legacy_version;
+    return GLS_OK;
+}
+
+/* Certificate, group and ALPN: everything that must hold before we answer. */
+static int choose(gls_conn *c, const struct gls_client_hello *ch)
+{
+    struct gls_hs *hs = &c->hs;
+    const struct gls_suite *s = c->sess.suite;
+    size_t index = 0;
+    const char *sni = c->sess.server_name[0] ? c->sess.server_name : NULL;
+    int err = gls_choose_cert(c->cfg, sni, ch->ext.sigalgs, ch->ext.n_sigalgs, false, s->auth,
+                              &index, &hs->sigalg);
+    if (err != GLS_OK) {
+        gls_hs_detail(c, "no certificate fits %s and the client's signature algorithms", s->name);
+        return err;
+    }
+    hs->cert = &c->cfg->certs[index];
+    if (s->kx != GLS_KX_RSA) {
+        c->sess.sigalg = hs->sigalg;
+        err = gls_choose_group12(c->cfg, ch, s->kx, &c->sess.group);
+        if (err != GLS_OK) {
+            gls_hs_detail(c, "no key exchange group in common for %s", s->name);
+            return err;
+        }
+    }
+    err = gls_choose_alpn(c->cfg, &ch->ext, c->sess.alpn);
+    if (err != GLS_OK) {
+        gls_hs_detail(c, "no application protocol in common");
+    }
+    return err;
+}
+
+static int send_server_hello(gls_conn *c, const struct gls_client_hello *ch)
+{
+    struct gls_server_hello sh;
+    struct gls_hs *hs = &c->hs;
+    gls_writer w;
+    TRY(gls_rand(&c->cfg->rng, hs->server_random, 32));
+    if (c->cfg->max_version >= GLS_TLS13) {
+        memcpy(hs->server_random + 24, downgrade12, 8);
+    }
+    memset(&sh, 0, sizeof sh);
+    sh.legacy_version = GLS_TLS12;
+    memcpy(sh.random, hs->server_random, 32);
+    sh.session_id = gls_bytes_of(NULL, 0); /* no TLS 1.2 session to resume */
+    sh.cipher_suite = c->sess.suite->id;
+    sh.has_exts = true;
+    if (hs->secure_reneg) {
+        gls_exts_set(&sh.ext, GLS_X_RENEGOTIATION_INFO); /* empty: initial handshake */
+    }
+    if (hs->ems) {
+        gls_exts_set(&sh.ext, GLS_X_EXTENDED_MASTER_SECRET);
+    }
+    if (hs->etm) {
+        gls_exts_set(&sh.ext, GLS_X_ENCRYPT_THEN_MAC);
+    }
+    if (c->sess.alpn[0] != 0) {
+        sh.ext.alpn[0] = gls_bytes_of(c->sess.alpn, strlen(c->sess.alpn));
+        sh.ext.n_alpn = 1;
+        gls_exts_set(&sh.ext, GLS_X_ALPN);
+    }
+    if (c->sess.suite->kx == GLS_KX_ECDHE && gls_exts_has(&ch->ext, GLS_X_EC_POINT_FORMATS)) {
+        sh.ext.point_formats[sh.ext.n_point_formats++] = 0;
+        gls_exts_set(&sh.ext, GLS_X_EC_POINT_FORMATS);
+    }
+    TRY(gls_hs_begin(c, GLS_HS_SERVER_HELLO, &w));
+    TRY(gls_server_hello_write(&w, &sh));
+    return gls_hs_end(c, &w, false);
+}
+
+/* ServerKeyExchange: a fresh key in the chosen group, signed with the randoms. */
+static int send_server_key_exchange(gls_conn *c)
+{
+    struct gls_hs *hs = &c->hs;
+    struct gls_server_key_exchange ske;
+    uint8_t pub[1024];
+    uint8_t content[64 + 3 * (2 + 1024)];
+    uint8_t sig[1024];
+    size_t pub_len = 0;
+    size_t sig_len = 0;
+    gls_writer w;
+    memset(&ske, 0, sizeof ske);
+    ske.kx = c->sess.suite->kx;
+    TRY(gls_kex_new(c->cfg->crypto, c->sess.group, &c->cfg->rng, &hs->kex[0]));
+    hs->n_kex = 1;
+    TRY(gls_kex_public(hs->kex[0], pub, sizeof pub, &pub_len));
+    if (ske.kx == GLS_KX_ECDHE) {
+        ske.group = c->sess.group;
+        ske.point = gls_bytes_of(pub, pub_len);
+    } else {
+        TRY(gls_ffdhe_params(c->sess.group, &ske.dh_p, &ske.dh_g));
+        ske.dh_ys = gls_bytes_of(pub, pub_len);
+    }
+    memcpy(content, hs->client_random, 32);
+    memcpy(content + 32, hs->server_random, 32);
+    gls_writer pw = gls_writer_init(content + 64, sizeof content - 64);
+    TRY(gls_ske_params_write(&pw, &ske));
+    TRY(gls_writer_result(&pw));
+    TRY(gls_sig_sign(hs->cert->key, hs->sigalg, content, 64 + pw.len, sig, sizeof sig, &sig_len));
+    ske.scheme = hs->sigalg;
+    ske.signature = gls_bytes_of(sig, sig_len);
+    TRY(gls_hs_begin(c, GLS_HS_SERVER_KEY_EXCHANGE, &w));
+    TRY(gls_server_key_exchange_write(&w, &ske));
+    return gls_hs_end(c, &w, false);
+}
+
+static int send_certificate_request(gls_conn *c)
+{
+    static const uint8_t types[2] = {1, 64}; /* rsa_sign, ecdsa_sign (RFC 8422 §5.5) */
+    struct gls_certificate_request cr;
+    gls_writer w;
+    memset(&cr, 0, sizeof cr);
+    cr.cert_types = gls_bytes_of(types, sizeof types);
+    for (size_t i = 0; i < c->cfg->n_sigalgs && cr.n_sigalgs < GLS_MAX_SIGALGS; i++) {
+        if (gls_hs12_cv_scheme_ok(c->cfg->sigalgs[i])) {
+            cr.sigalgs[cr.n_sigalgs++] = c->cfg->sigalgs[i];
+        }
+    }
+    c->hs.cert_requested = true;
+    TRY(gls_hs_begin(c, GLS_HS_CERTIFICATE_REQUEST, &w));
+    TRY(gls_certificate_request_write(&w, &cr));
+    return gls_hs_end(c, &w, false);
+}
+
+static int send_server_hello_done(gls_conn *c)
+{
+    gls_writer w;
+    TRY(gls_hs_begin(c, GLS_HS_SERVER_HELLO_DONE, &w));
+    return gls_hs_end(c, &w, false);
+}
+
+/* see hs.h */
+int gls_server12_on_client_hello(gls_conn *c, const gls_hs_msg *m,
+                                 const struct gls_client_hello *ch)
+{
+    struct gls_hs *hs = &c->hs;
+    const struct gls_suite *suite = NULL;
+    int err = gls_choose_suite(c->cfg, ch, GLS_TLS12, &suite);
+    if (err != GLS_OK) {
+        gls_hs_detail(c, "no TLS 1.2 cipher suite in common");
+        return err;
+    }
+    c->sess.suite = suite;
+    c->sess.hash = gls_hash_get(c->cfg->crypto, suite->prf);
+    TRY(read_client_extensions(c, ch));
+    TRY(choose(c, ch));
+    bool client_auth = c->cfg->client_auth != GLS_CLIENT_AUTH_NONE;
+    TRY(gls_transcript_choose(&hs->transcript, c->sess.hash, client_auth));
+    TRY(gls_transcript_add(&hs->transcript, m->raw));
+    gls_hs_event(c, "chose TLS 1.2, %s%s%s", suite->name, suite->kx == GLS_KX_RSA ? "" : ", ",
+                 suite->kx == GLS_KX_RSA ? "" : gls_group_name(c->sess.group));
+    TRY(send_server_hello(c, ch));
+    TRY(gls_hs12_send_certificate(c));
+    if (suite->kx != GLS_KX_RSA) {
+        TRY(send_server_key_exchange(c));
+    }
+    if (client_auth) {
+        TRY(send_certificate_request(c));
+    }
+    TRY(send_server_hello_done(c));
+    hs->state = client_auth ? ST_S12_WAIT_CERT : ST_S12_WAIT_CKE;
+    return GLS_OK;
+}
+
+static int on_certificate(gls_conn *c, const gls_hs_msg *m)
+{
+    TRY(gls_hs12_on_certificate(c, m));
+    if (!c->hs.peer_sent_cert) {
+        if (c->cfg->client_auth == GLS_CLIENT_AUTH_REQUIRED) {
+            gls_hs_detail(c, "client sent no certificate");
+            return GLS_E_HANDSHAKE_FAILURE; /* RFC 5246 §7.4.6 */
+        }
+    } else {
+        TRY(gls_hs_verify_peer(c));
+    }
+    c->hs.state = ST_S12_WAIT_CKE;
+    return GLS_OK;
+}
+
+/* The pre-master secret: (EC)DH with our key, or RSA decryption with implicit
+ * rejection (RFC 5246 §7.4.7.1: no branch on whether it worked). */
+static int on_client_key_exchange(gls_conn *c, const gls_hs_msg *m)
+{
+    struct gls_hs *hs = &c->hs;
+    struct gls_client_key_exchange cke;
+    gls_reader r = gls_reader_init(m->body.p, m->body.len);
+    TRY(gls_client_key_exchange_parse(&r, c->sess.suite->kx, &cke));
+    if (cke.kx == GLS_KX_RSA) {
+        gls_secret pms;
+        int err = gls_rsa_decrypt_pms(hs->cert->key, hs->client_version, cke.exchange.p,
+                                      cke.exchange.len, &pms);
+        TRY(err); /* a local fault only (wrong key type); bad input yields a random pms */
+        memcpy(hs->pms.b, pms.b, pms.len);
+        hs->pms.len = pms.len;
+        gls_secret_wipe(&pms);
+    } else {
+        TRY(gls_kex_derive(hs->kex[0], cke.exchange.p, cke.exchange.len, &hs->pms));
+        gls_kex_free(hs->kex[0]);
+        hs->kex[0] = NULL;
+        if (cke.kx == GLS_KX_DHE) {
+            gls_hs12_strip_zeros(&hs->pms);
+        }
+    }
+    TRY(gls_transcript_add(&hs->transcript, m->raw));
+    int err = gls_hs12_derive_keys(c, hs->pms.b, hs->pms.len);
+    hs->pms.len = 0;
+    TRY(err);
+    hs->state = hs->peer_sent_cert ? ST_S12_WAIT_CV : ST_S12_WAIT_CCS;
+    return GLS_OK;
+}
+
+static int on_certificate_verify(gls_conn *c, const gls_hs_msg *m)
+{
+    struct gls_hs *hs = &c->hs;
+    struct gls_certificate_verify cv;
+    gls_digest th;
+    gls_reader r = gls_reader_init(m->body.p, m->body.len);
+    TRY(gls_certificate_verify_parse(&r, &cv));
+    const gls_pkey *pub = gls_cert_pubkey(c->sess.peer_chain[0]);
+    if (!gls_hs12_cv_scheme_ok(cv.scheme) ||
+        gls_check_peer_sigalg(c->cfg, pub, cv.scheme, false) != GLS_OK) {
+        gls_hs_detail(c,
+                      "client signed with %s, which we did not ask for or which does not fit "
+                      "its key",
+                      gls_sigalg_name(cv.scheme));
+        return GLS_E_ILLEGAL_PARAMETER;
+    }
+    TRY(gls_transcript_digest_as(&hs->transcript, gls_sig_hash(cv.scheme), &th));
+    TRY(gls_sig_verify_digest(pub, cv.scheme, th.b, th.len, cv.signature.p, cv.signature.len));
+    TRY(gls_transcript_add(&hs->transcript, m->raw));
+    gls_transcript_drop_other(&hs->transcript);
+    hs->state = ST_S12_WAIT_CCS;
+    return GLS_OK;
+}
+
+static int on_finished(gls_conn *c, const gls_hs_msg *m)
+{
+    TRY(gls_hs12_check_finished(c, m));
+    TRY(gls_hs12_send_ccs(c));
+    TRY(gls_hs12_send_finished(c));
+    gls_hs_event(c, "handshake complete");
+    c->hs.state = ST_CONNECTED;
+    gls_hs_wipe(c);
+    return GLS_OK;
+}
+
+/* RFC 5746 §4.4 / STYLE §11: we never renegotiate. */
+static int on_client_hello_again(gls_conn *c, const gls_hs_msg *m)
+{
+    (void)m;
+    gls_hs_detail(c, "client tried to renegotiate");
+    return GLS_E_NO_RENEGOTIATION;
+}

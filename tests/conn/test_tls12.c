@@ -1,0 +1,495 @@
+/* In-memory TLS 1.2 client and server through the public API: every TLS 1.2
+ * suite of hs/suites.c (ECDHE/DHE/RSA key exchange, GCM, ChaCha20, CBC with
+ * and without encrypt-then-MAC), every group, extended master secret, client
+ * authentication, ALPN, byte-at-a-time delivery, version negotiation with a
+ * TLS 1.3 client, the downgrade sentinel, renegotiation refusals, and the
+ * exact error (and alert) for a bad Finished and a forged ServerKeyExchange. */
+#include "base/wire.h"
+#include "harness.h"
+#include "hs/hs.h"
+#include "pair.h"
+
+static const char *const names[] = {"localhost", "127.0.0.1"};
+
+static void make_pair(gls_config **scfg, gls_config **ccfg, int ec)
+{
+    *scfg = gls_config_new();
+    *ccfg = gls_config_new();
+    if (gls_config_add_generated_cert(*scfg, names, 2, ec, NULL) != GLS_OK) {
+        fprintf(stderr, "cannot make a certificate\n");
+        abort();
+    }
+    (void)gls_config_set_versions(*scfg, 0x0303, 0x0303);
+    (void)gls_config_set_versions(*ccfg, 0x0303, 0x0303);
+    (void)gls_config_danger_accept_any_cert(*ccfg);
+}
+
+static int run(gls_config *scfg, gls_config *ccfg, gls_conn **cc, gls_conn **sc, size_t chunk)
+{
+    *cc = gls_client_new(ccfg, "localhost");
+    *sc = gls_server_new(scfg);
+    return pair_handshake(*cc, *sc, chunk);
+}
+
+static int exchange(gls_conn *from, gls_conn *to, const char *msg)
+{
+    size_t put = 0;
+    size_t got = 0;
+    char buf[256];
+    int err = gls_conn_write(from, msg, strlen(msg), &put);
+    if (err != GLS_OK || put != strlen(msg)) {
+        return err ? err : GLS_E_INTERNAL;
+    }
+    pair_move(from, to, 0);
+    err = gls_conn_read(to, buf, sizeof buf, &got);
+    if (err != GLS_OK) {
+        return err;
+    }
+    return got == strlen(msg) && memcmp(buf, msg, got) == 0 ? GLS_OK : GLS_E_INTERNAL;
+}
+
+static void free_all(gls_conn *cc, gls_conn *sc, gls_config *s, gls_config *c)
+{
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+TEST(basic_ecdhe_handshake_and_data)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    make_pair(&s, &c, 1);
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK_EQ(info.version, 0x0303);
+    CHECK_EQ(info.suite, 0xc02b);
+    CHECK_EQ(info.group, 0x001d);
+    CHECK_EQ(info.sigalg, 0x0403);
+    CHECK(info.forward_secret);
+    CHECK_EQ(info.peer_certs, 1);
+    CHECK_OK(gls_conn_get_info(sc, &info));
+    CHECK_EQ(info.suite, 0xc02b);
+    CHECK_OK(exchange(cc, sc, "hello server"));
+    CHECK_OK(exchange(sc, cc, "hello client"));
+    free_all(cc, sc, s, c);
+}
+
+static int one_suite(gls_config *s, gls_config *c, uint16_t suite, uint16_t group)
+{
+    int err = gls_config_set_suites(s, &suite, 1);
+    err = err ? err : gls_config_set_suites(c, &suite, 1);
+    if (group != 0) {
+        err = err ? err : gls_config_set_groups(s, &group, 1);
+        err = err ? err : gls_config_set_groups(c, &group, 1);
+    }
+    return err;
+}
+
+/* Every TLS 1.2 suite of hs/suites.c, with the certificate type it needs and
+ * (for ECDHE and DHE) every group of its family; data both ways. */
+TEST(suite_group_matrix)
+{
+    static const uint16_t suites[] = {
+        0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0x009e, 0x009f, 0xccaa,
+        0xc023, 0xc027, 0xc024, 0xc028, 0xc009, 0xc013, 0xc00a, 0xc014, 0x0067,
+        0x006b, 0x0033, 0x0039, 0x009c, 0x009d, 0x003c, 0x003d, 0x002f, 0x0035,
+    };
+    static const uint16_t ec_groups[] = {0x001d, 0x0017, 0x0018};
+    static const uint16_t dh_groups[] = {0x0100, 0x0101};
+    for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++) {
+        const struct gls_suite *st = gls_suite_get(suites[i]);
+        CHECK(st != NULL && st->version == 0x0303);
+        const uint16_t *groups = st->kx == GLS_KX_DHE ? dh_groups : ec_groups;
+        size_t n_groups = st->kx == GLS_KX_DHE ? 2 : (st->kx == GLS_KX_RSA ? 1 : 3);
+        for (size_t j = 0; j < n_groups; j++) {
+            gls_config *s, *c;
+            gls_conn *cc, *sc;
+            gls_conn_info info;
+            uint16_t group = st->kx == GLS_KX_RSA ? 0 : groups[j];
+            make_pair(&s, &c, st->auth == GLS_AUTH_ECDSA);
+            CHECK_OK(one_suite(s, c, suites[i], group));
+            CHECK_OK(gls_config_enable_rsa_key_exchange(s, 1));
+            CHECK_OK(gls_config_enable_rsa_key_exchange(c, 1));
+            int err = run(s, c, &cc, &sc, 0);
+            if (err != GLS_OK) {
+                fprintf(stderr, "  suite %s group %04x: %s\n", st->name, group,
+                        gls_error_name(err));
+            }
+            CHECK_OK(err);
+            CHECK_OK(gls_conn_get_info(cc, &info));
+            CHECK_EQ(info.version, 0x0303);
+            CHECK_EQ(info.suite, suites[i]);
+            CHECK_EQ(info.group, group);
+            CHECK_EQ(info.forward_secret, st->kx != GLS_KX_RSA);
+            CHECK_OK(exchange(cc, sc, "ping from the client"));
+            CHECK_OK(exchange(sc, cc, "pong from the server"));
+            free_all(cc, sc, s, c);
+        }
+    }
+}
+
+struct log {
+    char lines[64][160];
+    size_t n;
+};
+
+static void on_line(void *arg, const char *line)
+{
+    struct log *l = arg;
+    if (l->n < 64) {
+        snprintf(l->lines[l->n++], sizeof l->lines[0], "%s", line);
+    }
+}
+
+static bool logged(const struct log *l, const char *needle)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (strstr(l->lines[i], needle) != NULL) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* CBC with encrypt-then-MAC (default) and MAC-then-encrypt (EtM turned off
+ * on either side through the test-only switch). */
+TEST(cbc_etm_and_mte)
+{
+    for (int mode = 0; mode < 3; mode++) {
+        gls_config *s, *c;
+        gls_conn *cc, *sc;
+        struct log events;
+        memset(&events, 0, sizeof events);
+        make_pair(&s, &c, 0);
+        CHECK_OK(one_suite(s, c, 0xc027, 0));
+        CHECK_OK(gls_config_set_event_trace(c, on_line, &events));
+        if (mode == 1) {
+            c->no_etm = true;
+        } else if (mode == 2) {
+            s->no_etm = true;
+        }
+        CHECK_OK(run(s, c, &cc, &sc, 0));
+        CHECK(logged(&events, mode == 0 ? "encrypt-then-MAC" : "MAC-then-encrypt"));
+        CHECK_OK(exchange(cc, sc, "cbc data one way"));
+        CHECK_OK(exchange(sc, cc, "and the other way"));
+        free_all(cc, sc, s, c);
+    }
+}
+
+struct secrets {
+    bool ems;
+    bool classic;
+    bool client_random_line;
+    char keylog[256];
+};
+
+static void on_secret(void *arg, const gls_secret_info *info)
+{
+    struct secrets *s = arg;
+    s->ems |= strcmp(info->name, "extended_master_secret") == 0 && info->len == 48;
+    s->classic |= strcmp(info->name, "master_secret") == 0;
+}
+
+static void on_keylog(void *arg, const char *line)
+{
+    struct secrets *s = arg;
+    s->client_random_line |=
+        strncmp(line, "CLIENT_RANDOM ", 14) == 0 && strlen(line) == 14 + 64 + 1 + 96;
+    snprintf(s->keylog, sizeof s->keylog, "%s", line);
+}
+
+/* RFC 7627 is negotiated by default; the key log carries the NSS CLIENT_RANDOM
+ * line with the (extended) master secret. */
+TEST(ems_and_keylog)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    struct secrets seen;
+    memset(&seen, 0, sizeof seen);
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_secret_trace(c, on_secret, &seen));
+    CHECK_OK(gls_config_set_keylog(c, on_keylog, &seen));
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK(seen.ems);
+    CHECK(!seen.classic);
+    CHECK(seen.client_random_line);
+    free_all(cc, sc, s, c);
+}
+
+/* Client authentication with RSA and ECDSA client certificates (required),
+ * and an optional request the client cannot answer. */
+TEST(client_auth)
+{
+    for (int ec = 0; ec < 2; ec++) {
+        gls_config *s, *c;
+        gls_conn *cc, *sc;
+        gls_conn_info info;
+        make_pair(&s, &c, ec);
+        CHECK_OK(gls_config_add_generated_cert(c, names, 1, !ec, NULL));
+        CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_REQUIRED));
+        CHECK_OK(gls_config_danger_accept_any_cert(s));
+        CHECK_OK(run(s, c, &cc, &sc, 0));
+        CHECK_OK(gls_conn_get_info(sc, &info));
+        CHECK_EQ(info.peer_certs, 1);
+        CHECK_OK(exchange(cc, sc, "authenticated"));
+        free_all(cc, sc, s, c);
+    }
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_OPTIONAL));
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(sc, &info));
+    CHECK_EQ(info.peer_certs, 0);
+    free_all(cc, sc, s, c);
+    /* required, but the client has none: handshake_failure (RFC 5246 §7.4.6) */
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_REQUIRED));
+    CHECK_ERR(run(s, c, &cc, &sc, 0), GLS_E_PEER_ALERT_BASE - 40);
+    CHECK_EQ(gls_conn_error(sc), GLS_E_HANDSHAKE_FAILURE);
+    free_all(cc, sc, s, c);
+}
+
+TEST(alpn)
+{
+    static const char *const sp[] = {"h2", "http/1.1"};
+    static const char *const cp[] = {"http/1.1", "h2"};
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_alpn(s, sp, 2));
+    CHECK_OK(gls_config_set_alpn(c, cp, 2));
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK(info.alpn != NULL && strcmp(info.alpn, "h2") == 0);
+    free_all(cc, sc, s, c);
+}
+
+/* Byte-at-a-time delivery for an ECDHE GCM, a DHE CBC and an RSA suite with
+ * client authentication. */
+TEST(byte_at_a_time)
+{
+    static const uint16_t suites[] = {0xc02f, 0x0067, 0x009c};
+    for (size_t i = 0; i < 3; i++) {
+        gls_config *s, *c;
+        gls_conn *cc, *sc;
+        make_pair(&s, &c, 0);
+        CHECK_OK(one_suite(s, c, suites[i], 0));
+        CHECK_OK(gls_config_enable_rsa_key_exchange(s, 1));
+        CHECK_OK(gls_config_enable_rsa_key_exchange(c, 1));
+        CHECK_OK(gls_config_add_generated_cert(c, names, 1, 1, NULL));
+        CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_REQUIRED));
+        CHECK_OK(gls_config_danger_accept_any_cert(s));
+        CHECK_OK(run(s, c, &cc, &sc, 1));
+        CHECK_OK(exchange(cc, sc, "slowly"));
+        free_all(cc, sc, s, c);
+    }
+}
+
+/* A client offering TLS 1.3 and 1.2 against a TLS 1.2-only server: 1.2, and
+ * no downgrade alarm (the server has no TLS 1.3 to be downgraded from). */
+TEST(tls13_client_against_tls12_server)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_versions(c, 0x0303, 0x0304));
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK_EQ(info.version, 0x0303);
+    CHECK_OK(exchange(cc, sc, "negotiated down honestly"));
+    free_all(cc, sc, s, c);
+    /* and both sides able to speak 1.3 pick 1.3 */
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_versions(c, 0x0303, 0x0304));
+    CHECK_OK(gls_config_set_versions(s, 0x0303, 0x0304));
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK_EQ(info.version, 0x0304);
+    free_all(cc, sc, s, c);
+}
+
+/* A TLS 1.2-only client against a server that could do 1.3: the server marks
+ * its random (RFC 8446 §4.1.3); the 1.2 client does not look, and connects. */
+TEST(tls12_client_against_tls13_server)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_versions(s, 0x0303, 0x0304));
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(sc, &info));
+    CHECK_EQ(info.version, 0x0303);
+    free_all(cc, sc, s, c);
+}
+
+/* Takes the client's first record (its ClientHello), lets edit change it, and
+ * delivers the rewritten record to the server: a man in the middle. */
+static int mitm_client_hello(gls_conn *cc, gls_conn *sc, void (*edit)(struct gls_client_hello *))
+{
+    size_t len = 0;
+    const uint8_t *out = gls_conn_net_out(cc, &len);
+    struct gls_client_hello ch;
+    static uint8_t rec[8192];
+    if (len < 9 || out[0] != 22 || out[5] != 1 || len != 5 + (size_t)(out[3] << 8 | out[4])) {
+        return GLS_E_INTERNAL;
+    }
+    gls_reader r = gls_reader_init(out + 9, len - 9);
+    if (gls_client_hello_parse(&r, &ch) != GLS_OK) {
+        return GLS_E_INTERNAL;
+    }
+    edit(&ch);
+    gls_writer w = gls_writer_init(rec + 9, sizeof rec - 9);
+    if (gls_client_hello_write(&w, &ch) != GLS_OK) {
+        return GLS_E_INTERNAL;
+    }
+    memcpy(rec, out, 5);
+    rec[3] = (uint8_t)((w.len + 4) >> 8);
+    rec[4] = (uint8_t)(w.len + 4);
+    rec[5] = 1;
+    rec[6] = (uint8_t)(w.len >> 16);
+    rec[7] = (uint8_t)(w.len >> 8);
+    rec[8] = (uint8_t)w.len;
+    gls_conn_net_out_done(cc, len);
+    size_t room = 0;
+    uint8_t *in = gls_conn_net_in(sc, &room);
+    memcpy(in, rec, 9 + w.len);
+    return gls_conn_net_in_done(sc, 9 + w.len);
+}
+
+static void strip_versions(struct gls_client_hello *ch)
+{
+    ch->ext.present &= ~(1u << GLS_X_SUPPORTED_VERSIONS);
+    ch->ext.n_order = 0;
+}
+
+/* RFC 8446 §4.1.3: an attacker removes supported_versions so that a 1.3
+ * server answers 1.2; the server's random carries the sentinel and the 1.3
+ * client refuses with illegal_parameter. */
+TEST(downgrade_sentinel)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_versions(c, 0x0303, 0x0304));
+    CHECK_OK(gls_config_set_versions(s, 0x0303, 0x0304));
+    cc = gls_client_new(c, "localhost");
+    sc = gls_server_new(s);
+    CHECK_OK(mitm_client_hello(cc, sc, strip_versions));
+    CHECK_ERR(pair_handshake(cc, sc, 0), GLS_E_DOWNGRADE);
+    CHECK_EQ(gls_conn_error(sc), GLS_E_PEER_ALERT_BASE - 47);
+    free_all(cc, sc, s, c);
+}
+
+static void strip_ems_and_reorder(struct gls_client_hello *ch)
+{
+    ch->ext.present &= ~(1u << GLS_X_EXTENDED_MASTER_SECRET);
+    ch->ext.n_order = 0;
+    uint16_t t = ch->ext.sigalgs[0]; /* the transcripts now differ */
+    ch->ext.sigalgs[0] = ch->ext.sigalgs[1];
+    ch->ext.sigalgs[1] = t;
+}
+
+/* A ClientHello changed in flight (without EMS, so the keys still agree):
+ * the server's check of the client Finished fails with decrypt_error. */
+TEST(bad_finished)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    make_pair(&s, &c, 1);
+    cc = gls_client_new(c, "localhost");
+    sc = gls_server_new(s);
+    CHECK_OK(mitm_client_hello(cc, sc, strip_ems_and_reorder));
+    CHECK_ERR(pair_handshake(cc, sc, 0), GLS_E_PEER_ALERT_BASE - 51);
+    CHECK_EQ(gls_conn_error(sc), GLS_E_BAD_FINISHED);
+    free_all(cc, sc, s, c);
+}
+
+/* A ServerKeyExchange whose signature was changed in flight: the client
+ * refuses it with bad_signature (decrypt_error alert, RFC 5246 §7.4.3). */
+TEST(forged_server_key_exchange)
+{
+    for (int ec = 0; ec < 2; ec++) {
+        gls_config *s, *c;
+        gls_conn *cc, *sc;
+        make_pair(&s, &c, ec);
+        cc = gls_client_new(c, "localhost");
+        sc = gls_server_new(s);
+        pair_move(cc, sc, 0);
+        size_t len = 0;
+        uint8_t *out = (uint8_t *)gls_conn_net_out(sc, &len);
+        bool found = false;
+        for (size_t off = 0; off + 5 < len;) { /* one record per message */
+            size_t n = (size_t)(out[off + 3] << 8 | out[off + 4]);
+            if (out[off + 5] == 12) {
+                out[off + 5 + n - 1] ^= 1; /* last byte of the signature */
+                found = true;
+            }
+            off += 5 + n;
+        }
+        CHECK(found);
+        CHECK_ERR(pair_handshake(cc, sc, 0), GLS_E_BAD_SIGNATURE);
+        CHECK_EQ(gls_conn_error(sc), GLS_E_PEER_ALERT_BASE - 51);
+        free_all(cc, sc, s, c);
+    }
+}
+
+/* RSA key exchange only when both sides enable it: a client that offers only
+ * RSA suites meets a server that has it off. */
+TEST(rsa_kx_refused_unless_enabled)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    make_pair(&s, &c, 0);
+    CHECK_OK(one_suite(s, c, 0x009c, 0));
+    CHECK_OK(gls_config_enable_rsa_key_exchange(c, 1));
+    CHECK_ERR(run(s, c, &cc, &sc, 0), GLS_E_PEER_ALERT_BASE - 40);
+    CHECK_EQ(gls_conn_error(sc), GLS_E_NO_SHARED_SUITE);
+    free_all(cc, sc, s, c);
+    /* a client without it does not even offer the suite */
+    make_pair(&s, &c, 0);
+    CHECK_OK(one_suite(s, c, 0x009c, 0));
+    CHECK_OK(gls_config_enable_rsa_key_exchange(s, 1));
+    cc = gls_client_new(c, "localhost");
+    CHECK_EQ(gls_conn_error(cc), GLS_E_NO_SHARED_SUITE);
+    gls_conn_free(cc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+/* Renegotiation is refused: a HelloRequest gets a warning no_renegotiation
+ * from the client (which stays up); a second ClientHello is fatal on the server. */
+TEST(renegotiation_refused)
+{
+    static const uint8_t hello_request[4] = {0, 0, 0, 0};
+    static const uint8_t client_hello[6] = {1, 0, 0, 2, 3, 3};
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    make_pair(&s, &c, 1);
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_hs_send(sc, GLS_CT_HANDSHAKE, hello_request, sizeof hello_request));
+    pair_move(sc, cc, 0);
+    CHECK_OK(gls_conn_error(cc));
+    size_t len = 0;
+    gls_conn_net_out(cc, &len);
+    CHECK(len > 0); /* the warning alert */
+    pair_move(cc, sc, 0);
+    CHECK_EQ(gls_conn_error(sc), GLS_E_PEER_ALERT_BASE - 100);
+    free_all(cc, sc, s, c);
+
+    make_pair(&s, &c, 1);
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_hs_send(cc, GLS_CT_HANDSHAKE, client_hello, sizeof client_hello));
+    pair_move(cc, sc, 0);
+    CHECK_EQ(gls_conn_error(sc), GLS_E_NO_RENEGOTIATION);
+    pair_move(sc, cc, 0);
+    CHECK_EQ(gls_conn_error(cc), GLS_E_PEER_ALERT_BASE - 100);
+    free_all(cc, sc, s, c);
+}
