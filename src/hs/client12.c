@@ -91,6 +91,7 @@ int gls_client12_on_server_hello(gls_conn *c, const gls_hs_msg *m,
         return GLS_E_HANDSHAKE_FAILURE;
     }
     TRY(check_alpn(c, &sh->ext));
+    TRY(gls_hs_record_limit(c, &sh->ext, false));
     hs->ems = gls_exts_has(&sh->ext, GLS_X_EXTENDED_MASTER_SECRET);
     hs->etm = !s->aead && !c->cfg->no_etm && gls_exts_has(&sh->ext, GLS_X_ENCRYPT_THEN_MAC);
     c->sess.suite = s;

@@ -134,6 +134,10 @@ static int send_server_hello(gls_conn *c, const struct gls_client_hello *ch)
         sh.ext.n_alpn = 1;
         gls_exts_set(&sh.ext, GLS_X_ALPN);
     }
+    if (gls_exts_has(&ch->ext, GLS_X_RECORD_SIZE_LIMIT)) { /* RFC 8449 §4 */
+        sh.ext.record_size_limit = gls_hs_own_record_limit(c, false);
+        gls_exts_set(&sh.ext, GLS_X_RECORD_SIZE_LIMIT);
+    }
     if (c->sess.suite->kx == GLS_KX_ECDHE && gls_exts_has(&ch->ext, GLS_X_EC_POINT_FORMATS)) {
         sh.ext.point_formats[sh.ext.n_point_formats++] = 0;
         gls_exts_set(&sh.ext, GLS_X_EC_POINT_FORMATS);
@@ -218,6 +222,7 @@ int gls_server12_on_client_hello(gls_conn *c, const gls_hs_msg *m,
     c->sess.suite = suite;
     c->sess.hash = gls_hash_get(c->cfg->crypto, suite->prf);
     TRY(read_client_extensions(c, ch));
+    TRY(gls_hs_record_limit(c, &ch->ext, false));
     TRY(choose(c, ch));
     bool client_auth = c->cfg->client_auth != GLS_CLIENT_AUTH_NONE;
     TRY(gls_transcript_choose(&hs->transcript, c->sess.hash, client_auth));

@@ -493,3 +493,27 @@ TEST(renegotiation_refused)
     CHECK_EQ(gls_conn_error(cc), GLS_E_PEER_ALERT_BASE - 100);
     free_all(cc, sc, s, c);
 }
+
+TEST(record_size_limit_tls12)
+{
+    gls_config *s = gls_config_new();
+    gls_config *c = gls_config_new();
+    static uint8_t big[1000];
+    size_t put = 0;
+    size_t len = 0;
+    CHECK_OK(gls_config_add_generated_cert(s, names, 1, 1, NULL));
+    CHECK_OK(gls_config_danger_accept_any_cert(c));
+    CHECK_OK(gls_config_set_versions(s, 0x0303, 0x0303));
+    CHECK_OK(gls_config_set_record_size_limit(s, 200));
+    gls_conn *cc = gls_client_new(c, "localhost");
+    gls_conn *sc = gls_server_new(s);
+    CHECK_OK(pair_handshake(cc, sc, 0));
+    CHECK_OK(gls_conn_write(cc, big, sizeof big, &put));
+    const uint8_t *out = gls_conn_net_out(cc, &len);
+    /* AES-128-GCM in TLS 1.2: explicit nonce 8 + 200 bytes + tag 16 */
+    CHECK_EQ((size_t)out[3] << 8 | out[4], 8 + 200 + 16);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
