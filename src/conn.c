@@ -314,7 +314,7 @@ int gls_conn_net_in_done(gls_conn *c, size_t n)
 const uint8_t *gls_conn_net_out(const gls_conn *c, size_t *len)
 {
     *len = c->out_len - c->out_off;
-    return c->out + c->out_off;
+    return c->out != NULL ? c->out + c->out_off : NULL;
 }
 
 /* see gls.h */

@@ -147,8 +147,8 @@ int gls_hs_send(gls_conn *c, uint8_t type, const uint8_t *p, size_t n)
         }
         size_t need = gls_rec_sealed_len(&c->wr, chunk);
         TRY(grow_out(c, need));
-        TRY(gls_rec_seal(&c->wr, type, p + off, chunk, &c->cfg->rng, c->out + c->out_len,
-                         c->out_cap - c->out_len, &written));
+        TRY(gls_rec_seal(&c->wr, type, n > 0 ? p + off : p, chunk, &c->cfg->rng,
+                         c->out + c->out_len, c->out_cap - c->out_len, &written));
         c->out_len += written;
         off += chunk;
     } while (off < n);

@@ -246,12 +246,20 @@ static void put_header(uint8_t *out, uint8_t type, uint16_t version, size_t len)
     gls_put_u16(out + 3, (uint16_t)len);
 }
 
+/* memmove that accepts an empty source (NULL pointer with n == 0). */
+static void move_in(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    if (n > 0) {
+        memmove(dst, src, n);
+    }
+}
+
 static int seal13(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, size_t n, uint8_t *out)
 {
     uint8_t nonce[12];
     uint8_t *body = out + GLS_RECORD_HEADER;
     put_header(out, GLS_CT_APPLICATION_DATA, GLS_TLS12, n + 1 + TAG_LEN);
-    memmove(body, pt, n);
+    move_in(body, pt, n);
     body[n] = type;
     xor_nonce(d, nonce);
     return gls_aead_seal(d->aead, nonce, out, GLS_RECORD_HEADER, body, n + 1, body + n + 1);
@@ -264,7 +272,7 @@ static int seal12_aead(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, s
     uint8_t aad[13];
     size_t explicit_len = d->mode == GLS_REC_TLS12_GCM ? EXPLICIT_LEN : 0;
     uint8_t *body = out + GLS_RECORD_HEADER + explicit_len;
-    memmove(body, pt, n); /* first: pt may be out + 5, where the explicit nonce goes */
+    move_in(body, pt, n); /* first: pt may be out + 5, where the explicit nonce goes */
     put_header(out, type, GLS_TLS12, explicit_len + n + TAG_LEN);
     if (explicit_len > 0) { /* the sequence number is a unique explicit nonce */
         memcpy(nonce, d->iv, 4);
@@ -303,7 +311,7 @@ int gls_rec_seal(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, size_t 
     switch (d->mode) {
     case GLS_REC_PLAIN:
         put_header(out, type, d->version ? d->version : GLS_TLS12, n);
-        memmove(out + GLS_RECORD_HEADER, pt, n);
+        move_in(out + GLS_RECORD_HEADER, pt, n);
         *written = need;
         return GLS_OK;
     case GLS_REC_TLS13:
