@@ -483,6 +483,7 @@ int gls_conn_get_info(const gls_conn *c, gls_conn_info *info)
     info->version = s->version;
     info->suite = s->suite->id;
     info->suite_name = s->suite->name;
+    info->kx = gls_suite_kx(s->suite->id);
     info->group = s->group;
     info->group_name = s->group ? gls_group_name(s->group) : NULL;
     info->sigalg = s->sigalg;

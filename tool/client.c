@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@ static const char client_help[] =
     "  --servername NAME    SNI and the name to verify (default: HOST)\n"
     "  --tls1.2 | --tls1.3  only this version\n"
     "  --ciphers LIST       suites, IANA or OpenSSL names, comma-separated\n"
+    "  --kx rsa|dhe|ecdhe   TLS 1.2 with this key exchange only (rsa: no forward secrecy)\n"
     "  --groups LIST        key exchange groups (x25519,secp256r1,secp384r1,ffdhe2048,...)\n"
     "  --alpn LIST          ALPN protocols, comma-separated\n"
     "  --cert FILE --key FILE   client certificate chain and key\n"
@@ -152,6 +154,31 @@ static int send_get(gls_conn *c, int fd, const char *host, const char *path)
     return gls_sock_write(c, fd, req, (size_t)n, &put);
 }
 
+/* --kx: TLS 1.2 only, with the suites of one key exchange. */
+static int restrict_kx(gls_config *cfg, const char *kx)
+{
+    uint16_t all[64];
+    uint16_t keep[32];
+    size_t n = 0;
+    size_t total = gls_suite_list(all, 64);
+    if (strcasecmp(kx, "rsa") != 0 && strcasecmp(kx, "dhe") != 0 && strcasecmp(kx, "ecdhe") != 0) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    for (size_t i = 0; i < total && i < 64 && n < 32; i++) {
+        if (strcasecmp(gls_suite_kx(all[i]), kx) == 0) {
+            keep[n++] = all[i];
+        }
+    }
+    int err = gls_config_set_versions(cfg, 0x0303, 0x0303);
+    err = err ? err : gls_config_set_suites(cfg, keep, n);
+    if (err == GLS_OK && strcasecmp(kx, "rsa") == 0) {
+        fprintf(stderr, "note: RSA key exchange gives no forward secrecy: whoever gets the "
+                        "server's private key can decrypt a recording of this session.\n");
+        err = gls_config_enable_rsa_key_exchange(cfg, 1);
+    }
+    return err;
+}
+
 static int apply_option(gls_config *cfg, struct client_opts *o, int opt, const char *arg,
                         const char **cert, const char **key, FILE **keylog)
 {
@@ -184,6 +211,8 @@ static int apply_option(gls_config *cfg, struct client_opts *o, int opt, const c
     case 'r':
         o->resume = true;
         return GLS_OK;
+    case 'X':
+        return restrict_kx(cfg, arg);
     case 'u':
         o->key_update = true;
         return GLS_OK;
@@ -208,6 +237,7 @@ static const struct option client_long[] = {
     {"trace", no_argument, 0, 'T'},
     {"quiet", no_argument, 0, 'q'},
     {"resume", no_argument, 0, 'r'},
+    {"kx", required_argument, 0, 'X'},
     {"key-update", no_argument, 0, 'u'},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},

@@ -105,7 +105,10 @@ void print_summary(FILE *f, const gls_conn *c, const char *verify_result)
     fprintf(f, "---\n");
     fprintf(f, "Protocol  : %s\n", info.version == 0x0304 ? "TLSv1.3" : "TLSv1.2");
     fprintf(f, "Cipher    : %s\n", info.suite_name ? info.suite_name : "?");
-    fprintf(f, "Group     : %s\n", info.group ? info.group_name : "none (RSA key exchange)");
+    const char *group = info.group                    ? info.group_name
+                        : strcmp(info.kx, "RSA") == 0 ? "none (RSA key exchange)"
+                                                      : "DHE with the server's own group";
+    fprintf(f, "Group     : %s\n", group);
     fprintf(f, "Signature : %s\n", info.sigalg ? gls_sigalg_name(info.sigalg) : "none");
     fprintf(f, "Forward secrecy: %s\n", info.forward_secret ? "yes" : "NO");
     fprintf(f, "ALPN      : %s\n", info.alpn ? info.alpn : "none");

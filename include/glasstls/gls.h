@@ -119,6 +119,10 @@ typedef void (*gls_secret_fn)(void *arg, const gls_secret_info *info);
 const char *gls_suite_name(uint16_t suite);
 /* A suite by IANA or OpenSSL name (case-insensitive); 0 if unknown. */
 uint16_t gls_suite_from_name(const char *name);
+/* Every suite glasstls knows, TLS 1.3 first; returns how many (at most cap written). */
+size_t gls_suite_list(uint16_t *out, size_t cap);
+/* A suite's key exchange: "TLS1.3" (any group), "ECDHE", "DHE" or "RSA"; NULL if unknown. */
+const char *gls_suite_kx(uint16_t suite);
 /* "x25519", "secp256r1", "ffdhe2048", ...; "unknown" otherwise. */
 const char *gls_group_name(uint16_t group);
 /* A group by name ("x25519", "secp256r1" or "P-256", "ffdhe2048"); 0 if unknown. */
@@ -243,6 +247,7 @@ typedef struct {
     uint16_t group; /* 0 for RSA key exchange */
     uint16_t sigalg;
     const char *suite_name;
+    const char *kx; /* "TLS1.3", "ECDHE", "DHE" or "RSA" (as gls_suite_kx) */
     const char *group_name;
     const char *alpn; /* NULL if none */
     const char *server_name;

@@ -101,6 +101,32 @@ const char *gls_suite_name(uint16_t suite)
 }
 
 /* see gls.h */
+size_t gls_suite_list(uint16_t *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < COUNT(suites); i++) {
+        if (n < cap) {
+            out[n] = suites[i].id;
+        }
+        n++;
+    }
+    return n;
+}
+
+/* see gls.h */
+const char *gls_suite_kx(uint16_t suite)
+{
+    const struct gls_suite *s = gls_suite_get(suite);
+    if (s == NULL) {
+        return NULL;
+    }
+    if (s->version == GLS_TLS13) {
+        return "TLS1.3";
+    }
+    return s->kx == GLS_KX_RSA ? "RSA" : s->kx == GLS_KX_DHE ? "DHE" : "ECDHE";
+}
+
+/* see gls.h */
 uint16_t gls_suite_from_name(const char *name)
 {
     const struct gls_suite *s = gls_suite_by_name(name);
