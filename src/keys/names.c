@@ -14,8 +14,8 @@ struct secret_desc {
 };
 
 #define WHO_12                                                                                     \
-    "client and server; anyone with the server's RSA private key and a recording "                 \
-    "(RSA key exchange)"
+    "client and server; after RSA key exchange also anyone holding the server's private key "      \
+    "and a recording of the handshake (after (EC)DHE, nobody else)"
 #define WHO_13_EARLY "client and server; anyone holding the PSK (for a ticket: the ticket key)"
 #define WHO_13       "client and server; others need an (EC)DHE private key (or the PSK, in psk_ke mode)"
 
