@@ -218,6 +218,18 @@ static int idle_record(gls_conn *c)
     return GLS_OK;
 }
 
+/* A server that rejects 0-RTT (we never accept it) skips records that fail
+ * to open under the handshake key, up to a budget (RFC 8446 §4.2.10). */
+static bool skip_early_data(gls_conn *c, uint8_t type, size_t frag)
+{
+    if (!c->is_server || !c->hs.skip_early || type != GLS_CT_APPLICATION_DATA ||
+        c->hs.early_skipped + frag > GLS_MAX_EARLY_SKIP) {
+        return false;
+    }
+    c->hs.early_skipped += frag;
+    return true;
+}
+
 static int process_record(gls_conn *c, size_t *used)
 {
     uint8_t type;
@@ -238,7 +250,12 @@ static int process_record(gls_conn *c, size_t *used)
         TRY(idle_record(c));
         return gls_hs_on_ccs(c, gls_bytes_of(c->in + GLS_RECORD_HEADER, frag));
     }
-    TRY(gls_rec_open(&c->rd, c->in, *used, &rc));
+    err = gls_rec_open(&c->rd, c->in, *used, &rc);
+    if (err == GLS_E_BAD_RECORD_MAC && skip_early_data(c, type, frag)) {
+        return GLS_OK; /* RFC 8446 §4.2.10: rejected 0-RTT data is dropped */
+    }
+    TRY(err);
+    c->hs.skip_early = false; /* the first record that opens ends the early data */
     if (c->rd.mode != GLS_REC_PLAIN && rc.data.len > c->recv_limit) { /* RFC 8449 §4 */
         return GLS_E_RECORD_OVERFLOW;
     }

@@ -11,6 +11,8 @@
 /* RFC 8446 §4.1.3: the last 8 bytes of ServerHello.random from a TLS 1.3
  * server that negotiated TLS 1.2. */
 static const uint8_t downgrade12[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01};
+/* ... and from a TLS 1.2 (or 1.3) server that negotiated TLS 1.1 or below. */
+static const uint8_t downgrade11[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00};
 
 /* The suites this client offers, in preference order. */
 static void offer_suites(gls_conn *c)
@@ -193,9 +195,6 @@ int gls_client_send_hello(gls_conn *c)
     for (size_t i = 0; i < hs->n_offered_suites; i++) {
         ch.suites[ch.n_suites++] = hs->offered_suites[i];
     }
-    if (tls12 && !hs->hrr) { /* RFC 5746 §3.3: signal secure renegotiation support */
-        ch.suites[ch.n_suites++] = GLS_TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
-    }
     static const uint8_t null_compression[1] = {0};
     ch.compression = gls_bytes_of(null_compression, 1);
     ch.has_exts = true;
@@ -209,6 +208,7 @@ int gls_client_send_hello(gls_conn *c)
     }
     static const uint8_t placeholder[GLS_MAX_HASH] = {0};
     offer_psk(c, &ch.ext, placeholder);
+    hs->sent_exts = ch.ext.present;
     c->wr.version = hs->hrr ? GLS_TLS12 : 0x0301; /* RFC 8446 §5.1: 0x0301 allowed first */
     TRY(gls_hs_begin(c, GLS_HS_CLIENT_HELLO, &w));
     TRY(gls_client_hello_write(&w, &ch));
@@ -220,6 +220,18 @@ int gls_client_send_hello(gls_conn *c)
     TRY(gls_hs_end(c, &w, false));
     c->wr.version = GLS_TLS12;
     hs->state = ST_C_WAIT_SH;
+    return GLS_OK;
+}
+
+/* see hs.h */
+int gls_client_check_solicited(gls_conn *c, const struct gls_exts *e, uint32_t also_allowed)
+{
+    uint32_t extra = e->present & ~(c->hs.sent_exts | also_allowed);
+    if (extra != 0) { /* RFC 8446 §4.2: responses only to what we asked */
+        gls_hs_detail(c, "server answered an extension we did not send (bit %d)",
+                      __builtin_ctz(extra));
+        return GLS_E_UNSUPPORTED_EXTENSION;
+    }
     return GLS_OK;
 }
 
@@ -241,7 +253,8 @@ static int server_version(gls_conn *c, const struct gls_server_hello *sh, uint16
         return GLS_E_PROTOCOL_VERSION;
     }
     /* RFC 8446 §4.1.3: a TLS 1.3 client checks the downgrade sentinel */
-    if (cfg->max_version >= GLS_TLS13 && memcmp(sh->random + 24, downgrade12, 8) == 0) {
+    if ((cfg->max_version >= GLS_TLS13 && memcmp(sh->random + 24, downgrade12, 8) == 0) ||
+        memcmp(sh->random + 24, downgrade11, 8) == 0) {
         return GLS_E_DOWNGRADE;
     }
     *version = GLS_TLS12;
@@ -259,6 +272,7 @@ int gls_client_on_server_hello_msg(gls_conn *c, const gls_hs_msg *m)
         return GLS_E_UNEXPECTED_MESSAGE;
     }
     TRY(gls_server_hello_parse(&r, &sh));
+    TRY(gls_client_check_solicited(c, &sh.ext, sh.is_hrr ? 1u << GLS_X_COOKIE : 0));
     TRY(server_version(c, &sh, &version));
     c->sess.version = version;
     if (version == GLS_TLS13) {

@@ -166,6 +166,7 @@ static int on_encrypted_extensions(gls_conn *c, const gls_hs_msg *m)
     struct gls_encrypted_extensions ee;
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
     TRY(gls_encrypted_extensions_parse(&r, &ee));
+    TRY(gls_client_check_solicited(c, &ee.ext, 0));
     TRY(gls_hs_record_limit(c, &ee.ext, true));
     if (gls_exts_has(&ee.ext, GLS_X_ALPN)) { /* RFC 7301 §3.1: exactly one we offered */
         bool offered = false;

@@ -238,9 +238,10 @@ int gls_hs_on_message(gls_conn *c, const gls_hs_msg *m)
 /* see hs.h */
 int gls_hs_on_ccs(gls_conn *c, gls_bytes payload)
 {
-    /* RFC 8446 §5: one byte 0x01, unprotected, during the handshake only */
+    /* RFC 8446 §5: one byte 0x01, unprotected, during the handshake only; any
+     * other value is unexpected_message */
     if (payload.len != 1 || payload.p[0] != 1) {
-        return GLS_E_DECODE;
+        return GLS_E_UNEXPECTED_MESSAGE;
     }
     if (c->sess.version == GLS_TLS13 || c->hs.state == ST_C_WAIT_SH ||
         c->hs.state == ST_S13_WAIT_CH2) {

@@ -138,6 +138,10 @@ int64_t gls_hs_now(const gls_conn *c);
 /* Entry points of the per-side, per-version files. */
 GLS_MUST_CHECK int gls_client_send_hello(gls_conn *c);
 GLS_MUST_CHECK int gls_client_on_server_hello_msg(gls_conn *c, const gls_hs_msg *m);
+/* GLS_E_UNSUPPORTED_EXTENSION if a server message carries an extension the
+ * ClientHello did not send (RFC 8446 §4.2), also_allowed aside (HRR cookie). */
+GLS_MUST_CHECK int gls_client_check_solicited(gls_conn *c, const struct gls_exts *e,
+                                              uint32_t also_allowed);
 GLS_MUST_CHECK int gls_server_on_client_hello_msg(gls_conn *c, const gls_hs_msg *m);
 GLS_MUST_CHECK int gls_client13_on_server_hello(gls_conn *c, const gls_hs_msg *m,
                                                 const struct gls_server_hello *sh);

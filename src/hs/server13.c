@@ -46,6 +46,11 @@ static int check_client_hello(gls_conn *c, const struct gls_client_hello *ch)
     if (ch->session_id.len > sizeof c->hs.session_id) {
         return GLS_E_DECODE;
     }
+    /* RFC 8446 §4.2.9: a PSK offer needs psk_key_exchange_modes */
+    if (gls_exts_has(&ch->ext, GLS_X_PRE_SHARED_KEY) &&
+        !gls_exts_has(&ch->ext, GLS_X_PSK_KEY_EXCHANGE_MODES)) {
+        return GLS_E_MISSING_EXTENSION;
+    }
     return GLS_OK;
 }
 
@@ -279,6 +284,7 @@ int gls_server13_on_client_hello(gls_conn *c, const gls_hs_msg *m,
     bool hrr = false;
     TRY(check_client_hello(c, ch));
     TRY(gls_hs_record_limit(c, &ch->ext, true));
+    hs->skip_early = gls_exts_has(&ch->ext, GLS_X_EARLY_DATA); /* we never accept 0-RTT */
     hs->peer_record_limit = gls_exts_has(&ch->ext, GLS_X_RECORD_SIZE_LIMIT);
     TRY(gls_choose_suite(c->cfg, ch, GLS_TLS13, &suite));
     TRY(gls_choose_group13(c->cfg, ch, &group, &share, &hrr));

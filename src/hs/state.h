@@ -21,10 +21,11 @@
 
 typedef struct gls_conn gls_conn;
 
-#define GLS_HS_SCRATCH (64 * 1024 + 4) /* largest handshake message we write */
-#define GLS_MAX_OUT    (1024 * 1024)   /* output buffer cap */
-#define GLS_MAX_SHARES 2               /* key shares a client offers */
-#define GLS_MAX_COOKIE 512
+#define GLS_HS_SCRATCH     (64 * 1024 + 4) /* largest handshake message we write */
+#define GLS_MAX_OUT        (1024 * 1024)   /* output buffer cap */
+#define GLS_MAX_SHARES     2               /* key shares a client offers */
+#define GLS_MAX_COOKIE     512
+#define GLS_MAX_EARLY_SKIP (64 * 1024) /* rejected 0-RTT bytes a server skips */
 
 struct gls_hs {
     int state; /* enum gls_hs_state */
@@ -64,12 +65,15 @@ struct gls_hs {
     bool ccs_seen; /* TLS 1.3 middlebox-compatibility CCS already received */
     bool sent_ccs;
     bool offered_tls13;
+    uint32_t sent_exts; /* client: the extensions of our last ClientHello (gls_exts bits) */
     /* resumption: the ticket a client offers, or the one a server accepted */
     struct gls_ticket resume;
     bool psk_offered;
     bool psk_accepted;
     bool client_psk_dhe;    /* server: the client can take tickets (psk_dhe_ke) */
     bool peer_record_limit; /* server: the client sent record_size_limit */
+    bool skip_early;        /* server: the client sent early_data, which we reject */
+    size_t early_skipped;
     uint16_t offered_suites[GLS_CFG_MAX_SUITES];
     size_t n_offered_suites;
 
