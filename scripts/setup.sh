@@ -10,6 +10,7 @@ PACKAGES=(
   gnutls-bin curl                    # interop peers
   clang clang-format libclang-rt-14-dev  # format check, fuzzing, sanitizers
   python3                            # test helpers
+  libpcap-dev tcpdump tshark         # decrypt: reading captures; capture tests
 )
 
 missing=()
