@@ -38,7 +38,9 @@ static const uint8_t *take(gls_reader *r, size_t n)
         return NULL;
     }
     const uint8_t *at = r->p;
-    r->p += n;
+    if (n > 0) { /* an empty reader may sit on NULL: no arithmetic on it */
+        r->p += n;
+    }
     return at;
 }
 
@@ -194,7 +196,7 @@ uint8_t *gls_write_reserve(gls_writer *w, size_t n)
         w->bad = true;
         return NULL;
     }
-    uint8_t *at = w->buf + w->len;
+    uint8_t *at = w->buf != NULL ? w->buf + w->len : NULL; /* NULL with cap 0 */
     w->len += n;
     return at;
 }
