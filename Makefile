@@ -1,9 +1,10 @@
 # The two commands of README.md, and a few helpers. CMake does the building.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+BENCH_BUILD ?= build-bench
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup build demo test asan format check-format check-layers install clean
+.PHONY: all setup build demo test asan bench format check-format check-layers install clean
 
 all: build
 
@@ -29,6 +30,13 @@ asan: setup
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -LE interop
 
+# Benchmarks against OpenSSL (a Release build of their own; not tests): prints
+# Markdown tables and a summary against the performance goals, in under a minute.
+bench: setup
+	@[ -f $(BENCH_BUILD)/CMakeCache.txt ] || cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DGLS_BUILD_TESTS=OFF -DGLS_BUILD_BENCH=ON >/dev/null
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target bench_handshake bench_bulk bench_memory >/dev/null
+	@bash bench/run.sh $(BENCH_BUILD)
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
@@ -42,4 +50,4 @@ install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)
