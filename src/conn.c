@@ -178,6 +178,12 @@ static int on_handshake_record(gls_conn *c, gls_bytes data)
     }
     memmove(c->hsbuf, c->hsbuf + off, c->hs_len - off);
     c->hs_len -= off;
+    if (c->hs.state == ST_CONNECTED && c->hs_len == 0) { /* idle connections keep no buffer */
+        gls_wipe(c->hsbuf, c->hs_cap);
+        free(c->hsbuf);
+        c->hsbuf = NULL;
+        c->hs_cap = 0;
+    }
     return GLS_OK;
 }
 

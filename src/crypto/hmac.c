@@ -1,38 +1,62 @@
-/* crypto/hmac.c — HMAC (RFC 2104) over libcrypto's EVP_MAC, fetched once. A
- * gls_hmac_key is keyed once and duplicated per use, so the PRF and
- * HKDF-Expand loops pay for the key schedule of HMAC only once. */
+/* crypto/hmac.c — HMAC (RFC 2104) built directly on the fetched digest: the
+ * key's inner and outer pads are absorbed once into two digest states, and each
+ * run copies them. This avoids EVP_MAC's per-context fetch by name, which
+ * dominated the key schedules' cost (see docs/PERFORMANCE.md). */
 #include <stdlib.h>
+#include <string.h>
 
-#include <openssl/core_names.h>
+#include <openssl/crypto.h>
 
 #include "crypto/internal.h"
 
+#define MAX_BLOCK 128 /* SHA-384/512 */
+
 struct gls_hmac_key {
     const gls_hash_alg *h;
-    EVP_MAC_CTX *keyed;
+    EVP_MD_CTX *inner; /* H((K ^ ipad) || ...) so far */
+    EVP_MD_CTX *outer; /* H((K ^ opad) || ...) so far */
 };
+
+static int absorb_pad(const gls_hash_alg *h, const uint8_t *k, uint8_t pad, EVP_MD_CTX **out)
+{
+    uint8_t block[MAX_BLOCK];
+    for (size_t i = 0; i < h->block; i++) {
+        block[i] = (uint8_t)(k[i] ^ pad);
+    }
+    *out = EVP_MD_CTX_new();
+    int ok = *out != NULL && EVP_DigestInit_ex(*out, md_of(h), NULL) == 1 &&
+             EVP_DigestUpdate(*out, block, h->block) == 1;
+    OPENSSL_cleanse(block, sizeof block);
+    return ok ? GLS_OK : GLS_E_CRYPTO;
+}
 
 /* see crypto.h */
 int gls_hmac_key_new(const gls_hash_alg *h, const uint8_t *key, size_t klen, gls_hmac_key **out)
 {
-    const gls_crypto *c = gls_crypto_of_hash(h);
-    OSSL_PARAM params[2];
-    gls_hmac_key *k = calloc(1, sizeof *k);
-    if (k == NULL) {
+    uint8_t k[MAX_BLOCK] = {0};
+    int err = GLS_OK;
+    gls_hmac_key *x = calloc(1, sizeof *x);
+    if (x == NULL) {
         return GLS_E_NO_MEMORY;
     }
-    k->h = h;
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)h->name, 0);
-    params[1] = OSSL_PARAM_construct_end();
-    k->keyed = EVP_MAC_CTX_new(c->hmac);
-    /* HMAC with an empty key is legal (HKDF-Extract with no salt uses zeros,
-     * but an empty IKM key can occur); libcrypto wants a non-NULL pointer. */
-    static const uint8_t empty[1] = {0};
-    if (k->keyed == NULL || EVP_MAC_init(k->keyed, klen ? key : empty, klen, params) != 1) {
-        gls_hmac_key_free(k);
-        return GLS_E_CRYPTO;
+    x->h = h;
+    if (klen > h->block) { /* RFC 2104 §2: long keys are hashed first */
+        err = gls_hash(h, key, klen, k);
+    } else if (klen > 0) {
+        memcpy(k, key, klen);
     }
-    *out = k;
+    if (err == GLS_OK) {
+        err = absorb_pad(h, k, 0x36, &x->inner);
+    }
+    if (err == GLS_OK) {
+        err = absorb_pad(h, k, 0x5c, &x->outer);
+    }
+    OPENSSL_cleanse(k, sizeof k);
+    if (err != GLS_OK) {
+        gls_hmac_key_free(x);
+        return err;
+    }
+    *out = x;
     return GLS_OK;
 }
 
@@ -40,17 +64,19 @@ int gls_hmac_key_new(const gls_hash_alg *h, const uint8_t *key, size_t klen, gls
 int gls_hmac_run(const gls_hmac_key *k, const uint8_t *p1, size_t n1, const uint8_t *p2, size_t n2,
                  const uint8_t *p3, size_t n3, uint8_t *out)
 {
-    int err = GLS_E_CRYPTO;
-    size_t len = 0;
-    EVP_MAC_CTX *x = EVP_MAC_CTX_dup(k->keyed);
-    if (x != NULL && (n1 == 0 || EVP_MAC_update(x, p1, n1) == 1) &&
-        (n2 == 0 || EVP_MAC_update(x, p2, n2) == 1) &&
-        (n3 == 0 || EVP_MAC_update(x, p3, n3) == 1) &&
-        EVP_MAC_final(x, out, &len, k->h->len) == 1 && len == k->h->len) {
-        err = GLS_OK;
-    }
-    EVP_MAC_CTX_free(x);
-    return err;
+    uint8_t ihash[GLS_MAX_HASH];
+    unsigned int len = 0;
+    EVP_MD_CTX *x = EVP_MD_CTX_new();
+    int ok = x != NULL && EVP_MD_CTX_copy_ex(x, k->inner) == 1 &&
+             (n1 == 0 || EVP_DigestUpdate(x, p1, n1) == 1) &&
+             (n2 == 0 || EVP_DigestUpdate(x, p2, n2) == 1) &&
+             (n3 == 0 || EVP_DigestUpdate(x, p3, n3) == 1) &&
+             EVP_DigestFinal_ex(x, ihash, &len) == 1 && EVP_MD_CTX_copy_ex(x, k->outer) == 1 &&
+             EVP_DigestUpdate(x, ihash, len) == 1 && EVP_DigestFinal_ex(x, out, &len) == 1 &&
+             len == k->h->len;
+    EVP_MD_CTX_free(x);
+    OPENSSL_cleanse(ihash, sizeof ihash);
+    return ok ? GLS_OK : GLS_E_CRYPTO;
 }
 
 /* see crypto.h */
@@ -59,7 +85,8 @@ void gls_hmac_key_free(gls_hmac_key *k)
     if (k == NULL) {
         return;
     }
-    EVP_MAC_CTX_free(k->keyed); /* libcrypto cleanses the HMAC key on free */
+    EVP_MD_CTX_free(k->inner); /* libcrypto cleanses digest state on free */
+    EVP_MD_CTX_free(k->outer);
     free(k);
 }
 

@@ -91,6 +91,9 @@ int gls_hs_begin(gls_conn *c, uint8_t type, gls_writer *w)
 int gls_hs_end(gls_conn *c, gls_writer *w, bool no_transcript)
 {
     TRY(gls_writer_result(w));
+    if (w->len > c->hs.scratch_used) {
+        c->hs.scratch_used = w->len;
+    }
     size_t body = w->len - 4;
     if (body > 0xffffff) {
         return GLS_E_INTERNAL;
@@ -281,7 +284,7 @@ void gls_hs_wipe(gls_conn *c)
         gls_kex_free(hs->kex[i]);
     }
     if (hs->scratch != NULL) {
-        gls_wipe(hs->scratch, GLS_HS_SCRATCH);
+        gls_wipe(hs->scratch, hs->scratch_used); /* only what was ever written */
         free(hs->scratch);
     }
     gls_wipe(hs, sizeof *hs);

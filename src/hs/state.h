@@ -35,7 +35,8 @@ struct gls_hs {
     uint8_t server_random[32];
     uint8_t session_id[32];
     size_t session_id_len;
-    uint8_t *scratch; /* message being written */
+    uint8_t *scratch;    /* message being written */
+    size_t scratch_used; /* high-water mark of scratch, for the wipe */
 
     /* key exchange */
     gls_kex *kex[GLS_MAX_SHARES];
