@@ -87,9 +87,12 @@ gls_config *gls_config_new(void)
     cfg->ticket_lifetime = 7200;
     cfg->ticket_rotation = 12 * 3600;
     cfg->tickets = calloc(1, sizeof *cfg->tickets);
+    cfg->sessions = calloc(1, sizeof *cfg->sessions);
     if (cfg->tickets == NULL || gls_ticket_cache_init(cfg->tickets) != GLS_OK ||
+        cfg->sessions == NULL || gls_session_cache_init(cfg->sessions) != GLS_OK ||
         gls_rand_system(NULL, cfg->ticket_master, sizeof cfg->ticket_master) != GLS_OK) {
         free(cfg->tickets);
+        free(cfg->sessions);
         gls_crypto_free(cfg->crypto);
         free(cfg);
         return NULL;
@@ -121,6 +124,8 @@ void gls_config_free(gls_config *cfg)
     gls_crypto_free(cfg->crypto);
     gls_ticket_cache_free(cfg->tickets);
     free(cfg->tickets);
+    gls_session_cache_free(cfg->sessions);
+    free(cfg->sessions);
     gls_wipe(cfg, sizeof *cfg);
     free(cfg);
 }

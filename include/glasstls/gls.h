@@ -192,7 +192,10 @@ int gls_config_set_max_handshake_message(gls_config *cfg, size_t n);
 /* Session resumption (default on, tickets valid 7200 s). A server issues
  * tickets sealed under keys that rotate every 12 hours; a client keeps the
  * tickets it receives in the config's cache (per server name) and offers one
- * on its next connection to that server. */
+ * on its next connection to that server. TLS 1.2 resumes by ticket (RFC 5077)
+ * or, for clients that take no tickets, by session id (the server keeps 256
+ * sessions); only sessions made with the extended master secret are kept,
+ * and they resume only when it is negotiated again (RFC 7627 §5.3). */
 int gls_config_set_resumption(gls_config *cfg, int on, uint32_t lifetime_seconds);
 /* Callbacks. Secrets leave the library only through keylog and secret trace. */
 int gls_config_set_keylog(gls_config *cfg, gls_keylog_fn fn, void *arg);

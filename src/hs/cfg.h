@@ -44,6 +44,11 @@ struct gls_config {
     bool rsa_kx;
     bool no_etm; /* TLS 1.2: neither offer nor accept encrypt_then_mac (no public
                     setter: tests set it to exercise MAC-then-encrypt) */
+    /* TLS 1.2, no public setters (tests set them): neither offer nor accept
+     * extended_master_secret (RFC 7627 §5.3 cases); neither offer nor issue
+     * session tickets, so sessions go by id */
+    bool no_ems;
+    bool no_tickets;
 
     struct gls_cert_key certs[GLS_MAX_CERT_KEYS];
     size_t n_certs;
@@ -61,12 +66,14 @@ struct gls_config {
     uint64_t key_update_records; /* TLS 1.3 automatic KeyUpdate interval */
 
     /* resumption: tickets sealed under keys rotating every ticket_rotation
-     * seconds; clients keep what they receive in the cache */
+     * seconds; clients keep what they receive in the cache; TLS 1.2 servers
+     * also keep sessions by id */
     bool resumption;
     uint32_t ticket_lifetime;
     int64_t ticket_rotation;
     uint8_t ticket_master[GLS_TICKET_KEY_LEN];
     struct gls_ticket_cache *tickets;
+    struct gls_session_cache *sessions;
 
     gls_keylog_fn keylog;
     void *keylog_arg;

@@ -93,7 +93,17 @@ static void hello_extensions(gls_conn *c, struct gls_exts *e, bool tls12, bool t
     if (tls12) {
         e->point_formats[e->n_point_formats++] = 0; /* uncompressed (RFC 8422 §5.1.2) */
         gls_exts_set(e, GLS_X_EC_POINT_FORMATS);
-        gls_exts_set(e, GLS_X_EXTENDED_MASTER_SECRET);
+        if (!cfg->no_ems) { /* the test-only switch for RFC 7627 §5.3 */
+            gls_exts_set(e, GLS_X_EXTENDED_MASTER_SECRET);
+        }
+        if (cfg->resumption &&
+            !cfg->no_tickets) { /* RFC 5077 §3.2: our ticket, or empty to ask for one */
+            if (c->hs.offered12) {
+                e->session_ticket = gls_bytes_of(c->hs.resume.ticket, c->hs.resume.ticket_len);
+            }
+            gls_exts_set(e, GLS_X_SESSION_TICKET);
+            c->hs.ticket_ext12 = true;
+        }
         if (!cfg->no_etm) { /* TLS 1.2: the test-only MAC-then-encrypt switch */
             gls_exts_set(e, GLS_X_ENCRYPT_THEN_MAC);
         }
@@ -185,6 +195,9 @@ int gls_client_send_hello(gls_conn *c)
         TRY(gls_rand(&cfg->rng, hs->session_id, hs->session_id_len));
         hs->offered_tls13 = tls13;
         find_ticket(c);
+        if (tls12 && !hs->psk_offered && cfg->resumption && c->sess.server_name[0] != 0) {
+            TRY(gls_client12_find_session(c)); /* TLS 1.2 session (resume12.c) */
+        }
     }
     if (hs->n_offered_suites == 0) {
         return GLS_E_NO_SHARED_SUITE;

@@ -2,8 +2,9 @@
  * Figure 1): the server's Certificate, ServerKeyExchange (ECDHE RFC 8422 §5.4,
  * DHE §7.4.3), CertificateRequest, ServerHelloDone; our flight ([Certificate],
  * ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished); the
- * server's ChangeCipherSpec and Finished. Extensions: RFC 5746, 7627, 7366,
- * 7301. Renegotiation is refused (a HelloRequest gets no_renegotiation). */
+ * server's [NewSessionTicket], ChangeCipherSpec and Finished; or, resuming
+ * (§7.3, RFC 5077), the server's [NewSessionTicket], CCS and Finished first. Extensions: RFC 5746,
+ * 7627, 7366, 7301. Renegotiation is refused (a HelloRequest gets no_renegotiation). */
 #include <string.h>
 
 #include "base/wire.h"
@@ -14,6 +15,7 @@ static int on_certificate(gls_conn *c, const gls_hs_msg *m);
 static int on_server_key_exchange(gls_conn *c, const gls_hs_msg *m);
 static int on_certificate_request(gls_conn *c, const gls_hs_msg *m);
 static int on_server_hello_done(gls_conn *c, const gls_hs_msg *m);
+static int on_new_session_ticket(gls_conn *c, const gls_hs_msg *m);
 static int on_finished(gls_conn *c, const gls_hs_msg *m);
 static int on_hello_request(gls_conn *c, const gls_hs_msg *m);
 
@@ -27,6 +29,7 @@ static const struct gls_hs_edge client12[] = {
     {ST_C12_WAIT_CR_SHD, GLS_HS_CERTIFICATE_REQUEST, on_certificate_request, 0},
     {ST_C12_WAIT_CR_SHD, GLS_HS_SERVER_HELLO_DONE, on_server_hello_done, 0},
     {ST_C12_WAIT_SHD, GLS_HS_SERVER_HELLO_DONE, on_server_hello_done, 0},
+    {ST_C12_WAIT_NST, GLS_HS_NEW_SESSION_TICKET, on_new_session_ticket, 0},
     {ST_C12_WAIT_FINISHED, GLS_HS_FINISHED, on_finished, 0},
     {ST_CONNECTED, GLS_HS_HELLO_REQUEST, on_hello_request, NO_TRANSCRIPT},
 };
@@ -80,11 +83,7 @@ int gls_client12_on_server_hello(gls_conn *c, const gls_hs_msg *m,
     if (sh->compression != 0) {
         return GLS_E_ILLEGAL_PARAMETER;
     }
-    /* we offered no TLS 1.2 session: an echo of our (1.3 compat) id claims resumption */
-    if (hs->session_id_len > 0 && sh->session_id.len == hs->session_id_len &&
-        memcmp(sh->session_id.p, hs->session_id, hs->session_id_len) == 0) {
-        return GLS_E_ILLEGAL_PARAMETER;
-    }
+    TRY(gls_client12_check_resume(c, sh)); /* an echoed session id: resumption (resume12.c) */
     /* RFC 5746 §3.4: we sent the SCSV; the server must answer with an empty renegotiation_info */
     if (!gls_exts_has(&sh->ext, GLS_X_RENEGOTIATION_INFO) || sh->ext.renegotiation_info.len != 0) {
         gls_hs_detail(c, "server does not support secure renegotiation (RFC 5746)");
@@ -105,7 +104,14 @@ int gls_client12_on_server_hello(gls_conn *c, const gls_hs_msg *m,
     /* keep the other hash running: a CertificateVerify may need it */
     TRY(gls_transcript_choose(&hs->transcript, c->sess.hash, true));
     TRY(gls_transcript_add(&hs->transcript, m->raw));
-    gls_hs_event(c, "TLS 1.2, %s%s", s->name, hs->ems ? ", extended master secret" : "");
+    gls_hs_event(c, "TLS 1.2, %s%s%s", s->name, hs->ems ? ", extended master secret" : "",
+                 c->sess.resumed ? ", resumed session" : "");
+    if (c->sess.resumed) { /* RFC 5246 §7.3: the abbreviated handshake */
+        gls_transcript_drop_other(&hs->transcript);
+        TRY(gls_hs12_resume_keys(c, &hs->resume.psk));
+        hs->state = hs->ticket12 ? ST_C12_WAIT_NST : ST_C12_WAIT_CCS;
+        return GLS_OK;
+    }
     hs->state = ST_C12_WAIT_CERT;
     return GLS_OK;
 }
@@ -335,13 +341,26 @@ static int on_server_hello_done(gls_conn *c, const gls_hs_msg *m)
     gls_transcript_drop_other(&hs->transcript);
     TRY(gls_hs12_send_ccs(c));
     TRY(gls_hs12_send_finished(c));
-    hs->state = ST_C12_WAIT_CCS;
+    hs->state = hs->ticket12 ? ST_C12_WAIT_NST : ST_C12_WAIT_CCS;
+    return GLS_OK;
+}
+
+/* RFC 5077 §3.3: the ticket comes before the server's ChangeCipherSpec. */
+static int on_new_session_ticket(gls_conn *c, const gls_hs_msg *m)
+{
+    TRY(gls_client12_on_ticket(c, m));
+    c->hs.state = ST_C12_WAIT_CCS;
     return GLS_OK;
 }
 
 static int on_finished(gls_conn *c, const gls_hs_msg *m)
 {
     TRY(gls_hs12_check_finished(c, m));
+    if (c->sess.resumed) { /* abbreviated: the server spoke first, we answer */
+        TRY(gls_hs12_send_ccs(c));
+        TRY(gls_hs12_send_finished(c));
+    }
+    gls_client12_store_session(c);
     gls_hs_event(c, "handshake complete");
     c->hs.state = ST_CONNECTED;
     gls_hs_wipe(c);

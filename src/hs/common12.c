@@ -1,29 +1,20 @@
 /* hs/common12.c — the TLS 1.2 steps both sides take: master secret (RFC 5246
  * §8.1, RFC 7627 §4) and key block (§6.3), change_cipher_spec and the key
  * switch it marks (§7.1), Finished (§7.4.9), and the TLS 1.2 Certificate
- * message (§7.4.2, §7.4.6). Which keys a direction gets: the client writes with
+ * message (§7.4.2, §7.4.6); the keys of an abbreviated handshake from a
+ * stored master secret (§7.3). Which keys a direction gets: the client writes with
  * the client_write_* pieces, the server with the server_write_* ones. */
 #include <string.h>
 
 #include "base/wire.h"
 #include "hs/hs.h"
 
-/* see hs.h */
-int gls_hs12_derive_keys(gls_conn *c, uint8_t *pms, size_t pms_len)
+/* The key block (RFC 5246 §6.3) from hs->ms12 and this handshake's randoms. */
+static int key_block(gls_conn *c)
 {
     struct gls_hs *hs = &c->hs;
     const struct gls_suite *s = c->sess.suite;
     gls_secret_sink sink = gls_hs_sink(c);
-    gls_digest session_hash;
-    int err = gls_transcript_digest(&hs->transcript, &session_hash);
-    if (err == GLS_OK && hs->ems) {
-        err = gls_prf12_ext_master(c->sess.hash, pms, pms_len, &session_hash, &hs->ms12, &sink);
-    } else if (err == GLS_OK) {
-        err = gls_prf12_master(c->sess.hash, pms, pms_len, hs->client_random, hs->server_random,
-                               &hs->ms12, &sink);
-    }
-    gls_wipe(pms, pms_len); /* the pre-master secret's last use */
-    TRY(err);
     memset(&hs->kb, 0, sizeof hs->kb);
     if (s->aead) {
         hs->kb.key_len = gls_aead_get(c->cfg->crypto, s->cipher)->key_len;
@@ -37,6 +28,44 @@ int gls_hs12_derive_keys(gls_conn *c, uint8_t *pms, size_t pms_len)
                          : (hs->etm ? " (CBC, encrypt-then-MAC)" : " (CBC, MAC-then-encrypt)"));
     return gls_prf12_key_block(c->sess.hash, &hs->ms12, hs->client_random, hs->server_random,
                                &hs->kb, &sink);
+}
+
+/* see hs.h */
+int gls_hs12_derive_keys(gls_conn *c, uint8_t *pms, size_t pms_len)
+{
+    struct gls_hs *hs = &c->hs;
+    gls_secret_sink sink = gls_hs_sink(c);
+    gls_digest session_hash;
+    int err = gls_transcript_digest(&hs->transcript, &session_hash);
+    if (err == GLS_OK && hs->ems) {
+        err = gls_prf12_ext_master(c->sess.hash, pms, pms_len, &session_hash, &hs->ms12, &sink);
+    } else if (err == GLS_OK) {
+        err = gls_prf12_master(c->sess.hash, pms, pms_len, hs->client_random, hs->server_random,
+                               &hs->ms12, &sink);
+    }
+    gls_wipe(pms, pms_len); /* the pre-master secret's last use */
+    TRY(err);
+    return key_block(c);
+}
+
+/* see hs.h */
+int gls_hs12_resume_keys(gls_conn *c, const gls_secret *ms)
+{
+    c->hs.ms12 = *ms;
+    return key_block(c);
+}
+
+/* see hs.h */
+void gls_hs12_session(gls_conn *c, struct gls_ticket *t)
+{
+    memset(t, 0, sizeof *t);
+    t->version = GLS_TLS12;
+    t->suite = c->sess.suite->id;
+    t->psk = c->hs.ms12;
+    t->ems = c->hs.ems;
+    t->issued = gls_hs_now(c);
+    t->lifetime = c->cfg->ticket_lifetime;
+    memcpy(t->server_name, c->sess.server_name, sizeof t->server_name);
 }
 
 /* see hs.h */

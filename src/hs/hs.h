@@ -162,6 +162,12 @@ GLS_MUST_CHECK int gls_server12_on_message(gls_conn *c, const gls_hs_msg *m);
  * must end with ClientKeyExchange) and key block from the pre-master secret,
  * which is wiped here. */
 GLS_MUST_CHECK int gls_hs12_derive_keys(gls_conn *c, uint8_t *pms, size_t pms_len);
+/* Abbreviated handshake (RFC 5246 §7.3): the key block from a resumed
+ * session's master secret (copied into hs->ms12) and this handshake's randoms. */
+GLS_MUST_CHECK int gls_hs12_resume_keys(gls_conn *c, const gls_secret *ms);
+/* The session this handshake made (master secret, suite, EMS, now, our
+ * lifetime, server name), for a ticket or a session cache. Wipe t after use. */
+void gls_hs12_session(gls_conn *c, struct gls_ticket *t);
 /* RFC 5246 §8.1.2: a DHE pre-master secret loses its leading zero bytes (the
  * freed tail is wiped). */
 void gls_hs12_strip_zeros(gls_kex_secret *s);
@@ -179,6 +185,26 @@ GLS_MUST_CHECK int gls_hs12_on_certificate(gls_conn *c, const gls_hs_msg *m);
 /* True if a TLS 1.2 CertificateVerify can use scheme: its hash runs in the
  * transcript (SHA-256, SHA-384) and it can sign a digest (not Ed25519). */
 bool gls_hs12_cv_scheme_ok(uint16_t scheme);
+
+/* ---- TLS 1.2 resumption (resume12.c): tickets (RFC 5077), session ids ---- */
+/* Server, after the ClientHello's extensions are read: resumes the offered
+ * session (ticket or id) if it fits (sets c->sess.resumed, the suite, the id
+ * to echo and hs->resume), else prepares a full handshake (a new session id
+ * unless the client takes tickets). Decides whether a NewSessionTicket goes. */
+GLS_MUST_CHECK int gls_server12_try_resume(gls_conn *c, const struct gls_client_hello *ch);
+/* Server: the NewSessionTicket, if this handshake issues one (before our CCS). */
+GLS_MUST_CHECK int gls_server12_send_ticket(gls_conn *c);
+/* Server: keeps a completed full handshake's session under its id. */
+void gls_server12_cache_session(gls_conn *c);
+/* Client: takes a cached TLS 1.2 session for this server into hs->resume and
+ * sets the ClientHello's session id (the stored id, or a fresh one beside a ticket). */
+GLS_MUST_CHECK int gls_client12_find_session(gls_conn *c);
+/* Client: does this ServerHello resume our session? Checks suite and EMS. */
+GLS_MUST_CHECK int gls_client12_check_resume(gls_conn *c, const struct gls_server_hello *sh);
+/* Client: a TLS 1.2 NewSessionTicket (added to the transcript; ticket kept in hs->resume). */
+GLS_MUST_CHECK int gls_client12_on_ticket(gls_conn *c, const gls_hs_msg *m);
+/* Client: keeps the completed handshake's session (ticket or id) in the cache. */
+void gls_client12_store_session(gls_conn *c);
 
 /* ---- TLS 1.3 pieces both sides use (common13.c) ---- */
 /* Derives key and IV from a traffic secret and installs them for one direction. */

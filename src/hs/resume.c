@@ -1,4 +1,5 @@
-/* hs/resume.c — ticket sealing and the client's ticket cache (see resume.h).
+/* hs/resume.c — ticket sealing, the client's ticket cache and the server's
+ * TLS 1.2 session-id cache (see resume.h).
  * Ticket keys rotate: the key for epoch E = floor(now / rotation) is
  * HKDF-Expand(master, "glasstls ticket key" || E), and a ticket sealed in
  * epoch E opens in E and E+1, so nothing mutable is needed on the server. */
@@ -60,6 +61,60 @@ bool gls_ticket_cache_take(struct gls_ticket_cache *c, const char *server_name, 
         gls_ticket_wipe(t);
         memmove(t, t + 1, (c->n - i) * sizeof *t);
         c->n--;
+        found = true;
+    }
+    pthread_mutex_unlock(&c->lock);
+    return found;
+}
+
+static bool expired(const struct gls_ticket *t, int64_t now)
+{
+    return now < t->issued || now - t->issued >= (int64_t)t->lifetime;
+}
+
+/* see resume.h */
+int gls_session_cache_init(struct gls_session_cache *c)
+{
+    memset(c, 0, sizeof *c);
+    return pthread_mutex_init(&c->lock, NULL) == 0 ? GLS_OK : GLS_E_NO_MEMORY;
+}
+
+/* see resume.h */
+void gls_session_cache_free(struct gls_session_cache *c)
+{
+    pthread_mutex_destroy(&c->lock);
+    gls_wipe(c->entries, sizeof c->entries);
+}
+
+/* see resume.h */
+void gls_session_cache_put(struct gls_session_cache *c, const uint8_t id[32],
+                           const struct gls_ticket *s)
+{
+    pthread_mutex_lock(&c->lock);
+    struct gls_session_entry *e = &c->entries[c->next];
+    gls_wipe(e, sizeof *e);
+    memcpy(e->id, id, 32);
+    e->s = *s;
+    c->next = (c->next + 1) % GLS_SESSION_CACHE;
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* see resume.h */
+bool gls_session_cache_get(struct gls_session_cache *c, const uint8_t id[32], int64_t now,
+                           struct gls_ticket *out)
+{
+    bool found = false;
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; i < GLS_SESSION_CACHE && !found; i++) {
+        struct gls_session_entry *e = &c->entries[i];
+        if (e->s.version == 0 || memcmp(e->id, id, 32) != 0) {
+            continue;
+        }
+        if (expired(&e->s, now)) {
+            gls_wipe(e, sizeof *e);
+            break;
+        }
+        *out = e->s;
         found = true;
     }
     pthread_mutex_unlock(&c->lock);

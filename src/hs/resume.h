@@ -1,7 +1,9 @@
 /* hs/resume.h — session resumption state that outlives a connection: the
  * server's ticket sealing (RFC 8446 §4.6.1, RFC 5077 §4) under keys that
- * rotate with time, and the client's cache of tickets, keyed by server name.
- * The cache is the one mutable object a config owns; it has its own lock. */
+ * rotate with time, the client's cache of tickets (and TLS 1.2 session ids),
+ * keyed by server name, and the server's TLS 1.2 session-id cache (RFC 5246
+ * §7.3). The caches are the mutable objects a config owns; each has its own
+ * lock. */
 #ifndef GLS_HS_RESUME_H
 #define GLS_HS_RESUME_H
 
@@ -15,6 +17,7 @@
 #define GLS_MAX_TICKET     512
 #define GLS_TICKET_CACHE   32
 #define GLS_TICKET_KEY_LEN 32
+#define GLS_SESSION_CACHE  256 /* server: TLS 1.2 sessions kept by id */
 
 /* What a ticket carries (sealed inside the ticket for a server; kept beside
  * it by a client). */
@@ -30,6 +33,8 @@ struct gls_ticket {
     /* client side only */
     uint8_t ticket[GLS_MAX_TICKET];
     size_t ticket_len;
+    uint8_t session_id[32]; /* TLS 1.2: the server's id for the session (no ticket) */
+    size_t session_id_len;
 };
 
 void gls_ticket_wipe(struct gls_ticket *t);
@@ -49,6 +54,28 @@ void gls_ticket_cache_put(struct gls_ticket_cache *c, const struct gls_ticket *t
  * now; tickets are used once (RFC 8446 §C.4). false if none. */
 bool gls_ticket_cache_take(struct gls_ticket_cache *c, const char *server_name, uint16_t version,
                            int64_t now, struct gls_ticket *out);
+
+/* The server's TLS 1.2 session-id cache: a bounded ring (the oldest entry
+ * goes when it is full); entries expire with their lifetime; secrets are
+ * wiped when an entry goes. */
+struct gls_session_cache {
+    pthread_mutex_t lock;
+    struct gls_session_entry {
+        uint8_t id[32];
+        struct gls_ticket s; /* version 0 = empty slot */
+    } entries[GLS_SESSION_CACHE];
+    size_t next; /* the slot the next put overwrites (the oldest) */
+};
+
+GLS_MUST_CHECK int gls_session_cache_init(struct gls_session_cache *c);
+void gls_session_cache_free(struct gls_session_cache *c);
+/* Stores a copy of s under id (overwriting the oldest entry). */
+void gls_session_cache_put(struct gls_session_cache *c, const uint8_t id[32],
+                           const struct gls_ticket *s);
+/* Copies the session stored under id if it is still valid at now (an expired
+ * one is wiped); false if none. Entries stay: a session id may resume again. */
+bool gls_session_cache_get(struct gls_session_cache *c, const uint8_t id[32], int64_t now,
+                           struct gls_ticket *out);
 
 /* Server: seals t into out (epoch || nonce || AES-256-GCM(t) || tag) under the
  * key of the current rotation epoch, derived from master. */

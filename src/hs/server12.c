@@ -3,7 +3,8 @@
  * downgrade sentinel), Certificate, ServerKeyExchange (ECDHE RFC 8422 §5.4,
  * DHE RFC 7919), CertificateRequest, ServerHelloDone; then the client's
  * [Certificate], ClientKeyExchange, [CertificateVerify], ChangeCipherSpec and
- * Finished, and our ChangeCipherSpec and Finished. Extensions: RFC 5746, 7627,
+ * Finished, and our [NewSessionTicket], ChangeCipherSpec and Finished; or the
+ * abbreviated handshake of a resumed session (§7.3, RFC 5077). Extensions: RFC 5746, 7627,
  * 7366, 7301, 8422 §5.1.2. A ClientHello after the handshake (renegotiation)
  * is refused with a fatal no_renegotiation alert (STYLE §11). */
 #include <string.h>
@@ -61,7 +62,7 @@ static int read_client_extensions(gls_conn *c, const struct gls_client_hello *ch
     if (!hs->secure_reneg) { /* RFC 5746 §4.3: allowed for an initial handshake */
         gls_hs_event(c, "client does not signal secure renegotiation (RFC 5746)");
     }
-    hs->ems = gls_exts_has(e, GLS_X_EXTENDED_MASTER_SECRET);
+    hs->ems = !c->cfg->no_ems && gls_exts_has(e, GLS_X_EXTENDED_MASTER_SECRET);
     hs->etm = !c->sess.suite->aead && !c->cfg->no_etm && gls_exts_has(e, GLS_X_ENCRYPT_THEN_MAC);
     if (c->sess.suite->kx == GLS_KX_ECDHE && gls_exts_has(e, GLS_X_EC_POINT_FORMATS)) {
         bool uncompressed = false; /* RFC 8422 §5.1.2 */
@@ -117,7 +118,7 @@ static int send_server_hello(gls_conn *c, const struct gls_client_hello *ch)
     memset(&sh, 0, sizeof sh);
     sh.legacy_version = GLS_TLS12;
     memcpy(sh.random, hs->server_random, 32);
-    sh.session_id = gls_bytes_of(NULL, 0); /* no TLS 1.2 session to resume */
+    sh.session_id = gls_bytes_of(hs->session_id, hs->session_id_len); /* new, echoed or none */
     sh.cipher_suite = c->sess.suite->id;
     sh.has_exts = true;
     if (hs->secure_reneg) {
@@ -128,6 +129,9 @@ static int send_server_hello(gls_conn *c, const struct gls_client_hello *ch)
     }
     if (hs->etm) {
         gls_exts_set(&sh.ext, GLS_X_ENCRYPT_THEN_MAC);
+    }
+    if (hs->ticket12) { /* RFC 5077 §3.2: empty; a NewSessionTicket follows */
+        gls_exts_set(&sh.ext, GLS_X_SESSION_TICKET);
     }
     if (c->sess.alpn[0] != 0) {
         sh.ext.alpn[0] = gls_bytes_of(c->sess.alpn, strlen(c->sess.alpn));
@@ -208,6 +212,27 @@ static int send_server_hello_done(gls_conn *c)
     return gls_hs_end(c, &w, false);
 }
 
+/* RFC 5246 §7.3: ServerHello, [NewSessionTicket], ChangeCipherSpec, Finished
+ * with the keys of the resumed session. */
+static int send_abbreviated(gls_conn *c, const gls_hs_msg *m, const struct gls_client_hello *ch)
+{
+    struct gls_hs *hs = &c->hs;
+    int err = gls_choose_alpn(c->cfg, &ch->ext, c->sess.alpn);
+    if (err != GLS_OK) {
+        gls_hs_detail(c, "no application protocol in common");
+        return err;
+    }
+    TRY(gls_transcript_choose(&hs->transcript, c->sess.hash, false));
+    TRY(gls_transcript_add(&hs->transcript, m->raw));
+    TRY(send_server_hello(c, ch));
+    TRY(gls_hs12_resume_keys(c, &hs->resume.psk));
+    TRY(gls_server12_send_ticket(c)); /* carries hs->ms12 */
+    TRY(gls_hs12_send_ccs(c));
+    TRY(gls_hs12_send_finished(c));
+    hs->state = ST_S12_WAIT_CCS;
+    return GLS_OK;
+}
+
 /* see hs.h */
 int gls_server12_on_client_hello(gls_conn *c, const gls_hs_msg *m,
                                  const struct gls_client_hello *ch)
@@ -223,6 +248,10 @@ int gls_server12_on_client_hello(gls_conn *c, const gls_hs_msg *m,
     c->sess.hash = gls_hash_get(c->cfg->crypto, suite->prf);
     TRY(read_client_extensions(c, ch));
     TRY(gls_hs_record_limit(c, &ch->ext, false));
+    TRY(gls_server12_try_resume(c, ch)); /* resume12.c */
+    if (c->sess.resumed) {
+        return send_abbreviated(c, m, ch);
+    }
     TRY(choose(c, ch));
     bool client_auth = c->cfg->client_auth != GLS_CLIENT_AUTH_NONE;
     TRY(gls_transcript_choose(&hs->transcript, c->sess.hash, client_auth));
@@ -316,8 +345,12 @@ static int on_certificate_verify(gls_conn *c, const gls_hs_msg *m)
 static int on_finished(gls_conn *c, const gls_hs_msg *m)
 {
     TRY(gls_hs12_check_finished(c, m));
-    TRY(gls_hs12_send_ccs(c));
-    TRY(gls_hs12_send_finished(c));
+    if (!c->sess.resumed) { /* abbreviated: ours went first */
+        TRY(gls_server12_send_ticket(c));
+        TRY(gls_hs12_send_ccs(c));
+        TRY(gls_hs12_send_finished(c));
+        gls_server12_cache_session(c);
+    }
     gls_hs_event(c, "handshake complete");
     c->hs.state = ST_CONNECTED;
     gls_hs_wipe(c);

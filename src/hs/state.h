@@ -86,6 +86,11 @@ struct gls_hs {
     gls_kex_secret pms;        /* client: (EC)DHE output, from ServerKeyExchange to send */
     gls_secret ms12;           /* master secret */
     struct gls_key_block12 kb; /* until both directions are installed */
+    /* TLS 1.2 resumption (RFC 5077, RFC 5246 §7.3); the session is hs->resume */
+    bool offered12;    /* client: hs->resume is a TLS 1.2 session we offer */
+    bool ticket_ext12; /* client: we sent session_ticket; server: the client did */
+    bool ticket12;     /* a NewSessionTicket comes (client) / goes (server) this handshake */
+    bool new_ticket12; /* client: NewSessionTicket received, kept in hs->resume */
 };
 
 struct gls_session {
