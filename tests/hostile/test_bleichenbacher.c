@@ -116,6 +116,9 @@ static int encrypt_case(const struct script *st, enum kind k, const uint8_t pms[
     uint8_t em[512];
     size_t n = (size_t)EVP_PKEY_get_size(st->pub);
     size_t mlen = k == SHORT_SECRET ? 47 : k == LONG_SECRET ? 49 : k == EMPTY_SECRET ? 0 : 48;
+    if (n < 128 || n > sizeof em) { /* RSA-1024 .. RSA-4096 */
+        return GLS_E_INTERNAL;
+    }
     for (size_t i = 0; i < n; i++) {
         em[i] = (uint8_t)(0x11 + i % 200); /* nonzero padding and filler */
     }
