@@ -83,6 +83,33 @@ static void trace_secret(void *arg, const gls_secret_info *s)
     fprintf(stderr, "\n      = %s\n", s->formula);
 }
 
+/* Reads what the socket has (one recv: the socket is readable) and writes
+ * every plaintext byte it completes to stdout. GLS_E_CLOSED at close_notify. */
+static int drain_socket(gls_conn *c, int fd, uint8_t *buf, size_t cap)
+{
+    size_t room = 0;
+    uint8_t *in = gls_conn_net_in(c, &room);
+    ssize_t k = recv(fd, in, room, 0);
+    if (k < 0) {
+        return GLS_E_IO;
+    }
+    int err = gls_conn_net_in_done(c, (size_t)k); /* k == 0: end of stream */
+    for (;;) {
+        size_t got = 0;
+        int rerr = gls_conn_read(c, buf, cap, &got);
+        if (got > 0) {
+            fwrite(buf, 1, got, stdout);
+            fflush(stdout);
+        }
+        if (rerr != GLS_OK) {
+            err = rerr == GLS_E_WANT_READ ? err : rerr;
+            break;
+        }
+    }
+    int flushed = gls_sock_flush(c, fd); /* e.g. our KeyUpdate answer, or an alert */
+    return err != GLS_OK ? err : flushed;
+}
+
 /* Copies stdin to the connection and the connection to stdout until the
  * peer closes. At the end of stdin we send close_notify and keep reading. */
 static int pipe_data(gls_conn *c, int fd)
@@ -98,25 +125,24 @@ static int pipe_data(gls_conn *c, int fd)
         if (stdin_open && (p[0].revents & (POLLIN | POLLHUP))) {
             ssize_t n = read(0, buf, sizeof buf);
             size_t put = 0;
+            int err = GLS_OK;
             if (n <= 0) {
                 stdin_open = false;
-                (void)gls_sock_close(c, fd);
-            } else if (gls_sock_write(c, fd, buf, (size_t)n, &put) != GLS_OK) {
-                return gls_conn_error(c);
+                err = gls_sock_close(c, fd);
+            } else {
+                err = gls_sock_write(c, fd, buf, (size_t)n, &put);
+            }
+            if (err != GLS_OK) {
+                return err;
             }
             continue;
         }
         if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-            size_t got = 0;
-            int err = gls_sock_read(c, fd, buf, sizeof buf, &got);
-            if (got > 0) {
-                fwrite(buf, 1, got, stdout);
-                fflush(stdout);
-            }
+            int err = drain_socket(c, fd, buf, sizeof buf);
             if (err == GLS_E_CLOSED) {
                 return GLS_OK;
             }
-            if (err != GLS_OK && err != GLS_E_WANT_READ) {
+            if (err != GLS_OK) {
                 return err;
             }
         }
@@ -276,7 +302,7 @@ static int one_connection(gls_config *cfg, const struct client_opts *o, bool fir
         err = gls_sock_handshake(c, fd);
         if (err != GLS_OK) {
             fprintf(stderr, "glasstls: handshake failed: %s: %s\n", gls_error_name(err),
-                    gls_conn_error_detail(c));
+                    gls_conn_error(c) ? gls_conn_error_detail(c) : gls_error_message(err));
         } else {
             if (!o->quiet) {
                 print_summary(stderr, c, "ok");
@@ -291,7 +317,7 @@ static int one_connection(gls_config *cfg, const struct client_opts *o, bool fir
             }
             if (err != GLS_OK) {
                 fprintf(stderr, "glasstls: %s: %s\n", gls_error_name(err),
-                        gls_conn_error_detail(c));
+                        gls_conn_error(c) ? gls_conn_error_detail(c) : gls_error_message(err));
             }
             rc = err == GLS_OK ? 0 : 1;
         }

@@ -79,6 +79,53 @@ static const struct gls_error_info table[] = {
 };
 /* clang-format on */
 
+/* "peer sent fatal alert: <name> (<number>)" for every alert RFC 8446 names. */
+/* clang-format off */
+static const struct {
+    uint8_t alert;
+    const char *message;
+} peer_alerts[] = {
+    {GLS_ALERT_CLOSE_NOTIFY, "peer sent alert close_notify (0)"},
+    {GLS_ALERT_UNEXPECTED_MESSAGE, "peer sent fatal alert unexpected_message (10)"},
+    {GLS_ALERT_BAD_RECORD_MAC, "peer sent fatal alert bad_record_mac (20)"},
+    {GLS_ALERT_RECORD_OVERFLOW, "peer sent fatal alert record_overflow (22)"},
+    {GLS_ALERT_HANDSHAKE_FAILURE, "peer sent fatal alert handshake_failure (40)"},
+    {GLS_ALERT_BAD_CERTIFICATE, "peer sent fatal alert bad_certificate (42)"},
+    {GLS_ALERT_UNSUPPORTED_CERTIFICATE, "peer sent fatal alert unsupported_certificate (43)"},
+    {GLS_ALERT_CERTIFICATE_REVOKED, "peer sent fatal alert certificate_revoked (44)"},
+    {GLS_ALERT_CERTIFICATE_EXPIRED, "peer sent fatal alert certificate_expired (45)"},
+    {GLS_ALERT_CERTIFICATE_UNKNOWN, "peer sent fatal alert certificate_unknown (46)"},
+    {GLS_ALERT_ILLEGAL_PARAMETER, "peer sent fatal alert illegal_parameter (47)"},
+    {GLS_ALERT_UNKNOWN_CA, "peer sent fatal alert unknown_ca (48)"},
+    {GLS_ALERT_ACCESS_DENIED, "peer sent fatal alert access_denied (49)"},
+    {GLS_ALERT_DECODE_ERROR, "peer sent fatal alert decode_error (50)"},
+    {GLS_ALERT_DECRYPT_ERROR, "peer sent fatal alert decrypt_error (51)"},
+    {GLS_ALERT_PROTOCOL_VERSION, "peer sent fatal alert protocol_version (70)"},
+    {GLS_ALERT_INSUFFICIENT_SECURITY, "peer sent fatal alert insufficient_security (71)"},
+    {GLS_ALERT_INTERNAL_ERROR, "peer sent fatal alert internal_error (80)"},
+    {GLS_ALERT_INAPPROPRIATE_FALLBACK, "peer sent fatal alert inappropriate_fallback (86)"},
+    {GLS_ALERT_USER_CANCELED, "peer sent alert user_canceled (90)"},
+    {GLS_ALERT_NO_RENEGOTIATION, "peer sent alert no_renegotiation (100)"},
+    {GLS_ALERT_MISSING_EXTENSION, "peer sent fatal alert missing_extension (109)"},
+    {GLS_ALERT_UNSUPPORTED_EXTENSION, "peer sent fatal alert unsupported_extension (110)"},
+    {GLS_ALERT_UNRECOGNIZED_NAME, "peer sent fatal alert unrecognized_name (112)"},
+    {GLS_ALERT_BAD_CERTIFICATE_STATUS_RESPONSE, "peer sent fatal alert bad_certificate_status_response (113)"},
+    {GLS_ALERT_UNKNOWN_PSK_IDENTITY, "peer sent fatal alert unknown_psk_identity (115)"},
+    {GLS_ALERT_CERTIFICATE_REQUIRED, "peer sent fatal alert certificate_required (116)"},
+    {GLS_ALERT_NO_APPLICATION_PROTOCOL, "peer sent fatal alert no_application_protocol (120)"},
+};
+/* clang-format on */
+
+static const char *peer_alert_message(int err)
+{
+    for (size_t i = 0; i < sizeof peer_alerts / sizeof peer_alerts[0]; i++) {
+        if (GLS_E_PEER_ALERT_BASE - peer_alerts[i].alert == err) {
+            return peer_alerts[i].message;
+        }
+    }
+    return "peer sent a fatal alert of an unknown kind";
+}
+
 static const struct gls_error_info *find(int err)
 {
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
@@ -118,7 +165,7 @@ const char *gls_error_message(int err)
     if (e != NULL) {
         return e->message;
     }
-    return gls_error_is_peer_alert(err) ? "peer sent a fatal alert" : "unknown error";
+    return gls_error_is_peer_alert(err) ? peer_alert_message(err) : "unknown error";
 }
 
 /* see gls.h */

@@ -259,7 +259,28 @@ expect_summary gnutls-client-cert ALPN http/1.1
 stop_bg srv-gnutls-client-cert
 pass "gnutls-serv: our client certificate is verified; ALPN http/1.1"
 
-printf 'SKIP: resumption by our client: the tool keeps tickets only within one connection '
-printf 'per process (no session file option); the peers resume against our server instead\n'
-printf 'SKIP: KeyUpdate initiated by our client: the tool has no option to send one\n'
+# resumption by our client: --resume connects twice in one process; the second offers the
+# ticket the first received (RFC 8446 §4.6.1, §4.2.11)
+port=$(free_port)
+start_bg srv-ossl-resume "$OPENSSL" s_server -www -naccept 2 -tls1_3 -accept "127.0.0.1:$port" \
+    -cert "$PKI/server-ecdsa.pem" -key "$PKI/server-ecdsa.key"
+wait_port "$port" srv-ossl-resume
+gls_client ossl-resume "" --resume --get /
+[ "$RUN_STATUS" = 0 ] || fail "ossl-resume: our client exited $RUN_STATUS"
+expect_contains "$(err_of ossl-resume)" "Resumed   : yes"
+expect_contains "$(out_of ossl-resume)" "Reused, TLSv1.3"
+wait_bg srv-ossl-resume
+pass "openssl s_server: our client resumes with the ticket it was given"
+
+# KeyUpdate sent by our client, asking the server to update too (RFC 8446 §4.6.3)
+port=$(free_port)
+start_bg srv-ossl-ku "$OPENSSL" s_server -rev -naccept 1 -tls1_3 -msg -accept "127.0.0.1:$port" \
+    -cert "$PKI/server-rsa.pem" -key "$PKI/server-rsa.key"
+wait_port "$port" srv-ossl-ku
+gls_client ossl-ku $'after our key update\n' --key-update
+[ "$RUN_STATUS" = 0 ] || fail "ossl-ku: our client exited $RUN_STATUS"
+expect_contains "$(out_of ossl-ku)" "etadpu yek ruo retfa"
+wait_bg srv-ossl-ku
+expect_contains "$(all_of srv-ossl-ku)" "KeyUpdate"
+pass "openssl s_server: a KeyUpdate from our client, answered, data flows after it"
 finish

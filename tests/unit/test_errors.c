@@ -62,3 +62,12 @@ TEST(ct_eq_and_wipe)
     uint8_t big[GLS_MAX_SECRET + 1] = {0};
     CHECK_ERR(gls_secret_set(&s, big, sizeof big), GLS_E_INTERNAL);
 }
+
+TEST(peer_alert_messages_name_the_alert)
+{
+    CHECK(strcmp(gls_error_message(GLS_E_PEER_ALERT_BASE - 40),
+                 "peer sent fatal alert handshake_failure (40)") == 0);
+    CHECK(strcmp(gls_error_message(GLS_E_PEER_ALERT_BASE - 116),
+                 "peer sent fatal alert certificate_required (116)") == 0);
+    CHECK(strstr(gls_error_message(GLS_E_PEER_ALERT_BASE - 200), "unknown kind") != NULL);
+}
