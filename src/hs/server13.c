@@ -81,6 +81,16 @@ static int try_resume(gls_conn *c, const gls_hs_msg *m, const struct gls_client_
         gls_hs_event(c, "ticket not accepted (expired, foreign or damaged): full handshake");
         return GLS_OK;
     }
+    /* RFC 8446 §4.2.11.1, §8.3: the age the client reports must fit the ticket's */
+    uint32_t reported_ms = e->psk_ids[0].obfuscated_age - hs->resume.age_add;
+    int64_t expected_ms = (now - hs->resume.issued) * 1000;
+    if ((int64_t)reported_ms > expected_ms + GLS_TICKET_AGE_SKEW_MS ||
+        (int64_t)reported_ms + GLS_TICKET_AGE_SKEW_MS < expected_ms) {
+        gls_hs_event(c, "ticket age %u ms does not match its issue time: full handshake",
+                     reported_ms);
+        gls_ticket_wipe(&hs->resume);
+        return GLS_OK;
+    }
     const struct gls_suite *ts = gls_suite_get(hs->resume.suite);
     if (hs->resume.version != GLS_TLS13 || ts == NULL || ts->prf != c->sess.suite->prf) {
         return GLS_OK;

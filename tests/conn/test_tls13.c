@@ -583,3 +583,48 @@ TEST(too_many_empty_records)
     gls_config_free(s);
     gls_config_free(c);
 }
+
+static int64_t client_now = 1800000000;
+
+static int64_t fixed_server_clock(void *arg)
+{
+    (void)arg;
+    return 1800000000;
+}
+
+static int64_t moving_client_clock(void *arg)
+{
+    (void)arg;
+    return client_now;
+}
+
+/* RFC 8446 §4.2.11.1: the server checks the ticket age the client reports. */
+TEST(ticket_age_must_match)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    make_pair(&s, &c, 1);
+    CHECK_OK(gls_config_set_clock(s, fixed_server_clock, NULL));
+    CHECK_OK(gls_config_set_clock(c, moving_client_clock, NULL));
+    client_now = 1800000000;
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(exchange(sc, cc, "ticket"));
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    client_now += 30; /* within the tolerated skew: resumed (and a new ticket comes) */
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(sc, &info));
+    CHECK(info.resumed);
+    CHECK_OK(exchange(sc, cc, "ticket"));
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    client_now += 600; /* the client claims ten minutes passed; the server saw none */
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(sc, &info));
+    CHECK(!info.resumed);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
