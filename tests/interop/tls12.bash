@@ -108,6 +108,7 @@ gls_client()
 {
     local name=$1
     shift
+    # shellcheck disable=SC2154 # pki: set by the sourcing script before make_pki
     run_client "$name" $'hello glasstls\nCLOSE\n' "$GLS" client --cafile "$pki/ca.pem" \
         --servername localhost "$@" "127.0.0.1:$port"
 }
