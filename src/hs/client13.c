@@ -233,7 +233,7 @@ static int send_client_auth(gls_conn *c)
     size_t index = 0;
     hs->cert = NULL;
     if (gls_choose_cert(c->cfg, NULL, hs->peer_sigalgs, hs->n_peer_sigalgs, true, GLS_AUTH_ANY,
-                        &index, &hs->sigalg) == GLS_OK) {
+                        NULL, &index, &hs->sigalg) == GLS_OK) {
         hs->cert = &c->cfg->certs[index];
     }
     gls_hs_event(c, hs->cert ? "presenting our client certificate" : "no client certificate");

@@ -64,8 +64,11 @@ int gls_choose_suite(const gls_config *cfg, const struct gls_client_hello *ch, u
             if (s->kx == GLS_KX_RSA && !cfg->rsa_kx) {
                 continue;
             }
-            if (!have_cert_for(cfg, s->auth)) {
-                continue;
+            size_t index = 0;
+            uint16_t sigalg = 0;
+            if (gls_choose_cert(cfg, NULL, ch->ext.sigalgs, ch->ext.n_sigalgs, false, s->auth,
+                                &ch->ext, &index, &sigalg) != GLS_OK) {
+                continue; /* no certificate of ours this client could accept */
             }
             /* RSA key exchange needs an rsaEncryption key, not RSA-PSS */
             if (s->kx == GLS_KX_RSA && !have_cert_for(cfg, GLS_AUTH_RSA)) {
@@ -206,6 +209,20 @@ int gls_choose_alpn(const gls_config *cfg, const struct gls_exts *ch_ext,
     return GLS_E_NO_APPLICATION_PROTOCOL;
 }
 
+/* RFC 8422 §5.3: in TLS 1.2 an ECDSA certificate's curve must be one the client
+ * lists in supported_groups (a client that sends none accepts any). */
+static bool curve_listed(const gls_pkey *key, const struct gls_exts *peer)
+{
+    if (peer == NULL || !gls_exts_has(peer, GLS_X_SUPPORTED_GROUPS)) {
+        return true;
+    }
+    gls_key_type t = gls_pkey_type(key);
+    uint16_t curve = t == GLS_KEY_EC_P256   ? GLS_GROUP_SECP256R1
+                     : t == GLS_KEY_EC_P384 ? GLS_GROUP_SECP384R1
+                                            : 0;
+    return curve == 0 || has_u16(peer->groups, peer->n_groups, curve);
+}
+
 static bool auth_fits(const gls_pkey *key, enum gls_auth auth)
 {
     gls_key_type t = gls_pkey_type(key);
@@ -221,7 +238,8 @@ static bool auth_fits(const gls_pkey *key, enum gls_auth auth)
 
 /* see negotiate.h */
 int gls_choose_cert(const gls_config *cfg, const char *server_name, const uint16_t *peer_sigalgs,
-                    size_t n, bool tls13, enum gls_auth auth, size_t *index, uint16_t *sigalg)
+                    size_t n, bool tls13, enum gls_auth auth, const struct gls_exts *peer_groups,
+                    size_t *index, uint16_t *sigalg)
 {
     /* two passes: certificates naming the SNI first, then any */
     for (int pass = server_name != NULL ? 0 : 1; pass < 2; pass++) {
@@ -230,7 +248,7 @@ int gls_choose_cert(const gls_config *cfg, const char *server_name, const uint16
             if (pass == 0 && !gls_cert_matches_name(ck->chain[0], server_name)) {
                 continue;
             }
-            if (!auth_fits(ck->key, auth)) {
+            if (!auth_fits(ck->key, auth) || !curve_listed(ck->key, peer_groups)) {
                 continue;
             }
             if (gls_choose_sigalg(cfg, ck->key, peer_sigalgs, n, tls13, sigalg) == GLS_OK) {

@@ -66,9 +66,12 @@ GLS_MUST_CHECK int gls_choose_alpn(const gls_config *cfg, const struct gls_exts 
 /* The certificate of cfg to present: among cfg->certs, prefer one whose leaf
  * matches server_name (if given; gls_cert_matches_name), then one for which
  * gls_choose_sigalg finds a scheme; for TLS 1.2 the suite's auth (RSA/ECDSA)
- * must match the key type. Returns its index; GLS_E_NO_CERTIFICATE if none. */
+ * must match the key type, and (peer_groups, TLS 1.2 servers) an ECDSA key's curve
+ * must be in the client's supported_groups (RFC 8422 §5.3). Returns its index;
+ * GLS_E_NO_CERTIFICATE if none. */
 GLS_MUST_CHECK int gls_choose_cert(const gls_config *cfg, const char *server_name,
                                    const uint16_t *peer_sigalgs, size_t n, bool tls13,
-                                   enum gls_auth auth, size_t *index, uint16_t *sigalg);
+                                   enum gls_auth auth, const struct gls_exts *peer_groups,
+                                   size_t *index, uint16_t *sigalg);
 
 #endif

@@ -14,11 +14,11 @@
 #include "base/secret.h"
 #include "crypto/crypto.h"
 
-#define GLS_MAX_TICKET     512
-#define GLS_TICKET_CACHE   32
-#define GLS_TICKET_KEY_LEN 32
+#define GLS_MAX_TICKET         512
+#define GLS_TICKET_CACHE       32
+#define GLS_TICKET_KEY_LEN     32
 #define GLS_TICKET_AGE_SKEW_MS (60 * 1000) /* tolerated clock difference in ticket ages */
-#define GLS_SESSION_CACHE  256 /* server: TLS 1.2 sessions kept by id */
+#define GLS_SESSION_CACHE      256         /* server: TLS 1.2 sessions kept by id */
 
 /* What a ticket carries (sealed inside the ticket for a server; kept beside
  * it by a client). */

@@ -85,7 +85,7 @@ static int choose(gls_conn *c, const struct gls_client_hello *ch)
     size_t index = 0;
     const char *sni = c->sess.server_name[0] ? c->sess.server_name : NULL;
     int err = gls_choose_cert(c->cfg, sni, ch->ext.sigalgs, ch->ext.n_sigalgs, false, s->auth,
-                              &index, &hs->sigalg);
+                              &ch->ext, &index, &hs->sigalg);
     if (err != GLS_OK) {
         gls_hs_detail(c, "no certificate fits %s and the client's signature algorithms", s->name);
         return err;

@@ -269,7 +269,7 @@ static int choose_auth(gls_conn *c, const struct gls_client_hello *ch)
     size_t index = 0;
     const char *sni = c->sess.server_name[0] ? c->sess.server_name : NULL;
     int err = gls_choose_cert(c->cfg, sni, ch->ext.sigalgs, ch->ext.n_sigalgs, true, GLS_AUTH_ANY,
-                              &index, &hs->sigalg);
+                              NULL, &index, &hs->sigalg);
     if (err != GLS_OK) {
         gls_hs_detail(c, "no certificate fits the client's signature algorithms");
         return err;

@@ -111,6 +111,11 @@ TEST(suite_group_matrix)
             uint16_t group = st->kx == GLS_KX_RSA ? 0 : groups[j];
             make_pair(&s, &c, st->auth == GLS_AUTH_ECDSA);
             CHECK_OK(one_suite(s, c, suites[i], group));
+            if (st->auth == GLS_AUTH_ECDSA && group != 0x0017) {
+                /* RFC 8422 §5.3: the P-256 certificate needs secp256r1 listed too */
+                const uint16_t both[] = {group, 0x0017};
+                CHECK_OK(gls_config_set_groups(c, both, 2));
+            }
             CHECK_OK(gls_config_enable_rsa_key_exchange(s, 1));
             CHECK_OK(gls_config_enable_rsa_key_exchange(c, 1));
             int err = run(s, c, &cc, &sc, 0);
@@ -512,6 +517,45 @@ TEST(record_size_limit_tls12)
     const uint8_t *out = gls_conn_net_out(cc, &len);
     /* AES-128-GCM in TLS 1.2: explicit nonce 8 + 200 bytes + tag 16 */
     CHECK_EQ((size_t)out[3] << 8 | out[4], 8 + 200 + 16);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+/* RFC 8422 §5.3: a client that does not list P-256 cannot take our P-256
+ * certificate: the server falls back to an RSA suite, or refuses. */
+TEST(ecdsa_certificate_needs_its_curve_listed)
+{
+    gls_config *s = gls_config_new();
+    gls_config *c = gls_config_new();
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    static const uint16_t x25519[] = {0x001d};
+    static const uint16_t suites2[] = {0xc02b, 0xc02f};            /* ECDSA first, then RSA */
+    CHECK_OK(gls_config_add_generated_cert(s, names, 1, 1, NULL)); /* P-256 */
+    CHECK_OK(gls_config_add_generated_cert(s, names, 1, 0, NULL)); /* RSA */
+    CHECK_OK(gls_config_danger_accept_any_cert(c));
+    CHECK_OK(gls_config_set_versions(c, 0x0303, 0x0303));
+    CHECK_OK(gls_config_set_groups(c, x25519, 1));
+    CHECK_OK(gls_config_set_suites(c, suites2, 2));
+    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK_EQ(info.suite, 0xc02f);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+
+    s = gls_config_new();
+    c = gls_config_new();
+    CHECK_OK(gls_config_add_generated_cert(s, names, 1, 1, NULL)); /* only P-256 */
+    CHECK_OK(gls_config_danger_accept_any_cert(c));
+    CHECK_OK(gls_config_set_versions(c, 0x0303, 0x0303));
+    CHECK_OK(gls_config_set_groups(c, x25519, 1));
+    CHECK_OK(gls_config_set_suites(c, suites2, 1));
+    run(s, c, &cc, &sc, 0);
+    CHECK_EQ(gls_conn_error(sc), GLS_E_NO_SHARED_SUITE);
     gls_conn_free(cc);
     gls_conn_free(sc);
     gls_config_free(s);
