@@ -41,6 +41,9 @@ struct step {
 static void on_step(void *arg, enum gls_secret_id id, const uint8_t *v, size_t len)
 {
     const struct step *s = arg;
+    if (id == GLS_SID_PRE_MASTER_SECRET) {
+        return; /* reported once, as decrypted (report_as) */
+    }
     gls_secret_info info = gls_secret_info_of(id, v, len);
     s->fn(s->arg, &info);
 }
