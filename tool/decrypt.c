@@ -147,3 +147,356 @@ int decrypt_streams(const uint8_t *c2s, size_t n_c2s, const uint8_t *s2c, size_t
     gls_offline_keys_free(k);
     return err;
 }
+
+/* ---- the command ---- */
+
+/* What one direction gave up. */
+struct dir_out {
+    uint8_t *data; /* application data, concatenated */
+    size_t len;
+    size_t cap;
+    size_t records; /* records opened */
+    size_t alerts;
+    bool bad; /* out of memory */
+};
+
+static void on_data(void *arg, int dir, size_t index, uint8_t type, const uint8_t *p, size_t n)
+{
+    struct dir_out *d = (struct dir_out *)arg + dir;
+    (void)index;
+    d->records++;
+    d->alerts += type == 21;
+    if (type != 23 || n == 0 || d->bad) {
+        return;
+    }
+    if (d->len + n > d->cap) {
+        size_t cap = 2 * (d->len + n);
+        uint8_t *b = realloc(d->data, cap);
+        if (b == NULL) {
+            d->bad = true;
+            return;
+        }
+        d->data = b;
+        d->cap = cap;
+    }
+    memcpy(d->data + d->len, p, n);
+    d->len += n;
+}
+
+/* Reads a whole file (at most 64 MiB) into a fresh buffer. */
+static int slurp(const char *path, char **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *b = NULL;
+    size_t cap = 0;
+    int err = f == NULL ? GLS_E_FILE : GLS_OK;
+    *len = 0;
+    while (err == GLS_OK) {
+        if (*len == cap) {
+            char *bigger = cap < (64u << 20) ? realloc(b, cap == 0 ? 65536 : 2 * cap) : NULL;
+            if (bigger == NULL) {
+                err = GLS_E_FILE;
+                break;
+            }
+            b = bigger;
+            cap = cap == 0 ? 65536 : 2 * cap;
+        }
+        size_t n = fread(b + *len, 1, cap - *len, f);
+        if (n == 0) {
+            err = ferror(f) ? GLS_E_FILE : GLS_OK;
+            break;
+        }
+        *len += n;
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    if (err != GLS_OK) {
+        free(b);
+        return err;
+    }
+    *out = b;
+    return GLS_OK;
+}
+
+static bool printable(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if ((p[i] < 0x20 || p[i] >= 0x7f) && p[i] != '\n' && p[i] != '\r' && p[i] != '\t') {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void hexdump(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i += 16) {
+        printf("    %06zx ", i);
+        for (size_t j = i; j < i + 16; j++) {
+            if (j < n) {
+                printf(" %02x", p[j]);
+            } else {
+                printf("   ");
+            }
+        }
+        printf("  |");
+        for (size_t j = i; j < i + 16 && j < n; j++) {
+            putchar(p[j] >= 0x20 && p[j] < 0x7f ? p[j] : '.');
+        }
+        printf("|\n");
+    }
+}
+
+static const char *version_name(uint16_t v)
+{
+    return v == 0x0304 ? "TLS 1.3" : v == 0x0303 ? "TLS 1.2" : NULL;
+}
+
+static const char *kx_name(const struct gls_tls_facts *f)
+{
+    return f->version == 0x0304 ? "TLS1.3" : gls_suite_kx(f->suite);
+}
+
+static void json_str(const char *s)
+{
+    if (s == NULL) {
+        printf("null");
+        return;
+    }
+    putchar('"');
+    for (; *s != 0; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') {
+            printf("\\%c", ch);
+        } else if (ch < 0x20) {
+            printf("\\u%04x", ch);
+        } else {
+            putchar(ch);
+        }
+    }
+    putchar('"');
+}
+
+static void json_dir(const char *name, const struct dir_out *d)
+{
+    printf("\"%s\":{\"records\":%zu,\"alerts\":%zu,\"application_data\":\"", name, d->records,
+           d->alerts);
+    for (size_t i = 0; i < d->len; i++) {
+        printf("%02x", d->data[i]);
+    }
+    printf("\"}");
+}
+
+struct session_out {
+    char client[64];
+    char server[64];
+    const struct gls_tls_facts *f;
+    struct dir_out dir[2];
+    int err;
+    struct gls_offline_why why;
+};
+
+static void print_json(const struct session_out *o, bool first)
+{
+    const struct gls_tls_facts *f = o->f;
+    printf("%s{\"client\":", first ? "" : ",\n");
+    json_str(o->client);
+    printf(",\"server\":");
+    json_str(o->server);
+    printf(",\"tls_version\":");
+    json_str(version_name(f->version));
+    printf(",\"suite\":");
+    json_str(f->have_server_hello ? gls_suite_name(f->suite) : NULL);
+    printf(",\"key_exchange\":");
+    json_str(f->have_server_hello ? kx_name(f) : NULL);
+    printf(",\"sni\":");
+    json_str(f->server_name[0] != 0 ? f->server_name : NULL);
+    printf(",\"decrypted\":%s,\"reason\":", o->err == GLS_OK ? "true" : "false");
+    if (o->err == GLS_OK) {
+        printf("null");
+    } else {
+        printf("{\"code\":");
+        json_str(o->why.code);
+        printf(",\"text\":");
+        json_str(o->why.text);
+        printf("}");
+    }
+    printf(",");
+    json_dir("client_to_server", &o->dir[0]);
+    printf(",");
+    json_dir("server_to_client", &o->dir[1]);
+    printf("}");
+}
+
+static void print_text(const struct session_out *o, size_t index)
+{
+    const struct gls_tls_facts *f = o->f;
+    const char *v = version_name(f->version);
+    const char *suite = gls_suite_name(f->suite);
+    const char *kx = kx_name(f);
+    printf("session %zu: %s -> %s\n", index, o->client, o->server);
+    printf("  %s, %s, key exchange %s%s%s\n", v != NULL ? v : "unknown version",
+           suite != NULL ? suite : "unknown suite", kx != NULL ? kx : "unknown",
+           f->server_name[0] != 0 ? ", SNI " : "", f->server_name);
+    if (o->err != GLS_OK) {
+        printf("  cannot decrypt: %s\n", o->why.text);
+    }
+    for (int d = 0; d < 2; d++) {
+        if (o->dir[d].records == 0 && o->err != GLS_OK) {
+            continue;
+        }
+        printf("  %s: %zu bytes of application data\n",
+               d == 0 ? "client -> server" : "server -> client", o->dir[d].len);
+        if (printable(o->dir[d].data, o->dir[d].len)) {
+            fwrite(o->dir[d].data, 1, o->dir[d].len, stdout);
+            if (o->dir[d].len > 0 && o->dir[d].data[o->dir[d].len - 1] != '\n') {
+                printf("\n");
+            }
+        } else {
+            hexdump(o->dir[d].data, o->dir[d].len);
+        }
+    }
+    printf("\n");
+}
+
+/* Decrypts one TCP connection if it is TLS; false if it is not. */
+static bool one_conn(const struct gls_tcp_conn *c, const struct decrypt_material *m, bool json,
+                     size_t *shown)
+{
+    int cd = 0;
+    if (!c->initiator_known &&
+        gls_tls_looks_like_client(c->dir[1].data, gls_tcp_stream_contiguous(&c->dir[1]))) {
+        cd = 1;
+    }
+    const struct gls_tcp_stream *cs = &c->dir[cd];
+    const struct gls_tcp_stream *ss = &c->dir[1 - cd];
+    struct session_out o;
+    struct gls_tls_facts f;
+    memset(&o, 0, sizeof o);
+    o.err =
+        decrypt_streams(cs->data, gls_tcp_stream_contiguous(cs), ss->data,
+                        gls_tcp_stream_contiguous(ss), m, NULL, NULL, on_data, o.dir, &f, &o.why);
+    bool tls = f.have_client_hello;
+    if (tls) {
+        o.f = &f;
+        gls_tcp_endpoint_format(&c->ep[cd], o.client, sizeof o.client);
+        gls_tcp_endpoint_format(&c->ep[1 - cd], o.server, sizeof o.server);
+        if (json) {
+            print_json(&o, *shown == 0);
+        } else {
+            print_text(&o, *shown + 1);
+        }
+        (*shown)++;
+    }
+    gls_tls_facts_free(&f);
+    free(o.dir[0].data);
+    free(o.dir[1].data);
+    return tls;
+}
+
+static const char decrypt_help[] =
+    "usage: glasstls decrypt CAPTURE [--key SERVER_KEY.pem] [--keylog FILE] [--json]\n"
+    "Reads a pcap/pcapng capture and decrypts the TLS sessions in it that the given\n"
+    "material opens: --key, the server's RSA private key, opens TLS 1.2 sessions with RSA\n"
+    "key exchange; --keylog, an NSS key log (SSLKEYLOGFILE), opens any session it lists.\n"
+    "Sessions with (EC)DHE or TLS 1.3 are forward secret: no server key opens them.\n"
+    "  --json   one JSON object (schema in tool/decrypt.c)\n";
+
+struct decrypt_opts {
+    const char *key;
+    const char *keylog;
+    bool json;
+    const char *capture;
+};
+
+static int parse_opts(int argc, char **argv, struct decrypt_opts *o)
+{
+    static const struct option longopts[] = {
+        {"key", required_argument, 0, 'k'},
+        {"keylog", required_argument, 0, 'l'},
+        {"json", no_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'k':
+            o->key = optarg;
+            break;
+        case 'l':
+            o->keylog = optarg;
+            break;
+        case 'j':
+            o->json = true;
+            break;
+        case 'h':
+            fputs(decrypt_help, stdout);
+            return 0;
+        default:
+            return usage_error("decrypt", "unknown option");
+        }
+    }
+    if (optind + 1 != argc) {
+        return usage_error("decrypt", optind == argc ? "no capture file given"
+                                                     : "more than one capture file given");
+    }
+    o->capture = argv[optind];
+    return -1;
+}
+
+/* see tool.h */
+int cmd_decrypt(int argc, char **argv)
+{
+    struct decrypt_opts o = {0};
+    int rc = parse_opts(argc, argv, &o);
+    if (rc >= 0) {
+        return rc;
+    }
+    char *key = NULL;
+    char *log = NULL;
+    struct decrypt_material m = {0};
+    if (o.key != NULL && slurp(o.key, &key, &m.key_len) != GLS_OK) {
+        return fail("cannot read the key file '%s'", o.key);
+    }
+    if (o.keylog != NULL && slurp(o.keylog, &log, &m.keylog_len) != GLS_OK) {
+        free(key);
+        return fail("cannot read the key log '%s'", o.keylog);
+    }
+    m.key_pem = (const uint8_t *)key;
+    m.keylog = log;
+    struct gls_tcp_flows flows;
+    struct gls_pcap_stats st;
+    char err[256];
+    rc = 0;
+    if (gls_pcap_read_flows(o.capture, NULL, &flows, &st, err, sizeof err) != GLS_OK) {
+        rc = fail("cannot read the capture: %s", err);
+    } else {
+        size_t shown = 0;
+        if (o.json) {
+            printf("{\"version\":1,\"capture\":");
+            json_str(o.capture);
+            printf(",\"sessions\":[\n");
+        }
+        for (size_t i = 0; i < flows.n; i++) {
+            (void)one_conn(&flows.conns[i], &m, o.json, &shown);
+        }
+        if (o.json) {
+            printf("]}\n");
+        } else if (shown == 0) {
+            printf("no TLS sessions in %s (%zu TCP connections)\n", o.capture, flows.n);
+        }
+    }
+    gls_tcp_flows_free(&flows);
+    if (key != NULL) {
+        memset(key, 0, m.key_len);
+    }
+    if (log != NULL) {
+        memset(log, 0, m.keylog_len);
+    }
+    free(key);
+    free(log);
+    return rc;
+}
