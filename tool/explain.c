@@ -15,6 +15,7 @@
 struct side {
     const char *who;
     bool print;
+    bool mute; /* the lesson's application data exchange: no trace lines */
     struct {
         char name[64];
         uint8_t v[64];
@@ -33,12 +34,18 @@ static const char *c_on(const char *code)
 static void on_event(void *arg, const char *line)
 {
     struct side *s = arg;
+    if (s->mute) {
+        return;
+    }
     printf("  %s%-6s%s %s\n", c_on("\033[36m"), s->who, c_on("\033[0m"), line);
 }
 
 static void on_secret(void *arg, const gls_secret_info *info)
 {
     struct side *s = arg;
+    if (s->mute) {
+        return;
+    }
     if (s->n < MAX_SECRETS && info->len <= 64) {
         snprintf(s->seen[s->n].name, sizeof s->seen[s->n].name, "%s", info->name);
         memcpy(s->seen[s->n].v, info->value, info->len);
@@ -60,8 +67,36 @@ static void on_secret(void *arg, const gls_secret_info *info)
     }
 }
 
-/* Moves bytes between the two until both are quiet. */
-static void pump(gls_conn *a, gls_conn *b)
+/* What crossed the wire in one connection: [0] client to server, [1] back. */
+struct tape {
+    uint8_t *b[2];
+    size_t len[2];
+    size_t cap[2];
+    bool bad; /* out of memory: the recording is incomplete */
+};
+
+static void tape_add(struct tape *t, int d, const uint8_t *p, size_t n)
+{
+    if (t == NULL || t->bad) {
+        return;
+    }
+    if (t->len[d] + n > t->cap[d]) {
+        size_t cap = 2 * (t->len[d] + n) + 4096;
+        uint8_t *b = realloc(t->b[d], cap);
+        if (b == NULL) {
+            t->bad = true;
+            return;
+        }
+        t->b[d] = b;
+        t->cap[d] = cap;
+    }
+    memcpy(t->b[d] + t->len[d], p, n);
+    t->len[d] += n;
+}
+
+/* Moves bytes between a (the client) and b until both are quiet, recording them on tape
+ * (may be NULL). */
+static void pump(gls_conn *a, gls_conn *b, struct tape *tape)
 {
     for (int round = 0; round < 1000; round++) {
         size_t moved = 0;
@@ -77,6 +112,7 @@ static void pump(gls_conn *a, gls_conn *b)
             uint8_t *in = gls_conn_net_in(to, &room);
             size_t n = len < room ? len : room;
             memcpy(in, out, n);
+            tape_add(tape, dir, out, n);
             gls_conn_net_out_done(from, n);
             (void)gls_conn_net_in_done(to, n);
             moved += n;
@@ -130,11 +166,27 @@ static const struct session_kind kinds[] = {
     {"--tls1.3", "TLS 1.3 with X25519", 0x0304, 0x1301, 1, 0},
 };
 
+/* One connection as the lesson needs it: the recording, the server's key, what was sent. */
+struct recording {
+    struct tape tape;
+    uint8_t *key_pem; /* the server's private key: "leaked" in the lesson */
+    size_t key_len;
+    bool exchanged; /* the request and reply went through */
+};
+
+static const char request[] = "GET /secret HTTP/1.1\r\nHost: localhost\r\n\r\n";
+static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 22\r\n\r\nthe vault code is 4711";
+
 static int configure(gls_config *scfg, gls_config *ccfg, const struct session_kind *k,
-                     struct side *cl, struct side *sv)
+                     struct side *cl, struct side *sv, struct recording *rec)
 {
     static const char *const names[] = {"localhost"};
-    int err = gls_config_add_generated_cert(scfg, names, 1, k->ec_cert, NULL);
+    uint8_t *cert = NULL;
+    size_t cert_len = 0;
+    int err = gls_trace_generate_cert_pem(k->ec_cert, names, 1, &cert, &cert_len, &rec->key_pem,
+                                          &rec->key_len);
+    err = err ? err : gls_config_add_cert_pem(scfg, cert, cert_len, rec->key_pem, rec->key_len);
+    gls_trace_pem_free(cert, cert_len);
     err = err ? err : gls_config_set_versions(ccfg, k->version, k->version);
     err = err ? err : gls_config_set_suites(ccfg, &k->suite, 1);
     err = err ? err : gls_config_enable_rsa_key_exchange(ccfg, k->rsa_kx);
@@ -147,14 +199,29 @@ static int configure(gls_config *scfg, gls_config *ccfg, const struct session_ki
     return err;
 }
 
-static int run_session(const struct session_kind *k)
+/* Writes msg on from, moves it across and reads it on to; true if it arrived whole. */
+static bool send_through(gls_conn *from, gls_conn *to, gls_conn *client, gls_conn *server,
+                         struct tape *tape, const char *msg)
+{
+    char got[256];
+    size_t put = 0;
+    size_t n = 0;
+    if (gls_conn_write(from, msg, strlen(msg), &put) != GLS_OK || put != strlen(msg)) {
+        return false;
+    }
+    pump(client, server, tape);
+    return gls_conn_read(to, got, sizeof got, &n) == GLS_OK && n == strlen(msg) &&
+           memcmp(got, msg, n) == 0;
+}
+
+static int run_session(const struct session_kind *k, struct recording *rec)
 {
     struct side cl = {.who = "client", .print = true};
     struct side sv = {.who = "server", .print = false};
     gls_config *scfg = gls_config_new();
     gls_config *ccfg = gls_config_new();
     int rc = 1;
-    if (scfg == NULL || ccfg == NULL || configure(scfg, ccfg, k, &cl, &sv) != GLS_OK) {
+    if (scfg == NULL || ccfg == NULL || configure(scfg, ccfg, k, &cl, &sv, rec) != GLS_OK) {
         fprintf(stderr, "glasstls explain: setup failed\n");
         gls_config_free(scfg);
         gls_config_free(ccfg);
@@ -164,7 +231,7 @@ static int run_session(const struct session_kind *k)
            c_on("\033[0m"));
     gls_conn *c = gls_client_new(ccfg, "localhost");
     gls_conn *s = gls_server_new(scfg);
-    pump(c, s);
+    pump(c, s, &rec->tape);
     if (!gls_conn_handshake_done(c) || !gls_conn_handshake_done(s)) {
         fprintf(stderr, "glasstls explain: handshake failed: %s / %s\n", gls_conn_error_detail(c),
                 gls_conn_error_detail(s));
@@ -172,12 +239,114 @@ static int run_session(const struct session_kind *k)
         rc = check_agreement(&cl, &sv, k->rsa_kx);
         print_summary(stdout, c, "skipped (in-process demo)");
         printf("\n");
+        cl.mute = true;
+        sv.mute = true;
+        rec->exchanged = send_through(c, s, c, s, &rec->tape, request) &&
+                         send_through(s, c, c, s, &rec->tape, reply);
     }
     gls_conn_free(c);
     gls_conn_free(s);
     gls_config_free(scfg);
     gls_config_free(ccfg);
     return rc;
+}
+
+/* ---- the forward-secrecy lesson: decrypt the recordings with the leaked key ---- */
+
+struct recovered {
+    char text[2][512]; /* application data per direction */
+    size_t len[2];
+};
+
+static void print_quoted(const uint8_t *p, size_t n)
+{
+    putchar('"');
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\r') {
+            fputs("\\r", stdout);
+        } else if (p[i] == '\n') {
+            fputs("\\n", stdout);
+        } else if (p[i] >= 0x20 && p[i] < 0x7f) {
+            putchar(p[i]);
+        } else {
+            printf("\\x%02x", p[i]);
+        }
+    }
+    putchar('"');
+}
+
+static void on_step(void *arg, const gls_secret_info *info)
+{
+    (void)arg;
+    printf("    %s%s%s = ", c_on("\033[33m"), info->name, c_on("\033[0m"));
+    for (size_t i = 0; i < info->len; i++) {
+        printf("%02x", info->value[i]);
+    }
+    printf("\n      formula: %s\n", info->formula);
+}
+
+static void on_plaintext(void *arg, int dir, size_t index, uint8_t type, const uint8_t *p, size_t n)
+{
+    struct recovered *r = arg;
+    (void)index;
+    if (type == 23 && r->len[dir] + n <= sizeof r->text[dir]) {
+        memcpy(r->text[dir] + r->len[dir], p, n);
+        r->len[dir] += n;
+    }
+}
+
+/* Decrypts one recording with nothing but the server's private key; 0 if what happened is
+ * what the lesson expects (RSA: the plaintext comes back; otherwise: it does not). */
+static int lesson_one(const struct session_kind *k, const struct recording *rec)
+{
+    struct decrypt_material m = {rec->key_pem, rec->key_len, NULL, 0};
+    struct recovered r = {0};
+    struct gls_tls_facts f;
+    struct gls_offline_why why = {"", ""};
+    printf("  %s%s%s: %zu bytes client -> server, %zu bytes server -> client recorded.\n",
+           c_on("\033[1m"), k->title, c_on("\033[0m"), rec->tape.len[0], rec->tape.len[1]);
+    int err = decrypt_streams(rec->tape.b[0], rec->tape.len[0], rec->tape.b[1], rec->tape.len[1],
+                              &m, on_step, NULL, on_plaintext, &r, &f, &why);
+    gls_tls_facts_free(&f);
+    if (err != GLS_OK) {
+        printf("    cannot be decrypted: %s\n\n", why.text);
+        return k->rsa_kx || strcmp(why.code, "forward_secret") != 0;
+    }
+    for (int d = 0; d < 2; d++) {
+        printf("    recovered %s: ", d == 0 ? "client -> server" : "server -> client");
+        print_quoted((const uint8_t *)r.text[d], r.len[d]);
+        printf("\n");
+    }
+    bool same = r.len[0] == strlen(request) && memcmp(r.text[0], request, r.len[0]) == 0 &&
+                r.len[1] == strlen(reply) && memcmp(r.text[1], reply, r.len[1]) == 0;
+    printf("    the recovered plaintext %s what was sent.\n\n", same ? "equals" : "DIFFERS FROM");
+    return !same || !k->rsa_kx;
+}
+
+static int lesson(const struct recording *recs, size_t n)
+{
+    int rc = 0;
+    printf("%s== The forward-secrecy lesson: a recording and a leaked key ==%s\n\n",
+           c_on("\033[1m"), c_on("\033[0m"));
+    printf("  Each connection above was recorded byte for byte, and then the client sent\n"
+           "  \"GET /secret HTTP/1.1\" and the server answered. Years later the server's\n"
+           "  private key leaks. Here is what the recording and the key alone give away:\n\n");
+    for (size_t i = 0; i < n; i++) {
+        if (recs[i].tape.bad || !recs[i].exchanged) {
+            printf("  %s: not recorded\n", kinds[i].title);
+            rc = 1;
+            continue;
+        }
+        rc |= lesson_one(&kinds[i], &recs[i]);
+    }
+    return rc;
+}
+
+static void recording_free(struct recording *r)
+{
+    free(r->tape.b[0]);
+    free(r->tape.b[1]);
+    gls_trace_pem_free(r->key_pem, r->key_len);
 }
 
 static const char answers[] =
@@ -243,13 +412,19 @@ int cmd_explain(int argc, char **argv)
         return usage_error("explain", "unexpected argument '%s'", argv[optind]);
     }
     int rc = 0;
+    struct recording recs[3];
+    memset(recs, 0, sizeof recs);
     for (int i = 0; i < 3; i++) {
         if (only < 0 || only == i) {
-            rc |= run_session(&kinds[i]);
+            rc |= run_session(&kinds[i], &recs[i]);
         }
     }
     if (only < 0) {
+        rc |= lesson(recs, 3);
         fputs(answers, stdout);
+    }
+    for (int i = 0; i < 3; i++) {
+        recording_free(&recs[i]);
     }
     return rc;
 }

@@ -1,4 +1,4 @@
-/* tool/main.c — the glasstls command: dispatch to client, server, explain. */
+/* tool/main.c — the glasstls command: dispatch to client, server, explain, decrypt. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +12,7 @@ static const char help_text[] =
     "  client HOST[:PORT]   connect with TLS and pipe stdin/stdout (like openssl s_client)\n"
     "  server               accept TLS connections (like openssl s_server)\n"
     "  explain              run TLS connections in-process and show every secret\n"
+    "  decrypt CAPTURE      decrypt the TLS sessions of a capture (--key, --keylog)\n"
     "  help                 this text; 'glasstls COMMAND --help' for a command's options\n"
     "  version              print the version\n";
 
@@ -58,6 +59,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "explain") == 0) {
         return cmd_explain(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "decrypt") == 0) {
+        return cmd_decrypt(argc - 1, argv + 1);
     }
     fprintf(stderr, "glasstls: unknown command '%s'\n%s", argv[1], help_text);
     return 2;

@@ -7,10 +7,13 @@
 #include <stdio.h>
 
 #include "glasstls/gls.h"
+#include "tlsrec.h"
+#include "trace.h"
 
 int cmd_client(int argc, char **argv);
 int cmd_server(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_decrypt(int argc, char **argv);
 
 /* Prints "glasstls: msg" to stderr and returns 2 (usage) or 1 (runtime). */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -29,5 +32,21 @@ FILE *open_keylog(const char *path);
 void keylog_to_file(void *arg, const char *line);
 /* Prints the negotiated parameters and the peer chain. */
 void print_summary(FILE *f, const gls_conn *c, const char *verify_result);
+
+/* decrypt.c: what may open a recorded session (either part may be empty). */
+struct decrypt_material {
+    const uint8_t *key_pem; /* the server's private key, PEM */
+    size_t key_len;
+    const char *keylog; /* NSS key-log text */
+    size_t keylog_len;
+};
+/* Scans one recorded connection (c2s: the client's bytes, s2c: the server's) into *facts
+ * (free with gls_tls_facts_free whatever the result), derives its keys from m (steps to
+ * step, may be NULL) and opens both directions' protected records (each to data). GLS_OK, or
+ * an error with *why saying why the session cannot be (fully) decrypted. */
+int decrypt_streams(const uint8_t *c2s, size_t n_c2s, const uint8_t *s2c, size_t n_s2c,
+                    const struct decrypt_material *m, gls_offline_step_fn step, void *step_arg,
+                    gls_offline_data_fn data, void *data_arg, struct gls_tls_facts *facts,
+                    struct gls_offline_why *why);
 
 #endif

@@ -227,6 +227,12 @@ void gls_cert_free(gls_cert *c);
  * GLS_KEY_ED25519. For the tool's and tests' generated certificates. */
 GLS_MUST_CHECK int gls_cert_self_signed(gls_key_type key_type, const char *const *names,
                                         size_t n_names, int days, gls_cert **cert, gls_pkey **key);
+/* PEM of a certificate, and of a private key (unencrypted PKCS#8), into a fresh
+ * buffer *out of *len bytes (NUL-terminated beyond len); release it with
+ * gls_pem_free, which wipes it. For `explain`'s leaked-key lesson. */
+GLS_MUST_CHECK int gls_cert_to_pem(const gls_cert *c, uint8_t **out, size_t *len);
+GLS_MUST_CHECK int gls_pkey_to_pem(const gls_pkey *k, uint8_t **out, size_t *len);
+void gls_pem_free(uint8_t *p, size_t len);
 
 /* ---- trust store and chain verification ---- */
 typedef struct gls_trust gls_trust;

@@ -650,3 +650,58 @@ out:
     ERR_clear_error();
     return err;
 }
+
+/* Copies what a memory BIO holds into a fresh NUL-terminated buffer; frees the BIO. */
+static int bio_take(BIO *b, int ok, uint8_t **out, size_t *len)
+{
+    char *p = NULL;
+    long n = ok ? BIO_get_mem_data(b, &p) : 0;
+    int err = GLS_E_CRYPTO;
+    if (n > 0) {
+        *out = malloc((size_t)n + 1);
+        err = *out == NULL ? GLS_E_NO_MEMORY : GLS_OK;
+    }
+    if (err == GLS_OK) {
+        memcpy(*out, p, (size_t)n);
+        (*out)[n] = 0;
+        *len = (size_t)n;
+    }
+    if (p != NULL && n > 0) {
+        OPENSSL_cleanse(p, (size_t)n);
+    }
+    BIO_free(b);
+    ERR_clear_error();
+    return err;
+}
+
+/* see crypto.h */
+int gls_cert_to_pem(const gls_cert *c, uint8_t **out, size_t *len)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    if (c == NULL || b == NULL) {
+        BIO_free(b);
+        return b == NULL ? GLS_E_NO_MEMORY : GLS_E_INVALID_ARGUMENT;
+    }
+    return bio_take(b, PEM_write_bio_X509(b, c->x509) == 1, out, len);
+}
+
+/* see crypto.h */
+int gls_pkey_to_pem(const gls_pkey *k, uint8_t **out, size_t *len)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    if (k == NULL || b == NULL) {
+        BIO_free(b);
+        return b == NULL ? GLS_E_NO_MEMORY : GLS_E_INVALID_ARGUMENT;
+    }
+    int ok = PEM_write_bio_PrivateKey(b, k->pkey, NULL, NULL, 0, NULL, NULL) == 1;
+    return bio_take(b, ok, out, len);
+}
+
+/* see crypto.h */
+void gls_pem_free(uint8_t *p, size_t len)
+{
+    if (p != NULL) {
+        OPENSSL_cleanse(p, len);
+        free(p);
+    }
+}

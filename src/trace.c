@@ -1,0 +1,538 @@
+/* trace.c — offline decryption of recorded sessions for `decrypt` and `explain`: the TLS 1.2
+ * RSA pre-master secret decrypted with the server's key (RFC 5246 §7.4.7.1), master secret
+ * and key block (§8.1, §6.3, RFC 7627 §4), the Finished check (§7.4.9); NSS key-log lines;
+ * TLS 1.3 traffic keys (RFC 8446 §7.3) and records (§5.2). Every value goes to the caller's
+ * step callback by its keys/names.h name. Also the generated certificate as PEM. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/wire.h"
+#include "crypto/crypto.h"
+#include "hs/suites.h"
+#include "keys/names.h"
+#include "keys/prf12.h"
+#include "keys/sched13.h"
+#include "record/record.h"
+#include "trace.h"
+
+#define SCRATCH (5 + 16384 + 2048 + 256)
+
+struct gls_offline_keys {
+    gls_crypto *crypto;
+    const struct gls_suite *suite;
+    const gls_hash_alg *hash;
+    uint16_t version;
+    struct gls_rec_dir hs[2]; /* TLS 1.3 handshake traffic keys */
+    struct gls_rec_dir ap[2]; /* TLS 1.2 keys; TLS 1.3 application traffic keys */
+    bool have_hs[2];
+    bool have_ap[2];
+    bool check_client_finished;
+    uint8_t client_verify[GLS_VERIFY_DATA_LEN];
+    uint8_t buf[SCRATCH];
+};
+
+struct step {
+    gls_offline_step_fn fn;
+    void *arg;
+};
+
+static void on_step(void *arg, enum gls_secret_id id, const uint8_t *v, size_t len)
+{
+    const struct step *s = arg;
+    if (id == GLS_SID_PRE_MASTER_SECRET) {
+        return; /* reported once, as decrypted (report_as) */
+    }
+    gls_secret_info info = gls_secret_info_of(id, v, len);
+    s->fn(s->arg, &info);
+}
+
+/* A step reported with its own formula (a value read or decrypted rather than derived). */
+static void report_as(const struct step *s, enum gls_secret_id id, const char *formula,
+                      const char *who, const uint8_t *v, size_t len)
+{
+    if (s->fn != NULL) {
+        gls_secret_info info = gls_secret_info_of(id, v, len);
+        info.formula = formula;
+        info.who = who;
+        s->fn(s->arg, &info);
+    }
+}
+
+static int say(struct gls_offline_why *why, int err, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int say(struct gls_offline_why *why, int err, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    why->code = code;
+    va_start(ap, fmt);
+    vsnprintf(why->text, sizeof why->text, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+/* see trace.h */
+void gls_offline_keys_free(gls_offline_keys *k)
+{
+    if (k == NULL) {
+        return;
+    }
+    for (int d = 0; d < 2; d++) {
+        gls_rec_dir_wipe(&k->hs[d]);
+        gls_rec_dir_wipe(&k->ap[d]);
+    }
+    gls_crypto_free(k->crypto);
+    gls_wipe(k, sizeof *k);
+    free(k);
+}
+
+/* A keys object for the session's suite and version. */
+static int keys_new(const struct gls_offline_session *s, gls_offline_keys **out,
+                    struct gls_offline_why *why)
+{
+    const struct gls_suite *suite = gls_suite_get(s->suite);
+    if (suite == NULL || (s->version != GLS_TLS12 && s->version != GLS_TLS13) ||
+        suite->version != s->version) {
+        return say(why, GLS_E_UNSUPPORTED, "unsupported",
+                   "cipher suite 0x%04x with version 0x%04x is not one glasstls can decrypt",
+                   s->suite, s->version);
+    }
+    gls_offline_keys *k = calloc(1, sizeof *k);
+    if (k == NULL) {
+        return say(why, GLS_E_NO_MEMORY, "unsupported", "out of memory");
+    }
+    int err = gls_crypto_new(&k->crypto);
+    if (err != GLS_OK) {
+        free(k);
+        return say(why, err, "unsupported", "cannot set up the crypto library");
+    }
+    k->suite = suite;
+    k->version = s->version;
+    k->hash = gls_hash_get(k->crypto, suite->prf);
+    *out = k;
+    return GLS_OK;
+}
+
+/* Installs direction d's TLS 1.2 keys from the key block (d 0: client_write_*). */
+static int install12(gls_offline_keys *k, const struct gls_key_block12 *kb, int d, bool etm)
+{
+    const struct gls_suite *s = k->suite;
+    const uint8_t *key = d == 0 ? kb->c_key : kb->s_key;
+    k->have_ap[d] = true;
+    if (s->aead) {
+        enum gls_rec_mode mode =
+            s->cipher == GLS_AEAD_CHACHA20_POLY1305 ? GLS_REC_TLS12_CHACHA : GLS_REC_TLS12_GCM;
+        return gls_rec_set_aead(&k->ap[d], mode, gls_aead_get(k->crypto, s->cipher), key,
+                                d == 0 ? kb->c_iv : kb->s_iv, kb->iv_len, false);
+    }
+    return gls_rec_set_cbc(&k->ap[d], k->crypto, s->cbc_key_len, gls_hash_get(k->crypto, s->mac),
+                           key, d == 0 ? kb->c_mac : kb->s_mac, etm, false);
+}
+
+/* Key block from the master secret, both directions installed, and the client's expected
+ * verify_data when the transcript is known. */
+static int keys12_from_master(gls_offline_keys *k, const struct gls_offline_session *s,
+                              const gls_secret *ms, const gls_secret_sink *sink)
+{
+    struct gls_key_block12 kb;
+    memset(&kb, 0, sizeof kb);
+    if (k->suite->aead) {
+        kb.key_len = gls_aead_get(k->crypto, k->suite->cipher)->key_len;
+        kb.iv_len = k->suite->cipher == GLS_AEAD_CHACHA20_POLY1305 ? 12 : 4;
+    } else {
+        kb.mac_len = gls_hash_get(k->crypto, k->suite->mac)->len;
+        kb.key_len = k->suite->cbc_key_len;
+    }
+    int err = gls_prf12_key_block(k->hash, ms, s->client_random, s->server_random, &kb, sink);
+    if (err == GLS_OK) {
+        err = install12(k, &kb, 0, s->etm);
+    }
+    if (err == GLS_OK) {
+        err = install12(k, &kb, 1, s->etm);
+    }
+    gls_key_block12_wipe(&kb);
+    if (err == GLS_OK && s->transcript_len > 0) {
+        gls_digest th;
+        th.len = k->hash->len;
+        err = gls_hash(k->hash, s->transcript, s->transcript_len, th.b);
+        if (err == GLS_OK) {
+            err = gls_prf12_verify_data(k->hash, ms, true, &th, k->client_verify, sink);
+        }
+        k->check_client_finished = err == GLS_OK;
+    }
+    return err;
+}
+
+/* Master secret from the pre-master secret (wiped here), then the key block. */
+static int keys12_from_pms(gls_offline_keys *k, const struct gls_offline_session *s,
+                           gls_secret *pms, const gls_secret_sink *sink)
+{
+    gls_secret ms;
+    int err;
+    if (s->ems) {
+        gls_digest sh;
+        sh.len = k->hash->len;
+        err = gls_hash(k->hash, s->transcript, s->through_cke, sh.b);
+        if (err == GLS_OK) {
+            err = gls_prf12_ext_master(k->hash, pms->b, pms->len, &sh, &ms, sink);
+        }
+    } else {
+        err = gls_prf12_master(k->hash, pms->b, pms->len, s->client_random, s->server_random, &ms,
+                               sink);
+    }
+    gls_secret_wipe(pms);
+    if (err == GLS_OK) {
+        err = keys12_from_master(k, s, &ms, sink);
+    }
+    gls_secret_wipe(&ms);
+    return err;
+}
+
+/* The session's key exchange, when the server's long-term key cannot open it. */
+static int not_rsa_kx(const struct gls_offline_session *s, struct gls_offline_why *why)
+{
+    const char *kx = gls_suite_kx(s->suite);
+    if (s->version == GLS_TLS13) {
+        kx = "TLS 1.3 (EC)DHE";
+    }
+    return say(why, GLS_E_INSUFFICIENT_SECURITY, "forward_secret",
+               "forward secret: the key exchange was %s; the long-term key only signed, and the "
+               "ephemeral keys are gone. Only a key log written by an endpoint can decrypt it",
+               kx != NULL ? kx : "unknown");
+}
+
+/* The EncryptedPreMasterSecret without its 2-byte length (RFC 5246 §7.4.7.1). */
+static gls_bytes encrypted_pms(const struct gls_offline_session *s)
+{
+    gls_reader r = gls_reader_init(s->cke, s->cke_len);
+    gls_bytes v = gls_read_opaque16(&r, 1, 65535);
+    return gls_reader_done(&r) ? v : gls_bytes_of(s->cke, s->cke_len);
+}
+
+/* see trace.h */
+int gls_offline_keys_from_rsa(const struct gls_offline_session *s, const uint8_t *key_pem,
+                              size_t key_len, gls_offline_keys **out, gls_offline_step_fn step,
+                              void *arg, struct gls_offline_why *why)
+{
+    struct step st = {step, arg};
+    gls_secret_sink sink = {step != NULL ? on_step : NULL, &st};
+    gls_pkey *key = NULL;
+    gls_secret pms;
+    *out = NULL;
+    if (s->version == GLS_TLS13 || gls_suite_kx(s->suite) == NULL ||
+        strcmp(gls_suite_kx(s->suite), "RSA") != 0) {
+        return not_rsa_kx(s, why);
+    }
+    if (s->cke_len == 0 || (s->ems && s->through_cke == 0)) {
+        return say(why, GLS_E_UNSUPPORTED, "unsupported",
+                   s->cke_len == 0 ? "the recording has no ClientKeyExchange"
+                                   : "extended master secret: the handshake transcript is missing");
+    }
+    if (gls_pkey_from_pem(key_pem, key_len, &key) != GLS_OK || gls_pkey_type(key) != GLS_KEY_RSA) {
+        gls_pkey_free(key);
+        return say(why, GLS_E_BAD_KEY_FILE, "bad_key",
+                   "the key is not a readable RSA private key, so it cannot open an RSA key "
+                   "exchange");
+    }
+    TRY(keys_new(s, out, why));
+    gls_bytes enc = encrypted_pms(s);
+    int err = gls_rsa_decrypt_pms(key, s->client_version, enc.p, enc.len, &pms);
+    gls_pkey_free(key);
+    if (err == GLS_OK) {
+        report_as(&st, GLS_SID_PRE_MASTER_SECRET,
+                  "RSA-decrypt(server private key, ClientKeyExchange.exchange_keys) "
+                  "(RFC 5246 §7.4.7.1)",
+                  "anyone with the server's private key and a recording", pms.b, pms.len);
+        err = keys12_from_pms(*out, s, &pms, &sink);
+    }
+    if (err != GLS_OK) {
+        gls_offline_keys_free(*out);
+        *out = NULL;
+        return say(why, err, "unsupported", "key derivation failed: %s", gls_error_name(err));
+    }
+    return GLS_OK;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+        return (c | 0x20) - 'a' + 10;
+    }
+    return -1;
+}
+
+/* Decodes n hex digits at p into out (n/2 bytes); false on a non-hex digit. */
+static bool unhex(const char *p, size_t n, uint8_t *out)
+{
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        int hi = hexval(p[i]);
+        int lo = hexval(p[i + 1]);
+        if (hi < 0 || lo < 0) {
+            return false;
+        }
+        out[i / 2] = (uint8_t)(hi << 4 | lo);
+    }
+    return n % 2 == 0;
+}
+
+/* One key-log line "LABEL <64 hex client_random> <hex secret>": its secret if the label and
+ * client random match. */
+static bool line_secret(const char *p, size_t n, const char *label, const uint8_t cr[32],
+                        gls_secret *out)
+{
+    size_t ll = strlen(label);
+    uint8_t got[32];
+    while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t')) {
+        n--;
+    }
+    if (n < ll + 1 + 64 + 2 || memcmp(p, label, ll) != 0 || p[ll] != ' ' || p[ll + 65] != ' ' ||
+        !unhex(p + ll + 1, 64, got) || memcmp(got, cr, 32) != 0) {
+        return false;
+    }
+    size_t hex = n - (ll + 66);
+    if (hex > 2 * GLS_MAX_SECRET || !unhex(p + ll + 66, hex, out->b)) {
+        return false;
+    }
+    out->len = (uint8_t)(hex / 2);
+    return true;
+}
+
+/* The first line of the key log with this label and client random. */
+static bool find_secret(const char *log, size_t len, const char *label, const uint8_t cr[32],
+                        gls_secret *out)
+{
+    size_t at = 0;
+    while (at < len) {
+        const char *nl = memchr(log + at, '\n', len - at);
+        size_t end = nl != NULL ? (size_t)(nl - log) : len;
+        if (line_secret(log + at, end - at, label, cr, out)) {
+            return true;
+        }
+        at = end + 1;
+    }
+    return false;
+}
+
+/* TLS 1.3: write key and IV of one traffic secret, reported and installed. */
+static int install13(gls_offline_keys *k, const struct step *st, int d, bool hs,
+                     const gls_secret *traffic)
+{
+    static const enum gls_secret_id ids[2][2][2] = {
+        {{GLS_SID_CLIENT_APPLICATION_KEY, GLS_SID_CLIENT_APPLICATION_IV},
+         {GLS_SID_CLIENT_HANDSHAKE_KEY, GLS_SID_CLIENT_HANDSHAKE_IV}},
+        {{GLS_SID_SERVER_APPLICATION_KEY, GLS_SID_SERVER_APPLICATION_IV},
+         {GLS_SID_SERVER_HANDSHAKE_KEY, GLS_SID_SERVER_HANDSHAKE_IV}},
+    };
+    const gls_aead_alg *a = gls_aead_get(k->crypto, k->suite->cipher);
+    gls_secret_sink sink = {st->fn != NULL ? on_step : NULL, (void *)st};
+    uint8_t key[32];
+    uint8_t iv[12];
+    int err = gls_ks13_traffic_key_iv(k->hash, traffic, key, a->key_len, iv, sizeof iv);
+    if (err == GLS_OK) {
+        gls_secret_report(&sink, ids[d][hs][0], key, a->key_len);
+        gls_secret_report(&sink, ids[d][hs][1], iv, sizeof iv);
+        err = gls_rec_set_aead(hs ? &k->hs[d] : &k->ap[d], GLS_REC_TLS13, a, key, iv, sizeof iv,
+                               false);
+    }
+    gls_wipe(key, sizeof key);
+    gls_wipe(iv, sizeof iv);
+    if (err == GLS_OK) {
+        *(hs ? &k->have_hs[d] : &k->have_ap[d]) = true;
+    }
+    return err;
+}
+
+/* TLS 1.3 keys from the four traffic-secret lines (the handshake ones are optional). */
+static int keys13_from_log(gls_offline_keys *k, const struct gls_offline_session *s,
+                           const char *log, size_t len, const struct step *st)
+{
+    static const struct {
+        const char *label;
+        enum gls_secret_id id;
+        int dir;
+        bool hs;
+    } want[] = {
+        {"CLIENT_HANDSHAKE_TRAFFIC_SECRET", GLS_SID_C_HS_TRAFFIC, 0, true},
+        {"SERVER_HANDSHAKE_TRAFFIC_SECRET", GLS_SID_S_HS_TRAFFIC, 1, true},
+        {"CLIENT_TRAFFIC_SECRET_0", GLS_SID_C_AP_TRAFFIC, 0, false},
+        {"SERVER_TRAFFIC_SECRET_0", GLS_SID_S_AP_TRAFFIC, 1, false},
+    };
+    int err = GLS_OK;
+    for (size_t i = 0; i < sizeof want / sizeof want[0] && err == GLS_OK; i++) {
+        gls_secret t;
+        if (!find_secret(log, len, want[i].label, s->client_random, &t)) {
+            continue;
+        }
+        report_as(st, want[i].id, "read from the key log", "whoever holds the key log", t.b, t.len);
+        err = t.len == k->hash->len ? install13(k, st, want[i].dir, want[i].hs, &t) : GLS_E_DECODE;
+        gls_secret_wipe(&t);
+    }
+    return err;
+}
+
+/* see trace.h */
+int gls_offline_keys_from_keylog(const struct gls_offline_session *s, const char *keylog,
+                                 size_t len, gls_offline_keys **out, gls_offline_step_fn step,
+                                 void *arg, struct gls_offline_why *why)
+{
+    struct step st = {step, arg};
+    gls_secret_sink sink = {step != NULL ? on_step : NULL, &st};
+    int err = GLS_OK;
+    *out = NULL;
+    TRY(keys_new(s, out, why));
+    gls_offline_keys *k = *out;
+    if (s->version == GLS_TLS13) {
+        err = keys13_from_log(k, s, keylog, len, &st);
+    } else {
+        gls_secret ms;
+        if (!find_secret(keylog, len, "CLIENT_RANDOM", s->client_random, &ms)) {
+            ms.len = 0;
+        } else if (ms.len != GLS_MASTER_SECRET_LEN) {
+            err = GLS_E_DECODE;
+        }
+        if (ms.len == GLS_MASTER_SECRET_LEN) {
+            report_as(&st, s->ems ? GLS_SID_EXT_MASTER_SECRET_12 : GLS_SID_MASTER_SECRET_12,
+                      "read from the key log (CLIENT_RANDOM line)", "whoever holds the key log",
+                      ms.b, ms.len);
+            err = keys12_from_master(k, s, &ms, &sink);
+        }
+        gls_secret_wipe(&ms);
+    }
+    if (err == GLS_OK && (!k->have_ap[0] || !k->have_ap[1])) {
+        err =
+            say(why, GLS_E_FILE, "no_keylog_line",
+                "the key log has no %s line for this session (client_random %02x%02x%02x%02x...)",
+                s->version == GLS_TLS13 ? "CLIENT_TRAFFIC_SECRET_0/SERVER_TRAFFIC_SECRET_0"
+                                        : "CLIENT_RANDOM",
+                s->client_random[0], s->client_random[1], s->client_random[2], s->client_random[3]);
+    } else if (err != GLS_OK) {
+        err = say(why, err, "unsupported", "a key-log secret does not fit this session's suite");
+    }
+    if (err != GLS_OK) {
+        gls_offline_keys_free(k);
+        *out = NULL;
+    }
+    return err;
+}
+
+/* Opens one record under d's keys into k->buf; *c views the plaintext. */
+static int open_one(struct gls_offline_keys *k, struct gls_rec_dir *d,
+                    const struct gls_offline_record *r, struct gls_rec_content *c)
+{
+    if (r->len > SCRATCH - 5) {
+        return GLS_E_RECORD_OVERFLOW;
+    }
+    k->buf[0] = r->type;
+    k->buf[1] = (uint8_t)(r->version >> 8);
+    k->buf[2] = (uint8_t)r->version;
+    k->buf[3] = (uint8_t)(r->len >> 8);
+    k->buf[4] = (uint8_t)r->len;
+    if (r->len > 0) {
+        memcpy(k->buf + 5, r->payload, r->len);
+    }
+    return gls_rec_open(d, k->buf, 5 + r->len, c);
+}
+
+/* TLS 1.2: the first record must be a Finished (the client's: with the right verify_data). */
+static bool finished_ok(const gls_offline_keys *k, int dir, const struct gls_rec_content *c)
+{
+    if (c->type != GLS_CT_HANDSHAKE || c->data.len != 4 + GLS_VERIFY_DATA_LEN ||
+        c->data.p[0] != GLS_HS_FINISHED) {
+        return false;
+    }
+    return dir != GLS_OFFLINE_C2S || !k->check_client_finished ||
+           gls_ct_eq(c->data.p + 4, k->client_verify, GLS_VERIFY_DATA_LEN);
+}
+
+/* TLS 1.3: handshake keys while they open the records, then application keys. */
+static int open13(gls_offline_keys *k, int dir, const struct gls_offline_record *r, bool *in_hs,
+                  struct gls_rec_content *c)
+{
+    if (*in_hs && k->have_hs[dir]) {
+        if (open_one(k, &k->hs[dir], r, c) == GLS_OK) {
+            return GLS_OK;
+        }
+    }
+    int err = open_one(k, &k->ap[dir], r, c);
+    if (err == GLS_OK) {
+        *in_hs = false;
+    } else if (*in_hs && !k->have_hs[dir]) {
+        c->type = 0; /* a handshake record whose key the key log did not give */
+        c->data = gls_bytes_of(NULL, 0);
+        return GLS_OK;
+    }
+    return err;
+}
+
+/* see trace.h */
+int gls_offline_open_records(gls_offline_keys *k, int dir, const struct gls_offline_record *recs,
+                             size_t n, gls_offline_data_fn fn, void *arg,
+                             struct gls_offline_why *why)
+{
+    bool in_hs = true;
+    if (dir != GLS_OFFLINE_C2S && dir != GLS_OFFLINE_S2C) {
+        return say(why, GLS_E_INVALID_ARGUMENT, "unsupported", "no such direction");
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct gls_rec_content c;
+        int err = k->version == GLS_TLS13 ? open13(k, dir, &recs[i], &in_hs, &c)
+                                          : open_one(k, &k->ap[dir], &recs[i], &c);
+        bool first12 = k->version == GLS_TLS12 && i == 0;
+        if (first12 && (err != GLS_OK || !finished_ok(k, dir, &c))) {
+            return say(why, GLS_E_BAD_FINISHED, "wrong_key",
+                       "the %s Finished does not verify: this key did not make this session",
+                       dir == GLS_OFFLINE_C2S ? "client's" : "server's");
+        }
+        if (err != GLS_OK && k->version == GLS_TLS13 && in_hs && i == 0) {
+            return say(why, GLS_E_BAD_RECORD_MAC, "wrong_key",
+                       "the first protected record does not open: these secrets did not make "
+                       "this session");
+        }
+        if (err != GLS_OK) {
+            return say(why, err, "record_failed", "record %zu of this direction does not open (%s)",
+                       i, gls_error_name(err));
+        }
+        if (fn != NULL) {
+            fn(arg, dir, i, c.type, c.data.p, c.data.len);
+        }
+    }
+    if (k->version == GLS_TLS13 && in_hs && n > 5 && !k->have_hs[dir]) {
+        return say(why, GLS_E_BAD_RECORD_MAC, "wrong_key",
+                   "no record opens under the key log's application traffic secret: it did not "
+                   "make this session");
+    }
+    return GLS_OK;
+}
+
+/* see trace.h */
+int gls_trace_generate_cert_pem(int ec, const char *const *names, size_t n, uint8_t **cert_pem,
+                                size_t *cert_len, uint8_t **key_pem, size_t *key_len)
+{
+    gls_cert *cert = NULL;
+    gls_pkey *key = NULL;
+    *cert_pem = NULL;
+    *key_pem = NULL;
+    TRY(gls_cert_self_signed(ec ? GLS_KEY_EC_P256 : GLS_KEY_RSA, names, n, 30, &cert, &key));
+    int err = gls_cert_to_pem(cert, cert_pem, cert_len);
+    if (err == GLS_OK) {
+        err = gls_pkey_to_pem(key, key_pem, key_len);
+    }
+    gls_cert_free(cert);
+    gls_pkey_free(key);
+    if (err != GLS_OK) {
+        gls_pem_free(*cert_pem, *cert_pem != NULL ? *cert_len : 0);
+        *cert_pem = NULL;
+    }
+    return err;
+}
+
+/* see trace.h */
+void gls_trace_pem_free(uint8_t *p, size_t len)
+{
+    gls_pem_free(p, len);
+}

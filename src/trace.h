@@ -1,0 +1,118 @@
+/* trace.h — what `explain` and `decrypt` need from inside the library, and nothing else:
+ * offline decryption of a recorded session (RFC 5246 §6.3, §7.4.7.1, §7.4.9, §8.1; RFC 7627
+ * §4; RFC 8446 §5.2, §7.3) from the server's RSA private key or an NSS key log, with every
+ * derived value reported by name; and a generated certificate handed out as PEM so that
+ * `explain` can "leak" its key. The one internal header the tool may include (STYLE §2): it
+ * exposes no internal type. Offline decryption is read-only analysis; it never touches a
+ * live connection. */
+#ifndef GLS_TRACE_H
+#define GLS_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/bytes.h"
+#include "glasstls/gls.h"
+
+/* What a recording says about one session: the plaintext handshake facts. */
+struct gls_offline_session {
+    uint16_t version;        /* negotiated: 0x0303 or 0x0304 */
+    uint16_t suite;          /* negotiated cipher suite */
+    uint16_t client_version; /* ClientHello.legacy_version: the RSA pre-master's first bytes */
+    uint8_t client_random[32];
+    uint8_t server_random[32];
+    bool ems; /* extended_master_secret in both hellos (TLS 1.2) */
+    bool etm; /* encrypt_then_mac in both hellos (TLS 1.2 CBC) */
+    /* TLS 1.2 ClientKeyExchange body as sent (RSA: EncryptedPreMasterSecret with its 2-byte
+     * length). */
+    const uint8_t *cke;
+    size_t cke_len;
+    /* The plaintext handshake messages (headers included) in transcript order, from
+     * ClientHello through the client's last message before its Finished. through_cke is how
+     * many of these bytes run through ClientKeyExchange (the EMS session hash covers those).
+     * May be empty: then the client's Finished is authenticated but its verify_data is not
+     * recomputed, and an EMS session cannot be decrypted from the RSA key. */
+    const uint8_t *transcript;
+    size_t transcript_len;
+    size_t through_cke;
+};
+
+/* Why a session could not be decrypted: a stable code and a sentence.
+ * codes: "forward_secret" (the key exchange was (EC)DHE or TLS 1.3 and no key log was
+ * given), "wrong_key" (the Finished record does not verify under the derived keys),
+ * "no_keylog_line" (the key log has no line for this client_random), "bad_key" (the key
+ * cannot be read or is not RSA), "unsupported" (suite or version), "record_failed" (a later
+ * record did not authenticate). */
+struct gls_offline_why {
+    const char *code;
+    char text[256];
+};
+
+/* Each derived value, named as the RFC names it (keys/names.h), as it is derived. */
+typedef void (*gls_offline_step_fn)(void *arg, const gls_secret_info *info);
+
+/* The record keys of both directions of one recorded session. Opaque. */
+typedef struct gls_offline_keys gls_offline_keys;
+
+/* TLS 1.2 with RSA key exchange: decrypts the pre-master secret from the ClientKeyExchange
+ * with the server's private key (PEM), then the master secret and key block. Reports every
+ * value to step (may be NULL). Errors, with *why filled: GLS_E_INSUFFICIENT_SECURITY
+ * "forward_secret" when the session's key exchange is not RSA (the long-term key only signed),
+ * GLS_E_BAD_KEY_FILE "bad_key", GLS_E_UNSUPPORTED "unsupported", GLS_E_NO_MEMORY. A key that
+ * did not make the session is only found out by gls_offline_open_records. */
+GLS_MUST_CHECK int gls_offline_keys_from_rsa(const struct gls_offline_session *s,
+                                             const uint8_t *key_pem, size_t key_len,
+                                             gls_offline_keys **out, gls_offline_step_fn step,
+                                             void *arg, struct gls_offline_why *why);
+
+/* From an NSS key log (SSLKEYLOGFILE text, any number of sessions): the CLIENT_RANDOM line
+ * (TLS 1.2 master secret) or the CLIENT_/SERVER_HANDSHAKE_TRAFFIC_SECRET and
+ * CLIENT_/SERVER_TRAFFIC_SECRET_0 lines (TLS 1.3) for s->client_random. GLS_E_FILE
+ * "no_keylog_line" if the needed lines are not there; GLS_E_UNSUPPORTED "unsupported". */
+GLS_MUST_CHECK int gls_offline_keys_from_keylog(const struct gls_offline_session *s,
+                                                const char *keylog, size_t len,
+                                                gls_offline_keys **out, gls_offline_step_fn step,
+                                                void *arg, struct gls_offline_why *why);
+
+void gls_offline_keys_free(gls_offline_keys *k);
+
+/* One protected record as captured: outer type, legacy_record_version and fragment. */
+struct gls_offline_record {
+    uint8_t type;
+    uint16_t version;
+    const uint8_t *payload;
+    size_t len;
+};
+
+enum { GLS_OFFLINE_C2S = 0, GLS_OFFLINE_S2C = 1 };
+
+/* Called for each record opened: its index in the array, its (inner) content type and its
+ * plaintext. TLS 1.3 records under handshake keys come with type 22 and their plaintext; a
+ * TLS 1.3 handshake record that could not be opened because the key log lacks the handshake
+ * secret comes with type 0 and no bytes. p is valid only during the call. */
+typedef void (*gls_offline_data_fn)(void *arg, int dir, size_t index, uint8_t type,
+                                    const uint8_t *p, size_t n);
+
+/* Opens the protected records of one direction (dir GLS_OFFLINE_C2S or _S2C), in order.
+ * TLS 1.2: the first is the Finished (checked: a record that does not open, or a client
+ * verify_data that differs, is GLS_E_BAD_FINISHED "wrong_key"), then application data and
+ * alerts. TLS 1.3: records under the handshake traffic keys, then under the application
+ * traffic keys (KeyUpdate is not followed); if the key log lacks the handshake secret and
+ * more than 5 records open under neither, "wrong_key". A later record that does not open is
+ * GLS_E_BAD_RECORD_MAC "record_failed": the records before it were delivered. */
+GLS_MUST_CHECK int gls_offline_open_records(gls_offline_keys *k, int dir,
+                                            const struct gls_offline_record *recs, size_t n,
+                                            gls_offline_data_fn fn, void *arg,
+                                            struct gls_offline_why *why);
+
+/* A fresh self-signed certificate for names (RSA-2048, or ECDSA P-256 if ec) as PEM: the
+ * certificate and its unencrypted PKCS#8 private key, each a NUL-terminated buffer to be
+ * released with gls_trace_pem_free (which wipes it). For `explain`, which hands both to
+ * gls_config_add_cert_pem and later "leaks" the key. */
+GLS_MUST_CHECK int gls_trace_generate_cert_pem(int ec, const char *const *names, size_t n,
+                                               uint8_t **cert_pem, size_t *cert_len,
+                                               uint8_t **key_pem, size_t *key_len);
+void gls_trace_pem_free(uint8_t *p, size_t len);
+
+#endif

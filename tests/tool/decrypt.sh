@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# tests/tool/decrypt.sh — `glasstls decrypt` on real captures: openssl s_client and s_server
+# talk over loopback while tcpdump records (32 MiB ring, free port): TLS 1.2 with RSA key
+# exchange (opened with --key), TLS 1.2 ECDHE and TLS 1.3 (opened with the key log s_client
+# writes). Each session's plaintext must equal what was sent and what tshark decrypts from the
+# same capture with the same material; ECDHE without a key log must be refused as forward
+# secret. Capturing needs root, tcpdump and tshark: else SKIP.
+set -euo pipefail
+
+build=${GLS_BUILD:?GLS_BUILD is not set}
+bin="$build/glasstls"
+skip() {
+  echo "SKIP: $*"
+  exit 0
+}
+[ "$(id -u)" -eq 0 ] || skip "capturing needs root"
+for t in tcpdump tshark openssl python3; do
+  command -v "$t" >/dev/null || skip "no $t"
+done
+
+tmp=$(mktemp -d)
+pids=() # only processes this script started and has not waited for yet
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ -n "${KEEP:-}" ] || rm -rf "$tmp"; [ -z "${KEEP:-}" ] || echo "kept $tmp"
+}
+trap cleanup EXIT
+
+wait_for() { # FILE PATTERN SECONDS
+  for _ in $(seq 1 $(($3 * 10))); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "timed out waiting for '$2' in $1:" >&2
+  cat "$1" >&2
+  return 1
+}
+
+# bad arguments and unreadable files, before any capture
+set +e
+"$bin" decrypt >/dev/null 2>&1; [ $? -eq 2 ] || { echo "no capture: want exit 2"; exit 1; }
+"$bin" decrypt --bogus x >/dev/null 2>&1; [ $? -eq 2 ] || { echo "bad option: want exit 2"; exit 1; }
+"$bin" decrypt a b >/dev/null 2>&1; [ $? -eq 2 ] || { echo "two captures: want exit 2"; exit 1; }
+"$bin" decrypt "$tmp/none.pcap" 2>"$tmp/err.txt"; rc=$?
+[ $rc -eq 1 ] && grep -q "cannot read the capture" "$tmp/err.txt" ||
+  { echo "missing capture: want exit 1 and a message (rc $rc)"; exit 1; }
+set -e
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 1 \
+  -subj /CN=localhost 2>/dev/null
+
+timeout 120 tcpdump -i lo -U --immediate-mode -B 32768 -Z root -s 0 -w "$tmp/cap.pcap" \
+  "tcp port $port" 2>"$tmp/tcpdump.log" &
+pids+=("$!")
+for _ in $(seq 1 100); do
+  grep -q "listening on" "$tmp/tcpdump.log" 2>/dev/null && break
+  kill -0 "${pids[0]}" 2>/dev/null || skip "cannot capture here: $(tr '\n' ' ' <"$tmp/tcpdump.log")"
+  sleep 0.1
+done
+grep -q "listening on" "$tmp/tcpdump.log" || skip "cannot capture here"
+sleep 0.5
+
+# session NAME CLIENT_OPTS: the client sends "GET /NAME", the server answers (-www) and exits.
+session() {
+  : >"$tmp/server.log"
+  timeout 20 openssl s_server -accept "$port" -cert "$tmp/cert.pem" -key "$tmp/key.pem" \
+    -naccept 1 -www </dev/null >"$tmp/server.log" 2>&1 &
+  local sp=$!
+  pids+=("$sp")
+  wait_for "$tmp/server.log" "ACCEPT" 10
+  # shellcheck disable=SC2086
+  printf 'GET /%s HTTP/1.0\r\n\r\n' "$1" | timeout 20 openssl s_client -connect "127.0.0.1:$port" \
+    -servername localhost -ign_eof -keylogfile "$tmp/keys.log" $2 >"$tmp/client.log" 2>&1 ||
+    { echo "s_client failed ($2):" >&2; cat "$tmp/client.log" >&2; exit 1; }
+  wait "$sp" || true
+  unset 'pids[-1]'
+}
+
+session rsa-secret "-tls1_2 -cipher AES128-GCM-SHA256"
+session ecdhe-secret "-tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256"
+session tls13-secret "-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256"
+last=""
+for _ in $(seq 1 40); do
+  sleep 0.5
+  now=$(stat -c %s "$tmp/cap.pcap")
+  [ "$now" = "$last" ] && break
+  last=$now
+done
+sleep 0.5
+kill "${pids[0]}"
+wait "${pids[0]}" || true
+pids=()
+drops=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$tmp/tcpdump.log")
+[ "${drops:-x}" = 0 ] || skip "tcpdump dropped '${drops:-?}' packets"
+
+# the key log without the RSA session's line (the first CLIENT_RANDOM): --key opens that one
+awk '/^CLIENT_RANDOM/ && !seen { seen = 1; next } !/^#/' "$tmp/keys.log" >"$tmp/all.log"
+[ "$(grep -c "^CLIENT_RANDOM" "$tmp/all.log")" -eq 1 ] || { echo "unexpected key log:" >&2; cat "$tmp/keys.log" >&2; exit 1; }
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tmp/other.pem" 2>/dev/null
+"$bin" decrypt "$tmp/cap.pcap" --key "$tmp/other.pem" --json >"$tmp/wrong.json"
+"$bin" decrypt "$tmp/cap.pcap" --json >"$tmp/nothing.json"
+"$bin" decrypt "$tmp/cap.pcap" --key "$tmp/key.pem" --keylog "$tmp/all.log" --json >"$tmp/ours.json"
+"$bin" decrypt "$tmp/cap.pcap" --key "$tmp/key.pem" --json >"$tmp/keyonly.json"
+"$bin" decrypt "$tmp/cap.pcap" --key "$tmp/key.pem" >"$tmp/keyonly.txt"
+"$bin" decrypt "$tmp/cap.pcap" --keylog "$tmp/all.log" >"$tmp/ours.txt"
+for s in 0 1 2; do
+  tshark -r "$tmp/cap.pcap" -q -d "tcp.port==$port,tls" \
+    -o "tls.keys_list:127.0.0.1,$port,http,$tmp/key.pem" -o "tls.keylog_file:$tmp/all.log" \
+    -z "follow,tls,raw,$s" >"$tmp/shark$s.txt" 2>/dev/null
+done
+
+python3 - "$tmp" "$port" <<'EOF'
+import json, sys, re
+tmp, port = sys.argv[1], sys.argv[2]
+ok = True
+def bad(msg):
+    global ok
+    ok = False
+    print("FAIL:", msg, file=sys.stderr)
+
+def shark(i):
+    """tshark's follow,tls,raw: node 0 (the first to send) unindented, node 1 after a tab."""
+    n0, n1 = b"", b""
+    text = open(f"{tmp}/shark{i}.txt").read()
+    node0 = re.search(r"^Node 0: (\S+)$", text, re.M).group(1)
+    for line in text.splitlines():
+        if not line.strip() or line.startswith(("Follow:", "Filter:", "Node ")) or "=" in line:
+            continue
+        if line.startswith("\t"):
+            n1 += bytes.fromhex(line.strip())
+        else:
+            n0 += bytes.fromhex(line.strip())
+    return (n1, n0) if node0.endswith(":" + port) else (n0, n1)
+
+ours = json.load(open(f"{tmp}/ours.json"))
+keyonly = json.load(open(f"{tmp}/keyonly.json"))
+want = [("TLS 1.2", "RSA", "rsa-secret"), ("TLS 1.2", "ECDHE", "ecdhe-secret"),
+        ("TLS 1.3", "TLS1.3", "tls13-secret")]
+if len(ours["sessions"]) != 3:
+    bad(f"{len(ours['sessions'])} sessions, want 3")
+for i, (v, kx, name) in enumerate(want):
+    if i >= len(ours["sessions"]):
+        break
+    s = ours["sessions"][i]
+    if (s["tls_version"], s["key_exchange"], s["decrypted"]) != (v, kx, True):
+        bad(f"session {i}: {s['tls_version']} {s['key_exchange']} decrypted={s['decrypted']} {s['reason']}")
+    c = bytes.fromhex(s["client_to_server"]["application_data"])
+    srv = bytes.fromhex(s["server_to_client"]["application_data"])
+    sent = f"GET /{name} HTTP/1.0\r\n\r\n".encode()
+    if c != sent:
+        bad(f"session {i}: client data {c!r}, sent {sent!r}")
+    if not srv.startswith(b"HTTP/1.0 200 ok"):
+        bad(f"session {i}: server data starts {srv[:40]!r}")
+    sc, ss = shark(i)
+    if (sc, ss) != (c, srv):
+        bad(f"session {i}: tshark decrypts {len(sc)}/{len(ss)} bytes: {sc[:40]!r} / {ss[:40]!r}")
+k = keyonly["sessions"]
+if not k[0]["decrypted"] or bytes.fromhex(k[0]["client_to_server"]["application_data"]) != b"GET /rsa-secret HTTP/1.0\r\n\r\n":
+    bad(f"--key alone did not open the RSA session: {k[0]['reason']}")
+for i in (1, 2):
+    r = k[i]["reason"] or {}
+    if k[i]["decrypted"] or r.get("code") != "forward_secret" or "forward secret" not in r.get("text", ""):
+        bad(f"--key on session {i}: want a forward-secret refusal, got {r}")
+w = json.load(open(f"{tmp}/wrong.json"))["sessions"][0]
+if w["decrypted"] or (w["reason"] or {}).get("code") != "wrong_key" or "did not make this session" not in w["reason"]["text"]:
+    bad(f"another RSA key: want wrong_key, got {w['reason']}")
+none = json.load(open(f"{tmp}/nothing.json"))["sessions"]
+if [(x["reason"] or {}).get("code") for x in none] != ["no_material", "forward_secret", "forward_secret"]:
+    bad(f"no material: {[x['reason'] for x in none]}")
+txt = open(f"{tmp}/keyonly.txt").read()
+if txt.count("cannot decrypt: forward secret") != 2 or "GET /rsa-secret HTTP/1.0" not in txt:
+    bad("text output:\n" + txt)
+if not ok:
+    sys.exit(1)
+print("decrypt: 3 sessions equal what was sent and what tshark decrypts; ECDHE and TLS 1.3 refused without a key log")
+EOF
