@@ -520,6 +520,16 @@ int gls_conn_get_info(const gls_conn *c, gls_conn_info *info)
 }
 
 /* see gls.h */
+int gls_conn_peer_subject(const gls_conn *c, size_t i, char *buf, size_t cap)
+{
+    if (i >= c->sess.n_peer || buf == NULL || cap == 0) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    gls_cert_subject(c->sess.peer_chain[i], buf, cap);
+    return GLS_OK;
+}
+
+/* see gls.h */
 int gls_conn_peer_cert(const gls_conn *c, size_t i, const uint8_t **der, size_t *len)
 {
     if (i >= c->sess.n_peer) {

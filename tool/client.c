@@ -305,7 +305,9 @@ static int one_connection(gls_config *cfg, const struct client_opts *o, bool fir
                     gls_conn_error(c) ? gls_conn_error_detail(c) : gls_error_message(err));
         } else {
             if (!o->quiet) {
-                print_summary(stderr, c, "ok");
+                gls_conn_info info;
+                int verified = gls_conn_get_info(c, &info) == GLS_OK && info.peer_verified;
+                print_summary(stderr, c, verified ? "ok" : "NOT verified (--insecure)");
             }
             err = o->key_update ? gls_conn_key_update(c, 1) : GLS_OK;
             err = err ? err : gls_sock_flush(c, fd);

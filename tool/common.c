@@ -114,6 +114,12 @@ void print_summary(FILE *f, const gls_conn *c, const char *verify_result)
     fprintf(f, "ALPN      : %s\n", info.alpn ? info.alpn : "none");
     fprintf(f, "Resumed   : %s\n", info.resumed ? "yes" : "no");
     fprintf(f, "Peer certificates: %zu\n", info.peer_certs);
+    for (size_t i = 0; i < info.peer_certs; i++) {
+        char subject[256];
+        if (gls_conn_peer_subject(c, i, subject, sizeof subject) == GLS_OK) {
+            fprintf(f, "  %zu subject: %s\n", i, subject);
+        }
+    }
     fprintf(f, "Verify    : %s\n", verify_result);
     fprintf(f, "---\n");
 }

@@ -260,6 +260,8 @@ typedef struct {
     size_t peer_certs;
 } gls_conn_info;
 int gls_conn_get_info(const gls_conn *c, gls_conn_info *info);
+/* The subject of the peer's i-th certificate as one line ("CN=example.com, O=..."). */
+int gls_conn_peer_subject(const gls_conn *c, size_t i, char *buf, size_t cap);
 /* The DER of the peer's i-th certificate (0 = leaf). */
 int gls_conn_peer_cert(const gls_conn *c, size_t i, const uint8_t **der, size_t *len);
 
