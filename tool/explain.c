@@ -2,20 +2,165 @@
  * in-process client and server and prints every handshake message and every
  * secret as it is derived, with the formula that made it and who can compute
  * it. The client's secrets are printed; the server's are checked to be equal,
- * which is the point of key agreement. */
+ * which is the point of key agreement. Then the forward-secrecy lesson, a timing
+ * of RSA against AES-GCM, and plain answers; as text, or as one JSON object
+ * (--json, docs/explain-json.md). */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "tool.h"
 
-#define MAX_SECRETS 64
+#define MAX_SECRETS         64
+#define EXPLAIN_JSON_SCHEMA 1 /* docs/explain-json.md: raise on any incompatible change */
+
+/* ---- JSON output (docs/explain-json.md): built in memory, printed at the end ---- */
+
+struct jbuf {
+    char *p;
+    size_t len;
+    size_t cap;
+    bool bad; /* out of memory: the document is incomplete */
+};
+
+static void jb_put(struct jbuf *j, const char *s, size_t n)
+{
+    if (j->bad || n == 0) {
+        return;
+    }
+    if (j->len + n + 1 > j->cap) {
+        size_t cap = 2 * (j->len + n) + 4096;
+        char *p = realloc(j->p, cap);
+        if (p == NULL) {
+            j->bad = true;
+            return;
+        }
+        j->p = p;
+        j->cap = cap;
+    }
+    memcpy(j->p + j->len, s, n);
+    j->len += n;
+}
+
+static void jb_printf(struct jbuf *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void jb_printf(struct jbuf *j, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof tmp) {
+        j->bad = true;
+        return;
+    }
+    jb_put(j, tmp, (size_t)n);
+}
+
+static void jb_lit(struct jbuf *j, const char *s)
+{
+    jb_put(j, s, strlen(s));
+}
+
+/* The code point of the well-formed UTF-8 sequence at p (n bytes left) and its length; 0 if
+ * the bytes there are not one. */
+static size_t utf8_next(const uint8_t *p, size_t n, uint32_t *cp)
+{
+    static const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000}; /* no overlong forms */
+    size_t len = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+    if (len == 0 || len > n) {
+        return 0;
+    }
+    uint32_t v = p[0] & (0x7fu >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+        v = v << 6 | (p[i] & 0x3fu);
+    }
+    if (v < least[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) {
+        return 0;
+    }
+    *cp = v;
+    return len;
+}
+
+/* A JSON string, all ASCII: quotes and backslashes escaped, control characters and
+ * everything past 0x7e as \uXXXX (surrogate pairs past U+FFFF). Our own text is UTF-8; with
+ * latin1 (recovered plaintext: any bytes at all), or where the UTF-8 is not well formed, each
+ * byte is the code point of the same value. */
+static void jb_str(struct jbuf *j, const uint8_t *p, size_t n, bool latin1)
+{
+    jb_lit(j, "\"");
+    for (size_t i = 0; i < n; i++) {
+        uint32_t cp = p[i];
+        size_t len = latin1 || cp < 0x80 ? 0 : utf8_next(p + i, n - i, &cp);
+        if (len > 1) {
+            i += len - 1;
+        }
+        if (cp == '"' || cp == '\\') {
+            char esc[2] = {'\\', (char)cp};
+            jb_put(j, esc, 2);
+        } else if (cp >= 0x10000) {
+            cp -= 0x10000;
+            jb_printf(j, "\\u%04x\\u%04x", 0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+        } else if (cp < 0x20 || cp >= 0x7f) {
+            jb_printf(j, "\\u%04x", cp);
+        } else {
+            jb_put(j, (const char *)p + i, 1);
+        }
+    }
+    jb_lit(j, "\"");
+}
+
+/* A string, or null for NULL. */
+static void jb_text(struct jbuf *j, const char *s)
+{
+    if (s == NULL) {
+        jb_lit(j, "null");
+    } else {
+        jb_str(j, (const uint8_t *)s, strlen(s), false);
+    }
+}
+
+static void jb_hex(struct jbuf *j, const uint8_t *p, size_t n)
+{
+    jb_lit(j, "\"");
+    for (size_t i = 0; i < n; i++) {
+        jb_printf(j, "%02x", p[i]);
+    }
+    jb_lit(j, "\"");
+}
+
+/* Starts one element of an array that a buffer holds alone: a comma before all but the
+ * first. */
+static void jb_item(struct jbuf *j)
+{
+    if (j->len > 0) {
+        jb_lit(j, ",");
+    }
+}
+
+/* Appends a buffer's bytes as an array. */
+static void jb_array(struct jbuf *j, const struct jbuf *items)
+{
+    jb_lit(j, "[");
+    jb_put(j, items->p, items->len);
+    jb_lit(j, "]");
+    j->bad |= items->bad;
+}
+
+/* ---- one connection, as it happens ---- */
 
 struct side {
     const char *who;
     bool print;
-    bool mute; /* the lesson's application data exchange: no trace lines */
+    bool mute;            /* the lesson's application data exchange: no trace lines */
+    struct jbuf *events;  /* --json: {"side","text"} objects go here instead of stdout */
+    struct jbuf *secrets; /* --json: every secret, both sides */
     struct {
         char name[64];
         uint8_t v[64];
@@ -37,7 +182,32 @@ static void on_event(void *arg, const char *line)
     if (s->mute) {
         return;
     }
+    if (s->events != NULL) {
+        jb_item(s->events);
+        jb_lit(s->events, "{\"side\":");
+        jb_text(s->events, s->who);
+        jb_lit(s->events, ",\"text\":");
+        jb_text(s->events, line);
+        jb_lit(s->events, "}");
+        return;
+    }
     printf("  %s%-6s%s %s\n", c_on("\033[36m"), s->who, c_on("\033[0m"), line);
+}
+
+static void secret_json(struct jbuf *j, const char *who, const gls_secret_info *info)
+{
+    jb_item(j);
+    jb_lit(j, "{\"side\":");
+    jb_text(j, who);
+    jb_lit(j, ",\"name\":");
+    jb_text(j, info->name);
+    jb_lit(j, ",\"value_hex\":");
+    jb_hex(j, info->value, info->len);
+    jb_lit(j, ",\"formula\":");
+    jb_text(j, info->formula);
+    jb_lit(j, ",\"who\":");
+    jb_text(j, info->who != NULL && info->who[0] ? info->who : NULL);
+    jb_printf(j, ",\"len\":%zu}", info->len);
 }
 
 static void on_secret(void *arg, const gls_secret_info *info)
@@ -51,6 +221,10 @@ static void on_secret(void *arg, const gls_secret_info *info)
         memcpy(s->seen[s->n].v, info->value, info->len);
         s->seen[s->n].len = info->len;
         s->n++;
+    }
+    if (s->secrets != NULL) {
+        secret_json(s->secrets, s->who, info);
+        return;
     }
     if (!s->print) {
         return;
@@ -123,7 +297,8 @@ static void pump(gls_conn *a, gls_conn *b, struct tape *tape)
     }
 }
 
-static int check_agreement(const struct side *cl, const struct side *sv, int rsa_kx)
+/* How many of the client's secrets the server derived with the same name and value. */
+static size_t count_agreement(const struct side *cl, const struct side *sv)
 {
     size_t same = 0;
     for (size_t i = 0; i < cl->n; i++) {
@@ -136,8 +311,13 @@ static int check_agreement(const struct side *cl, const struct side *sv, int rsa
             }
         }
     }
+    return same;
+}
+
+static void print_agreement(size_t same, size_t total, int rsa_kx)
+{
     printf("\n  The server derived the same value for %zu of the client's %zu secrets.\n", same,
-           cl->n);
+           total);
     if (rsa_kx) {
         printf("  Here the pre-master secret itself crossed the wire, encrypted to the server's\n"
                "  long-term RSA key: whoever ever holds that key and a recording can recover it,\n"
@@ -147,7 +327,6 @@ static int check_agreement(const struct side *cl, const struct side *sv, int rsa
                "  with the other's public share, then threw the private key away. The server's\n"
                "  long-term key only signed the handshake.\n");
     }
-    return same == cl->n ? 0 : 1;
 }
 
 /* One of the connections explain runs. */
@@ -214,41 +393,98 @@ static bool send_through(gls_conn *from, gls_conn *to, gls_conn *client, gls_con
            memcmp(got, msg, n) == 0;
 }
 
-static int run_session(const struct session_kind *k, struct recording *rec)
+/* --json: one element of "sessions" (docs/explain-json.md). */
+static void session_json(struct jbuf *out, const struct session_kind *k, const gls_conn *c,
+                         const gls_conn *s, size_t same, size_t total, const struct jbuf *json[2])
 {
+    gls_conn_info info;
+    bool done = gls_conn_handshake_done(c) && gls_conn_handshake_done(s) &&
+                gls_conn_get_info(c, &info) == GLS_OK;
+    jb_item(out);
+    jb_lit(out, "{\"title\":");
+    jb_text(out, k->title);
+    jb_lit(out, ",\"flag\":");
+    jb_text(out, k->flag);
+    jb_printf(out, ",\"handshake_done\":%s,\"error\":", done ? "true" : "false");
+    if (done) {
+        jb_lit(out, "null,\"version\":");
+        jb_text(out, info.version == 0x0304 ? "TLS 1.3" : "TLS 1.2");
+        jb_lit(out, ",\"suite\":");
+        jb_text(out, info.suite_name);
+        jb_lit(out, ",\"key_exchange\":");
+        jb_text(out, info.kx);
+        jb_lit(out, ",\"group\":");
+        jb_text(out, info.group != 0 ? info.group_name : NULL);
+        jb_printf(out, ",\"forward_secret\":%s", info.forward_secret ? "true" : "false");
+    } else {
+        char why[512];
+        snprintf(why, sizeof why, "client: %s; server: %s", gls_conn_error_detail(c),
+                 gls_conn_error_detail(s));
+        jb_text(out, why);
+        jb_lit(out, ",\"version\":null,\"suite\":null,\"key_exchange\":null,\"group\":null,"
+                    "\"forward_secret\":null");
+    }
+    jb_lit(out, ",\"events\":");
+    jb_array(out, json[0]);
+    jb_lit(out, ",\"secrets\":");
+    jb_array(out, json[1]);
+    jb_printf(out, ",\"agreement\":{\"same\":%zu,\"total\":%zu}}", same, total);
+}
+
+/* Runs one connection, printing it, or (out not NULL) appending it to the JSON "sessions". */
+static int run_session(const struct session_kind *k, struct recording *rec, struct jbuf *out)
+{
+    struct jbuf json[2] = {{0}, {0}}; /* --json: events, secrets */
     struct side cl = {.who = "client", .print = true};
     struct side sv = {.who = "server", .print = false};
+    if (out != NULL) {
+        cl.events = &json[0];
+        sv.events = &json[0];
+        cl.secrets = &json[1];
+        sv.secrets = &json[1];
+    }
     gls_config *scfg = gls_config_new();
     gls_config *ccfg = gls_config_new();
-    int rc = 1;
     if (scfg == NULL || ccfg == NULL || configure(scfg, ccfg, k, &cl, &sv, rec) != GLS_OK) {
         fprintf(stderr, "glasstls explain: setup failed\n");
         gls_config_free(scfg);
         gls_config_free(ccfg);
         return 1;
     }
-    printf("%s== %s (client and server in this process) ==%s\n\n", c_on("\033[1m"), k->title,
-           c_on("\033[0m"));
+    if (out == NULL) {
+        printf("%s== %s (client and server in this process) ==%s\n\n", c_on("\033[1m"), k->title,
+               c_on("\033[0m"));
+    }
     gls_conn *c = gls_client_new(ccfg, "localhost");
     gls_conn *s = gls_server_new(scfg);
     pump(c, s, &rec->tape);
-    if (!gls_conn_handshake_done(c) || !gls_conn_handshake_done(s)) {
+    bool done = gls_conn_handshake_done(c) && gls_conn_handshake_done(s);
+    size_t same = count_agreement(&cl, &sv);
+    if (!done) {
         fprintf(stderr, "glasstls explain: handshake failed: %s / %s\n", gls_conn_error_detail(c),
                 gls_conn_error_detail(s));
-    } else {
-        rc = check_agreement(&cl, &sv, k->rsa_kx);
+    } else if (out == NULL) {
+        print_agreement(same, cl.n, k->rsa_kx);
         print_summary(stdout, c, "skipped (in-process demo)");
         printf("\n");
+    }
+    if (done) {
         cl.mute = true;
         sv.mute = true;
         rec->exchanged = send_through(c, s, c, s, &rec->tape, request) &&
                          send_through(s, c, c, s, &rec->tape, reply);
     }
+    if (out != NULL) {
+        const struct jbuf *parts[2] = {&json[0], &json[1]};
+        session_json(out, k, c, s, same, cl.n, parts);
+    }
+    free(json[0].p);
+    free(json[1].p);
     gls_conn_free(c);
     gls_conn_free(s);
     gls_config_free(scfg);
     gls_config_free(ccfg);
-    return rc;
+    return done && same == cl.n ? 0 : 1;
 }
 
 /* ---- the forward-secrecy lesson: decrypt the recordings with the leaked key ---- */
@@ -275,9 +511,21 @@ static void print_quoted(const uint8_t *p, size_t n)
     putchar('"');
 }
 
+/* Each value the offline decryption derives: printed, or (arg: a jbuf) kept for --json. */
 static void on_step(void *arg, const gls_secret_info *info)
 {
-    (void)arg;
+    struct jbuf *steps = arg;
+    if (steps != NULL) {
+        jb_item(steps);
+        jb_lit(steps, "{\"name\":");
+        jb_text(steps, info->name);
+        jb_lit(steps, ",\"value_hex\":");
+        jb_hex(steps, info->value, info->len);
+        jb_lit(steps, ",\"formula\":");
+        jb_text(steps, info->formula);
+        jb_lit(steps, "}");
+        return;
+    }
     printf("    %s%s%s = ", c_on("\033[33m"), info->name, c_on("\033[0m"));
     for (size_t i = 0; i < info->len; i++) {
         printf("%02x", info->value[i]);
@@ -295,50 +543,127 @@ static void on_plaintext(void *arg, int dir, size_t index, uint8_t type, const u
     }
 }
 
+/* What one recording gave away (why is NULL if it was decrypted). */
+struct outcome {
+    const struct gls_offline_why *why;
+    const struct recovered *r;
+    bool same; /* the plaintext recovered equals what was sent */
+};
+
+static void lesson_print(const struct outcome *o)
+{
+    if (o->why != NULL) {
+        printf("    cannot be decrypted: %s\n\n", o->why->text);
+        return;
+    }
+    for (int d = 0; d < 2; d++) {
+        printf("    recovered %s: ", d == 0 ? "client -> server" : "server -> client");
+        print_quoted((const uint8_t *)o->r->text[d], o->r->len[d]);
+        printf("\n");
+    }
+    printf("    the recovered plaintext %s what was sent.\n\n",
+           o->same ? "equals" : "DIFFERS FROM");
+}
+
+/* --json: one element of "lesson"."sessions". */
+static void lesson_json(struct jbuf *out, const struct session_kind *k, const struct tape *t,
+                        const struct outcome *o, const struct jbuf *steps)
+{
+    jb_item(out);
+    jb_lit(out, "{\"title\":");
+    jb_text(out, k->title);
+    jb_lit(out, ",\"flag\":");
+    jb_text(out, k->flag);
+    jb_printf(out, ",\"recorded\":{\"client_to_server\":%zu,\"server_to_client\":%zu}", t->len[0],
+              t->len[1]);
+    jb_printf(out, ",\"decrypted\":%s", o->why == NULL ? "true" : "false");
+    if (o->why != NULL) {
+        jb_lit(out, ",\"reason_code\":");
+        jb_text(out, o->why->code);
+        jb_lit(out, ",\"reason\":");
+        jb_text(out, o->why->text);
+    }
+    jb_lit(out, ",\"steps\":");
+    jb_array(out, steps);
+    if (o->why == NULL) {
+        jb_lit(out, ",\"plaintext\":{\"client_to_server\":");
+        jb_str(out, (const uint8_t *)o->r->text[0], o->r->len[0], true);
+        jb_lit(out, ",\"server_to_client\":");
+        jb_str(out, (const uint8_t *)o->r->text[1], o->r->len[1], true);
+        jb_printf(out, "},\"matches_sent\":%s", o->same ? "true" : "false");
+    }
+    jb_lit(out, "}");
+}
+
 /* Decrypts one recording with nothing but the server's private key; 0 if what happened is
- * what the lesson expects (RSA: the plaintext comes back; otherwise: it does not). */
-static int lesson_one(const struct session_kind *k, const struct recording *rec)
+ * what the lesson expects (RSA: the plaintext comes back; otherwise: it does not). Prints,
+ * or (out not NULL) appends to the JSON lesson's "sessions". */
+static int lesson_one(const struct session_kind *k, const struct recording *rec, struct jbuf *out)
 {
     struct decrypt_material m = {rec->key_pem, rec->key_len, NULL, 0};
     struct recovered r = {0};
     struct gls_tls_facts f;
     struct gls_offline_why why = {"", ""};
-    printf("  %s%s%s: %zu bytes client -> server, %zu bytes server -> client recorded.\n",
-           c_on("\033[1m"), k->title, c_on("\033[0m"), rec->tape.len[0], rec->tape.len[1]);
+    struct jbuf steps = {0};
+    if (out == NULL) {
+        printf("  %s%s%s: %zu bytes client -> server, %zu bytes server -> client recorded.\n",
+               c_on("\033[1m"), k->title, c_on("\033[0m"), rec->tape.len[0], rec->tape.len[1]);
+    }
     int err = decrypt_streams(rec->tape.b[0], rec->tape.len[0], rec->tape.b[1], rec->tape.len[1],
-                              &m, on_step, NULL, on_plaintext, &r, &f, &why);
+                              &m, on_step, out != NULL ? &steps : NULL, on_plaintext, &r, &f, &why);
     gls_tls_facts_free(&f);
+    struct outcome o = {err != GLS_OK ? &why : NULL, &r, false};
+    o.same = err == GLS_OK && r.len[0] == strlen(request) &&
+             memcmp(r.text[0], request, r.len[0]) == 0 && r.len[1] == strlen(reply) &&
+             memcmp(r.text[1], reply, r.len[1]) == 0;
+    if (out != NULL) {
+        lesson_json(out, k, &rec->tape, &o, &steps);
+    } else {
+        lesson_print(&o);
+    }
+    free(steps.p);
     if (err != GLS_OK) {
-        printf("    cannot be decrypted: %s\n\n", why.text);
         return k->rsa_kx || strcmp(why.code, "forward_secret") != 0;
     }
-    for (int d = 0; d < 2; d++) {
-        printf("    recovered %s: ", d == 0 ? "client -> server" : "server -> client");
-        print_quoted((const uint8_t *)r.text[d], r.len[d]);
-        printf("\n");
-    }
-    bool same = r.len[0] == strlen(request) && memcmp(r.text[0], request, r.len[0]) == 0 &&
-                r.len[1] == strlen(reply) && memcmp(r.text[1], reply, r.len[1]) == 0;
-    printf("    the recovered plaintext %s what was sent.\n\n", same ? "equals" : "DIFFERS FROM");
-    return !same || !k->rsa_kx;
+    return !o.same || !k->rsa_kx;
 }
 
-static int lesson(const struct recording *recs, size_t n)
+/* The lesson over all three recordings: printed, or (out not NULL) as the JSON "lesson". */
+static int lesson(const struct recording *recs, size_t n, struct jbuf *out)
 {
+    struct jbuf items = {0};
     int rc = 0;
-    printf("%s== The forward-secrecy lesson: a recording and a leaked key ==%s\n\n",
-           c_on("\033[1m"), c_on("\033[0m"));
-    printf("  Each connection above was recorded byte for byte, and then the client sent\n"
-           "  \"GET /secret HTTP/1.1\" and the server answered. Years later the server's\n"
-           "  private key leaks. Here is what the recording and the key alone give away:\n\n");
+    if (out == NULL) {
+        printf("%s== The forward-secrecy lesson: a recording and a leaked key ==%s\n\n",
+               c_on("\033[1m"), c_on("\033[0m"));
+        printf("  Each connection above was recorded byte for byte, and then the client sent\n"
+               "  \"GET /secret HTTP/1.1\" and the server answered. Years later the server's\n"
+               "  private key leaks. Here is what the recording and the key alone give away:\n\n");
+    }
     for (size_t i = 0; i < n; i++) {
-        if (recs[i].tape.bad || !recs[i].exchanged) {
-            printf("  %s: not recorded\n", kinds[i].title);
-            rc = 1;
+        if (!recs[i].tape.bad && recs[i].exchanged) {
+            rc |= lesson_one(&kinds[i], &recs[i], out != NULL ? &items : NULL);
             continue;
         }
-        rc |= lesson_one(&kinds[i], &recs[i]);
+        rc = 1;
+        if (out == NULL) {
+            printf("  %s: not recorded\n", kinds[i].title);
+            continue;
+        }
+        jb_item(&items);
+        jb_lit(&items, "{\"title\":");
+        jb_text(&items, kinds[i].title);
+        jb_lit(&items, ",\"flag\":");
+        jb_text(&items, kinds[i].flag);
+        jb_lit(&items, ",\"decrypted\":false,\"reason_code\":\"not_recorded\","
+                       "\"reason\":\"the connection was not recorded\",\"steps\":[]}");
     }
+    if (out != NULL) {
+        jb_lit(out, ",\"lesson\":{\"sessions\":");
+        jb_array(out, &items);
+        jb_lit(out, "}");
+    }
+    free(items.p);
     return rc;
 }
 
@@ -349,42 +674,242 @@ static void recording_free(struct recording *r)
     gls_trace_pem_free(r->key_pem, r->key_len);
 }
 
-static const char answers[] =
-    "== What the three connections show ==\n\n"
-    "* The pre-master secret is the value both sides start from in TLS 1.2: with RSA key\n"
-    "  exchange the client makes it up (48 bytes, starting 0303) and encrypts it to the server;\n"
-    "  with (EC)DHE it is the Diffie-Hellman result. The master secret is PRF(pre-master secret,\n"
-    "  ...) and the session keys are cut from PRF(master secret, \"key expansion\", randoms).\n"
-    "  The 'private key' of RSA key exchange is the server's long-term certificate key.\n"
-    "* That RSA pre-master secret is ephemeral (new each session) but not forward secret: it\n"
-    "  travels encrypted under a key that lives for years. (EC)DHE private keys exist only for\n"
-    "  one handshake, so a later theft of the server's key reveals nothing.\n"
-    "* Both sides hold the same keys: compare the client's values above with the server's\n"
-    "  (the agreement lines above check it). Each key has one job, fixed by its label and by\n"
-    "  who writes: client_write_key encrypts client-to-server records, server_write_key the\n"
-    "  other direction; TLS 1.3 adds separate handshake and application traffic secrets.\n"
-    "* Bulk data uses symmetric keys because public-key operations are thousands of times\n"
-    "  slower per byte and cannot encrypt long messages; the public key is used once, to agree\n"
-    "  on (or authenticate the agreement of) a symmetric key.\n"
-    "* TLS 1.3 removed RSA key exchange (every handshake is (EC)DHE, so forward secret), encrypts\n"
-    "  the handshake after ServerHello, and replaces the PRF with the HKDF schedule of stages\n"
-    "  (Early, Handshake, Master) shown above.\n";
+/* ---- why bulk data uses symmetric keys: RSA against AES-GCM, timed here and now ---- */
+
+#define MEGABYTE 1000000.0
+
+/* What the section and the answer quote, from one gls_trace_measure. */
+struct speed_view {
+    double rsa_us;         /* one RSA private-key operation */
+    double aes_mb_per_s;   /* AES-128-GCM, MB (10^6 bytes) per second */
+    double kb_per_rsa_op;  /* AES-128-GCM kilobytes (10^3) in the time of one RSA operation */
+    size_t rsa_max;        /* most bytes one PKCS#1 v1.5 encryption carries: k - 11 */
+    size_t ops_per_mb;     /* RSA operations a megabyte would take */
+    double mb_rsa_seconds; /* ... and their time */
+    double mb_aes_seconds; /* a megabyte under AES-128-GCM */
+};
+
+static void speed_derive(const struct gls_speed *sp, struct speed_view *v)
+{
+    v->rsa_us = sp->rsa_op_seconds * 1e6;
+    v->aes_mb_per_s = sp->aead_bytes_per_second / MEGABYTE;
+    v->kb_per_rsa_op = sp->rsa_op_seconds * sp->aead_bytes_per_second / 1000.0;
+    v->rsa_max = sp->rsa_bits / 8 - 11; /* RFC 8017 §7.2.1 */
+    v->ops_per_mb = ((size_t)MEGABYTE + v->rsa_max - 1) / v->rsa_max;
+    v->mb_rsa_seconds = (double)v->ops_per_mb * sp->rsa_op_seconds;
+    v->mb_aes_seconds = MEGABYTE / sp->aead_bytes_per_second;
+}
+
+static void speed_print(const struct gls_speed *sp, const struct speed_view *v)
+{
+    printf("%s== Why bulk data uses symmetric keys ==%s\n\n", c_on("\033[1m"), c_on("\033[0m"));
+    printf("  Timed on this machine just now (MB = 10^6 bytes, KB = 10^3):\n");
+    printf("  one RSA-%zu private-key operation (the server's decryption of a pre-master secret)\n"
+           "  takes %.0f µs (%u timed);\n",
+           sp->rsa_bits, v->rsa_us, sp->rsa_ops);
+    printf("  AES-128-GCM encrypts %.0f MB/s (16 KiB records, %.0f MB timed): in the time of one\n"
+           "  RSA operation it encrypts %.0f KB.\n",
+           v->aes_mb_per_s, (double)sp->aead_bytes / MEGABYTE, v->kb_per_rsa_op);
+    printf("  RSA-%zu with PKCS#1 v1.5 encrypts at most %zu bytes per operation, so a 1 MB\n"
+           "  download under RSA alone would need %zu private-key operations: %.2f s of work,\n"
+           "  against %.3f ms with AES-128-GCM, %.0f times longer.\n\n",
+           sp->rsa_bits, v->rsa_max, v->ops_per_mb, v->mb_rsa_seconds, v->mb_aes_seconds * 1e3,
+           v->mb_rsa_seconds / v->mb_aes_seconds);
+}
+
+static void speed_json(struct jbuf *out, const struct gls_speed *sp, const struct speed_view *v)
+{
+    jb_printf(out,
+              ",\"speed\":{\"rsa_bits\":%zu,\"rsa_private_ops_timed\":%u,"
+              "\"rsa_private_op_us\":%.3f,",
+              sp->rsa_bits, sp->rsa_ops, v->rsa_us);
+    jb_printf(out, "\"aes_128_gcm_bytes_timed\":%zu,\"aes_128_gcm_bytes_per_second\":%.0f,",
+              sp->aead_bytes, sp->aead_bytes_per_second);
+    jb_printf(out, "\"aes_128_gcm_kb_per_rsa_op\":%.3f,\"rsa_max_bytes_per_op\":%zu,",
+              v->kb_per_rsa_op, v->rsa_max);
+    jb_printf(out, "\"rsa_ops_per_mb\":%zu,\"mb_rsa_seconds\":%.6f,\"mb_aes_seconds\":%.9f}",
+              v->ops_per_mb, v->mb_rsa_seconds, v->mb_aes_seconds);
+}
+
+/* Times RSA (the RSA session's leaked key) against AES-128-GCM; false if it failed. */
+static bool measure(const struct recording *rsa, struct gls_speed *sp, struct speed_view *v,
+                    struct jbuf *out)
+{
+    int err = rsa->key_pem != NULL ? gls_trace_measure(rsa->key_pem, rsa->key_len, sp)
+                                   : GLS_E_INVALID_ARGUMENT;
+    bool ok = err == GLS_OK && sp->rsa_op_seconds > 0 && sp->aead_bytes_per_second > 0;
+    if (!ok) {
+        fprintf(stderr, "glasstls explain: the speed measurement failed: %s\n",
+                gls_error_message(err));
+        if (out != NULL) {
+            jb_lit(out, ",\"speed\":null");
+        }
+        return false;
+    }
+    speed_derive(sp, v);
+    if (out != NULL) {
+        speed_json(out, sp, v);
+    } else {
+        speed_print(sp, v);
+    }
+    return true;
+}
+
+/* ---- plain answers ---- */
+
+struct answer {
+    const char *question;
+    const char *answer; /* NULL: the symmetric-key answer, made with this run's numbers */
+};
+
+static const struct answer answers[] = {
+    {"What are the pre-master secret, the master secret and the session keys, and which private "
+     "key is meant?",
+     "The pre-master secret is the value both sides start from in TLS 1.2: with RSA key exchange "
+     "the client makes it up (48 bytes, starting 0303) and encrypts it to the server; with "
+     "(EC)DHE it is the Diffie-Hellman result. The master secret is PRF(pre-master secret, ...) "
+     "and the session keys are cut from PRF(master secret, \"key expansion\", randoms). The "
+     "'private key' of RSA key exchange is the server's long-term certificate key."},
+    {"Is the RSA pre-master secret ephemeral, and is it forward secret?",
+     "That RSA pre-master secret is ephemeral (new each session) but not forward secret: it "
+     "travels encrypted under a key that lives for years. (EC)DHE private keys exist only for "
+     "one handshake, so a later theft of the server's key reveals nothing."},
+    {"Do both sides hold the same keys, and what is each key for?",
+     "Both sides hold the same keys: compare the client's values above with the server's (the "
+     "agreement lines above check it). Each key has one job, fixed by its label and by who "
+     "writes: client_write_key encrypts client-to-server records, server_write_key the other "
+     "direction; TLS 1.3 adds separate handshake and application traffic secrets."},
+    {"Why does bulk data use symmetric keys?", NULL},
+    {"What did TLS 1.3 change?",
+     "TLS 1.3 removed RSA key exchange (every handshake is (EC)DHE, so forward secret), encrypts "
+     "the handshake after ServerHello, and replaces the PRF with the HKDF schedule of stages "
+     "(Early, Handshake, Master) shown above."},
+};
+
+static void symmetric_answer(char *out, size_t cap, const struct gls_speed *sp,
+                             const struct speed_view *v)
+{
+    static const char use[] = "The public key is used once, to agree on (or authenticate the "
+                              "agreement of) a symmetric key.";
+    if (v == NULL) {
+        snprintf(out, cap,
+                 "Bulk data uses symmetric keys because public-key operations are thousands of "
+                 "times slower per byte and cannot encrypt long messages. %s",
+                 use);
+        return;
+    }
+    snprintf(out, cap,
+             "Bulk data uses symmetric keys because public-key operations are far slower and "
+             "cannot encrypt long messages: on this machine one RSA-%zu private-key operation "
+             "took %.0f µs, time in which AES-128-GCM encrypts %.0f KB. RSA-%zu fits at most "
+             "%zu bytes in one operation, so a 1 MB download would need %zu of them, %.2f s of "
+             "work against %.3f ms with AES-128-GCM. %s",
+             sp->rsa_bits, v->rsa_us, v->kb_per_rsa_op, sp->rsa_bits, v->rsa_max, v->ops_per_mb,
+             v->mb_rsa_seconds, v->mb_aes_seconds * 1e3, use);
+}
+
+/* "* " and the text, wrapped at 92 columns with a two-space indent. */
+static void print_bullet(const char *text)
+{
+    size_t col = 2;
+    fputs("* ", stdout);
+    for (const char *p = text; *p != '\0';) {
+        size_t n = strcspn(p, " ");
+        if (col > 2 && col + 1 + n > 92) {
+            fputs("\n  ", stdout);
+            col = 2;
+        } else if (col > 2) {
+            putchar(' ');
+            col++;
+        }
+        fwrite(p, 1, n, stdout);
+        col += n;
+        p += n;
+        p += strspn(p, " ");
+    }
+    putchar('\n');
+}
+
+/* The answers, printed or (out not NULL) as the JSON "answers"; v NULL if nothing was timed. */
+static void print_answers(const struct gls_speed *sp, const struct speed_view *v, struct jbuf *out)
+{
+    char sym[768];
+    symmetric_answer(sym, sizeof sym, sp, v);
+    if (out == NULL) {
+        printf("%s== What the three connections show ==%s\n\n", c_on("\033[1m"), c_on("\033[0m"));
+    } else {
+        jb_lit(out, ",\"answers\":[");
+    }
+    for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+        const char *a = answers[i].answer != NULL ? answers[i].answer : sym;
+        if (out == NULL) {
+            print_bullet(a);
+            continue;
+        }
+        jb_lit(out, i > 0 ? ",{\"question\":" : "{\"question\":");
+        jb_text(out, answers[i].question);
+        jb_lit(out, ",\"answer\":");
+        jb_text(out, a);
+        jb_lit(out, "}");
+    }
+    if (out != NULL) {
+        jb_lit(out, "]");
+    }
+}
+
+/* After the three connections: the lesson, the timing and the answers. */
+static int finale(const struct recording *recs, struct jbuf *out)
+{
+    struct gls_speed sp;
+    struct speed_view v;
+    int rc = lesson(recs, 3, out);
+    bool timed = measure(&recs[0], &sp, &v, out);
+    print_answers(&sp, timed ? &v : NULL, out);
+    return rc | !timed;
+}
+
+/* Prints the JSON document: {"schema":1, "ok", "sessions", then rest's members}. */
+static int print_json(const struct jbuf *sessions, const struct jbuf *rest, int rc)
+{
+    struct jbuf doc = {0};
+    jb_printf(&doc, "{\"schema\":%d,\"ok\":%s,\"sessions\":", EXPLAIN_JSON_SCHEMA,
+              rc == 0 ? "true" : "false");
+    jb_array(&doc, sessions);
+    jb_put(&doc, rest->p, rest->len);
+    doc.bad |= rest->bad;
+    jb_lit(&doc, "}\n");
+    if (doc.bad) {
+        free(doc.p);
+        return fail("explain: out of memory");
+    }
+    fwrite(doc.p, 1, doc.len, stdout);
+    free(doc.p);
+    return rc;
+}
 
 static const char explain_help[] =
-    "usage: glasstls explain [--tls1.2-rsa | --tls1.2-ecdhe | --tls1.3] [--no-color]\n"
+    "usage: glasstls explain [--tls1.2-rsa | --tls1.2-ecdhe | --tls1.3] [--json] [--no-color]\n"
     "Runs TLS connections between an in-process client and server and prints every\n"
-    "handshake message and every secret as it is derived, with its formula.\n";
+    "handshake message and every secret as it is derived, with its formula. With all three\n"
+    "connections, also decrypts their recordings with the server's leaked key, times RSA\n"
+    "against AES-GCM, and answers the questions they raise. --json prints one JSON object\n"
+    "instead (schema 1, docs/explain-json.md).\n";
 
 /* see tool.h */
 int cmd_explain(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"tls1.2-rsa", no_argument, 0, 'r'}, {"tls1.2-ecdhe", no_argument, 0, 'e'},
-        {"tls1.3", no_argument, 0, '3'},     {"no-color", no_argument, 0, 'n'},
-        {"help", no_argument, 0, 'h'},       {0, 0, 0, 0},
+        {"tls1.2-rsa", no_argument, 0, 'r'},
+        {"tls1.2-ecdhe", no_argument, 0, 'e'},
+        {"tls1.3", no_argument, 0, '3'},
+        {"no-color", no_argument, 0, 'n'},
+        {"json", no_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     int opt;
     int only = -1;
+    bool json = false;
     color = isatty(1);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -401,6 +926,9 @@ int cmd_explain(int argc, char **argv)
         case 'n':
             color = false;
             break;
+        case 'j':
+            json = true;
+            break;
         case 'h':
             fputs(explain_help, stdout);
             return 0;
@@ -411,18 +939,25 @@ int cmd_explain(int argc, char **argv)
     if (optind != argc) {
         return usage_error("explain", "unexpected argument '%s'", argv[optind]);
     }
+    color = color && !json;
     int rc = 0;
+    struct jbuf sessions = {0};
+    struct jbuf rest = {0};
     struct recording recs[3];
     memset(recs, 0, sizeof recs);
     for (int i = 0; i < 3; i++) {
         if (only < 0 || only == i) {
-            rc |= run_session(&kinds[i], &recs[i]);
+            rc |= run_session(&kinds[i], &recs[i], json ? &sessions : NULL);
         }
     }
     if (only < 0) {
-        rc |= lesson(recs, 3);
-        fputs(answers, stdout);
+        rc |= finale(recs, json ? &rest : NULL);
     }
+    if (json) {
+        rc = print_json(&sessions, &rest, rc);
+    }
+    free(sessions.p);
+    free(rest.p);
     for (int i = 0; i < 3; i++) {
         recording_free(&recs[i]);
     }

@@ -28,6 +28,100 @@ grep -q "formula: RSA-decrypt(server private key" "$out" || { echo "no decrypted
 [ "$(grep -c "cannot be decrypted: forward secret" "$out")" -eq 2 ] ||
     { echo "expected 2 forward-secret refusals"; exit 1; }
 [ "$(grep -c "recovered client -> server" "$out")" -eq 1 ] || { echo "too much recovered"; exit 1; }
+# why symmetric keys: the timing section, and the answer quotes its numbers
+grep -qE "^  takes [0-9]+ µs \([0-9]+ timed\)" "$out" || { echo "no RSA time"; exit 1; }
+grep -qE "AES-128-GCM encrypts [0-9]+ MB/s" "$out" || { echo "no AES throughput"; exit 1; }
+grep -q "would need 4082 private-key operations" "$out" || { echo "no 1 MB count"; exit 1; }
+tr '\n' ' ' <"$out" | grep -qE "\* Bulk data uses symmetric keys because .* took [0-9]+ +µs" ||
+    { echo "the answer does not quote the timing"; exit 1; }
+
+# --json (docs/explain-json.md): one object that parses, with the documented keys and types
+json=$(mktemp)
+trap 'rm -f "$out" "$json"' EXIT
+"$bin" explain --json >"$json"
+python3 -c 'import json,sys; json.load(sys.stdin)' <"$json"
+if LC_ALL=C grep -q '[^ -~]' "$json"; then echo "JSON not plain ASCII"; exit 1; fi
+python3 - "$json" <<'EOF'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+S, N, B, L, D, I, F = str, type(None), bool, list, dict, int, float
+def need(obj, spec, where):
+    assert isinstance(obj, dict), where
+    for key, types in spec.items():
+        types = types if isinstance(types, tuple) else (types,)
+        assert key in obj, f"{where}: no {key}"
+        v = obj[key]
+        ok = isinstance(v, types) and not (isinstance(v, bool) and bool not in types)
+        assert ok, f"{where}.{key}: {v!r}"
+need(d, {"schema": I, "ok": B, "sessions": L, "lesson": D, "speed": D, "answers": L}, "top")
+assert d["schema"] == 1 and d["ok"] is True
+titles = [s["title"] for s in d["sessions"]]
+assert len(titles) == 3 and titles[0].startswith("TLS 1.2 with RSA"), titles
+for s in d["sessions"]:
+    need(s, {"title": S, "flag": S, "handshake_done": B, "error": (S, N), "version": (S, N),
+             "suite": (S, N), "key_exchange": (S, N), "group": (S, N),
+             "forward_secret": (B, N), "events": L, "secrets": L, "agreement": D}, s["title"])
+    assert s["handshake_done"] and s["error"] is None, s["title"]
+    for e in s["events"]:
+        need(e, {"side": S, "text": S}, "event")
+        assert e["side"] in ("client", "server")
+    for x in s["secrets"]:
+        need(x, {"side": S, "name": S, "value_hex": S, "formula": S, "who": (S, N), "len": I},
+             "secret")
+        assert len(bytes.fromhex(x["value_hex"])) == x["len"] > 0, x
+    a = s["agreement"]
+    need(a, {"same": I, "total": I}, "agreement")
+    assert a["same"] == a["total"] > 0, (s["title"], a)
+    assert a["total"] == sum(x["side"] == "client" for x in s["secrets"])
+    assert any(e["text"].startswith("-> ClientHello") for e in s["events"])
+assert [s["forward_secret"] for s in d["sessions"]] == [False, True, True]
+assert [s["version"] for s in d["sessions"]] == ["TLS 1.2", "TLS 1.2", "TLS 1.3"]
+lessons = d["lesson"]["sessions"]
+assert [l["title"] for l in lessons] == titles
+for l in lessons:
+    need(l, {"title": S, "flag": S, "decrypted": B, "steps": L}, "lesson")
+    for st in l["steps"]:
+        need(st, {"name": S, "value_hex": S, "formula": S}, "step")
+assert [l["decrypted"] for l in lessons] == [True, False, False]
+rsa = lessons[0]
+assert rsa["matches_sent"] is True and "reason" not in rsa
+assert rsa["plaintext"] == {
+    "client_to_server": "GET /secret HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    "server_to_client": "HTTP/1.1 200 OK\r\nContent-Length: 22\r\n\r\nthe vault code is 4711"}
+assert rsa["steps"][0]["name"] == "pre_master_secret"
+assert rsa["steps"][0]["formula"].startswith("RSA-decrypt(server private key")
+pms = [x["value_hex"] for x in d["sessions"][0]["secrets"] if x["name"] == "pre_master_secret"]
+assert len(pms) == 2 and all(v == rsa["steps"][0]["value_hex"] for v in pms)
+for l in lessons[1:]:
+    need(l, {"reason_code": S, "reason": S}, "refusal")
+    assert l["reason_code"] == "forward_secret" and "plaintext" not in l
+sp = d["speed"]
+need(sp, {"rsa_bits": I, "rsa_private_ops_timed": I, "rsa_private_op_us": (I, F),
+          "aes_128_gcm_bytes_timed": I, "aes_128_gcm_bytes_per_second": (I, F),
+          "aes_128_gcm_kb_per_rsa_op": (I, F), "rsa_max_bytes_per_op": I, "rsa_ops_per_mb": I,
+          "mb_rsa_seconds": (I, F), "mb_aes_seconds": (I, F)}, "speed")
+assert all(v > 0 for v in sp.values()), sp
+assert sp["rsa_bits"] == 2048 and sp["rsa_max_bytes_per_op"] == 245
+assert sp["rsa_ops_per_mb"] == 4082 and sp["rsa_private_ops_timed"] >= 3
+assert sp["mb_rsa_seconds"] > sp["mb_aes_seconds"]
+assert len(d["answers"]) == 5
+for a in d["answers"]:
+    need(a, {"question": S, "answer": S}, "answer")
+sym = [a["answer"] for a in d["answers"] if "symmetric" in a["question"]]
+assert len(sym) == 1, sym
+took = re.search(r"took (\d+) \u00b5s", sym[0])
+assert took and abs(int(took.group(1)) - sp["rsa_private_op_us"]) <= 1, sym
+assert "would need 4082 of them" in sym[0]
+EOF
+# --json with one session: that session only; the lesson, timing and answers need all three
+"$bin" explain --json --tls1.3 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["schema"] == 1 and d["ok"] is True and set(d) == {"schema", "ok", "sessions"}, d.keys()
+assert len(d["sessions"]) == 1 and d["sessions"][0]["version"] == "TLS 1.3"
+a = d["sessions"][0]["agreement"]
+assert a["same"] == a["total"] > 0'
+
 # one session only, and bad arguments
 [ "$("$bin" explain --tls1.3 --no-color | grep -c '^== ')" -eq 1 ]
 if "$bin" explain --bogus >/dev/null 2>&1; then echo "bad option accepted"; exit 1; fi
