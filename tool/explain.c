@@ -351,6 +351,12 @@ struct recording {
     uint8_t *key_pem; /* the server's private key: "leaked" in the lesson */
     size_t key_len;
     bool exchanged; /* the request and reply went through */
+    /* for the answers: the start of a few client secrets (hex), and the agreement count */
+    char pms[17];
+    char master[17];
+    char cwk[17];
+    size_t same;
+    size_t total;
 };
 
 static const char request[] = "GET /secret HTTP/1.1\r\nHost: localhost\r\n\r\n";
@@ -432,6 +438,33 @@ static void session_json(struct jbuf *out, const struct session_kind *k, const g
 }
 
 /* Runs one connection, printing it, or (out not NULL) appending it to the JSON "sessions". */
+/* Keeps the first 8 bytes (hex) of the client's value named `name` in out. */
+static void keep_hex(const struct side *cl, const char *name, char out[17])
+{
+    out[0] = 0;
+    for (size_t i = 0; i < cl->n; i++) {
+        if (strcmp(cl->seen[i].name, name) == 0) {
+            for (size_t j = 0; j < 8 && j < cl->seen[i].len; j++) {
+                snprintf(out + 2 * j, 3, "%02x", cl->seen[i].v[j]);
+            }
+            return;
+        }
+    }
+}
+
+/* What the answers quote from this session. */
+static void remember(const struct side *cl, struct recording *rec, size_t same)
+{
+    keep_hex(cl, "pre_master_secret", rec->pms);
+    keep_hex(cl, "extended_master_secret", rec->master);
+    if (rec->master[0] == 0) {
+        keep_hex(cl, "master_secret", rec->master);
+    }
+    keep_hex(cl, "client_write_key", rec->cwk);
+    rec->same = same;
+    rec->total = cl->n;
+}
+
 static int run_session(const struct session_kind *k, struct recording *rec, struct jbuf *out)
 {
     struct jbuf json[2] = {{0}, {0}}; /* --json: events, secrets */
@@ -460,6 +493,7 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
     pump(c, s, &rec->tape);
     bool done = gls_conn_handshake_done(c) && gls_conn_handshake_done(s);
     size_t same = count_agreement(&cl, &sv);
+    remember(&cl, rec, same);
     if (!done) {
         fprintf(stderr, "glasstls explain: handshake failed: %s / %s\n", gls_conn_error_detail(c),
                 gls_conn_error_detail(s));
@@ -759,26 +793,19 @@ static bool measure(const struct recording *rsa, struct gls_speed *sp, struct sp
 
 struct answer {
     const char *question;
-    const char *answer; /* NULL: the symmetric-key answer, made with this run's numbers */
+    const char *answer; /* NULL: made with this run's values (see tied_answer) */
 };
 
 static const struct answer answers[] = {
     {"What are the pre-master secret, the master secret and the session keys, and which private "
      "key is meant?",
-     "The pre-master secret is the value both sides start from in TLS 1.2: with RSA key exchange "
-     "the client makes it up (48 bytes, starting 0303) and encrypts it to the server; with "
-     "(EC)DHE it is the Diffie-Hellman result. The master secret is PRF(pre-master secret, ...) "
-     "and the session keys are cut from PRF(master secret, \"key expansion\", randoms). The "
-     "'private key' of RSA key exchange is the server's long-term certificate key."},
+     NULL},
     {"Is the RSA pre-master secret ephemeral, and is it forward secret?",
      "That RSA pre-master secret is ephemeral (new each session) but not forward secret: it "
-     "travels encrypted under a key that lives for years. (EC)DHE private keys exist only for "
-     "one handshake, so a later theft of the server's key reveals nothing."},
-    {"Do both sides hold the same keys, and what is each key for?",
-     "Both sides hold the same keys: compare the client's values above with the server's (the "
-     "agreement lines above check it). Each key has one job, fixed by its label and by who "
-     "writes: client_write_key encrypts client-to-server records, server_write_key the other "
-     "direction; TLS 1.3 adds separate handshake and application traffic secrets."},
+     "travels encrypted under a key that lives for years, which is why the lesson above could "
+     "open the first connection's recording with the leaked key. (EC)DHE private keys exist "
+     "only for one handshake, so the same key could not open the second and third."},
+    {"Do both sides hold the same keys, and what is each key for?", NULL},
     {"Why does bulk data use symmetric keys?", NULL},
     {"What did TLS 1.3 change?",
      "TLS 1.3 removed RSA key exchange (every handshake is (EC)DHE, so forward secret), encrypts "
@@ -830,18 +857,53 @@ static void print_bullet(const char *text)
     putchar('\n');
 }
 
+/* The answers that quote this run's values (question i of answers[]). */
+static void tied_answer(size_t i, const struct recording *recs, char *out, size_t cap)
+{
+    const struct recording *rsa = &recs[0];
+    if (i == 0) {
+        snprintf(out, cap,
+                 "The pre-master secret is the value both sides start from in TLS 1.2. With RSA "
+                 "key exchange the client makes it up and encrypts it to the server: in the "
+                 "first connection it began %s (0303 is the client's version). With (EC)DHE it "
+                 "is the Diffie-Hellman result instead. The master secret is PRF(pre-master "
+                 "secret, ...) (here %s...), and the session keys are cut from PRF(master "
+                 "secret, \"key expansion\", randoms) (client_write_key %s...). The 'private "
+                 "key' of RSA key exchange is the server's long-term certificate key: the one "
+                 "the lesson above leaked.",
+                 rsa->pms, rsa->master, rsa->cwk);
+    } else {
+        snprintf(out, cap,
+                 "Yes: the server derived the same value for %zu of the client's %zu secrets in "
+                 "the first connection, %zu of %zu in the second and %zu of %zu in the third, "
+                 "without any of them crossing the wire (except, encrypted, the RSA pre-master "
+                 "secret). Each key has one job, fixed by its label and by who writes: "
+                 "client_write_key encrypts client-to-server records, server_write_key the other "
+                 "direction; TLS 1.3 adds separate handshake and application traffic secrets.",
+                 recs[0].same, recs[0].total, recs[1].same, recs[1].total, recs[2].same,
+                 recs[2].total);
+    }
+}
+
 /* The answers, printed or (out not NULL) as the JSON "answers"; v NULL if nothing was timed. */
-static void print_answers(const struct gls_speed *sp, const struct speed_view *v, struct jbuf *out)
+static void print_answers(const struct recording *recs, const struct gls_speed *sp,
+                          const struct speed_view *v, struct jbuf *out)
 {
     char sym[768];
+    char tied[2][768];
     symmetric_answer(sym, sizeof sym, sp, v);
+    tied_answer(0, recs, tied[0], sizeof tied[0]);
+    tied_answer(1, recs, tied[1], sizeof tied[1]);
     if (out == NULL) {
         printf("%s== What the three connections show ==%s\n\n", c_on("\033[1m"), c_on("\033[0m"));
     } else {
         jb_lit(out, ",\"answers\":[");
     }
     for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
-        const char *a = answers[i].answer != NULL ? answers[i].answer : sym;
+        const char *a = answers[i].answer != NULL ? answers[i].answer
+                        : i == 0                  ? tied[0]
+                        : i == 2                  ? tied[1]
+                                                  : sym;
         if (out == NULL) {
             print_bullet(a);
             continue;
@@ -864,7 +926,7 @@ static int finale(const struct recording *recs, struct jbuf *out)
     struct speed_view v;
     int rc = lesson(recs, 3, out);
     bool timed = measure(&recs[0], &sp, &v, out);
-    print_answers(&sp, timed ? &v : NULL, out);
+    print_answers(recs, &sp, timed ? &v : NULL, out);
     return rc | !timed;
 }
 
