@@ -95,10 +95,3 @@ const gls_aead_alg *gls_aead_get(const gls_crypto *c, gls_aead_id id)
 {
     return (unsigned)id < GLS_AEAD_COUNT ? &c->aead[id] : NULL;
 }
-
-/* see internal.h */
-const gls_crypto *gls_crypto_of_hash(const gls_hash_alg *h)
-{
-    const gls_hash_alg *first = h - h->id;
-    return (const gls_crypto *)((const char *)first - offsetof(gls_crypto, hash));
-}

@@ -40,7 +40,4 @@ struct gls_cert {
     size_t der_len;
 };
 
-/* The gls_crypto a fetched hash belongs to (every gls_hash_alg lives in its array). */
-const gls_crypto *gls_crypto_of_hash(const gls_hash_alg *h);
-
 #endif

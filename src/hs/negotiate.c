@@ -36,15 +36,12 @@ int gls_choose_version(const gls_config *cfg, const struct gls_client_hello *ch,
     return GLS_E_NO_SHARED_VERSION;
 }
 
-/* True if some certificate of cfg can authenticate a suite with this auth. */
-static bool have_cert_for(const gls_config *cfg, enum gls_auth auth)
+/* RSA key exchange encrypts to the certificate key: it needs an rsaEncryption
+ * key (an RSASSA-PSS key may only sign). */
+static bool have_rsa_kx_key(const gls_config *cfg)
 {
     for (size_t i = 0; i < cfg->n_certs; i++) {
-        gls_key_type t = gls_pkey_type(cfg->certs[i].key);
-        bool ec = t == GLS_KEY_EC_P256 || t == GLS_KEY_EC_P384 || t == GLS_KEY_ED25519;
-        bool rsa = t == GLS_KEY_RSA || t == GLS_KEY_RSA_PSS;
-        if (auth == GLS_AUTH_ANY || (auth == GLS_AUTH_ECDSA && ec) ||
-            (auth == GLS_AUTH_RSA && rsa)) {
+        if (gls_pkey_type(cfg->certs[i].key) == GLS_KEY_RSA) {
             return true;
         }
     }
@@ -71,7 +68,7 @@ int gls_choose_suite(const gls_config *cfg, const struct gls_client_hello *ch, u
                 continue; /* no certificate of ours this client could accept */
             }
             /* RSA key exchange needs an rsaEncryption key, not RSA-PSS */
-            if (s->kx == GLS_KX_RSA && !have_cert_for(cfg, GLS_AUTH_RSA)) {
+            if (s->kx == GLS_KX_RSA && !have_rsa_kx_key(cfg)) {
                 continue;
             }
         }
