@@ -3,8 +3,9 @@
 # our default ClientHello gets TLS 1.3 from a 1.3 server and 1.2 from a 1.2-only one; our
 # NSS key log matches the one s_server writes (CLIENT_RANDOM for 1.2, the traffic secrets for
 # 1.3); renegotiation is refused both ways (RFC 5746 §4.2, §4.4: a client's ClientHello gets a
-# fatal no_renegotiation, a HelloRequest gets a warning); and TLS 1.2 resumption (RFC 5077 /
-# session IDs), which is checked if our server offers it and reported PENDING if not.
+# fatal no_renegotiation, a HelloRequest gets a warning); TLS 1.2 resumption by ticket
+# (RFC 5077) and by session id, both roles; and no resumption without the extended master
+# secret (RFC 7627 §5.3).
 # shellcheck source-path=SCRIPTDIR source=tls12.bash
 source "$(dirname "${BASH_SOURCE[0]}")/tls12.bash"
 
