@@ -66,6 +66,39 @@ static int run_in_place(gls_aead_ctx *x, uint8_t *buf, size_t len)
     return GLS_OK;
 }
 
+/* Encrypts in[0..len) to out (same place or not overlapping). */
+static int run_to(gls_aead_ctx *x, const uint8_t *in, size_t len, uint8_t *out)
+{
+    int outl = 0;
+    if (len == 0) {
+        return GLS_OK;
+    }
+    if (EVP_CipherUpdate(x->evp, out, &outl, in, (int)len) != 1 || (size_t)outl != len) {
+        return GLS_E_CRYPTO;
+    }
+    return GLS_OK;
+}
+
+/* see crypto.h */
+int gls_aead_seal_parts(gls_aead_ctx *x, const uint8_t *nonce, const uint8_t *aad, size_t aad_len,
+                        const uint8_t *p1, size_t n1, const uint8_t *p2, size_t n2, uint8_t *out,
+                        uint8_t *tag)
+{
+    uint8_t fin[EVP_MAX_BLOCK_LENGTH];
+    int outl = 0;
+    if (!x->encrypt || n1 > INT_MAX || n2 > INT_MAX) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    TRY(start_record(x, nonce, aad, aad_len, n1 + n2));
+    TRY(run_to(x, p1, n1, out));
+    TRY(run_to(x, p2, n2, out + n1));
+    if (EVP_CipherFinal_ex(x->evp, fin, &outl) != 1 || outl != 0 ||
+        EVP_CIPHER_CTX_ctrl(x->evp, EVP_CTRL_AEAD_GET_TAG, (int)x->a->tag_len, tag) != 1) {
+        return GLS_E_CRYPTO;
+    }
+    return GLS_OK;
+}
+
 /* see crypto.h */
 int gls_aead_seal(gls_aead_ctx *x, const uint8_t *nonce, const uint8_t *aad, size_t aad_len,
                   uint8_t *buf, size_t len, uint8_t *tag)

@@ -111,6 +111,12 @@ GLS_MUST_CHECK int gls_aead_new(const gls_aead_alg *a, const uint8_t *key, bool 
 /* Encrypts buf[0..len) in place and writes the tag_len-byte tag to tag. */
 GLS_MUST_CHECK int gls_aead_seal(gls_aead_ctx *x, const uint8_t *nonce, const uint8_t *aad,
                                  size_t aad_len, uint8_t *buf, size_t len, uint8_t *tag);
+/* Encrypts p1[0..n1) || p2[0..n2) into out (n1 + n2 bytes) straight from the
+ * caller's buffers — seal into the output buffer without a copy first. Each
+ * part must either be the matching place in out or not overlap it. */
+GLS_MUST_CHECK int gls_aead_seal_parts(gls_aead_ctx *x, const uint8_t *nonce, const uint8_t *aad,
+                                       size_t aad_len, const uint8_t *p1, size_t n1,
+                                       const uint8_t *p2, size_t n2, uint8_t *out, uint8_t *tag);
 /* Decrypts buf[0..len) in place; GLS_E_BAD_RECORD_MAC if the tag does not verify
  * (buf contents are then unspecified and must not be used). */
 GLS_MUST_CHECK int gls_aead_open(gls_aead_ctx *x, const uint8_t *nonce, const uint8_t *aad,

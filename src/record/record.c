@@ -254,15 +254,27 @@ static void move_in(uint8_t *dst, const uint8_t *src, size_t n)
     }
 }
 
+/* True if pt[0..n) lies apart from the record being written at out[0..len):
+ * then the AEAD reads it where it is and writes the ciphertext once. */
+static bool apart(const uint8_t *pt, size_t n, const uint8_t *out, size_t len)
+{
+    uintptr_t a = (uintptr_t)pt;
+    uintptr_t b = (uintptr_t)out;
+    return n == 0 || a + n <= b || a >= b + len;
+}
+
 static int seal13(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, size_t n, uint8_t *out)
 {
     uint8_t nonce[12];
     uint8_t *body = out + GLS_RECORD_HEADER;
+    if (!apart(pt, n, out, GLS_RECORD_HEADER + n + 1 + TAG_LEN)) {
+        move_in(body, pt, n); /* overlapping (or already in place): seal in place */
+        pt = body;
+    }
     put_header(out, GLS_CT_APPLICATION_DATA, GLS_TLS12, n + 1 + TAG_LEN);
-    move_in(body, pt, n);
-    body[n] = type;
     xor_nonce(d, nonce);
-    return gls_aead_seal(d->aead, nonce, out, GLS_RECORD_HEADER, body, n + 1, body + n + 1);
+    return gls_aead_seal_parts(d->aead, nonce, out, GLS_RECORD_HEADER, pt, n, &type, 1, body,
+                               body + n + 1);
 }
 
 static int seal12_aead(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, size_t n,
@@ -272,7 +284,10 @@ static int seal12_aead(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, s
     uint8_t aad[13];
     size_t explicit_len = d->mode == GLS_REC_TLS12_GCM ? EXPLICIT_LEN : 0;
     uint8_t *body = out + GLS_RECORD_HEADER + explicit_len;
-    move_in(body, pt, n); /* first: pt may be out + 5, where the explicit nonce goes */
+    if (!apart(pt, n, out, GLS_RECORD_HEADER + explicit_len + n + TAG_LEN)) {
+        move_in(body, pt, n); /* first: pt may be out + 5, where the explicit nonce goes */
+        pt = body;
+    }
     put_header(out, type, GLS_TLS12, explicit_len + n + TAG_LEN);
     if (explicit_len > 0) { /* the sequence number is a unique explicit nonce */
         memcpy(nonce, d->iv, 4);
@@ -282,7 +297,7 @@ static int seal12_aead(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, s
         xor_nonce(d, nonce);
     }
     aad12(d, type, GLS_TLS12, n, aad);
-    return gls_aead_seal(d->aead, nonce, aad, sizeof aad, body, n, body + n);
+    return gls_aead_seal_parts(d->aead, nonce, aad, sizeof aad, pt, n, NULL, 0, body, body + n);
 }
 
 static int seal12_cbc(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, size_t n,
