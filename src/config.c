@@ -88,11 +88,14 @@ gls_config *gls_config_new(void)
     cfg->ticket_rotation = 12 * 3600;
     cfg->tickets = calloc(1, sizeof *cfg->tickets);
     cfg->sessions = calloc(1, sizeof *cfg->sessions);
+    cfg->bufs = calloc(1, sizeof *cfg->bufs);
     if (cfg->tickets == NULL || gls_ticket_cache_init(cfg->tickets) != GLS_OK ||
         cfg->sessions == NULL || gls_session_cache_init(cfg->sessions) != GLS_OK ||
+        cfg->bufs == NULL || gls_pool_init(cfg->bufs) != GLS_OK ||
         gls_rand_system(NULL, cfg->ticket_master, sizeof cfg->ticket_master) != GLS_OK) {
         free(cfg->tickets);
         free(cfg->sessions);
+        free(cfg->bufs);
         gls_crypto_free(cfg->crypto);
         free(cfg);
         return NULL;
@@ -122,6 +125,8 @@ void gls_config_free(gls_config *cfg)
     }
     gls_trust_free(cfg->trust);
     gls_crypto_free(cfg->crypto);
+    gls_pool_free(cfg->bufs);
+    free(cfg->bufs);
     gls_ticket_cache_free(cfg->tickets);
     free(cfg->tickets);
     gls_session_cache_free(cfg->sessions);

@@ -12,8 +12,6 @@
 #include "base/wire.h"
 #include "hs/hs.h"
 
-#define IN_CAP (GLS_RECORD_HEADER + GLS_MAX_CIPHERTEXT12)
-
 static gls_conn *conn_new(gls_config *cfg, bool is_server)
 {
     if (cfg == NULL) {
@@ -23,12 +21,6 @@ static gls_conn *conn_new(gls_config *cfg, bool is_server)
     if (c == NULL) {
         return NULL;
     }
-    c->in = malloc(IN_CAP);
-    if (c->in == NULL) {
-        free(c);
-        return NULL;
-    }
-    c->in_cap = IN_CAP;
     c->cfg = gls_config_ref(cfg);
     c->send_limit = GLS_MAX_PLAINTEXT;
     c->recv_limit = GLS_MAX_PLAINTEXT;
@@ -109,9 +101,9 @@ void gls_conn_free(gls_conn *c)
     gls_rec_dir_wipe(&c->rd);
     gls_rec_dir_wipe(&c->wr);
     gls_wipe(c->in, c->in_cap);
-    free(c->in);
+    gls_pool_put(c->cfg->bufs, c->in);
     gls_wipe(c->out, c->out_cap);
-    free(c->out);
+    gls_hs_out_release(c);
     gls_wipe(c->hsbuf, c->hs_cap);
     free(c->hsbuf);
     gls_config_free(c->cfg);
@@ -122,8 +114,22 @@ void gls_conn_free(gls_conn *c)
 /* see gls.h */
 uint8_t *gls_conn_net_in(gls_conn *c, size_t *room)
 {
+    if (c->in == NULL) { /* an idle connection holds no buffer (hs/bufpool.h) */
+        c->in = gls_pool_get(c->cfg->bufs);
+        c->in_cap = c->in != NULL ? GLS_REC_BUF : 0;
+    }
     *room = c->in_cap - c->in_len;
-    return c->in + c->in_len;
+    return c->in != NULL ? c->in + c->in_len : NULL;
+}
+
+/* Gives the input buffer back to the pool once nothing in it is pending. */
+static void release_in(gls_conn *c)
+{
+    if (c->in != NULL && c->in_len == 0 && c->app_consumed == 0) {
+        gls_pool_put(c->cfg->bufs, c->in);
+        c->in = NULL;
+        c->in_cap = 0;
+    }
 }
 
 /* Appends handshake bytes and hands every whole message to the state machine. */
@@ -330,7 +336,9 @@ int gls_conn_net_in_done(gls_conn *c, size_t n)
         return conn_fail(c, GLS_E_UNEXPECTED_EOF);
     }
     c->in_len += n;
-    return process_input(c);
+    int err = process_input(c);
+    release_in(c);
+    return err;
 }
 
 /* see gls.h */
@@ -349,6 +357,7 @@ void gls_conn_net_out_done(gls_conn *c, size_t n)
     c->out_off += n;
     if (c->out_off == c->out_len) {
         c->out_off = c->out_len = 0;
+        gls_hs_out_release(c); /* idle: the buffer goes back to the pool */
     }
 }
 
@@ -385,6 +394,7 @@ int gls_conn_read(gls_conn *c, void *buf, size_t cap, size_t *got)
     if (c->app.len == 0) {
         app_record_done(c);
         int err = process_input(c);
+        release_in(c);
         if (err != GLS_OK) {
             return GLS_OK; /* what was delivered stays delivered; the error is sticky */
         }
@@ -455,7 +465,7 @@ unsigned gls_conn_wants(const gls_conn *c)
     }
     if (c->app.len > 0) {
         w |= GLS_CAN_READ;
-    } else if (c->in_len < c->in_cap) {
+    } else if (c->in == NULL || c->in_len < c->in_cap) {
         w |= GLS_WANT_NET_IN;
     }
     if (c->hs.state == ST_CONNECTED && !c->sent_close) {

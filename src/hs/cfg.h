@@ -11,6 +11,7 @@
 
 #include "crypto/crypto.h"
 #include "glasstls/gls.h"
+#include "hs/bufpool.h"
 #include "hs/resume.h"
 
 #define GLS_CFG_MAX_SUITES   32
@@ -73,6 +74,7 @@ struct gls_config {
     int64_t ticket_rotation;
     uint8_t ticket_master[GLS_TICKET_KEY_LEN];
     struct gls_ticket_cache *tickets;
+    struct gls_buf_pool *bufs; /* record buffers shared by this config's connections */
     struct gls_session_cache *sessions;
 
     gls_keylog_fn keylog;

@@ -109,8 +109,37 @@ int gls_hs_end(gls_conn *c, gls_writer *w, bool no_transcript)
     return gls_hs_send(c, GLS_CT_HANDSHAKE, w->buf, w->len);
 }
 
+/* see hs.h */
+void gls_hs_out_release(gls_conn *c)
+{
+    if (c->out == NULL) {
+        return;
+    }
+    if (c->out_pooled) {
+        gls_pool_put(c->cfg->bufs, c->out);
+    } else {
+        gls_wipe(c->out, c->out_cap);
+        free(c->out);
+    }
+    c->out = NULL;
+    c->out_cap = 0;
+    c->out_pooled = false;
+}
+
+/* Room for `need` more bytes of output: a pooled record buffer normally; a
+ * larger, owned buffer when a handshake flight does not fit one. */
 static int grow_out(gls_conn *c, size_t need)
 {
+    if (c->out == NULL && need <= GLS_REC_BUF) {
+        c->out = gls_pool_get(c->cfg->bufs);
+        if (c->out == NULL) {
+            return GLS_E_NO_MEMORY;
+        }
+        c->out_cap = GLS_REC_BUF;
+        c->out_pooled = true;
+        c->out_off = c->out_len = 0;
+        return GLS_OK;
+    }
     if (c->out_cap - c->out_len >= need) {
         return GLS_OK;
     }
@@ -122,17 +151,21 @@ static int grow_out(gls_conn *c, size_t need)
             return GLS_OK;
         }
     }
-    size_t cap = c->out_cap ? c->out_cap : GLS_RECORD_HEADER + GLS_MAX_CIPHERTEXT12;
+    size_t cap = c->out_cap ? c->out_cap : GLS_REC_BUF;
     while (cap - c->out_len < need) {
         cap *= 2;
     }
     if (cap > GLS_MAX_OUT) {
         return GLS_E_NO_MEMORY;
     }
-    uint8_t *p = realloc(c->out, cap);
+    uint8_t *p = malloc(cap);
     if (p == NULL) {
         return GLS_E_NO_MEMORY;
     }
+    if (c->out_len > 0) {
+        memcpy(p, c->out, c->out_len);
+    }
+    gls_hs_out_release(c);
     c->out = p;
     c->out_cap = cap;
     return GLS_OK;

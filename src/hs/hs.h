@@ -97,7 +97,8 @@ struct gls_conn {
     size_t out_off;
     size_t out_len;
     size_t out_cap;
-    uint8_t *hsbuf; /* handshake message reassembly */
+    bool out_pooled; /* out came from cfg->bufs (else it is a larger, owned buffer) */
+    uint8_t *hsbuf;  /* handshake message reassembly */
     size_t hs_len;
     size_t hs_cap;
     gls_bytes app;       /* unread plaintext of the current application record (in `in`) */
@@ -253,6 +254,9 @@ GLS_MUST_CHECK int gls_hs_verify_peer(gls_conn *c);
 /* Picks our certificate and signature scheme for the peer's schemes (and SNI). */
 GLS_MUST_CHECK int gls_hs_choose_cert(gls_conn *c, const uint16_t *peer_sigalgs, size_t n,
                                       bool tls13);
+
+/* Gives the (empty) output buffer back: to the pool, or freed if it was grown. */
+void gls_hs_out_release(gls_conn *c);
 
 /* Reports a protocol event line to the event trace, printf-style. */
 void gls_hs_event(gls_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
