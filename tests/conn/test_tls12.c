@@ -9,44 +9,12 @@
 #include "hs/hs.h"
 #include "pair.h"
 
-static const char *const names[] = {"localhost", "127.0.0.1"};
-
 static void make_pair(gls_config **scfg, gls_config **ccfg, int ec)
 {
-    *scfg = gls_config_new();
-    *ccfg = gls_config_new();
-    if (gls_config_add_generated_cert(*scfg, names, 2, ec, NULL) != GLS_OK) {
-        fprintf(stderr, "cannot make a certificate\n");
-        abort();
-    }
-    (void)gls_config_set_versions(*scfg, 0x0303, 0x0303);
-    (void)gls_config_set_versions(*ccfg, 0x0303, 0x0303);
-    (void)gls_config_danger_accept_any_cert(*ccfg);
+    pair_configs(scfg, ccfg, ec, 0x0303);
 }
 
-static int run(gls_config *scfg, gls_config *ccfg, gls_conn **cc, gls_conn **sc, size_t chunk)
-{
-    *cc = gls_client_new(ccfg, "localhost");
-    *sc = gls_server_new(scfg);
-    return pair_handshake(*cc, *sc, chunk);
-}
-
-static int exchange(gls_conn *from, gls_conn *to, const char *msg)
-{
-    size_t put = 0;
-    size_t got = 0;
-    char buf[256];
-    int err = gls_conn_write(from, msg, strlen(msg), &put);
-    if (err != GLS_OK || put != strlen(msg)) {
-        return err ? err : GLS_E_INTERNAL;
-    }
-    pair_move(from, to, 0);
-    err = gls_conn_read(to, buf, sizeof buf, &got);
-    if (err != GLS_OK) {
-        return err;
-    }
-    return got == strlen(msg) && memcmp(buf, msg, got) == 0 ? GLS_OK : GLS_E_INTERNAL;
-}
+static const char *const names[] = {"localhost", "127.0.0.1"};
 
 static void free_all(gls_conn *cc, gls_conn *sc, gls_config *s, gls_config *c)
 {
@@ -62,7 +30,7 @@ TEST(basic_ecdhe_handshake_and_data)
     gls_conn *cc, *sc;
     gls_conn_info info;
     make_pair(&s, &c, 1);
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK_EQ(info.version, 0x0303);
     CHECK_EQ(info.suite, 0xc02b);
@@ -72,8 +40,8 @@ TEST(basic_ecdhe_handshake_and_data)
     CHECK_EQ(info.peer_certs, 1);
     CHECK_OK(gls_conn_get_info(sc, &info));
     CHECK_EQ(info.suite, 0xc02b);
-    CHECK_OK(exchange(cc, sc, "hello server"));
-    CHECK_OK(exchange(sc, cc, "hello client"));
+    CHECK_OK(pair_exchange(cc, sc, "hello server"));
+    CHECK_OK(pair_exchange(sc, cc, "hello client"));
     free_all(cc, sc, s, c);
 }
 
@@ -118,7 +86,7 @@ TEST(suite_group_matrix)
             }
             CHECK_OK(gls_config_enable_rsa_key_exchange(s, 1));
             CHECK_OK(gls_config_enable_rsa_key_exchange(c, 1));
-            int err = run(s, c, &cc, &sc, 0);
+            int err = pair_run(s, c, &cc, &sc, 0);
             if (err != GLS_OK) {
                 fprintf(stderr, "  suite %s group %04x: %s\n", st->name, group,
                         gls_error_name(err));
@@ -129,8 +97,8 @@ TEST(suite_group_matrix)
             CHECK_EQ(info.suite, suites[i]);
             CHECK_EQ(info.group, group);
             CHECK_EQ(info.forward_secret, st->kx != GLS_KX_RSA);
-            CHECK_OK(exchange(cc, sc, "ping from the client"));
-            CHECK_OK(exchange(sc, cc, "pong from the server"));
+            CHECK_OK(pair_exchange(cc, sc, "ping from the client"));
+            CHECK_OK(pair_exchange(sc, cc, "pong from the server"));
             free_all(cc, sc, s, c);
         }
     }
@@ -176,10 +144,10 @@ TEST(cbc_etm_and_mte)
         } else if (mode == 2) {
             s->no_etm = true;
         }
-        CHECK_OK(run(s, c, &cc, &sc, 0));
+        CHECK_OK(pair_run(s, c, &cc, &sc, 0));
         CHECK(logged(&events, mode == 0 ? "encrypt-then-MAC" : "MAC-then-encrypt"));
-        CHECK_OK(exchange(cc, sc, "cbc data one way"));
-        CHECK_OK(exchange(sc, cc, "and the other way"));
+        CHECK_OK(pair_exchange(cc, sc, "cbc data one way"));
+        CHECK_OK(pair_exchange(sc, cc, "and the other way"));
         free_all(cc, sc, s, c);
     }
 }
@@ -217,7 +185,7 @@ TEST(ems_and_keylog)
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_secret_trace(c, on_secret, &seen));
     CHECK_OK(gls_config_set_keylog(c, on_keylog, &seen));
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK(seen.ems);
     CHECK(!seen.classic);
     CHECK(seen.client_random_line);
@@ -236,10 +204,10 @@ TEST(client_auth)
         CHECK_OK(gls_config_add_generated_cert(c, names, 1, !ec, NULL));
         CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_REQUIRED));
         CHECK_OK(gls_config_danger_accept_any_cert(s));
-        CHECK_OK(run(s, c, &cc, &sc, 0));
+        CHECK_OK(pair_run(s, c, &cc, &sc, 0));
         CHECK_OK(gls_conn_get_info(sc, &info));
         CHECK_EQ(info.peer_certs, 1);
-        CHECK_OK(exchange(cc, sc, "authenticated"));
+        CHECK_OK(pair_exchange(cc, sc, "authenticated"));
         free_all(cc, sc, s, c);
     }
     gls_config *s, *c;
@@ -247,14 +215,14 @@ TEST(client_auth)
     gls_conn_info info;
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_OPTIONAL));
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(sc, &info));
     CHECK_EQ(info.peer_certs, 0);
     free_all(cc, sc, s, c);
     /* required, but the client has none: handshake_failure (RFC 5246 §7.4.6) */
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_REQUIRED));
-    CHECK_ERR(run(s, c, &cc, &sc, 0), GLS_E_PEER_ALERT_BASE - 40);
+    CHECK_ERR(pair_run(s, c, &cc, &sc, 0), GLS_E_PEER_ALERT_BASE - 40);
     CHECK_EQ(gls_conn_error(sc), GLS_E_HANDSHAKE_FAILURE);
     free_all(cc, sc, s, c);
 }
@@ -269,7 +237,7 @@ TEST(alpn)
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_alpn(s, sp, 2));
     CHECK_OK(gls_config_set_alpn(c, cp, 2));
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK(info.alpn != NULL && strcmp(info.alpn, "h2") == 0);
     free_all(cc, sc, s, c);
@@ -290,8 +258,8 @@ TEST(byte_at_a_time)
         CHECK_OK(gls_config_add_generated_cert(c, names, 1, 1, NULL));
         CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_REQUIRED));
         CHECK_OK(gls_config_danger_accept_any_cert(s));
-        CHECK_OK(run(s, c, &cc, &sc, 1));
-        CHECK_OK(exchange(cc, sc, "slowly"));
+        CHECK_OK(pair_run(s, c, &cc, &sc, 1));
+        CHECK_OK(pair_exchange(cc, sc, "slowly"));
         free_all(cc, sc, s, c);
     }
 }
@@ -305,16 +273,16 @@ TEST(tls13_client_against_tls12_server)
     gls_conn_info info;
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_versions(c, 0x0303, 0x0304));
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK_EQ(info.version, 0x0303);
-    CHECK_OK(exchange(cc, sc, "negotiated down honestly"));
+    CHECK_OK(pair_exchange(cc, sc, "negotiated down honestly"));
     free_all(cc, sc, s, c);
     /* and both sides able to speak 1.3 pick 1.3 */
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_versions(c, 0x0303, 0x0304));
     CHECK_OK(gls_config_set_versions(s, 0x0303, 0x0304));
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK_EQ(info.version, 0x0304);
     free_all(cc, sc, s, c);
@@ -329,7 +297,7 @@ TEST(tls12_client_against_tls13_server)
     gls_conn_info info;
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_versions(s, 0x0303, 0x0304));
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(sc, &info));
     CHECK_EQ(info.version, 0x0303);
     free_all(cc, sc, s, c);
@@ -455,7 +423,7 @@ TEST(rsa_kx_refused_unless_enabled)
     make_pair(&s, &c, 0);
     CHECK_OK(one_suite(s, c, 0x009c, 0));
     CHECK_OK(gls_config_enable_rsa_key_exchange(c, 1));
-    CHECK_ERR(run(s, c, &cc, &sc, 0), GLS_E_PEER_ALERT_BASE - 40);
+    CHECK_ERR(pair_run(s, c, &cc, &sc, 0), GLS_E_PEER_ALERT_BASE - 40);
     CHECK_EQ(gls_conn_error(sc), GLS_E_NO_SHARED_SUITE);
     free_all(cc, sc, s, c);
     /* a client without it does not even offer the suite */
@@ -478,7 +446,7 @@ TEST(renegotiation_refused)
     gls_config *s, *c;
     gls_conn *cc, *sc;
     make_pair(&s, &c, 1);
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_hs_send(sc, GLS_CT_HANDSHAKE, hello_request, sizeof hello_request));
     pair_move(sc, cc, 0);
     CHECK_OK(gls_conn_error(cc));
@@ -490,7 +458,7 @@ TEST(renegotiation_refused)
     free_all(cc, sc, s, c);
 
     make_pair(&s, &c, 1);
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_hs_send(cc, GLS_CT_HANDSHAKE, client_hello, sizeof client_hello));
     pair_move(cc, sc, 0);
     CHECK_EQ(gls_conn_error(sc), GLS_E_NO_RENEGOTIATION);
@@ -539,7 +507,7 @@ TEST(ecdsa_certificate_needs_its_curve_listed)
     CHECK_OK(gls_config_set_versions(c, 0x0303, 0x0303));
     CHECK_OK(gls_config_set_groups(c, x25519, 1));
     CHECK_OK(gls_config_set_suites(c, suites2, 2));
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK_EQ(info.suite, 0xc02f);
     gls_conn_free(cc);
@@ -554,7 +522,7 @@ TEST(ecdsa_certificate_needs_its_curve_listed)
     CHECK_OK(gls_config_set_versions(c, 0x0303, 0x0303));
     CHECK_OK(gls_config_set_groups(c, x25519, 1));
     CHECK_OK(gls_config_set_suites(c, suites2, 1));
-    run(s, c, &cc, &sc, 0);
+    pair_run(s, c, &cc, &sc, 0);
     CHECK_EQ(gls_conn_error(sc), GLS_E_NO_SHARED_SUITE);
     gls_conn_free(cc);
     gls_conn_free(sc);

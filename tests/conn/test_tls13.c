@@ -5,50 +5,15 @@
 #include "harness.h"
 #include "pair.h"
 
+static void make_pair(gls_config **scfg, gls_config **ccfg, int ec)
+{
+    pair_configs(scfg, ccfg, ec, 0x0304);
+}
+
 #include "base/wire.h"
 #include "hs/hs.h"
 
 static const char *const names[] = {"localhost", "127.0.0.1"};
-
-/* A server config with a fresh certificate, and a client config trusting it
- * through the danger switch (chain verification has its own tests). */
-static void make_pair(gls_config **scfg, gls_config **ccfg, int ec)
-{
-    *scfg = gls_config_new();
-    *ccfg = gls_config_new();
-    if (gls_config_add_generated_cert(*scfg, names, 2, ec, NULL) != GLS_OK) {
-        fprintf(stderr, "cannot make a certificate\n");
-        abort();
-    }
-    (void)gls_config_set_versions(*scfg, 0x0304, 0x0304);
-    (void)gls_config_set_versions(*ccfg, 0x0304, 0x0304);
-    (void)gls_config_danger_accept_any_cert(*ccfg);
-}
-
-static int run(gls_config *scfg, gls_config *ccfg, gls_conn **cc, gls_conn **sc, size_t chunk)
-{
-    *cc = gls_client_new(ccfg, "localhost");
-    *sc = gls_server_new(scfg);
-    return pair_handshake(*cc, *sc, chunk);
-}
-
-static int exchange(gls_conn *from, gls_conn *to, const char *msg)
-{
-    size_t put = 0;
-    size_t got = 0;
-    char buf[256];
-    int err = gls_conn_write(from, msg, strlen(msg), &put);
-    if (err != GLS_OK || put != strlen(msg)) {
-        return err ? err : GLS_E_INTERNAL;
-    }
-    pair_move(from, to, 0);
-    err = gls_conn_read(to, buf, sizeof buf, &got);
-    if (err != GLS_OK) {
-        return err;
-    }
-    pair_move(to, from, 0); /* e.g. a KeyUpdate answer */
-    return got == strlen(msg) && memcmp(buf, msg, got) == 0 ? GLS_OK : GLS_E_INTERNAL;
-}
 
 TEST(basic_handshake_and_data)
 {
@@ -56,7 +21,7 @@ TEST(basic_handshake_and_data)
     gls_conn *cc, *sc;
     gls_conn_info info;
     make_pair(&s, &c, 1);
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK_EQ(info.version, 0x0304);
     CHECK_EQ(info.suite, 0x1301);
@@ -64,8 +29,8 @@ TEST(basic_handshake_and_data)
     CHECK_EQ(info.sigalg, 0x0403);
     CHECK(info.forward_secret);
     CHECK_EQ(info.peer_certs, 1);
-    CHECK_OK(exchange(cc, sc, "hello server"));
-    CHECK_OK(exchange(sc, cc, "hello client"));
+    CHECK_OK(pair_exchange(cc, sc, "hello server"));
+    CHECK_OK(pair_exchange(sc, cc, "hello client"));
     gls_conn_free(cc);
     gls_conn_free(sc);
     gls_config_free(s);
@@ -86,12 +51,12 @@ TEST(suite_group_matrix)
                 make_pair(&s, &c, ec);
                 CHECK_OK(gls_config_set_suites(c, &suites[i], 1));
                 CHECK_OK(gls_config_set_groups(c, &groups[j], 1));
-                CHECK_OK(run(s, c, &cc, &sc, 0));
+                CHECK_OK(pair_run(s, c, &cc, &sc, 0));
                 CHECK_OK(gls_conn_get_info(sc, &info));
                 CHECK_EQ(info.suite, suites[i]);
                 CHECK_EQ(info.group, groups[j]);
-                CHECK_OK(exchange(cc, sc, "ping"));
-                CHECK_OK(exchange(sc, cc, "pong"));
+                CHECK_OK(pair_exchange(cc, sc, "ping"));
+                CHECK_OK(pair_exchange(sc, cc, "pong"));
                 gls_conn_free(cc);
                 gls_conn_free(sc);
                 gls_config_free(s);
@@ -111,10 +76,10 @@ TEST(hello_retry_request)
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_groups(c, cgroups, 2)); /* share only for x25519 */
     CHECK_OK(gls_config_set_groups(s, sgroups, 1));
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK_EQ(info.group, 0x0017);
-    CHECK_OK(exchange(cc, sc, "after hrr"));
+    CHECK_OK(pair_exchange(cc, sc, "after hrr"));
     gls_conn_free(cc);
     gls_conn_free(sc);
     gls_config_free(s);
@@ -130,7 +95,7 @@ TEST(no_shared_group_fails_with_handshake_failure)
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_groups(c, cg, 1));
     CHECK_OK(gls_config_set_groups(s, sg, 1));
-    run(s, c, &cc, &sc, 0);
+    pair_run(s, c, &cc, &sc, 0);
     CHECK_EQ(gls_conn_error(sc), GLS_E_NO_SHARED_GROUP);
     CHECK_EQ(gls_conn_error(cc), GLS_E_PEER_ALERT_BASE - 40);
     gls_conn_free(cc);
@@ -144,8 +109,8 @@ TEST(byte_at_a_time)
     gls_config *s, *c;
     gls_conn *cc, *sc;
     make_pair(&s, &c, 0);
-    CHECK_OK(run(s, c, &cc, &sc, 1));
-    CHECK_OK(exchange(cc, sc, "slowly"));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 1));
+    CHECK_OK(pair_exchange(cc, sc, "slowly"));
     gls_conn_free(cc);
     gls_conn_free(sc);
     gls_config_free(s);
@@ -163,7 +128,7 @@ TEST(alpn_chosen_and_mismatch)
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_alpn(c, cp, 2));
     CHECK_OK(gls_config_set_alpn(s, sp, 1));
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK(info.alpn != NULL && strcmp(info.alpn, "http/1.1") == 0);
     gls_conn_free(cc);
@@ -174,7 +139,7 @@ TEST(alpn_chosen_and_mismatch)
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_alpn(c, cp, 2));
     CHECK_OK(gls_config_set_alpn(s, none, 1));
-    run(s, c, &cc, &sc, 0);
+    pair_run(s, c, &cc, &sc, 0);
     CHECK_EQ(gls_conn_error(sc), GLS_E_NO_APPLICATION_PROTOCOL);
     CHECK_EQ(gls_conn_error(cc), GLS_E_PEER_ALERT_BASE - 120);
     gls_conn_free(cc);
@@ -192,10 +157,10 @@ TEST(client_auth_required_and_presented)
     CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_REQUIRED));
     CHECK_OK(gls_config_danger_accept_any_cert(s));
     CHECK_OK(gls_config_add_generated_cert(c, names, 1, 0, NULL));
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(sc, &info));
     CHECK_EQ(info.peer_certs, 1);
-    CHECK_OK(exchange(cc, sc, "authenticated"));
+    CHECK_OK(pair_exchange(cc, sc, "authenticated"));
     gls_conn_free(cc);
     gls_conn_free(sc);
     gls_config_free(s);
@@ -209,7 +174,7 @@ TEST(client_auth_required_but_declined)
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_REQUIRED));
     CHECK_OK(gls_config_danger_accept_any_cert(s));
-    run(s, c, &cc, &sc, 0);
+    pair_run(s, c, &cc, &sc, 0);
     CHECK_EQ(gls_conn_error(sc), GLS_E_CERT_REQUIRED);
     gls_conn_free(cc);
     gls_conn_free(sc);
@@ -224,7 +189,7 @@ TEST(client_auth_optional_declined)
     gls_conn_info info;
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_OPTIONAL));
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(sc, &info));
     CHECK_EQ(info.peer_certs, 0);
     gls_conn_free(cc);
@@ -238,13 +203,13 @@ TEST(key_update_both_directions)
     gls_config *s, *c;
     gls_conn *cc, *sc;
     make_pair(&s, &c, 1);
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_key_update(cc, 1)); /* the server must answer */
-    CHECK_OK(exchange(cc, sc, "after client update"));
-    CHECK_OK(exchange(sc, cc, "server answered"));
+    CHECK_OK(pair_exchange(cc, sc, "after client update"));
+    CHECK_OK(pair_exchange(sc, cc, "server answered"));
     CHECK_OK(gls_conn_key_update(sc, 0));
-    CHECK_OK(exchange(sc, cc, "after server update"));
-    CHECK_OK(exchange(cc, sc, "still fine"));
+    CHECK_OK(pair_exchange(sc, cc, "after server update"));
+    CHECK_OK(pair_exchange(cc, sc, "still fine"));
     gls_conn_free(cc);
     gls_conn_free(sc);
     gls_config_free(s);
@@ -258,7 +223,7 @@ TEST(close_notify)
     char buf[16];
     size_t got = 0;
     make_pair(&s, &c, 1);
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_close(cc));
     pair_move(cc, sc, 0);
     CHECK_ERR(gls_conn_read(sc, buf, sizeof buf, &got), GLS_E_CLOSED);
@@ -277,7 +242,7 @@ TEST(tampered_record_gets_bad_record_mac)
     size_t put = 0;
     size_t len = 0;
     make_pair(&s, &c, 1);
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_write(cc, "secret", 6, &put));
     uint8_t *out = (uint8_t *)gls_conn_net_out(cc, &len);
     CHECK(len > 10);
@@ -299,7 +264,7 @@ TEST(untrusted_server_fails_closed)
     gls_config *c = gls_config_new();
     gls_conn *cc, *sc;
     CHECK_OK(gls_config_add_generated_cert(s, names, 2, 1, NULL));
-    run(s, c, &cc, &sc, 0); /* the client has no trust store at all */
+    pair_run(s, c, &cc, &sc, 0); /* the client has no trust store at all */
     CHECK_EQ(gls_conn_error(cc), GLS_E_CERT_NO_TRUST);
     CHECK_EQ(gls_conn_error(sc), GLS_E_PEER_ALERT_BASE - 48);
     gls_conn_free(cc);
@@ -314,7 +279,7 @@ TEST(config_frozen_once_used)
     gls_conn *cc, *sc;
     static const uint16_t g[] = {0x001d};
     make_pair(&s, &c, 1);
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_ERR(gls_config_set_groups(c, g, 1), GLS_E_CONFIG_FROZEN);
     gls_conn_free(cc);
     gls_conn_free(sc);
@@ -328,20 +293,20 @@ TEST(resumption_with_ticket)
     gls_conn *cc, *sc;
     gls_conn_info info;
     make_pair(&s, &c, 1);
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK(!info.resumed);
-    CHECK_OK(exchange(sc, cc, "ticket delivered with this")); /* NST rides before it */
+    CHECK_OK(pair_exchange(sc, cc, "ticket delivered with this")); /* NST rides before it */
     gls_conn_free(cc);
     gls_conn_free(sc);
 
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK(info.resumed);
     CHECK_OK(gls_conn_get_info(sc, &info));
     CHECK(info.resumed);
     CHECK_EQ(info.peer_certs, 0);
-    CHECK_OK(exchange(cc, sc, "resumed data"));
+    CHECK_OK(pair_exchange(cc, sc, "resumed data"));
     gls_conn_free(cc);
     gls_conn_free(sc);
 
@@ -374,11 +339,11 @@ TEST(resumption_after_hrr)
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_groups(c, cgroups, 2));
     CHECK_OK(gls_config_set_groups(s, sgroups, 1));
-    CHECK_OK(run(s, c, &cc, &sc, 0));
-    CHECK_OK(exchange(sc, cc, "ticket"));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_exchange(sc, cc, "ticket"));
     gls_conn_free(cc);
     gls_conn_free(sc);
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK(info.resumed);
     CHECK_EQ(info.group, 0x0017);
@@ -395,11 +360,11 @@ TEST(foreign_ticket_falls_back_to_full_handshake)
     gls_conn_info info;
     make_pair(&s, &c, 1);
     make_pair(&s2, &c2, 1);
-    CHECK_OK(run(s, c, &cc, &sc, 0));
-    CHECK_OK(exchange(sc, cc, "ticket"));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_exchange(sc, cc, "ticket"));
     gls_conn_free(cc);
     gls_conn_free(sc);
-    CHECK_OK(run(s2, c, &cc, &sc, 0)); /* another server cannot open it */
+    CHECK_OK(pair_run(s2, c, &cc, &sc, 0)); /* another server cannot open it */
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK(!info.resumed);
     gls_conn_free(cc);
@@ -440,7 +405,7 @@ TEST(record_size_limit_is_honoured)
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_record_size_limit(s, 100));
     CHECK_ERR(gls_config_set_record_size_limit(c, 63), GLS_E_INVALID_ARGUMENT);
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     memset(big, 'x', sizeof big);
     CHECK_OK(gls_conn_write(cc, big, sizeof big, &put));
     CHECK_EQ(put, sizeof big);
@@ -480,10 +445,10 @@ TEST(automatic_key_update)
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_key_update_interval(c, 5));
     CHECK_OK(gls_config_set_event_trace(c, count_key_updates, NULL));
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     key_updates_seen = 0;
     for (int i = 0; i < 23; i++) {
-        CHECK_OK(exchange(cc, sc, "record"));
+        CHECK_OK(pair_exchange(cc, sc, "record"));
     }
     CHECK_EQ(key_updates_seen, 4); /* after records 5, 10, 15 and 20 (+1 for each update) */
     gls_conn_free(cc);
@@ -500,7 +465,7 @@ TEST(chain_length_limit)
     CHECK_ERR(gls_config_set_max_chain(c, 0), GLS_E_INVALID_ARGUMENT);
     CHECK_ERR(gls_config_set_max_chain(c, 11), GLS_E_INVALID_ARGUMENT);
     CHECK_OK(gls_config_set_max_chain(c, 1));
-    CHECK_OK(run(s, c, &cc, &sc, 0)); /* one certificate is within a limit of one */
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0)); /* one certificate is within a limit of one */
     gls_conn_free(cc);
     gls_conn_free(sc);
     gls_config_free(s);
@@ -566,13 +531,13 @@ TEST(too_many_empty_records)
     gls_conn *cc, *sc;
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_max_idle_records(s, 3));
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     for (int i = 0; i < 3; i++) {
         CHECK_OK(gls_hs_send(cc, GLS_CT_APPLICATION_DATA, NULL, 0));
     }
     pair_move(cc, sc, 0);
     CHECK_EQ(gls_conn_error(sc), GLS_OK); /* three are tolerated */
-    CHECK_OK(exchange(cc, sc, "real data resets the count"));
+    CHECK_OK(pair_exchange(cc, sc, "real data resets the count"));
     for (int i = 0; i < 4; i++) {
         CHECK_OK(gls_hs_send(cc, GLS_CT_APPLICATION_DATA, NULL, 0));
     }
@@ -608,19 +573,19 @@ TEST(ticket_age_must_match)
     CHECK_OK(gls_config_set_clock(s, fixed_server_clock, NULL));
     CHECK_OK(gls_config_set_clock(c, moving_client_clock, NULL));
     client_now = 1800000000;
-    CHECK_OK(run(s, c, &cc, &sc, 0));
-    CHECK_OK(exchange(sc, cc, "ticket"));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_exchange(sc, cc, "ticket"));
     gls_conn_free(cc);
     gls_conn_free(sc);
     client_now += 30; /* within the tolerated skew: resumed (and a new ticket comes) */
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(sc, &info));
     CHECK(info.resumed);
-    CHECK_OK(exchange(sc, cc, "ticket"));
+    CHECK_OK(pair_exchange(sc, cc, "ticket"));
     gls_conn_free(cc);
     gls_conn_free(sc);
     client_now += 600; /* the client claims ten minutes passed; the server saw none */
-    CHECK_OK(run(s, c, &cc, &sc, 0));
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(sc, &info));
     CHECK(!info.resumed);
     gls_conn_free(cc);
