@@ -24,6 +24,7 @@
 #include "pcap.h"
 #include "tcpflow.h"
 #include "tlsrec.h"
+#include "json.h"
 #include "tool.h"
 
 #define MAX_TRANSCRIPT (256 * 1024)
@@ -258,24 +259,15 @@ static const char *kx_name(const struct gls_tls_facts *f)
     return f->version == 0x0304 ? "TLS1.3" : gls_suite_kx(f->suite);
 }
 
+/* A JSON string (or null), escaped as the shared writer does. */
 static void json_str(const char *s)
 {
-    if (s == NULL) {
-        printf("null");
-        return;
+    struct jbuf j = {0};
+    jb_text(&j, s);
+    if (!j.bad) {
+        fwrite(j.p, 1, j.len, stdout);
     }
-    putchar('"');
-    for (; *s != 0; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') {
-            printf("\\%c", ch);
-        } else if (ch < 0x20) {
-            printf("\\u%04x", ch);
-        } else {
-            putchar(ch);
-        }
-    }
-    putchar('"');
+    free(j.p);
 }
 
 static void json_dir(const char *name, const struct dir_out *d)
