@@ -257,6 +257,10 @@ void gls_trust_free(gls_trust *t);
  * "hostname mismatch (wanted example.com)"). */
 GLS_MUST_CHECK int gls_x509_verify(const gls_trust *t, gls_cert *const *chain, size_t n,
                                    const char *name, time_t now, char *reason, size_t cap);
+/* The same for a client certificate a server received: the TLS client purpose
+ * (extendedKeyUsage clientAuth where the certificate restricts its use), no name. */
+GLS_MUST_CHECK int gls_x509_verify_client(const gls_trust *t, gls_cert *const *chain, size_t n,
+                                          time_t now, char *reason, size_t cap);
 
 /* ---- signatures (TLS SignatureScheme values, base/wire.h) ----
  * rsa_pkcs1_sha256/384/512, rsa_pss_rsae_sha256/384/512, rsa_pss_pss_sha256/384/512,

@@ -587,17 +587,17 @@ static void explain(X509_STORE_CTX *ctx, int v, const char *name, char *reason, 
     }
 }
 
-/* Time, depth, and (with a name) the TLS server purpose and RFC 6125 identity. */
-static int set_params(X509_STORE_CTX *ctx, const char *name, time_t now)
+/* Time, depth, the purpose (0: none), and (with a name) the RFC 6125 identity. */
+static int set_params(X509_STORE_CTX *ctx, const char *name, int purpose, time_t now)
 {
     X509_VERIFY_PARAM *vp = X509_STORE_CTX_get0_param(ctx);
     X509_VERIFY_PARAM_set_time(vp, now);
     X509_VERIFY_PARAM_set_depth(vp, MAX_VERIFY_DEPTH);
+    if (purpose != 0 && X509_STORE_CTX_set_purpose(ctx, purpose) != 1) {
+        return GLS_E_CRYPTO;
+    }
     if (name == NULL) {
         return GLS_OK;
-    }
-    if (X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER) != 1) {
-        return GLS_E_CRYPTO;
     }
     if (is_ip(name)) {
         return X509_VERIFY_PARAM_set1_ip_asc(vp, name) == 1 ? GLS_OK : GLS_E_CRYPTO;
@@ -606,9 +606,8 @@ static int set_params(X509_STORE_CTX *ctx, const char *name, time_t now)
     return X509_VERIFY_PARAM_set1_host(vp, name, strlen(name)) == 1 ? GLS_OK : GLS_E_CRYPTO;
 }
 
-/* see crypto.h */
-int gls_x509_verify(const gls_trust *t, gls_cert *const *chain, size_t n, const char *name,
-                    time_t now, char *reason, size_t cap)
+static int verify(const gls_trust *t, gls_cert *const *chain, size_t n, const char *name,
+                  int purpose, time_t now, char *reason, size_t cap)
 {
     char scratch[1];
     if (reason == NULL || cap == 0) {
@@ -638,7 +637,7 @@ int gls_x509_verify(const gls_trust *t, gls_cert *const *chain, size_t n, const 
     if (X509_STORE_CTX_init(ctx, t->store, chain[0]->x509, untrusted) != 1) {
         goto out;
     }
-    err = set_params(ctx, name, now);
+    err = set_params(ctx, name, purpose, now);
     if (err == GLS_OK && X509_verify_cert(ctx) != 1) {
         int v = X509_STORE_CTX_get_error(ctx);
         err = map_verify_error(v);
@@ -649,6 +648,20 @@ out:
     sk_X509_free(untrusted);
     ERR_clear_error();
     return err;
+}
+
+/* see crypto.h */
+int gls_x509_verify(const gls_trust *t, gls_cert *const *chain, size_t n, const char *name,
+                    time_t now, char *reason, size_t cap)
+{
+    return verify(t, chain, n, name, name != NULL ? X509_PURPOSE_SSL_SERVER : 0, now, reason, cap);
+}
+
+/* see crypto.h */
+int gls_x509_verify_client(const gls_trust *t, gls_cert *const *chain, size_t n, time_t now,
+                           char *reason, size_t cap)
+{
+    return verify(t, chain, n, NULL, X509_PURPOSE_SSL_CLIENT, now, reason, cap);
 }
 
 /* Copies what a memory BIO holds into a fresh NUL-terminated buffer; frees the BIO. */

@@ -21,8 +21,12 @@ int gls_hs_verify_peer(gls_conn *c)
         return GLS_E_CERT_NO_TRUST;
     }
     const char *name = c->is_server || s->server_name[0] == 0 ? NULL : s->server_name;
-    int err = gls_x509_verify(cfg->trust, s->peer_chain, s->n_peer, name, (time_t)gls_hs_now(c),
-                              reason, sizeof reason);
+    time_t now = (time_t)gls_hs_now(c);
+    /* a client certificate must allow TLS client use; a server's, server use and the name */
+    int err = c->is_server ? gls_x509_verify_client(cfg->trust, s->peer_chain, s->n_peer, now,
+                                                    reason, sizeof reason)
+                           : gls_x509_verify(cfg->trust, s->peer_chain, s->n_peer, name, now,
+                                             reason, sizeof reason);
     if (err != GLS_OK) {
         gls_hs_detail(c, "certificate verify failed: %s", reason);
         return err;

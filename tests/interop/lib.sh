@@ -247,6 +247,7 @@ wait_port()
 #   server-ecdsa.pem/.key         ECDSA P-256 leaf, same names
 #   server-ed25519.pem/.key       Ed25519 leaf, same names
 #   expired.pem/.key              RSA-2048 leaf for localhost, valid from 60 to 30 days ago
+#   expired-client.pem/.key       RSA-2048 client certificate, valid from 60 to 30 days ago
 #   unknown-ca.pem/.key           RSA-2048 leaf for localhost, issued by other-ca.pem (not trusted)
 #   client.pem/.key               RSA-2048 client certificate (clientAuth), CN glasstls test client
 # Every leaf is issued straight by its root. Does nothing if DIR already holds a finished PKI.
@@ -266,6 +267,9 @@ make_pki()
         -enddate "$(date -u -d '-30 days' +%Y%m%d%H%M%SZ)"
     pki_leaf "$dir" other-ca unknown-ca rsa localhost server_rsa
     pki_leaf "$dir" ca client rsa "glasstls test client" client
+    pki_leaf "$dir" ca expired-client rsa "glasstls expired client" client \
+        -startdate "$(date -u -d '-60 days' +%Y%m%d%H%M%SZ)" \
+        -enddate "$(date -u -d '-30 days' +%Y%m%d%H%M%SZ)"
     touch "$dir/.done"
 }
 

@@ -190,19 +190,23 @@ ossl_refused_by_us auth-unknown "SSL alert number 48" -tls1_3 \
     -cert "$PKI/unknown-ca.pem" -key "$PKI/unknown-ca.key"
 expect_refusal auth 2 cert_untrusted
 ossl_refused_by_us auth-expired "SSL alert number 45" -tls1_3 \
-    -cert "$PKI/expired.pem" -key "$PKI/expired.key"
+    -cert "$PKI/expired-client.pem" -key "$PKI/expired-client.key"
 expect_refusal auth 3 cert_expired
+# a server-only certificate (extendedKeyUsage serverAuth) is not a client certificate
+ossl_refused_by_us auth-purpose "SSL alert number 43" -tls1_3 \
+    -cert "$PKI/server-rsa.pem" -key "$PKI/server-rsa.key"
+expect_refusal auth 4 cert_usage
 run_client gnutls-auth-none "" gnutls-cli --x509cafile "$PKI/ca.pem" -p "$port" \
     --priority "$GNUTLS_TLS13" localhost
 [ "$RUN_STATUS" != 0 ] || fail "gnutls-auth-none: gnutls-cli succeeded"
 expect_contains "$(all_of gnutls-auth-none)" "Received alert [116]: Certificate is required"
-expect_refusal auth 4 cert_required
+expect_refusal auth 5 cert_required
 run_client curl-auth-none "" curl -sS --http1.1 --cacert "$PKI/ca.pem" \
     --resolve "localhost:$port:127.0.0.1" "https://localhost:$port/"
 [ "$RUN_STATUS" != 0 ] || fail "curl-auth-none: curl succeeded"
 expect_contains "$(all_of curl-auth-none)" "alert certificate required"
-expect_refusal auth 5 cert_required
+expect_refusal auth 6 cert_required
 ossl_echoes auth-ok -cert "$PKI/client.pem" -key "$PKI/client.key"
 stop_bg auth
-pass "--verify-client refuses no certificate (116), an unknown CA (48), an expired one (45)"
+pass "--verify-client refuses no certificate (116), an unknown CA (48), an expired one (45), a server-only one (43)"
 finish

@@ -337,6 +337,31 @@ TEST(wrong_extended_key_usage)
     EVP_PKEY_free(k);
 }
 
+/* A server-only certificate presented as a client's, and a client one accepted. */
+TEST(client_certificate_purpose)
+{
+    struct pki *p = get_pki();
+    char why[256];
+    EVP_PKEY *k = p256();
+    struct spec server_only = leaf_spec;
+    server_only.eku = "serverAuth";
+    struct spec client_only = leaf_spec;
+    client_only.eku = "clientAuth";
+    X509 *s = make_cert(&server_only, k, p->inter, p->int_key);
+    X509 *c = make_cert(&client_only, k, p->inter, p->int_key);
+    gls_cert *sc[2] = {to_gls(s), p->chain[1]};
+    gls_cert *cc[2] = {to_gls(c), p->chain[1]};
+    CHECK_ERR(gls_x509_verify_client(p->trust, sc, 2, time(NULL), why, sizeof why),
+              GLS_E_CERT_USAGE);
+    CHECK(strstr(why, "unsuitable certificate purpose") != NULL);
+    CHECK_OK(gls_x509_verify_client(p->trust, cc, 2, time(NULL), why, sizeof why));
+    gls_cert_free(sc[0]);
+    gls_cert_free(cc[0]);
+    X509_free(s);
+    X509_free(c);
+    EVP_PKEY_free(k);
+}
+
 /* RFC 6125 §6.4.3: a wildcard is a whole left-most label and matches one label. */
 TEST(wildcards)
 {
