@@ -1,10 +1,11 @@
+SHELL := /bin/bash
 # The two commands of README.md, and a few helpers. CMake does the building.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 BENCH_BUILD ?= build-bench
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup build demo test asan bench format check-format check-layers install clean
+.PHONY: all setup build demo test asan bench fuzz-smoke format check-format check-layers install clean
 
 all: build
 
@@ -36,6 +37,20 @@ bench: setup
 	@[ -f $(BENCH_BUILD)/CMakeCache.txt ] || cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DGLS_BUILD_TESTS=OFF -DGLS_BUILD_BENCH=ON >/dev/null
 	cmake --build $(BENCH_BUILD) -j $(JOBS) --target bench_handshake bench_bulk bench_memory >/dev/null
 	@bash bench/run.sh $(BENCH_BUILD)
+
+# Each libFuzzer target for FUZZ_SECONDS, from the committed seeds (new finds go to a
+# temporary directory). A crash stops with the input that caused it.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 15
+fuzz-smoke: setup
+	@[ -f $(FUZZ_BUILD)/CMakeCache.txt ] || cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DGLS_FUZZ=ON -DGLS_BUILD_TESTS=OFF -DGLS_BUILD_BENCH=OFF >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_server fuzz_client fuzz_msg
+	@for t in server client msg; do \
+	  work=$$(mktemp -d); \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$work tests/fuzz/corpus/$$t 2>&1 | grep -E "stat::number_of_executed_units|ERROR|SUMMARY|crash" ; \
+	  st=$${PIPESTATUS[0]}; rm -rf $$work; [ $$st -eq 0 ] || exit 1; \
+	done
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
