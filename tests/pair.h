@@ -105,4 +105,13 @@ static inline int pair_exchange(gls_conn *from, gls_conn *to, const char *msg)
     return got == strlen(msg) && memcmp(buf, msg, got) == 0 ? GLS_OK : GLS_E_INTERNAL;
 }
 
+/* Frees both connections and both configs (any may be NULL). */
+static inline void pair_free(gls_conn *cc, gls_conn *sc, gls_config *s, gls_config *c)
+{
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
 #endif

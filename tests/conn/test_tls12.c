@@ -16,14 +16,6 @@ static void make_pair(gls_config **scfg, gls_config **ccfg, int ec)
 
 static const char *const names[] = {"localhost", "127.0.0.1"};
 
-static void free_all(gls_conn *cc, gls_conn *sc, gls_config *s, gls_config *c)
-{
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
-}
-
 TEST(basic_ecdhe_handshake_and_data)
 {
     gls_config *s, *c;
@@ -42,7 +34,7 @@ TEST(basic_ecdhe_handshake_and_data)
     CHECK_EQ(info.suite, 0xc02b);
     CHECK_OK(pair_exchange(cc, sc, "hello server"));
     CHECK_OK(pair_exchange(sc, cc, "hello client"));
-    free_all(cc, sc, s, c);
+    pair_free(cc, sc, s, c);
 }
 
 static int one_suite(gls_config *s, gls_config *c, uint16_t suite, uint16_t group)
@@ -99,7 +91,7 @@ TEST(suite_group_matrix)
             CHECK_EQ(info.forward_secret, st->kx != GLS_KX_RSA);
             CHECK_OK(pair_exchange(cc, sc, "ping from the client"));
             CHECK_OK(pair_exchange(sc, cc, "pong from the server"));
-            free_all(cc, sc, s, c);
+            pair_free(cc, sc, s, c);
         }
     }
 }
@@ -148,7 +140,7 @@ TEST(cbc_etm_and_mte)
         CHECK(logged(&events, mode == 0 ? "encrypt-then-MAC" : "MAC-then-encrypt"));
         CHECK_OK(pair_exchange(cc, sc, "cbc data one way"));
         CHECK_OK(pair_exchange(sc, cc, "and the other way"));
-        free_all(cc, sc, s, c);
+        pair_free(cc, sc, s, c);
     }
 }
 
@@ -189,7 +181,7 @@ TEST(ems_and_keylog)
     CHECK(seen.ems);
     CHECK(!seen.classic);
     CHECK(seen.client_random_line);
-    free_all(cc, sc, s, c);
+    pair_free(cc, sc, s, c);
 }
 
 /* Client authentication with RSA and ECDSA client certificates (required),
@@ -208,7 +200,7 @@ TEST(client_auth)
         CHECK_OK(gls_conn_get_info(sc, &info));
         CHECK_EQ(info.peer_certs, 1);
         CHECK_OK(pair_exchange(cc, sc, "authenticated"));
-        free_all(cc, sc, s, c);
+        pair_free(cc, sc, s, c);
     }
     gls_config *s, *c;
     gls_conn *cc, *sc;
@@ -218,13 +210,13 @@ TEST(client_auth)
     CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(sc, &info));
     CHECK_EQ(info.peer_certs, 0);
-    free_all(cc, sc, s, c);
+    pair_free(cc, sc, s, c);
     /* required, but the client has none: handshake_failure (RFC 5246 §7.4.6) */
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_REQUIRED));
     CHECK_ERR(pair_run(s, c, &cc, &sc, 0), GLS_E_PEER_ALERT_BASE - 40);
     CHECK_EQ(gls_conn_error(sc), GLS_E_HANDSHAKE_FAILURE);
-    free_all(cc, sc, s, c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(alpn)
@@ -240,7 +232,7 @@ TEST(alpn)
     CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK(info.alpn != NULL && strcmp(info.alpn, "h2") == 0);
-    free_all(cc, sc, s, c);
+    pair_free(cc, sc, s, c);
 }
 
 /* Byte-at-a-time delivery for an ECDHE GCM, a DHE CBC and an RSA suite with
@@ -260,7 +252,7 @@ TEST(byte_at_a_time)
         CHECK_OK(gls_config_danger_accept_any_cert(s));
         CHECK_OK(pair_run(s, c, &cc, &sc, 1));
         CHECK_OK(pair_exchange(cc, sc, "slowly"));
-        free_all(cc, sc, s, c);
+        pair_free(cc, sc, s, c);
     }
 }
 
@@ -277,7 +269,7 @@ TEST(tls13_client_against_tls12_server)
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK_EQ(info.version, 0x0303);
     CHECK_OK(pair_exchange(cc, sc, "negotiated down honestly"));
-    free_all(cc, sc, s, c);
+    pair_free(cc, sc, s, c);
     /* and both sides able to speak 1.3 pick 1.3 */
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_versions(c, 0x0303, 0x0304));
@@ -285,7 +277,7 @@ TEST(tls13_client_against_tls12_server)
     CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK_EQ(info.version, 0x0304);
-    free_all(cc, sc, s, c);
+    pair_free(cc, sc, s, c);
 }
 
 /* A TLS 1.2-only client against a server that could do 1.3: the server marks
@@ -300,7 +292,7 @@ TEST(tls12_client_against_tls13_server)
     CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(sc, &info));
     CHECK_EQ(info.version, 0x0303);
-    free_all(cc, sc, s, c);
+    pair_free(cc, sc, s, c);
 }
 
 /* Takes the client's first record (its ClientHello), lets edit change it, and
@@ -358,7 +350,7 @@ TEST(downgrade_sentinel)
     CHECK_OK(mitm_client_hello(cc, sc, strip_versions));
     CHECK_ERR(pair_handshake(cc, sc, 0), GLS_E_DOWNGRADE);
     CHECK_EQ(gls_conn_error(sc), GLS_E_PEER_ALERT_BASE - 47);
-    free_all(cc, sc, s, c);
+    pair_free(cc, sc, s, c);
 }
 
 static void strip_ems_and_reorder(struct gls_client_hello *ch)
@@ -382,7 +374,7 @@ TEST(bad_finished)
     CHECK_OK(mitm_client_hello(cc, sc, strip_ems_and_reorder));
     CHECK_ERR(pair_handshake(cc, sc, 0), GLS_E_PEER_ALERT_BASE - 51);
     CHECK_EQ(gls_conn_error(sc), GLS_E_BAD_FINISHED);
-    free_all(cc, sc, s, c);
+    pair_free(cc, sc, s, c);
 }
 
 /* A ServerKeyExchange whose signature was changed in flight: the client
@@ -410,7 +402,7 @@ TEST(forged_server_key_exchange)
         CHECK(found);
         CHECK_ERR(pair_handshake(cc, sc, 0), GLS_E_BAD_SIGNATURE);
         CHECK_EQ(gls_conn_error(sc), GLS_E_PEER_ALERT_BASE - 51);
-        free_all(cc, sc, s, c);
+        pair_free(cc, sc, s, c);
     }
 }
 
@@ -425,7 +417,7 @@ TEST(rsa_kx_refused_unless_enabled)
     CHECK_OK(gls_config_enable_rsa_key_exchange(c, 1));
     CHECK_ERR(pair_run(s, c, &cc, &sc, 0), GLS_E_PEER_ALERT_BASE - 40);
     CHECK_EQ(gls_conn_error(sc), GLS_E_NO_SHARED_SUITE);
-    free_all(cc, sc, s, c);
+    pair_free(cc, sc, s, c);
     /* a client without it does not even offer the suite */
     make_pair(&s, &c, 0);
     CHECK_OK(one_suite(s, c, 0x009c, 0));
@@ -455,7 +447,7 @@ TEST(renegotiation_refused)
     CHECK(len > 0); /* the warning alert */
     pair_move(cc, sc, 0);
     CHECK_EQ(gls_conn_error(sc), GLS_E_PEER_ALERT_BASE - 100);
-    free_all(cc, sc, s, c);
+    pair_free(cc, sc, s, c);
 
     make_pair(&s, &c, 1);
     CHECK_OK(pair_run(s, c, &cc, &sc, 0));
@@ -464,7 +456,7 @@ TEST(renegotiation_refused)
     CHECK_EQ(gls_conn_error(sc), GLS_E_NO_RENEGOTIATION);
     pair_move(sc, cc, 0);
     CHECK_EQ(gls_conn_error(cc), GLS_E_PEER_ALERT_BASE - 100);
-    free_all(cc, sc, s, c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(record_size_limit_tls12)
@@ -485,10 +477,7 @@ TEST(record_size_limit_tls12)
     const uint8_t *out = gls_conn_net_out(cc, &len);
     /* AES-128-GCM in TLS 1.2: explicit nonce 8 + 200 bytes + tag 16 */
     CHECK_EQ((size_t)out[3] << 8 | out[4], 8 + 200 + 16);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 /* RFC 8422 §5.3: a client that does not list P-256 cannot take our P-256
@@ -510,10 +499,7 @@ TEST(ecdsa_certificate_needs_its_curve_listed)
     CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK_EQ(info.suite, 0xc02f);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 
     s = gls_config_new();
     c = gls_config_new();
@@ -524,8 +510,5 @@ TEST(ecdsa_certificate_needs_its_curve_listed)
     CHECK_OK(gls_config_set_suites(c, suites2, 1));
     pair_run(s, c, &cc, &sc, 0);
     CHECK_EQ(gls_conn_error(sc), GLS_E_NO_SHARED_SUITE);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }

@@ -215,10 +215,7 @@ TEST(expired_ticket_means_full_handshake)
     CHECK_OK(pair_handshake(cc, sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK_EQ(info.resumed, 0);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 /* RFC 7627 §5.3 on the server: a session made with EMS offered in a
@@ -303,10 +300,7 @@ TEST(server_resuming_without_ems_is_refused)
         CHECK_EQ(gls_conn_error(cc), GLS_E_EMS_REQUIRED);
         pair_move(cc, sc, 0);
         CHECK_EQ(gls_conn_error(sc), GLS_E_PEER_ALERT_BASE - GLS_ALERT_HANDSHAKE_FAILURE);
-        gls_conn_free(cc);
-        gls_conn_free(sc);
-        gls_config_free(s);
-        gls_config_free(c);
+        pair_free(cc, sc, s, c);
     }
 }
 

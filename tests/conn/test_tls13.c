@@ -31,10 +31,7 @@ TEST(basic_handshake_and_data)
     CHECK_EQ(info.peer_certs, 1);
     CHECK_OK(pair_exchange(cc, sc, "hello server"));
     CHECK_OK(pair_exchange(sc, cc, "hello client"));
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 /* Every TLS 1.3 suite with every group, both certificate types. */
@@ -57,10 +54,7 @@ TEST(suite_group_matrix)
                 CHECK_EQ(info.group, groups[j]);
                 CHECK_OK(pair_exchange(cc, sc, "ping"));
                 CHECK_OK(pair_exchange(sc, cc, "pong"));
-                gls_conn_free(cc);
-                gls_conn_free(sc);
-                gls_config_free(s);
-                gls_config_free(c);
+                pair_free(cc, sc, s, c);
             }
         }
     }
@@ -80,10 +74,7 @@ TEST(hello_retry_request)
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK_EQ(info.group, 0x0017);
     CHECK_OK(pair_exchange(cc, sc, "after hrr"));
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(no_shared_group_fails_with_handshake_failure)
@@ -98,10 +89,7 @@ TEST(no_shared_group_fails_with_handshake_failure)
     pair_run(s, c, &cc, &sc, 0);
     CHECK_EQ(gls_conn_error(sc), GLS_E_NO_SHARED_GROUP);
     CHECK_EQ(gls_conn_error(cc), GLS_E_PEER_ALERT_BASE - 40);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(byte_at_a_time)
@@ -111,10 +99,7 @@ TEST(byte_at_a_time)
     make_pair(&s, &c, 0);
     CHECK_OK(pair_run(s, c, &cc, &sc, 1));
     CHECK_OK(pair_exchange(cc, sc, "slowly"));
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(alpn_chosen_and_mismatch)
@@ -131,10 +116,7 @@ TEST(alpn_chosen_and_mismatch)
     CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK(info.alpn != NULL && strcmp(info.alpn, "http/1.1") == 0);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 
     make_pair(&s, &c, 1);
     CHECK_OK(gls_config_set_alpn(c, cp, 2));
@@ -142,10 +124,7 @@ TEST(alpn_chosen_and_mismatch)
     pair_run(s, c, &cc, &sc, 0);
     CHECK_EQ(gls_conn_error(sc), GLS_E_NO_APPLICATION_PROTOCOL);
     CHECK_EQ(gls_conn_error(cc), GLS_E_PEER_ALERT_BASE - 120);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(client_auth_required_and_presented)
@@ -161,10 +140,7 @@ TEST(client_auth_required_and_presented)
     CHECK_OK(gls_conn_get_info(sc, &info));
     CHECK_EQ(info.peer_certs, 1);
     CHECK_OK(pair_exchange(cc, sc, "authenticated"));
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(client_auth_required_but_declined)
@@ -176,10 +152,7 @@ TEST(client_auth_required_but_declined)
     CHECK_OK(gls_config_danger_accept_any_cert(s));
     pair_run(s, c, &cc, &sc, 0);
     CHECK_EQ(gls_conn_error(sc), GLS_E_CERT_REQUIRED);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(client_auth_optional_declined)
@@ -192,10 +165,7 @@ TEST(client_auth_optional_declined)
     CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(sc, &info));
     CHECK_EQ(info.peer_certs, 0);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(key_update_both_directions)
@@ -210,10 +180,7 @@ TEST(key_update_both_directions)
     CHECK_OK(gls_conn_key_update(sc, 0));
     CHECK_OK(pair_exchange(sc, cc, "after server update"));
     CHECK_OK(pair_exchange(cc, sc, "still fine"));
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(close_notify)
@@ -229,10 +196,7 @@ TEST(close_notify)
     CHECK_ERR(gls_conn_read(sc, buf, sizeof buf, &got), GLS_E_CLOSED);
     CHECK(gls_conn_wants(sc) & GLS_CLOSED);
     CHECK_EQ(gls_conn_error(sc), GLS_OK);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(tampered_record_gets_bad_record_mac)
@@ -252,10 +216,7 @@ TEST(tampered_record_gets_bad_record_mac)
     /* the server sends a fatal bad_record_mac alert, which the client reports */
     pair_move(sc, cc, 0);
     CHECK_EQ(gls_conn_error(cc), GLS_E_PEER_ALERT_BASE - 20);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(untrusted_server_fails_closed)
@@ -267,10 +228,7 @@ TEST(untrusted_server_fails_closed)
     pair_run(s, c, &cc, &sc, 0); /* the client has no trust store at all */
     CHECK_EQ(gls_conn_error(cc), GLS_E_CERT_NO_TRUST);
     CHECK_EQ(gls_conn_error(sc), GLS_E_PEER_ALERT_BASE - 48);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(config_frozen_once_used)
@@ -281,10 +239,7 @@ TEST(config_frozen_once_used)
     make_pair(&s, &c, 1);
     CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_ERR(gls_config_set_groups(c, g, 1), GLS_E_CONFIG_FROZEN);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(resumption_with_ticket)
@@ -323,10 +278,7 @@ TEST(resumption_with_ticket)
     CHECK(!info.resumed);
     gls_conn_free(c1);
     gls_conn_free(c2);
-    gls_conn_free(s1);
-    gls_conn_free(s2);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(s1, s2, s, c);
 }
 
 TEST(resumption_after_hrr)
@@ -347,10 +299,7 @@ TEST(resumption_after_hrr)
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK(info.resumed);
     CHECK_EQ(info.group, 0x0017);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(foreign_ticket_falls_back_to_full_handshake)
@@ -367,10 +316,7 @@ TEST(foreign_ticket_falls_back_to_full_handshake)
     CHECK_OK(pair_run(s2, c, &cc, &sc, 0)); /* another server cannot open it */
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK(!info.resumed);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(s2);
+    pair_free(cc, sc, s, s2);
     gls_config_free(c);
     gls_config_free(c2);
 }
@@ -422,10 +368,7 @@ TEST(record_size_limit_is_honoured)
     /* the server was not limited by the client, which advertised the default */
     CHECK_OK(gls_conn_write(sc, big, sizeof big, &put));
     CHECK_EQ(largest_record(sc), sizeof big + 1 + 16);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 static int key_updates_seen;
@@ -451,10 +394,7 @@ TEST(automatic_key_update)
         CHECK_OK(pair_exchange(cc, sc, "record"));
     }
     CHECK_EQ(key_updates_seen, 4); /* after records 5, 10, 15 and 20 (+1 for each update) */
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(chain_length_limit)
@@ -466,10 +406,7 @@ TEST(chain_length_limit)
     CHECK_ERR(gls_config_set_max_chain(c, 11), GLS_E_INVALID_ARGUMENT);
     CHECK_OK(gls_config_set_max_chain(c, 1));
     CHECK_OK(pair_run(s, c, &cc, &sc, 0)); /* one certificate is within a limit of one */
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 TEST(certificate_chosen_by_sigalgs_and_sni)
@@ -515,10 +452,7 @@ TEST(certificate_chosen_by_sigalgs_and_sni)
     CHECK_EQ(info.sigalg, 0x0403);
     CHECK_OK(gls_conn_get_info(sc, &info));
     CHECK(info.server_name != NULL && strcmp(info.server_name, "b.example") == 0);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c1);
+    pair_free(cc, sc, s, c1);
     gls_config_free(c2);
     gls_config_free(c3);
 }
@@ -543,10 +477,7 @@ TEST(too_many_empty_records)
     }
     pair_move(cc, sc, 0);
     CHECK_EQ(gls_conn_error(sc), GLS_E_UNEXPECTED_MESSAGE);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
 
 static int64_t client_now = 1800000000;
@@ -588,8 +519,5 @@ TEST(ticket_age_must_match)
     CHECK_OK(pair_run(s, c, &cc, &sc, 0));
     CHECK_OK(gls_conn_get_info(sc, &info));
     CHECK(!info.resumed);
-    gls_conn_free(cc);
-    gls_conn_free(sc);
-    gls_config_free(s);
-    gls_config_free(c);
+    pair_free(cc, sc, s, c);
 }
