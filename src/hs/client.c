@@ -75,9 +75,7 @@ static void hello_extensions(gls_conn *c, struct gls_exts *e, bool tls12, bool t
         gls_exts_set(e, GLS_X_SERVER_NAME);
     }
     for (size_t i = 0; i < cfg->n_groups && i < GLS_MAX_GROUPS; i++) {
-        if (tls13 || tls12) {
-            e->groups[e->n_groups++] = cfg->groups[i];
-        }
+        e->groups[e->n_groups++] = cfg->groups[i];
     }
     gls_exts_set(e, GLS_X_SUPPORTED_GROUPS);
     for (size_t i = 0; i < cfg->n_sigalgs && i < GLS_MAX_SIGALGS; i++) {

@@ -159,19 +159,14 @@ int gls_hs13_send_certificate(gls_conn *c, gls_bytes context)
 
 /* The content a CertificateVerify signs (RFC 8446 §4.4.3): 64 spaces, the
  * context string, a zero byte, and the transcript hash. */
-static size_t cv_content(gls_conn *c, bool server, const gls_digest *th, uint8_t *out)
+static size_t cv_content(bool server, const gls_digest *th, uint8_t *out)
 {
     static const char sctx[] = "TLS 1.3, server CertificateVerify";
     static const char cctx[] = "TLS 1.3, client CertificateVerify";
-    const char *ctx = server ? sctx : cctx;
-    size_t n = 0;
-    (void)c;
     memset(out, 0x20, 64);
-    n = 64;
-    memcpy(out + n, ctx, sizeof sctx); /* includes the terminating zero byte */
-    n += sizeof sctx;
-    memcpy(out + n, th->b, th->len);
-    return n + th->len;
+    memcpy(out + 64, server ? sctx : cctx, sizeof sctx); /* with the terminating zero byte */
+    memcpy(out + 64 + sizeof sctx, th->b, th->len);
+    return 64 + sizeof sctx + th->len;
 }
 
 /* see hs.h */
@@ -184,7 +179,7 @@ int gls_hs13_send_certificate_verify(gls_conn *c)
     gls_writer w;
     struct gls_certificate_verify cv;
     TRY(digest(c, &th));
-    size_t n = cv_content(c, c->is_server, &th, content);
+    size_t n = cv_content(c->is_server, &th, content);
     TRY(gls_sig_sign(c->hs.cert->key, c->hs.sigalg, content, n, sig, sizeof sig, &sig_len));
     cv.scheme = c->hs.sigalg;
     cv.signature = gls_bytes_of(sig, sig_len);
@@ -238,7 +233,7 @@ int gls_hs13_on_certificate_verify(gls_conn *c, const gls_hs_msg *m)
         return GLS_E_ILLEGAL_PARAMETER;
     }
     TRY(digest(c, &th));
-    size_t n = cv_content(c, !c->is_server, &th, content);
+    size_t n = cv_content(!c->is_server, &th, content);
     TRY(gls_sig_verify(pub, cv.scheme, content, n, cv.signature.p, cv.signature.len));
     if (!c->is_server) {
         c->sess.sigalg = cv.scheme;
