@@ -99,12 +99,19 @@ drops=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$tmp/tcp
 awk '/^CLIENT_RANDOM/ && !seen { seen = 1; next } !/^#/' "$tmp/keys.log" >"$tmp/all.log"
 [ "$(grep -c "^CLIENT_RANDOM" "$tmp/all.log")" -eq 1 ] || { echo "unexpected key log:" >&2; cat "$tmp/keys.log" >&2; exit 1; }
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tmp/other.pem" 2>/dev/null
-"$bin" decrypt "$tmp/cap.pcap" --key "$tmp/other.pem" --json >"$tmp/wrong.json"
-"$bin" decrypt "$tmp/cap.pcap" --json >"$tmp/nothing.json"
-"$bin" decrypt "$tmp/cap.pcap" --key "$tmp/key.pem" --keylog "$tmp/all.log" --json >"$tmp/ours.json"
-"$bin" decrypt "$tmp/cap.pcap" --key "$tmp/key.pem" --json >"$tmp/keyonly.json"
-"$bin" decrypt "$tmp/cap.pcap" --key "$tmp/key.pem" >"$tmp/keyonly.txt"
-"$bin" decrypt "$tmp/cap.pcap" --keylog "$tmp/all.log" >"$tmp/ours.txt"
+# exit status: 0 only when every session opened, 3 when some could not be
+want_rc() { # WANT CMD...: runs CMD, fails unless it exits WANT
+  local want=$1 rc=0
+  shift
+  "$@" || rc=$?
+  [ "$rc" -eq "$want" ] || { echo "exit $rc, want $want: $*" >&2; exit 1; }
+}
+want_rc 3 "$bin" decrypt "$tmp/cap.pcap" --key "$tmp/other.pem" --json >"$tmp/wrong.json"
+want_rc 3 "$bin" decrypt "$tmp/cap.pcap" --json >"$tmp/nothing.json"
+want_rc 0 "$bin" decrypt "$tmp/cap.pcap" --key "$tmp/key.pem" --keylog "$tmp/all.log" --json >"$tmp/ours.json"
+want_rc 3 "$bin" decrypt "$tmp/cap.pcap" --key "$tmp/key.pem" --json >"$tmp/keyonly.json"
+want_rc 3 "$bin" decrypt "$tmp/cap.pcap" --key "$tmp/key.pem" >"$tmp/keyonly.txt"
+want_rc 3 "$bin" decrypt "$tmp/cap.pcap" --keylog "$tmp/all.log" >"$tmp/ours.txt" # no line for the RSA session
 for s in 0 1 2; do
   tshark -r "$tmp/cap.pcap" -q -d "tcp.port==$port,tls" \
     -o "tls.keys_list:127.0.0.1,$port,http,$tmp/key.pem" -o "tls.keylog_file:$tmp/all.log" \
