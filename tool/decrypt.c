@@ -90,19 +90,109 @@ static int handshake_failed(const struct gls_tls_facts *f, int err, struct gls_o
                                         "complete in this capture");
 }
 
-/* Keys from the key log when it has the session, else from the RSA key. */
-static int derive(const struct gls_offline_session *s, const struct decrypt_material *m,
-                  gls_offline_step_fn step, void *arg, gls_offline_keys **k,
-                  struct gls_offline_why *why)
+/* see tool.h */
+void decrypt_known_free(struct decrypt_known *k)
 {
+    for (size_t i = 0; i < k->n; i++) {
+        free(k->s[i].ticket);
+        memset(k->s[i].ms, 0, sizeof k->s[i].ms);
+    }
+    k->n = 0;
+}
+
+/* The NewSessionTicket's ticket from the server's plaintext handshake (RFC 5077 §3.3). */
+static gls_bytes nst_ticket(const struct gls_tls_facts *f)
+{
+    const struct gls_tls_side *sv = &f->side[GLS_TLS_S2C];
+    for (size_t i = 0; i < sv->n_msgs; i++) {
+        if (sv->msgs[i].type == 4 && sv->msgs[i].raw.len > 10) {
+            gls_reader r = gls_reader_init(sv->msgs[i].raw.p + 4, sv->msgs[i].raw.len - 4);
+            (void)gls_read_u32(&r);
+            gls_bytes t = gls_read_opaque16(&r, 1, 0xffff);
+            if (gls_reader_done(&r)) {
+                return t;
+            }
+        }
+    }
+    return gls_bytes_of(NULL, 0);
+}
+
+/* Remembers an opened full TLS 1.2 session's master secret under its id and ticket. */
+static void remember_session(struct decrypt_known *known, const struct gls_tls_facts *f,
+                             const gls_offline_keys *k)
+{
+    if (known == NULL || known->n == DECRYPT_MAX_KNOWN || f->resumed) {
+        return;
+    }
+    uint8_t ms[48];
+    if (!gls_offline_master_secret(k, ms)) {
+        return;
+    }
+    gls_bytes t = nst_ticket(f);
+    if (f->session_id_len == 0 && t.len == 0) {
+        memset(ms, 0, sizeof ms);
+        return;
+    }
+    size_t i = known->n++;
+    memcpy(known->s[i].ms, ms, sizeof ms);
+    memset(ms, 0, sizeof ms);
+    memcpy(known->s[i].sid, f->session_id, f->session_id_len);
+    known->s[i].sid_len = f->session_id_len;
+    known->s[i].ticket = t.len > 0 ? malloc(t.len) : NULL;
+    if (known->s[i].ticket != NULL) {
+        memcpy(known->s[i].ticket, t.p, t.len);
+        known->s[i].ticket_len = t.len;
+    }
+}
+
+/* The master secret of the session a resumed TLS 1.2 handshake resumes: by the ticket the
+ * client offered, else by the session id the server echoed. */
+static bool resumed_master(const struct decrypt_known *known, const struct gls_tls_facts *f,
+                           uint8_t ms[48])
+{
+    for (size_t i = 0; known != NULL && i < known->n; i++) {
+        bool by_ticket =
+            f->client_ticket.len > 0 && f->client_ticket.len == known->s[i].ticket_len &&
+            memcmp(f->client_ticket.p, known->s[i].ticket, known->s[i].ticket_len) == 0;
+        bool by_id = f->client_ticket.len == 0 && f->session_id_len > 0 &&
+                     f->session_id_len == known->s[i].sid_len &&
+                     memcmp(f->session_id, known->s[i].sid, f->session_id_len) == 0;
+        if (by_ticket || by_id) {
+            memcpy(ms, known->s[i].ms, 48);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Keys from the key log when it has the session, else from the RSA key. */
+static int derive(const struct gls_offline_session *s, const struct gls_tls_facts *f,
+                  const struct decrypt_material *m, gls_offline_step_fn step, void *arg,
+                  gls_offline_keys **k, struct gls_offline_why *why)
+{
+    bool resumed = s->version == 0x0303 && f->resumed;
     const char *kx = s->version == 0x0304 ? "TLS1.3" : gls_suite_kx(s->suite);
     bool rsa = kx != NULL && strcmp(kx, "RSA") == 0;
     int err = GLS_E_FILE;
     if (m->keylog_len > 0) {
         err = gls_offline_keys_from_keylog(s, m->keylog, m->keylog_len, k, step, arg, why);
-        if (err != GLS_E_FILE || m->key_len == 0 || !rsa) {
+        if (err != GLS_E_FILE || ((m->key_len == 0 || !rsa) && !resumed)) {
             return err;
         }
+    }
+    if (resumed) {
+        uint8_t ms[48];
+        if (resumed_master(m->known, f, ms)) {
+            err = gls_offline_keys_from_master(s, ms, k, step, arg, why);
+            memset(ms, 0, sizeof ms);
+            return err;
+        }
+        if (m->keylog_len > 0) {
+            return err;
+        }
+        return why_set(why, GLS_E_INVALID_ARGUMENT, "no_material",
+                       "an abbreviated handshake: it resumes a session that is not opened in "
+                       "this capture (its full handshake is missing or was not opened)");
     }
     if (m->key_len > 0) {
         return gls_offline_keys_from_rsa(s, m->key_pem, m->key_len, k, step, arg, why);
@@ -167,13 +257,16 @@ int decrypt_streams(const uint8_t *c2s, size_t n_c2s, const uint8_t *s2c, size_t
         s.transcript = t;
     }
     gls_offline_keys *k = NULL;
-    err = derive(&s, m, step, step_arg, &k, why);
+    err = derive(&s, facts, m, step, step_arg, &k, why);
     free(t);
     if (err == GLS_OK) {
         err = open_side(k, &facts->side[GLS_TLS_C2S], GLS_OFFLINE_C2S, data, data_arg, why);
     }
     if (err == GLS_OK) {
         err = open_side(k, &facts->side[GLS_TLS_S2C], GLS_OFFLINE_S2C, data, data_arg, why);
+    }
+    if (err == GLS_OK) {
+        remember_session(m->known, facts, k);
     }
     gls_offline_keys_free(k);
     return err;
@@ -518,8 +611,10 @@ int cmd_decrypt(int argc, char **argv)
         free(key);
         return fail("cannot read the key log '%s'", o.keylog);
     }
+    struct decrypt_known known = {.n = 0};
     m.key_pem = (const uint8_t *)key;
     m.keylog = log;
+    m.known = &known;
     struct gls_tcp_flows flows;
     struct gls_pcap_stats st;
     char err[256];
@@ -545,6 +640,7 @@ int cmd_decrypt(int argc, char **argv)
         }
     }
     gls_tcp_flows_free(&flows);
+    decrypt_known_free(&known);
     if (key != NULL) {
         memset(key, 0, m.key_len);
     }

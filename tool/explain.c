@@ -613,7 +613,7 @@ static void lesson_json(struct jbuf *out, const struct session_kind *k, const st
  * or (out not NULL) appends to the JSON lesson's "sessions". */
 static int lesson_one(const struct session_kind *k, const struct recording *rec, struct jbuf *out)
 {
-    struct decrypt_material m = {rec->key_pem, rec->key_len, NULL, 0};
+    struct decrypt_material m = {rec->key_pem, rec->key_len, NULL, 0, NULL};
     struct recovered r = {0};
     struct gls_tls_facts f;
     struct gls_offline_why why = {"", ""};
