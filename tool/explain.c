@@ -11,11 +11,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/random.h>
+
+#include "explain_inputs.h"
 #include "json.h"
 #include "tool.h"
 
 #define MAX_SECRETS         64
 #define EXPLAIN_JSON_SCHEMA 1 /* docs/explain-json.md: raise on any incompatible change */
+
+/* Secrets and private keys the tool held: zeroed before the memory goes back. */
+static void gls_wipe_tool(void *p, size_t n)
+{
+    volatile uint8_t *b = p;
+    while (n-- > 0) {
+        *b++ = 0;
+    }
+}
 
 /* ---- one connection, as it happens ---- */
 
@@ -270,11 +282,61 @@ struct recording {
     size_t total;
 };
 
+/* The randomness both sides draw: from the system, each 32-byte draw kept (the X25519
+ * private keys are among them: explain_inputs shows them), and the client's key log. */
+struct recorder {
+    struct explain_capture *cap;
+    char keylog[8192];
+    size_t keylog_len;
+};
+
+static int recording_rng(void *arg, uint8_t *out, size_t len)
+{
+    struct recorder *r = arg;
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = getrandom(out + got, len - got, 0);
+        if (n <= 0) {
+            return GLS_E_RNG;
+        }
+        got += (size_t)n;
+    }
+    if (len == 32 && r->cap->n_draws < EXPLAIN_MAX_DRAWS) {
+        memcpy(r->cap->draws[r->cap->n_draws++], out, 32);
+    }
+    return GLS_OK;
+}
+
+static void on_keylog(void *arg, const char *line)
+{
+    struct recorder *r = arg;
+    size_t n = strlen(line);
+    if (r->keylog_len + n + 1 < sizeof r->keylog) {
+        memcpy(r->keylog + r->keylog_len, line, n);
+        r->keylog[r->keylog_len + n] = '\n';
+        r->keylog_len += n + 1;
+    }
+}
+
+/* The client's value of a secret, for explain_inputs. */
+static bool client_value(void *arg, const char *name, const uint8_t **v, size_t *len)
+{
+    const struct side *cl = arg;
+    for (size_t i = 0; i < cl->n; i++) {
+        if (strcmp(cl->seen[i].name, name) == 0) {
+            *v = cl->seen[i].v;
+            *len = cl->seen[i].len;
+            return true;
+        }
+    }
+    return false;
+}
+
 static const char request[] = "GET /secret HTTP/1.1\r\nHost: localhost\r\n\r\n";
 static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 22\r\n\r\nthe vault code is 4711";
 
 static int configure(gls_config *scfg, gls_config *ccfg, const struct session_kind *k,
-                     struct side *cl, struct side *sv, struct recording *rec)
+                     struct side *cl, struct side *sv, struct recording *rec, struct recorder *rr)
 {
     static const char *const names[] = {"localhost"};
     int err = gls_trace_generate_cert_pem(k->ec_cert, names, 1, &rec->cert_pem, &rec->cert_len,
@@ -291,6 +353,9 @@ static int configure(gls_config *scfg, gls_config *ccfg, const struct session_ki
     err = err ? err : gls_config_set_event_trace(scfg, on_event, sv);
     err = err ? err : gls_config_set_secret_trace(ccfg, on_secret, cl);
     err = err ? err : gls_config_set_secret_trace(scfg, on_secret, sv);
+    err = err ? err : gls_config_set_rng(ccfg, recording_rng, rr);
+    err = err ? err : gls_config_set_rng(scfg, recording_rng, rr);
+    err = err ? err : gls_config_set_keylog(ccfg, on_keylog, rr);
     return err;
 }
 
@@ -371,7 +436,7 @@ static void print_verify(const struct recording *rec)
 /* --json: one element of "sessions" (docs/explain-json.md). */
 static void session_json(struct jbuf *out, const struct session_kind *k, const gls_conn *c,
                          const gls_conn *s, const struct recording *rec, size_t same, size_t total,
-                         const struct jbuf *json[2])
+                         const struct jbuf *json[2], const struct jbuf *inputs)
 {
     gls_conn_info info;
     bool done = gls_conn_handshake_done(c) && gls_conn_handshake_done(s) &&
@@ -409,7 +474,10 @@ static void session_json(struct jbuf *out, const struct session_kind *k, const g
     jb_text(out, rec->verify[0][0] != 0 ? rec->verify[0] : NULL);
     jb_lit(out, ",\"certificate_as_anchor\":");
     jb_text(out, rec->verify[1][0] != 0 ? rec->verify[1] : NULL);
-    jb_lit(out, "}}");
+    jb_lit(out, "}");
+    jb_put(out, inputs->p != NULL ? inputs->p : "", inputs->len);
+    out->bad |= inputs->bad;
+    jb_lit(out, "}");
 }
 
 /* Runs one connection, printing it, or (out not NULL) appending it to the JSON "sessions". */
@@ -453,7 +521,18 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
     }
     gls_config *scfg = gls_config_new();
     gls_config *ccfg = gls_config_new();
-    if (scfg == NULL || ccfg == NULL || configure(scfg, ccfg, k, &cl, &sv, rec) != GLS_OK) {
+    struct explain_capture *cap = calloc(1, sizeof *cap);
+    struct recorder *rr = calloc(1, sizeof *rr);
+    struct jbuf inputs = {0};
+    if (cap == NULL || rr == NULL) {
+        free(cap);
+        free(rr);
+        return fail("explain: out of memory");
+    }
+    rr->cap = cap;
+    if (scfg == NULL || ccfg == NULL || configure(scfg, ccfg, k, &cl, &sv, rec, rr) != GLS_OK) {
+        free(cap);
+        free(rr);
         fprintf(stderr, "glasstls explain: setup failed\n");
         gls_config_free(scfg);
         gls_config_free(ccfg);
@@ -487,11 +566,30 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
             print_verify(rec);
             printf("\n");
         }
+        cap->wire[0] = rec->tape.b[0];
+        cap->wire[1] = rec->tape.b[1];
+        cap->wire_len[0] = rec->tape.len[0];
+        cap->wire_len[1] = rec->tape.len[1];
+        cap->keylog = rr->keylog;
+        cap->keylog_len = rr->keylog_len;
+        cap->server_key_pem = k->rsa_kx ? rec->key_pem : NULL;
+        cap->server_key_len = k->rsa_kx ? rec->key_len : 0;
+        cap->secret = client_value;
+        cap->secret_arg = &cl;
+        jb_lit(&inputs, ",\"inputs\":{\"hash\":\"SHA-256\"");
+        bool ok = explain_inputs(cap, out == NULL, &inputs);
+        jb_lit(&inputs, ok ? ",\"read_back\":true}" : ",\"read_back\":false}");
+        done = done && ok;
     }
     if (out != NULL) {
         const struct jbuf *parts[2] = {&json[0], &json[1]};
-        session_json(out, k, c, s, rec, same, cl.n, parts);
+        session_json(out, k, c, s, rec, same, cl.n, parts, &inputs);
     }
+    free(inputs.p);
+    gls_wipe_tool(cap, sizeof *cap);
+    gls_wipe_tool(rr, sizeof *rr);
+    free(cap);
+    free(rr);
     free(json[0].p);
     free(json[1].p);
     gls_conn_free(c);
