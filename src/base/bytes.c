@@ -185,13 +185,17 @@ gls_bytes gls_read_rest(gls_reader *r)
 /* see bytes.h */
 gls_writer gls_writer_init(uint8_t *buf, size_t cap)
 {
-    gls_writer w = {buf, 0, cap, buf == NULL && cap != 0};
+    gls_writer w = {buf, 0, cap, buf == NULL && cap != 0, NULL, NULL};
     return w;
 }
 
 /* see bytes.h */
 uint8_t *gls_write_reserve(gls_writer *w, size_t n)
 {
+    if (!w->bad && w->cap - w->len < n &&
+        (w->grow == NULL || n > SIZE_MAX - w->len || !w->grow(w, w->len + n))) {
+        w->bad = true;
+    }
     if (w->bad || w->cap - w->len < n) {
         w->bad = true;
         return NULL;

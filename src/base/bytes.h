@@ -34,11 +34,16 @@ typedef struct {
     bool bad;           /* sticky: set by the first failed read */
 } gls_reader;
 
-typedef struct {
+typedef struct gls_writer {
     uint8_t *buf;
     size_t len; /* bytes written so far */
     size_t cap;
     bool bad; /* sticky: set by the first write that did not fit or close that failed */
+    /* Optional: asked for room for need bytes when a write does not fit; may move
+     * buf (marks are offsets, so they stay valid; pointers into buf do not).
+     * Returns false to fail the write. NULL after gls_writer_init. */
+    bool (*grow)(struct gls_writer *w, size_t need);
+    void *grow_arg;
 } gls_writer;
 
 /* A reserved length prefix: where it starts and how wide it is. */

@@ -71,17 +71,48 @@ int gls_hs_dispatch(gls_conn *c, const struct gls_hs_edge *edges, size_t n, cons
     return GLS_E_UNEXPECTED_MESSAGE;
 }
 
+/* The writer's grow hook: a larger scratch (doubling, at most GLS_HS_SCRATCH)
+ * with what was written so far; the old one is wiped and freed. Small flights
+ * keep the handshake's peak heap low, and no 64 KiB block is freed (and
+ * trimmed from the heap, and faulted in again) on every handshake. */
+static bool grow_scratch(gls_writer *w, size_t need)
+{
+    struct gls_hs *hs = w->grow_arg;
+    size_t cap = hs->scratch_cap;
+    if (need > GLS_HS_SCRATCH) {
+        return false;
+    }
+    while (cap < need) {
+        cap = cap * 2 < GLS_HS_SCRATCH ? cap * 2 : GLS_HS_SCRATCH;
+    }
+    uint8_t *p = malloc(cap);
+    if (p == NULL) {
+        return false;
+    }
+    memcpy(p, w->buf, w->len);
+    size_t used = hs->scratch_used > w->len ? hs->scratch_used : w->len;
+    gls_wipe(hs->scratch, used);
+    free(hs->scratch);
+    hs->scratch = w->buf = p;
+    hs->scratch_cap = w->cap = cap;
+    hs->scratch_used = w->len;
+    return true;
+}
+
 /* see hs.h */
 int gls_hs_begin(gls_conn *c, uint8_t type, gls_writer *w)
 {
     struct gls_hs *hs = &c->hs;
     if (hs->scratch == NULL) {
-        hs->scratch = malloc(GLS_HS_SCRATCH);
+        hs->scratch = malloc(GLS_HS_SCRATCH_MIN);
         if (hs->scratch == NULL) {
             return GLS_E_NO_MEMORY;
         }
+        hs->scratch_cap = GLS_HS_SCRATCH_MIN;
     }
-    *w = gls_writer_init(hs->scratch, GLS_HS_SCRATCH);
+    *w = gls_writer_init(hs->scratch, hs->scratch_cap);
+    w->grow = grow_scratch;
+    w->grow_arg = hs;
     gls_write_u8(w, type);
     gls_write_u24(w, 0); /* filled in by gls_hs_end */
     return GLS_OK;

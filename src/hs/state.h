@@ -22,6 +22,7 @@
 typedef struct gls_conn gls_conn;
 
 #define GLS_HS_SCRATCH     (64 * 1024 + 4) /* largest handshake message we write */
+#define GLS_HS_SCRATCH_MIN 2048            /* first size; doubles up to GLS_HS_SCRATCH */
 #define GLS_MAX_OUT        (1024 * 1024)   /* output buffer cap */
 #define GLS_MAX_SHARES     2               /* key shares a client offers */
 #define GLS_MAX_COOKIE     512
@@ -36,6 +37,7 @@ struct gls_hs {
     uint8_t session_id[32];
     size_t session_id_len;
     uint8_t *scratch;    /* message being written */
+    size_t scratch_cap;  /* its size: small first, grown while a message is written */
     size_t scratch_used; /* high-water mark of scratch, for the wipe */
 
     /* key exchange */

@@ -1,4 +1,6 @@
 /* The reader and writer: every length form, truncation, overrun, nesting. */
+#include <string.h>
+
 #include "harness.h"
 
 #include "base/bytes.h"
@@ -139,6 +141,42 @@ TEST(writer_overflow_is_sticky)
     gls_write_u8(&w, 3); /* would fit, but the writer is bad */
     CHECK_EQ(w.len, 2);
     CHECK_ERR(gls_writer_result(&w), GLS_E_INTERNAL);
+}
+
+/* A grow hook moves the bytes to a bigger buffer (three of them here, used in
+ * turn); open length prefixes survive the move, and a refusal fails the write. */
+static uint8_t grown[3][64];
+static int n_grown;
+
+static bool grow_into_next(gls_writer *w, size_t need)
+{
+    if (n_grown == 3 || need > sizeof grown[0]) {
+        return false;
+    }
+    memcpy(grown[n_grown], w->buf, w->len);
+    w->buf = grown[n_grown++];
+    w->cap = need; /* just enough, so every later write grows again */
+    return true;
+}
+
+TEST(writer_grow_hook_moves_and_keeps_marks)
+{
+    uint8_t first[4];
+    gls_writer w = gls_writer_init(first, sizeof first);
+    CHECK(w.grow == NULL);
+    w.grow = grow_into_next;
+    gls_mark m = gls_write_open(&w, 2);
+    gls_write_u16(&w, 0x0102);
+    gls_write_bytes(&w, "abc", 3); /* first move */
+    gls_write_close(&w, m);
+    gls_write_u8(&w, 9); /* second move */
+    CHECK_OK(gls_writer_result(&w));
+    CHECK_EQ(n_grown, 2);
+    CHECK(w.buf == grown[1]);
+    CHECK_HEX(w.buf, w.len, "0005010261626309");
+    gls_write_bytes(&w, grown[2], 60); /* more than the hook gives: the write fails */
+    CHECK_ERR(gls_writer_result(&w), GLS_E_INTERNAL);
+    CHECK_EQ(w.len, 8);
 }
 
 TEST(writer_length_too_long_for_prefix)
