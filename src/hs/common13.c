@@ -88,6 +88,10 @@ int gls_hs13_resumption_secret(gls_conn *c)
     struct gls_hs *hs = &c->hs;
     gls_secret_sink sink = gls_hs_sink(c);
     gls_digest th;
+    if (!c->cfg->resumption) { /* no ticket is issued or kept: nothing would use it */
+        gls_secret_wipe(&hs->master.s);
+        return GLS_OK;
+    }
     TRY(digest(c, &th));
     int err = gls_ks13_derive(&hs->master.s, c->sess.hash, GLS_SID_RES_MASTER, &th,
                               &c->sess.res_master, &sink);

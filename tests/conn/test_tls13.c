@@ -2,6 +2,8 @@
  * group, both certificate types, HelloRetryRequest, client authentication,
  * ALPN, KeyUpdate, byte-at-a-time delivery, close_notify, and refusals with
  * the exact error on each side. */
+#include <string.h>
+
 #include "harness.h"
 #include "pair.h"
 
@@ -32,6 +34,35 @@ TEST(basic_handshake_and_data)
     CHECK_OK(pair_exchange(cc, sc, "hello server"));
     CHECK_OK(pair_exchange(sc, cc, "hello client"));
     pair_free(cc, sc, s, c);
+}
+
+/* Counts "res master" among the traced secrets. */
+static void count_res_master(void *arg, const gls_secret_info *info)
+{
+    if (strcmp(info->name, "res master") == 0) {
+        ++*(int *)arg;
+    }
+}
+
+/* The resumption master secret is derived only when resumption is on: both
+ * sides derive it once, and with resumption off neither does (nor issues or
+ * keeps a ticket). */
+TEST(resumption_secret_only_with_resumption)
+{
+    for (int on = 0; on < 2; on++) {
+        gls_config *s, *c;
+        gls_conn *cc, *sc;
+        int seen = 0;
+        make_pair(&s, &c, 1);
+        CHECK_OK(gls_config_set_resumption(s, on, 7200));
+        CHECK_OK(gls_config_set_resumption(c, on, 7200));
+        CHECK_OK(gls_config_set_secret_trace(s, count_res_master, &seen));
+        CHECK_OK(gls_config_set_secret_trace(c, count_res_master, &seen));
+        CHECK_OK(pair_run(s, c, &cc, &sc, 0));
+        CHECK_OK(pair_exchange(cc, sc, "hello"));
+        CHECK_EQ(seen, on ? 2 : 0);
+        pair_free(cc, sc, s, c);
+    }
 }
 
 /* Every TLS 1.3 suite with every group, both certificate types. */
