@@ -269,6 +269,11 @@ int gls_client_check_solicited(gls_conn *c, const struct gls_exts *e, uint32_t a
 static int server_version(gls_conn *c, const struct gls_server_hello *sh, uint16_t *version)
 {
     const gls_config *cfg = c->cfg;
+    if (sh->legacy_version <= 0x0300) {
+        return gls_hs_reject(c, GLS_E_PROTOCOL_VERSION,
+                             "ServerHello.legacy_version 0x%04x (RFC 8446 D.5)",
+                             sh->legacy_version);
+    }
     if (gls_exts_has(&sh->ext, GLS_X_SUPPORTED_VERSIONS)) {
         if (sh->ext.selected_version != GLS_TLS13 || !c->hs.offered_tls13) {
             return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
@@ -278,6 +283,11 @@ static int server_version(gls_conn *c, const struct gls_server_hello *sh, uint16
         }
         *version = GLS_TLS13;
         return GLS_OK;
+    }
+    if (c->hs.hrr) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "after a HelloRetryRequest the ServerHello must select TLS 1.3 "
+                             "(RFC 8446 §4.1.4)");
     }
     if (sh->legacy_version != GLS_TLS12 || cfg->min_version > GLS_TLS12) {
         return gls_hs_reject(c, GLS_E_PROTOCOL_VERSION,

@@ -155,6 +155,13 @@ int gls_choose_group12(const gls_config *cfg, const struct gls_client_hello *ch,
             return GLS_OK;
         }
     }
+    /* RFC 8422 §5.1.1: a client that sends no supported_groups is taken to support
+     * secp256r1, the curve every ECC client implements */
+    if (kx == GLS_KX_ECDHE && !gls_exts_has(e, GLS_X_SUPPORTED_GROUPS) &&
+        has_u16(cfg->groups, cfg->n_groups, GLS_GROUP_SECP256R1)) {
+        *group = GLS_GROUP_SECP256R1;
+        return GLS_OK;
+    }
     /* RFC 7919 §4: a client naming no FFDHE group still takes ffdhe2048 */
     if (kx == GLS_KX_DHE && !client_ffdhe) {
         *group = GLS_GROUP_FFDHE2048;
