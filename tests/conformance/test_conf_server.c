@@ -1364,3 +1364,318 @@ TEST(client_hello_size_and_records)
     };
     ROWS(rows);
 }
+
+/* ---- rows that are raw bytes: records around the hello (RFC 8446 §5, RFC 5246 §6.2) ---- */
+
+struct brow {
+    const char *sec;
+    const char *what;
+    const char *hex; /* fed as is; "CH" stands for the baseline hello's records */
+    bool eof;        /* then the end of the stream */
+    int want;
+    const char *says;
+};
+
+static bool run_brow(const struct brow *r)
+{
+    static uint8_t in[200000];
+    size_t n = 0;
+    const char *ch = strstr(r->hex, "CH");
+    h13(&H);
+    if (ch != NULL) {
+        char head[256];
+        size_t k = (size_t)(ch - r->hex);
+        memcpy(head, r->hex, k);
+        head[k] = 0;
+        n = unhex(head, in, sizeof in);
+        size_t m = client_hello_records(&H, 0);
+        memcpy(in + n, recs, m);
+        n += m;
+        n += unhex(ch + 2, in + n, sizeof in - n);
+    } else {
+        n = unhex(r->hex, in, sizeof in);
+    }
+    gls_conn *s = gls_server_new(cfg_of(CFG_BOTH));
+    int err = conf_feed(s, in, n);
+    if (r->eof && err == GLS_OK) {
+        err = gls_conn_net_in_done(s, 0);
+    }
+    struct srow row = {r->sec, r->what, NULL, 0, CFG_BOTH, r->want, .says = r->says};
+    bool ok = check_answer(s, &row, err);
+    gls_conn_free(s);
+    return ok;
+}
+
+/* RFC 8446 §5.1, §5.2, §6; RFC 5246 §6.2.1, §7.2; RFC 6176 (SSL 2.0), RFC 6520 (heartbeat). */
+TEST(records_before_and_around_the_hello)
+{
+    static const struct brow rows[] = {
+        {"6176", "an SSL 2.0 CLIENT-HELLO offering TLS 1.2",
+         "80 2e 01 0303 0015 0000 0010 00002f 000035 00000a c02f00 c02b00 0100 "
+         "11111111111111111111111111111111",
+         false, AL_PROTOCOL_VERSION, "SSL 2.0-format ClientHello"},
+        {"6520 4", "a heartbeat record before the hello", "18 0303 0003 01 0000", false,
+         AL_UNEXPECTED_MESSAGE, "record content type 24"},
+        {"8446 5", "an unknown record type", "19 0303 0001 00", false, AL_UNEXPECTED_MESSAGE},
+        {"8446 5", "application data before the hello", "17 0303 0005 0102030405", false,
+         AL_UNEXPECTED_MESSAGE, "before the handshake completed"},
+        {"8446 5", "change_cipher_spec before the hello", "14 0303 0001 01", false,
+         AL_UNEXPECTED_MESSAGE},
+        {"8446 6", "an alert record of 3 bytes", "15 0303 0003 010000", false, AL_DECODE_ERROR},
+        {"8446 5.1", "record version 0x0200", "16 0200 0004 01000000", false, AL_DECODE_ERROR,
+         "record version 0200"},
+        {"8446 5.1", "a zero-length handshake record", "16 0301 0000", false, AL_UNEXPECTED_MESSAGE,
+         "zero-length handshake record"},
+        {"8446 5.2", "a plaintext record of 16,385 bytes", "16 0301 4001", false,
+         AL_RECORD_OVERFLOW, "16385 bytes"},
+        {"8446 4.1.2", "a hello longer than any well-formed one", "16 0301 0004 01 020145", false,
+         AL_DECODE_ERROR, "longer than any well-formed one"},
+        {"8446 4.1.2", "a hello of 16 MiB announced", "16 0301 0004 01 ffffff", false,
+         AL_DECODE_ERROR},
+        {"8446 4.1.2", "a hello cut short, then the end", "16 0301 000b 01 000100 0303 1111111111",
+         true, AL_DECODE_ERROR, "ended inside a handshake message"},
+        {"8446 5.1", "a record cut short, then the end", "16 0301 0100 01", true, AL_DECODE_ERROR,
+         "ended inside a record"},
+        {"8446 4", "a ServerHello to a server", "16 0303 0004 02000000", false,
+         AL_UNEXPECTED_MESSAGE, "expected ClientHello, got ServerHello"},
+        {"8446 4", "a Finished to a server", "16 0303 0004 14000000", false, AL_UNEXPECTED_MESSAGE},
+        {"5246 7.4.1.1", "a HelloRequest to a server", "16 0303 0004 00000000", false,
+         AL_UNEXPECTED_MESSAGE},
+        {"8446 4.1.2", "an empty ClientHello body", "16 0301 0004 01000000", false,
+         AL_DECODE_ERROR},
+        {"8446 5.1", "a hello, then a CCS record", "CH 14 0303 0001 01", false, W_HELLO},
+        {"8446 5.1", "a warning alert before the hello", "15 0303 0002 01 70 CH", false, W_HELLO},
+    };
+    size_t failed = 0;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        failed += !run_brow(&rows[i]);
+    }
+    CHECK_EQ(failed, 0);
+}
+
+/* ---- 0-RTT around a HelloRetryRequest (RFC 8446 §4.2.10, §4.1.2) ---- */
+
+/* CH1 with early_data (and a PSK that will not open), a share only for a group we do not do:
+ * HelloRetryRequest for x25519. */
+static void ch1_early(struct hello *h, int with_early)
+{
+    psk13(h, 0);
+    h_u16_list(h, X_GROUPS, 2, 2, 0x0042, G_X25519);
+    h_set_hex(h, X_KEY_SHARE, "0005 0042 0001 07");
+    if (with_early) {
+        h_set(h, X_EARLY_DATA, NULL, 0);
+    }
+    h_to_end(h, X_PSK);
+}
+
+/* CH2: the share for x25519, no early_data, no PSK. */
+static void ch2(struct hello *h, int arg)
+{
+    (void)arg;
+    h13(h);
+    h_u16_list(h, X_GROUPS, 2, 2, 0x0042, G_X25519);
+}
+
+struct erow {
+    const char *what;
+    bool early_ext; /* CH1 offers early_data */
+    int n_before;   /* 0-RTT records between HelloRetryRequest and CH2 */
+    size_t size;
+    int n_after; /* 0-RTT records after CH2 */
+    int want;    /* W_HELLO, a plaintext alert, or (after CH2) GLS_E_BAD_RECORD_MAC */
+};
+
+static bool run_erow(const struct erow *r)
+{
+    static uint8_t junk[16384];
+    static uint8_t rec[16384 + 5];
+    memset(junk, 0xa5, sizeof junk);
+    gls_conn *s = gls_server_new(cfg_of(CFG_BOTH));
+    ch1_early(&H, r->early_ext);
+    int err = conf_feed(s, recs, client_hello_records(&H, 0));
+    struct answer a = answer_of(s);
+    bool ok = err == GLS_OK && a.hello && a.hrr;
+    size_t len = 0;
+    gls_conn_net_out_done(s, conf_out(s, &len) ? len : 0);
+    rec[0] = CT_APPDATA;
+    rec[1] = 3;
+    rec[2] = 3;
+    rec[3] = (uint8_t)(r->size >> 8);
+    rec[4] = (uint8_t)r->size;
+    memcpy(rec + 5, junk, r->size);
+    for (int i = 0; ok && err == GLS_OK && i < r->n_before; i++) {
+        err = conf_feed(s, rec, 5 + r->size);
+    }
+    if (err == GLS_OK) {
+        ch2(&H, 0);
+        err = conf_feed(s, recs, client_hello_records(&H, 0));
+    }
+    for (int i = 0; ok && err == GLS_OK && i < r->n_after; i++) {
+        gls_conn_net_out_done(s, conf_out(s, &len) ? len : 0);
+        err = conf_feed(s, rec, 5 + r->size);
+    }
+    struct srow row = {"8446 4.2.10", r->what, NULL, 0, CFG_BOTH, r->want};
+    if (!ok) {
+        conf_rows++;
+        conf_report(row.sec, row.what, "no HelloRetryRequest for the first hello");
+    } else if (r->want == GLS_E_BAD_RECORD_MAC) {
+        conf_rows++;
+        if (err != GLS_E_BAD_RECORD_MAC) {
+            conf_report(row.sec, row.what, "wanted bad_record_mac, got %s", gls_error_name(err));
+            ok = false;
+        }
+    } else {
+        ok = check_answer(s, &row, err);
+    }
+    gls_conn_free(s);
+    return ok;
+}
+
+TEST(early_data_after_hello_retry_request)
+{
+    static const struct erow rows[] = {
+        {"no 0-RTT records", true, 0, 0, 0, W_HELLO},
+        {"one 0-RTT record skipped", true, 1, 100, 0, W_HELLO},
+        {"ten 0-RTT records skipped", true, 10, 1000, 0, W_HELLO},
+        {"64 KiB of 0-RTT skipped", true, 4, 16384, 0, W_HELLO},
+        {"more than 64 KiB of 0-RTT", true, 5, 16384, 0, AL_UNEXPECTED_MESSAGE},
+        {"64 small 0-RTT records skipped", true, 64, 10, 0, W_HELLO},
+        {"65 small 0-RTT records", true, 65, 10, 0, AL_UNEXPECTED_MESSAGE},
+        {"0-RTT without early_data offered", false, 1, 100, 0, AL_UNEXPECTED_MESSAGE},
+        {"0-RTT after the second hello", true, 1, 100, 1, GLS_E_BAD_RECORD_MAC},
+        {"0-RTT before and after the second hello", true, 2, 100, 1, GLS_E_BAD_RECORD_MAC},
+    };
+    size_t failed = 0;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        failed += !run_erow(&rows[i]);
+    }
+    CHECK_EQ(failed, 0);
+}
+
+/* ---- TLS 1.2 resumption by ticket (RFC 5077 §3.4, RFC 7627 §5.3) ---- */
+
+static struct gls_ticket ticket12;
+
+/* A TLS 1.2 ticket from a real handshake of our client with the CFG_BOTH server. */
+static bool get_ticket12(void)
+{
+    if (ticket12.ticket_len > 0) {
+        return true;
+    }
+    gls_config *c = gls_config_new();
+    gls_conn *cc = NULL;
+    gls_conn *sc = NULL;
+    bool ok = c != NULL && gls_config_danger_accept_any_cert(c) == GLS_OK &&
+              gls_config_set_versions(c, 0x0303, 0x0303) == GLS_OK &&
+              gls_config_set_resumption(c, 1, 3600) == GLS_OK &&
+              pair_run(cfg_of(CFG_BOTH), c, &cc, &sc, 0) == GLS_OK;
+    ok = ok &&
+         gls_ticket_cache_take(c->tickets, "localhost", 0x0303, (int64_t)time(NULL), &ticket12) &&
+         ticket12.ticket_len > 0;
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(c);
+    return ok;
+}
+
+static void resume12(struct hello *h, int which)
+{
+    h12(h);
+    uint8_t t[GLS_MAX_TICKET];
+    memcpy(t, ticket12.ticket, ticket12.ticket_len);
+    h->sid_len = 0;
+    switch (which) {
+    case 1: /* a session id of its own beside the ticket */
+        memset(h->sid, 0x77, 32);
+        h->sid_len = 32;
+        break;
+    case 2:
+        h->sid[0] = 0x77;
+        h->sid_len = 1;
+        break;
+    case 3: /* no extended master secret now: no resumption */
+        h_del(h, X_EMS);
+        break;
+    case 4: /* a damaged ticket */
+        t[ticket12.ticket_len / 2] ^= 1;
+        break;
+    case 5: /* the ticket's suite no longer offered */
+        h_suites(h, 1, CS_ECDHE_RSA_AES128_GCM);
+        break;
+    case 6: /* another server name */
+        h_sni(h, "other.example");
+        break;
+    default:
+        break;
+    }
+    h_set(h, X_SESSION_TICKET, t, which == 7 ? 0 : ticket12.ticket_len);
+}
+
+TEST(tls12_ticket_resumption)
+{
+    CHECK(get_ticket12());
+    static const struct srow rows[] = {
+        {"5077 3.4", "ticket, empty session id", resume12, 0, CFG_BOTH, W_RESUMED, V12},
+        {"5077 3.4", "ticket and a 32-byte session id", resume12, 1, CFG_BOTH, W_RESUMED, V12},
+        {"5077 3.4", "ticket and a 1-byte session id", resume12, 2, CFG_BOTH, W_RESUMED, V12},
+        {"7627 5.3", "no extended_master_secret: a full handshake", resume12, 3, CFG_BOTH, W_HELLO,
+         V12},
+        {"5077 3.4", "a damaged ticket: a full handshake", resume12, 4, CFG_BOTH, W_HELLO, V12},
+        {"5077 3.4", "the suite no longer offered", resume12, 5, CFG_BOTH, W_HELLO, V12},
+        {"6066 3", "another server name", resume12, 6, CFG_BOTH, W_HELLO, V12},
+        {"5077 3.2", "an empty ticket extension", resume12, 7, CFG_BOTH, W_HELLO, V12},
+    };
+    ROWS(rows);
+}
+
+/* ---- renegotiation (RFC 5246 §7.2.2, §7.4.1.1, RFC 5746 §4.2, §4.4) ---- */
+
+static char events[8192];
+
+static void keep_event(void *arg, const char *line)
+{
+    (void)arg;
+    if (strlen(events) + strlen(line) + 2 < sizeof events) {
+        strcat(events, line);
+        strcat(events, "\n");
+    }
+}
+
+TEST(tls12_renegotiation_is_refused_with_a_warning)
+{
+    static const uint8_t client_hello[6] = {1, 0, 0, 2, 3, 3};
+    static const uint8_t hello_request[4] = {0, 0, 0, 0};
+    gls_config *s = NULL;
+    gls_config *c = NULL;
+    gls_conn *cc = NULL;
+    gls_conn *sc = NULL;
+    size_t put = 0;
+    conf_rows += 2;
+    pair_configs(&s, &c, 1, 0x0303);
+    CHECK_OK(gls_config_set_event_trace(c, keep_event, NULL));
+    CHECK_OK(gls_config_set_event_trace(s, keep_event, NULL));
+    /* the client renegotiates: the server says no with a warning and carries on */
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
+    events[0] = 0;
+    CHECK_OK(gls_hs_send(cc, GLS_CT_HANDSHAKE, client_hello, sizeof client_hello));
+    pair_move(cc, sc, 0);
+    CHECK_OK(gls_conn_error(sc));
+    CHECK(strstr(events, "-> alert 100 level 1") != NULL);
+    pair_move(sc, cc, 0);
+    CHECK(strstr(events, "<- alert 100 level 1") != NULL); /* the client saw a warning */
+    CHECK_OK(gls_conn_write(sc, "still up", 8, &put));
+    CHECK(gls_conn_handshake_done(sc));
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    /* the server asks (HelloRequest): our client says no with a warning and carries on */
+    CHECK_OK(pair_run(s, c, &cc, &sc, 0));
+    events[0] = 0;
+    CHECK_OK(gls_hs_send(sc, GLS_CT_HANDSHAKE, hello_request, sizeof hello_request));
+    pair_move(sc, cc, 0);
+    CHECK_OK(gls_conn_error(cc));
+    CHECK(strstr(events, "HelloRequest: renegotiation refused (warning no_renegotiation)"));
+    CHECK_OK(gls_conn_write(cc, "still up", 8, &put));
+    pair_move(cc, sc, 0);
+    CHECK(strstr(events, "<- alert 100 level 1") != NULL);
+    pair_free(cc, sc, s, c);
+}
