@@ -15,6 +15,25 @@
 extern "C" {
 #endif
 
+/* Everything declared in the glasstls headers is the library's exported interface: it
+ * is built with hidden visibility and these headers alone make a name public. */
+#if defined(__GNUC__) && !defined(GLS_NO_VISIBILITY)
+#pragma GCC visibility push(default)
+#endif
+
+/* ---- version ----
+ * The version of these headers; gls_version() gives the library's at run time.
+ * Soname policy (docs/API.md): libglasstls.so.0.MINOR while MAJOR is 0 (a new
+ * MINOR may change the ABI), libglasstls.so.MAJOR from 1.0 on. */
+#define GLS_VERSION_MAJOR  0
+#define GLS_VERSION_MINOR  1
+#define GLS_VERSION_PATCH  0
+#define GLS_VERSION_STRING "0.1.0"
+/* MAJOR*10000 + MINOR*100 + PATCH, for #if comparisons. */
+#define GLS_VERSION_NUMBER (GLS_VERSION_MAJOR * 10000 + GLS_VERSION_MINOR * 100 + GLS_VERSION_PATCH)
+/* The running library's version, "MAJOR.MINOR.PATCH" (static string). */
+const char *gls_version(void);
+
 /* ---- errors ----
  * Bands: usage -1..-99, peer protocol -100.., certificate -200.., local policy
  * -300.., internal/resource -400.., "peer sent alert N" is -1000-N. */
@@ -264,6 +283,10 @@ int gls_conn_get_info(const gls_conn *c, gls_conn_info *info);
 int gls_conn_peer_subject(const gls_conn *c, size_t i, char *buf, size_t cap);
 /* The DER of the peer's i-th certificate (0 = leaf). */
 int gls_conn_peer_cert(const gls_conn *c, size_t i, const uint8_t **der, size_t *len);
+
+#if defined(__GNUC__) && !defined(GLS_NO_VISIBILITY)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

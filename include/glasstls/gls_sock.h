@@ -11,6 +11,10 @@
 extern "C" {
 #endif
 
+#if defined(__GNUC__) && !defined(GLS_NO_VISIBILITY)
+#pragma GCC visibility push(default)
+#endif
+
 /* Sends all pending output. */
 int gls_sock_flush(gls_conn *c, int fd);
 /* Drives the handshake to completion (or to a want/error). */
@@ -21,6 +25,10 @@ int gls_sock_read(gls_conn *c, int fd, void *buf, size_t cap, size_t *got);
 int gls_sock_write(gls_conn *c, int fd, const void *buf, size_t len, size_t *put);
 /* Sends close_notify and flushes it. */
 int gls_sock_close(gls_conn *c, int fd);
+
+#if defined(__GNUC__) && !defined(GLS_NO_VISIBILITY)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }
