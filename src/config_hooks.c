@@ -61,9 +61,8 @@ int gls_config_set_ticket_rotation(gls_config *cfg, uint32_t period_seconds,
 }
 
 /* see gls.h */
-int gls_config_set_session_id_cache(gls_config *cfg, gls_session_put_fn put,
-                                    gls_session_get_fn get, gls_session_remove_fn remove,
-                                    void *arg)
+int gls_config_set_session_id_cache(gls_config *cfg, gls_session_put_fn put, gls_session_get_fn get,
+                                    gls_session_remove_fn remove, void *arg)
 {
     TRY(writable(cfg));
     if (put == NULL || get == NULL) {

@@ -215,8 +215,7 @@ bool gls_hs_client_take_session(gls_conn *c, uint16_t version, struct gls_ticket
             return true;
         }
     }
-    return gls_ticket_cache_take(c->cfg->tickets, c->sess.server_name, version, gls_hs_now(c),
-                                 out);
+    return gls_ticket_cache_take(c->cfg->tickets, c->sess.server_name, version, gls_hs_now(c), out);
 }
 
 /* see hs.h */
@@ -225,8 +224,8 @@ int gls_hs_ticket_seal(gls_conn *c, const struct gls_ticket *t, uint8_t *out, si
 {
     const gls_config *cfg = c->cfg;
     if (gls_keyring_active(cfg->keyring)) {
-        int err = gls_keyring_seal(cfg->keyring, cfg->crypto, &cfg->rng, gls_hs_now(c), t, out,
-                                   cap, len);
+        int err =
+            gls_keyring_seal(cfg->keyring, cfg->crypto, &cfg->rng, gls_hs_now(c), t, out, cap, len);
         if (err != GLS_E_UNSUPPORTED) {
             return err;
         }

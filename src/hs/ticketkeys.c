@@ -88,8 +88,7 @@ static void maybe_rotate(struct gls_ticket_keyring *k, int64_t now)
 
 /* see ticketkeys.h */
 int gls_keyring_seal(struct gls_ticket_keyring *k, const gls_crypto *cr, const gls_rng *rng,
-                     int64_t now, const struct gls_ticket *t, uint8_t *out, size_t cap,
-                     size_t *len)
+                     int64_t now, const struct gls_ticket *t, uint8_t *out, size_t cap, size_t *len)
 {
     uint8_t name[NAME_LEN];
     uint8_t secret[32];
@@ -150,9 +149,9 @@ bool gls_keyring_open(struct gls_ticket_keyring *k, const gls_crypto *cr, int64_
     memcpy(buf, in, n);
     size_t body_len = n - NAME_LEN - NONCE_LEN - TAG_LEN;
     uint8_t *body = buf + NAME_LEN + NONCE_LEN;
-    bool ok = gls_aead_new(gls_aead_get(cr, GLS_AEAD_AES_256_GCM), secret, false, &x) == GLS_OK &&
-              gls_aead_open(x, buf + NAME_LEN, buf, NAME_LEN, body, body_len, body + body_len) ==
-                  GLS_OK;
+    bool ok =
+        gls_aead_new(gls_aead_get(cr, GLS_AEAD_AES_256_GCM), secret, false, &x) == GLS_OK &&
+        gls_aead_open(x, buf + NAME_LEN, buf, NAME_LEN, body, body_len, body + body_len) == GLS_OK;
     gls_wipe(secret, sizeof secret);
     gls_aead_free(x);
     if (ok) {

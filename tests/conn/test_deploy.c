@@ -423,8 +423,8 @@ static void exporter(uint16_t version, bool ems)
     CHECK(memcmp(a, b, 64) == 0);
     CHECK_OK(gls_conn_export_keying_material(sc, "EXPERIMENTAL y", NULL, 0, x, 64));
     CHECK(memcmp(a, x, 64) != 0);
-    CHECK_OK(gls_conn_export_keying_material(sc, "EXPERIMENTAL x", (const uint8_t *)"ctx", 3, x,
-                                             64));
+    CHECK_OK(
+        gls_conn_export_keying_material(sc, "EXPERIMENTAL x", (const uint8_t *)"ctx", 3, x, 64));
     CHECK(memcmp(a, x, 64) != 0);
     CHECK_OK(gls_conn_export_keying_material(sc, "EXPERIMENTAL x", (const uint8_t *)"", 0, x, 64));
     /* TLS 1.3: no context is the empty context; TLS 1.2 tells them apart */
@@ -453,8 +453,8 @@ static void make_cert(char *cert, size_t cert_cap, char *key, size_t key_cap)
     REQUIRE(k != NULL && x != NULL && name != NULL);
     X509_set_version(x, 2);
     ASN1_INTEGER_set(X509_get_serialNumber(x), 77);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"localhost", -1,
-                               -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"localhost", -1, -1,
+                               0);
     X509_set_subject_name(x, name);
     X509_set_issuer_name(x, name);
     X509_gmtime_adj(X509_getm_notBefore(x), -3600);
@@ -466,7 +466,7 @@ static void make_cert(char *cert, size_t cert_cap, char *key, size_t key_cap)
     BIO *b1 = BIO_new(BIO_s_mem());
     BIO *b2 = BIO_new(BIO_s_mem());
     REQUIRE(PEM_write_bio_X509(b1, x) == 1 &&
-          PEM_write_bio_PrivateKey(b2, k, NULL, NULL, 0, NULL, NULL) == 1);
+            PEM_write_bio_PrivateKey(b2, k, NULL, NULL, 0, NULL, NULL) == 1);
     int n1 = BIO_read(b1, cert, (int)cert_cap - 1);
     int n2 = BIO_read(b2, key, (int)key_cap - 1);
     REQUIRE(n1 > 0 && n2 > 0);
@@ -574,6 +574,6 @@ TEST(version)
              GLS_VERSION_PATCH);
     CHECK(strcmp(gls_version(), want) == 0);
     CHECK(strcmp(gls_version(), GLS_VERSION_STRING) == 0);
-    CHECK_EQ(GLS_VERSION_NUMBER, GLS_VERSION_MAJOR * 10000 + GLS_VERSION_MINOR * 100 +
-                                     GLS_VERSION_PATCH);
+    CHECK_EQ(GLS_VERSION_NUMBER,
+             GLS_VERSION_MAJOR * 10000 + GLS_VERSION_MINOR * 100 + GLS_VERSION_PATCH);
 }
