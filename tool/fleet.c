@@ -303,8 +303,8 @@ static void sid_key(const uint8_t *id, size_t id_len, char *out, size_t cap)
     snprintf(out, cap, "%s:sid:%s", sid_store.name, h);
 }
 
-static int sid_put(void *arg, const uint8_t *id, size_t id_len, const uint8_t *session,
-                   size_t len, uint32_t lifetime)
+static int sid_put(void *arg, const uint8_t *id, size_t id_len, const uint8_t *session, size_t len,
+                   uint32_t lifetime)
 {
     char key[512];
     (void)arg;
@@ -374,8 +374,8 @@ int fleet_server_setup(gls_config *cfg)
             return GLS_E_INVALID_ARGUMENT;
         }
         err = gls_config_set_session_id_cache(cfg, sid_put, sid_get, sid_remove, NULL);
-        fprintf(stderr, "TLS 1.2 session cache: redis://%s:%d/%s\n", sid_store.host,
-                sid_store.port, sid_store.name);
+        fprintf(stderr, "TLS 1.2 session cache: redis://%s:%d/%s\n", sid_store.host, sid_store.port,
+                sid_store.name);
     }
     return err;
 }

@@ -41,7 +41,7 @@ enum {
     "  --keymatexport LABEL [--keymatexportlen N]   print exported keying material\n"
 #define FLEET_CLIENT_HELP                                                                          \
     "  --sess-out FILE      save the session (secret: mode 0600) when it arrives\n"                \
-    "  --sess-in FILE       offer the session saved in FILE\n"                                      \
+    "  --sess-in FILE       offer the session saved in FILE\n"                                     \
     "  --keymatexport LABEL [--keymatexportlen N]   print exported keying material\n"
 
 /* One of the options above: GLS_OK or an error; GLS_E_UNSUPPORTED if opt is not ours. */
