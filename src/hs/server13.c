@@ -96,8 +96,7 @@ static int try_resume(gls_conn *c, const gls_hs_msg *m, const struct gls_client_
     }
     gls_bytes first_binder = gls_opaque8_first(e->psk_binders, &n_binders);
     int64_t now = gls_hs_now(c);
-    if (!gls_ticket_open(cfg->crypto, cfg->ticket_master, now, cfg->ticket_rotation, id.identity.p,
-                         id.identity.len, &hs->resume)) {
+    if (!gls_hs_ticket_open(c, id.identity.p, id.identity.len, &hs->resume)) {
         gls_hs_event(c, "ticket not accepted (expired, foreign or damaged): full handshake");
         return GLS_OK;
     }
@@ -154,10 +153,7 @@ static int send_ticket(gls_conn *c)
     err = err ? err
               : gls_ks13_ticket_psk(c->sess.hash, &c->sess.res_master, nonce, sizeof nonce, &t.psk,
                                     &sink);
-    err = err ? err
-              : gls_ticket_seal(c->cfg->crypto, c->cfg->ticket_master, t.issued,
-                                c->cfg->ticket_rotation, &c->cfg->rng, &t, sealed, sizeof sealed,
-                                &len);
+    err = err ? err : gls_hs_ticket_seal(c, &t, sealed, sizeof sealed, &len);
     nst.age_add = t.age_add;
     gls_ticket_wipe(&t);
     TRY(err);
