@@ -13,6 +13,7 @@ PACKAGES=(
   libpcap-dev tcpdump tshark         # decrypt: reading captures; capture tests
   libgnutls28-dev valgrind           # bench: GnuTLS as a second yardstick; instruction counts
   python3-cryptography               # explain self-check: an independent X25519/AES-GCM/RSA
+  chromium                           # explain --html: the page checked in a real browser
 )
 
 missing=()
