@@ -48,10 +48,13 @@ static const uint16_t default_groups[] = {
 };
 
 static const uint16_t default_sigalgs[] = {
-    GLS_SIG_ECDSA_SECP256R1_SHA256, GLS_SIG_ECDSA_SECP384R1_SHA384, GLS_SIG_ED25519,
-    GLS_SIG_RSA_PSS_RSAE_SHA256,    GLS_SIG_RSA_PSS_RSAE_SHA384,    GLS_SIG_RSA_PSS_RSAE_SHA512,
-    GLS_SIG_RSA_PSS_PSS_SHA256,     GLS_SIG_RSA_PSS_PSS_SHA384,     GLS_SIG_RSA_PSS_PSS_SHA512,
-    GLS_SIG_RSA_PKCS1_SHA256,       GLS_SIG_RSA_PKCS1_SHA384,       GLS_SIG_RSA_PKCS1_SHA512,
+    GLS_SIG_ECDSA_SECP256R1_SHA256, GLS_SIG_ECDSA_SECP384R1_SHA384,
+    GLS_SIG_ECDSA_SECP521R1_SHA512, GLS_SIG_ED25519,
+    GLS_SIG_RSA_PSS_RSAE_SHA256,    GLS_SIG_RSA_PSS_RSAE_SHA384,
+    GLS_SIG_RSA_PSS_RSAE_SHA512,    GLS_SIG_RSA_PSS_PSS_SHA256,
+    GLS_SIG_RSA_PSS_PSS_SHA384,     GLS_SIG_RSA_PSS_PSS_SHA512,
+    GLS_SIG_RSA_PKCS1_SHA256,       GLS_SIG_RSA_PKCS1_SHA384,
+    GLS_SIG_RSA_PKCS1_SHA512,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -89,12 +92,15 @@ gls_config *gls_config_new(void)
     cfg->tickets = calloc(1, sizeof *cfg->tickets);
     cfg->sessions = calloc(1, sizeof *cfg->sessions);
     cfg->bufs = calloc(1, sizeof *cfg->bufs);
-    if (cfg->tickets == NULL || gls_ticket_cache_init(cfg->tickets) != GLS_OK ||
-        cfg->sessions == NULL || gls_session_cache_init(cfg->sessions) != GLS_OK ||
-        cfg->bufs == NULL || gls_pool_init(cfg->bufs) != GLS_OK ||
+    cfg->keyring = calloc(1, sizeof *cfg->keyring);
+    if (cfg->keyring == NULL || gls_keyring_init(cfg->keyring) != GLS_OK || cfg->tickets == NULL ||
+        gls_ticket_cache_init(cfg->tickets) != GLS_OK || cfg->sessions == NULL ||
+        gls_session_cache_init(cfg->sessions) != GLS_OK || cfg->bufs == NULL ||
+        gls_pool_init(cfg->bufs) != GLS_OK ||
         gls_rand_system(NULL, cfg->ticket_master, sizeof cfg->ticket_master) != GLS_OK) {
         free(cfg->tickets);
         free(cfg->sessions);
+        free(cfg->keyring);
         free(cfg->bufs);
         gls_crypto_free(cfg->crypto);
         free(cfg);
@@ -131,6 +137,8 @@ void gls_config_free(gls_config *cfg)
     free(cfg->tickets);
     gls_session_cache_free(cfg->sessions);
     free(cfg->sessions);
+    gls_keyring_free(cfg->keyring);
+    free(cfg->keyring);
     gls_wipe(cfg, sizeof *cfg);
     free(cfg);
 }

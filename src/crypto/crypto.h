@@ -248,6 +248,8 @@ typedef struct gls_trust gls_trust;
 GLS_MUST_CHECK int gls_trust_new_default(gls_trust **out);
 /* A CA file and/or directory (either may be NULL, not both). */
 GLS_MUST_CHECK int gls_trust_new_from(const char *cafile, const char *capath, gls_trust **out);
+/* An empty store, to fill with gls_trust_add. */
+GLS_MUST_CHECK int gls_trust_new_empty(gls_trust **out);
 /* Adds one trusted certificate. */
 GLS_MUST_CHECK int gls_trust_add(gls_trust *t, const gls_cert *c);
 void gls_trust_free(gls_trust *t);
@@ -269,7 +271,9 @@ GLS_MUST_CHECK int gls_x509_verify_client(const gls_trust *t, gls_cert *const *c
  * ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384, ed25519. The TLS 1.2
  * ServerKeyExchange's legacy MD5+SHA1 is not supported (TLS 1.2 only here). */
 bool gls_sig_supported(uint16_t scheme);
-/* True if key can make/check signatures of this scheme (type, curve, PSS vs rsaEncryption). */
+/* True if key can make/check signatures of this scheme (type, PSS vs rsaEncryption; an
+ * ECDSA scheme fits any EC key, whatever curve its name says: TLS 1.3's curve binding is
+ * checked by the caller). */
 bool gls_sig_key_fits(const gls_pkey *k, uint16_t scheme);
 /* Signs msg (hashed inside as the scheme says). sig holds cap bytes. */
 GLS_MUST_CHECK int gls_sig_sign(const gls_pkey *key, uint16_t scheme, const uint8_t *msg, size_t n,
@@ -294,6 +298,11 @@ gls_hash_id gls_sig_hash(uint16_t scheme);
 /* PKCS#1 v1.5 encryption of the 48-byte pre-master secret to pub. */
 GLS_MUST_CHECK int gls_rsa_encrypt_pms(const gls_pkey *pub, const gls_secret *pms, uint8_t *out,
                                        size_t cap, size_t *out_len);
+/* The same with the padding's random bytes drawn from rng (so a fixed rng gives the same
+ * ciphertext: `explain --seed`). */
+GLS_MUST_CHECK int gls_rsa_encrypt_pms_rng(const gls_pkey *pub, const gls_secret *pms,
+                                           const gls_rng *rng, uint8_t *out, size_t cap,
+                                           size_t *out_len);
 /* RFC 5246 §7.4.7.1: decrypts with priv and always yields a 48-byte pms; on
  * any padding, length or version failure it is random, with no branch, error or
  * timing that differs. client_version is ClientHello.client_version. Errors are

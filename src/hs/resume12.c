@@ -26,22 +26,18 @@ static bool session_fits(const gls_conn *c, const struct gls_client_hello *ch,
         ours |= cfg->suites[i] == t->suite;
     }
     return t->version == GLS_TLS12 && t->ems && s != NULL && s->version == GLS_TLS12 && ours &&
-           (s->kx != GLS_KX_RSA || cfg->rsa_kx) && gls_u16_list_has(ch->suites_raw, t->suite) &&
+           (s->kx != GLS_KX_RSA || cfg->rsa_kx) && gls_u16_list_has(ch->suites, t->suite) &&
            strcmp(t->server_name, c->sess.server_name) == 0;
 }
 
 /* The session the client offers: the ticket if it sent one, else the id. */
 static bool find_session(gls_conn *c, const struct gls_client_hello *ch, struct gls_ticket *t)
 {
-    const gls_config *cfg = c->cfg;
-    int64_t now = gls_hs_now(c);
     gls_bytes ticket = ch->ext.session_ticket;
     if (c->hs.ticket_ext12 && ticket.len > 0) {
-        return gls_ticket_open(cfg->crypto, cfg->ticket_master, now, cfg->ticket_rotation, ticket.p,
-                               ticket.len, t);
+        return gls_hs_ticket_open(c, ticket.p, ticket.len, t);
     }
-    return ch->session_id.len == 32 &&
-           gls_session_cache_get(cfg->sessions, ch->session_id.p, now, t);
+    return ch->session_id.len == 32 && gls_hs_session_id_get(c, ch->session_id.p, t);
 }
 
 /* see hs.h */
@@ -52,8 +48,9 @@ int gls_server12_try_resume(gls_conn *c, const struct gls_client_hello *ch)
     hs->ticket_ext12 = !c->cfg->no_tickets && gls_exts_has(&ch->ext, GLS_X_SESSION_TICKET);
     hs->ticket12 = resumable && hs->ticket_ext12;
     hs->session_id_len = 0;
-    if (resumable && ch->session_id.len > 0 && ch->session_id.len <= 32 &&
-        find_session(c, ch, &hs->resume)) {
+    /* RFC 5077 §3.4: a ticket resumes whatever the session id, even an empty one (then the
+     * client learns of the resumption from the NewSessionTicket or ChangeCipherSpec) */
+    if (resumable && find_session(c, ch, &hs->resume)) {
         if (!session_fits(c, ch, &hs->resume)) {
             gls_ticket_wipe(&hs->resume);
             gls_hs_event(c, "offered session does not fit this handshake: full handshake");
@@ -93,9 +90,7 @@ int gls_server12_send_ticket(gls_conn *c)
         t.issued = hs->resume.issued;
         t.lifetime = hs->resume.lifetime;
     }
-    int err =
-        gls_ticket_seal(c->cfg->crypto, c->cfg->ticket_master, gls_hs_now(c),
-                        c->cfg->ticket_rotation, &c->cfg->rng, &t, sealed, sizeof sealed, &len);
+    int err = gls_hs_ticket_seal(c, &t, sealed, sizeof sealed, &len);
     int64_t left = (int64_t)t.lifetime - (gls_hs_now(c) - t.issued);
     gls_ticket_wipe(&t);
     TRY(err);
@@ -115,7 +110,7 @@ void gls_server12_cache_session(gls_conn *c)
         return;
     }
     gls_hs12_session(c, &t);
-    gls_session_cache_put(c->cfg->sessions, c->hs.session_id, &t);
+    gls_hs_session_id_put(c, c->hs.session_id, &t);
     gls_ticket_wipe(&t);
 }
 
@@ -126,8 +121,7 @@ int gls_client12_find_session(gls_conn *c)
 {
     struct gls_hs *hs = &c->hs;
     hs->offered12 = false;
-    if (!gls_ticket_cache_take(c->cfg->tickets, c->sess.server_name, GLS_TLS12, gls_hs_now(c),
-                               &hs->resume)) {
+    if (!gls_hs_client_take_session(c, GLS_TLS12, &hs->resume)) {
         return GLS_OK;
     }
     for (size_t i = 0; i < hs->n_offered_suites; i++) {
@@ -156,7 +150,9 @@ int gls_client12_check_resume(gls_conn *c, const struct gls_server_hello *sh)
                 memcmp(sh->session_id.p, hs->session_id, hs->session_id_len) == 0;
     hs->ticket12 = gls_exts_has(&sh->ext, GLS_X_SESSION_TICKET);
     if (hs->ticket12 && !hs->ticket_ext12) {
-        return GLS_E_UNSUPPORTED_EXTENSION; /* RFC 5077 §3.2: only as an answer */
+        return gls_hs_reject(c, GLS_E_UNSUPPORTED_EXTENSION,
+                             "server sent session_ticket, which we did not offer (RFC 5077 "
+                             "§3.2)");
     }
     if (!echo) { /* full handshake; keep the id the server gave the new session */
         gls_ticket_wipe(&hs->resume);
@@ -166,16 +162,19 @@ int gls_client12_check_resume(gls_conn *c, const struct gls_server_hello *sh)
         return GLS_OK;
     }
     if (!hs->offered12) { /* an echo of our (TLS 1.3 compatibility) id */
-        gls_hs_detail(c, "server claims to resume a TLS 1.2 session we did not offer");
-        return GLS_E_ILLEGAL_PARAMETER;
+        return gls_hs_reject(
+            c, GLS_E_ILLEGAL_PARAMETER,
+            "server claims to resume a TLS 1.2 session we did not offer (RFC 5246 §7.4.1.3)");
     }
     if (sh->cipher_suite != hs->resume.suite) {
-        gls_hs_detail(c, "server resumed our session with another cipher suite");
-        return GLS_E_ILLEGAL_PARAMETER;
+        return gls_hs_reject(
+            c, GLS_E_ILLEGAL_PARAMETER,
+            "server resumed our session with another cipher suite (RFC 5246 §7.4.1.3)");
     }
     if (!gls_exts_has(&sh->ext, GLS_X_EXTENDED_MASTER_SECRET)) {
-        gls_hs_detail(c, "server resumed an extended-master-secret session without it");
-        return GLS_E_EMS_REQUIRED; /* RFC 7627 §5.3 */
+        return gls_hs_reject(
+            c, GLS_E_EMS_REQUIRED,
+            "server resumed an extended-master-secret session without it (RFC 7627 §5.3)");
     }
     c->sess.resumed = true;
     c->sess.peer_verified = true; /* the session came from a verified handshake */
@@ -229,7 +228,7 @@ void gls_client12_store_session(gls_conn *c)
         gls_ticket_wipe(&t);
         return;
     }
-    gls_ticket_cache_put(c->cfg->tickets, &t);
+    gls_hs_client_new_session(c, &t);
     gls_hs_event(c, "TLS 1.2 session kept for resumption (%s)",
                  t.ticket_len > 0 ? "ticket" : "session id");
     gls_ticket_wipe(&t);
