@@ -32,22 +32,44 @@ static void offer_suites(gls_conn *c)
     }
 }
 
-/* Makes the key shares a client offers: the first configured group only (a
- * server preferring another group answers with HelloRetryRequest). */
+static bool is_post_quantum(uint16_t group)
+{
+    gls_kex_kind k = gls_kex_group_kind(group);
+    return k == GLS_KEX_HYBRID || k == GLS_KEX_KEM;
+}
+
+/* The key shares a client offers (RFC 8446 §4.2.8): one for the first
+ * configured group, and when that is post-quantum a second one for the first
+ * classical group, as browsers do, so that a server without ML-KEM answers at
+ * once rather than with a HelloRetryRequest. After an HRR: the group asked for. */
 static int make_shares(gls_conn *c, struct gls_exts *e, uint8_t *keybuf, size_t cap)
 {
     struct gls_hs *hs = &c->hs;
-    uint16_t group = hs->hrr_group ? hs->hrr_group : c->cfg->groups[0];
-    size_t len = 0;
-    gls_kex_free(hs->kex[0]);
-    hs->kex[0] = NULL;
-    TRY(gls_kex_new(c->cfg->crypto, group, &c->cfg->rng, &hs->kex[0]));
-    TRY(gls_kex_public(hs->kex[0], keybuf, cap, &len));
-    hs->kex_group[0] = group;
-    hs->n_kex = 1;
-    e->shares[0].group = group;
-    e->shares[0].key = gls_bytes_of(keybuf, len);
-    e->n_shares = 1;
+    const gls_config *cfg = c->cfg;
+    uint16_t want[GLS_MAX_SHARES] = {hs->hrr_group ? hs->hrr_group : cfg->groups[0]};
+    size_t n = 1;
+    size_t off = 0;
+    for (size_t i = 0; hs->hrr_group == 0 && is_post_quantum(want[0]) && i < cfg->n_groups; i++) {
+        if (!is_post_quantum(cfg->groups[i])) {
+            want[n++] = cfg->groups[i];
+            break;
+        }
+    }
+    for (size_t i = 0; i < GLS_MAX_SHARES; i++) {
+        gls_kex_free(hs->kex[i]);
+        hs->kex[i] = NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t len = 0;
+        TRY(gls_kex_new(cfg->crypto, want[i], &cfg->rng, &hs->kex[i]));
+        TRY(gls_kex_public(hs->kex[i], keybuf + off, cap - off, &len));
+        hs->kex_group[i] = want[i];
+        e->shares[i].group = want[i];
+        e->shares[i].key = gls_bytes_of(keybuf + off, len);
+        off += len;
+    }
+    hs->n_kex = n;
+    e->n_shares = n;
     gls_exts_set(e, GLS_X_KEY_SHARE);
     return GLS_OK;
 }
@@ -74,8 +96,10 @@ static void hello_extensions(gls_conn *c, struct gls_exts *e, bool tls12, bool t
         e->server_name = gls_bytes_of(c->sess.server_name, strlen(c->sess.server_name));
         gls_exts_set(e, GLS_X_SERVER_NAME);
     }
-    for (size_t i = 0; i < cfg->n_groups && i < GLS_MAX_GROUPS; i++) {
-        e->groups[e->n_groups++] = cfg->groups[i];
+    for (size_t i = 0; i < cfg->n_groups && e->n_groups < GLS_MAX_GROUPS; i++) {
+        if (tls13 || !is_post_quantum(cfg->groups[i])) { /* ML-KEM groups are TLS 1.3 only */
+            e->groups[e->n_groups++] = cfg->groups[i];
+        }
     }
     gls_exts_set(e, GLS_X_SUPPORTED_GROUPS);
     for (size_t i = 0; i < cfg->n_sigalgs && i < GLS_MAX_SIGALGS; i++) {
@@ -179,7 +203,7 @@ int gls_client_send_hello(gls_conn *c)
     struct gls_hs *hs = &c->hs;
     const gls_config *cfg = c->cfg;
     struct gls_client_hello ch;
-    uint8_t keybuf[600];
+    uint8_t keybuf[GLS_MAX_SHARES * GLS_KEX_MAX_SHARE];
     gls_writer w;
     bool tls13 = cfg->max_version >= GLS_TLS13;
     bool tls12 = cfg->min_version <= GLS_TLS12;

@@ -76,8 +76,11 @@ static int on_hello_retry_request(gls_conn *c, const gls_hs_msg *m,
         ours |= c->cfg->groups[i] == group;
     }
     bool changes = gls_exts_has(&sh->ext, GLS_X_COOKIE);
+    for (size_t i = 0; i < hs->n_kex; i++) {
+        ours &= group != hs->kex_group[i]; /* RFC 8446 §4.2.8: not one we sent a share for */
+    }
     if (gls_exts_has(&sh->ext, GLS_X_KEY_SHARE)) {
-        if (!ours || group == hs->kex_group[0]) { /* must be new and offered */
+        if (!ours) { /* must be new and offered */
             return GLS_E_ILLEGAL_PARAMETER;
         }
         changes = true;
@@ -140,7 +143,7 @@ int gls_client13_on_server_hello(gls_conn *c, const gls_hs_msg *m,
                       gls_group_name(sh->ext.shares[0].group));
         return GLS_E_ILLEGAL_PARAMETER;
     }
-    TRY(gls_kex_derive(hs->kex[i], sh->ext.shares[0].key.p, sh->ext.shares[0].key.len, &shared));
+    TRY(gls_kex_finish(hs->kex[i], sh->ext.shares[0].key.p, sh->ext.shares[0].key.len, &shared));
     c->sess.group = hs->kex_group[i];
     memcpy(hs->server_random, sh->random, 32);
     gls_hs_event(c, "TLS 1.3, %s, key exchange %s", c->sess.suite->name,

@@ -80,7 +80,13 @@ int gls_choose_suite(const gls_config *cfg, const struct gls_client_hello *ch, u
 
 static bool is_ffdhe(uint16_t g)
 {
-    return g >= GLS_GROUP_FFDHE2048 && g <= GLS_GROUP_FFDHE4096;
+    return gls_kex_group_kind(g) == GLS_KEX_FFDH;
+}
+
+static bool is_post_quantum(uint16_t g)
+{
+    gls_kex_kind k = gls_kex_group_kind(g);
+    return k == GLS_KEX_HYBRID || k == GLS_KEX_KEM;
 }
 
 /* see negotiate.h */
@@ -98,6 +104,31 @@ int gls_choose_group13(const gls_config *cfg, const struct gls_client_hello *ch,
                 return GLS_E_ILLEGAL_PARAMETER;
             }
         }
+    }
+    /* When our most preferred group the client supports is post-quantum, it
+     * wins even without a share (then via HelloRetryRequest): it protects
+     * against recording now and decrypting later. Among classical groups a
+     * share in hand avoids the HRR. */
+    for (size_t i = 0; i < cfg->n_groups; i++) {
+        uint16_t g = cfg->groups[i];
+        if (!has_u16(e->groups, e->n_groups, g)) {
+            continue;
+        }
+        if (!is_post_quantum(g)) {
+            break;
+        }
+        for (size_t j = 0; j < e->n_shares; j++) {
+            if (e->shares[j].group == g) {
+                *group = g;
+                *share_index = j;
+                *hrr = false;
+                return GLS_OK;
+            }
+        }
+        *group = g;
+        *share_index = 0;
+        *hrr = true;
+        return GLS_OK;
     }
     for (size_t i = 0; i < cfg->n_groups; i++) {
         for (size_t j = 0; j < e->n_shares; j++) {
@@ -131,7 +162,7 @@ int gls_choose_group12(const gls_config *cfg, const struct gls_client_hello *ch,
     }
     for (size_t i = 0; i < cfg->n_groups; i++) {
         uint16_t g = cfg->groups[i];
-        if (is_ffdhe(g) != (kx == GLS_KX_DHE)) {
+        if (is_post_quantum(g) || is_ffdhe(g) != (kx == GLS_KX_DHE)) { /* PQ: TLS 1.3 only */
             continue;
         }
         if (has_u16(e->groups, e->n_groups, g) ||
