@@ -232,7 +232,7 @@ static struct gls_key_share_entry read_share(gls_reader *r)
 {
     struct gls_key_share_entry ks;
     ks.group = gls_read_u16(r);
-    ks.key = gls_read_opaque16(r, 1, 65535);
+    ks.key = gls_read_opaque16(r, 0, 65535); /* empty: illegal_parameter in hs/ */
     return ks;
 }
 
