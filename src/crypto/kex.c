@@ -200,7 +200,9 @@ static int xdh_derive(gls_kex *k, const uint8_t *peer, size_t len, gls_kex_secre
      * small-order peer point, RFC 7748 §6.1, §6.2); we check the output as well. */
     int err = pkey_derive(k, pk, len, shared);
     EVP_PKEY_free(pk);
-    if (err != GLS_OK || CRYPTO_memcmp(shared->b, zero, len) == 0) {
+    int nonzero = CRYPTO_memcmp(shared->b, zero, len) != 0;
+    GLS_CT_DECLASSIFY(&nonzero, sizeof nonzero); /* the verdict is public */
+    if (err != GLS_OK || !nonzero) {
         ERR_clear_error();
         return GLS_E_BAD_KEY_SHARE;
     }

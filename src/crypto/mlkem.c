@@ -16,18 +16,8 @@
 #include <openssl/evp.h>
 
 #include "base/secret.h"
+#include "crypto/internal.h"
 #include "crypto/mlkem.h"
-
-/* The constant-time test (tests/ct) builds this file with GLS_CT_VALGRIND:
- * values that are public by design but computed from secrets (rho) are then
- * declared defined, so that memcheck flags only real secret-dependent
- * branches and indices. */
-#ifdef GLS_CT_VALGRIND
-#include <valgrind/memcheck.h>
-#define DECLASSIFY(p, n) VALGRIND_MAKE_MEM_DEFINED(p, n)
-#else
-#define DECLASSIFY(p, n) ((void)(p), (void)(n))
-#endif
 
 #define N        256
 #define Q        3329
@@ -353,7 +343,7 @@ static int pke_keygen(const struct params *p, const uint8_t d[32], uint8_t *ek, 
     memcpy(seed, d, 32);
     seed[32] = (uint8_t)p->k;
     err = digest3(EVP_sha3_512(), seed, sizeof seed, NULL, 0, NULL, 0, rho_sigma, 64);
-    DECLASSIFY(rho_sigma, 32); /* rho goes into ek: public */
+    GLS_CT_DECLASSIFY(rho_sigma, 32); /* rho goes into ek: public (tests/ct) */
     for (unsigned i = 0; i < p->k && err == GLS_OK; i++) {
         err = sample_cbd(&s.v[i], rho_sigma + 32, n++);
     }
@@ -551,7 +541,9 @@ int gls_mlkem_decaps(gls_mlkem_set set, const uint8_t *dk, const uint8_t *ct, si
     uint8_t ct2[GLS_MLKEM_MAX_CT];
     polyvec t;
     int err = digest3(EVP_sha3_256(), ek, p->ek_len, NULL, 0, NULL, 0, check, sizeof check);
-    if (err == GLS_OK && !gls_ct_eq(check, h, 32)) {
+    bool intact = gls_ct_eq(check, h, 32);
+    GLS_CT_DECLASSIFY(&intact, sizeof intact); /* whether our own key is corrupt */
+    if (err == GLS_OK && !intact) {
         err = GLS_E_CRYPTO; /* §7.3 hash check: dk is corrupt */
     }
     if (err == GLS_OK) {
