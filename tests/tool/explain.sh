@@ -27,7 +27,14 @@ grep -q "the recovered plaintext equals what was sent" "$out" || { echo "plainte
 grep -q "formula: RSA-decrypt(server private key" "$out" || { echo "no decrypted pre-master"; exit 1; }
 [ "$(grep -c "cannot be decrypted: forward secret" "$out")" -eq 2 ] ||
     { echo "expected 2 forward-secret refusals"; exit 1; }
-[ "$(grep -c "recovered client -> server" "$out")" -eq 1 ] || { echo "too much recovered"; exit 1; }
+# the server key opens one recording; the ticket key the two TLS 1.2 ones, not TLS 1.3
+[ "$(grep -c "recovered client -> server" "$out")" -eq 3 ] || { echo "wrong amount recovered"; exit 1; }
+grep -q "== The same recordings, and a leaked ticket key" "$out" || { echo "no ticket scenario"; exit 1; }
+[ "$(grep -c "formula: unsealed from the NewSessionTicket" "$out")" -eq 2 ] ||
+    { echo "the ticket key did not open both TLS 1.2 recordings"; exit 1; }
+grep -q "cannot be decrypted: TLS 1.3 sends its NewSessionTicket encrypted" "$out" ||
+    { echo "TLS 1.3 not refused for the ticket key"; exit 1; }
+grep -q "What rotation buys" "$out" || { echo "no rotation paragraph"; exit 1; }
 # why symmetric keys: the timing section, and the answer quotes its numbers
 grep -qE "^  takes [0-9]+ µs \([0-9]+ timed\)" "$out" || { echo "no RSA time"; exit 1; }
 grep -qE "AES-128-GCM encrypts [0-9]+ MB/s" "$out" || { echo "no AES throughput"; exit 1; }
@@ -83,6 +90,10 @@ for l in lessons:
     for st in l["steps"]:
         need(st, {"name": S, "value_hex": S, "formula": S}, "step")
 assert [l["decrypted"] for l in lessons] == [True, False, False]
+tk = d["lesson"]["ticket_key_sessions"]
+assert [l["decrypted"] for l in tk] == [True, True, False], tk
+assert tk[2]["reason_code"] == "ticket_encrypted" and "rotation" in d["lesson"]["ticket_rotation"]
+assert all(l["matches_sent"] for l in tk[:2])
 rsa = lessons[0]
 assert rsa["matches_sent"] is True and "reason" not in rsa
 assert rsa["plaintext"] == {
@@ -104,7 +115,7 @@ assert all(v > 0 for v in sp.values()), sp
 assert sp["rsa_bits"] == 2048 and sp["rsa_max_bytes_per_op"] == 245
 assert sp["rsa_ops_per_mb"] == 4082 and sp["rsa_private_ops_timed"] >= 3
 assert sp["mb_rsa_seconds"] > sp["mb_aes_seconds"]
-assert len(d["answers"]) == 5
+assert len(d["answers"]) == 7
 for a in d["answers"]:
     need(a, {"question": S, "answer": S}, "answer")
 sym = [a["answer"] for a in d["answers"] if "symmetric" in a["question"]]
@@ -121,6 +132,36 @@ assert d["schema"] == 1 and d["ok"] is True and set(d) == {"schema", "ok", "sess
 assert len(d["sessions"]) == 1 and d["sessions"][0]["version"] == "TLS 1.3"
 a = d["sessions"][0]["agreement"]
 assert a["same"] == a["total"] > 0'
+
+# issue 11's false lines: formulas and who-text by the session's own key exchange
+python3 - "$out" <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read()
+parts = text.split("\n== ")
+rsa, ecdhe, tls13 = parts[0], parts[1], parts[2]
+def secret(part, name):
+    m = re.search(r"secret " + re.escape(name) + r" \(.*?\n(.*?)(?=\n  \S)", part, re.S)
+    assert m, name
+    return m.group(1)
+assert "encrypted to the server's RSA key" in secret(rsa, "pre_master_secret")
+pms = secret(ecdhe, "pre_master_secret")
+assert "RSA" not in pms and "ECDH(own ephemeral private key" in pms, pms
+assert "nobody else" not in text.replace("nobody else without an ephemeral private key", "")
+assert "ticket key" in secret(ecdhe, "extended_master_secret")
+early = secret(tls13, "Early Secret")
+assert "public constant" in early and "PSK or" not in early, early
+assert "public constant" in secret(tls13, "derived (for handshake)")
+assert "without any of them crossing the wire" not in text
+assert "verify_data (encrypted)" in text
+flat = text.replace("\n  ", " ")
+assert "psk_ke" in flat and "every handshake is (EC)DHE" not in flat
+assert text.count("one value, three names: \"c hs traffic\"") == 1
+assert "the server's Finished is its only proof" in flat
+assert "against this system's trust store: refused" in text
+assert "installed as a trust anchor: verified" in text
+EOF
+# several session options run each of them
+[ "$("$bin" explain --tls1.2-rsa --tls1.3 --no-color | grep -c '^== ')" -eq 2 ]
 
 # one session only, and bad arguments
 [ "$("$bin" explain --tls1.3 --no-color | grep -c '^== ')" -eq 1 ]
