@@ -5,8 +5,9 @@
  * group's label, an ML-KEM key failing the modulus check, or a hybrid with a
  * bad classical half. Our server (for a ClientHello share) and our client (for
  * a ServerHello share) must fail with the exact error and send exactly the
- * plaintext alert 15 03 03 00 02 02 2f (illegal_parameter). A valid share in
- * the same position is the control row. */
+ * plaintext alert 15 03 03 00 02 02 2f (illegal_parameter); only an empty
+ * key_exchange, which breaks the encoding, is decode_error (…02 32). A valid
+ * share in the same position is the control row. */
 #include <string.h>
 
 #include "harness.h"
@@ -18,12 +19,13 @@
 #include "msg/msg.h"
 
 #define A_ILLEGAL_PARAMETER 47
+#define A_DECODE_ERROR      50
 
 enum mutation {
     M_VALID,      /* control: the share as made */
     M_SHORT,      /* one byte cut */
     M_LONG,       /* one zero byte added */
-    M_EMPTY,      /* key_exchange of length 0 */
+    M_EMPTY,      /* key_exchange of length 0: broken encoding (<1..2^16-1>), decode_error */
     M_ZERO,       /* all bytes zero: 0 (FFDHE), the zero u (X25519/X448), not a point (EC) */
     M_ONE,        /* the value 1 (FFDHE) or u = 1, a small-order point (X25519/X448) */
     M_P_MINUS_1,  /* FFDHE p - 1 */
@@ -49,21 +51,21 @@ static const struct row server_rows[] = {
     {GLS_GROUP_X25519, M_VALID, 0, GLS_OK},
     {GLS_GROUP_X25519, M_SHORT, 0, BAD},
     {GLS_GROUP_X25519, M_LONG, 0, BAD},
-    {GLS_GROUP_X25519, M_EMPTY, 0, BAD},
+    {GLS_GROUP_X25519, M_EMPTY, 0, GLS_E_DECODE},
     {GLS_GROUP_X25519, M_ZERO, 0, BAD},
     {GLS_GROUP_X25519, M_ONE, 0, BAD},
     {GLS_GROUP_X25519, M_OTHER, GLS_GROUP_X448, BAD},
     {GLS_GROUP_X448, M_VALID, 0, GLS_OK},
     {GLS_GROUP_X448, M_SHORT, 0, BAD},
     {GLS_GROUP_X448, M_LONG, 0, BAD},
-    {GLS_GROUP_X448, M_EMPTY, 0, BAD},
+    {GLS_GROUP_X448, M_EMPTY, 0, GLS_E_DECODE},
     {GLS_GROUP_X448, M_ZERO, 0, BAD},
     {GLS_GROUP_X448, M_ONE, 0, BAD},
     {GLS_GROUP_X448, M_OTHER, GLS_GROUP_X25519, BAD},
     {GLS_GROUP_SECP256R1, M_VALID, 0, GLS_OK},
     {GLS_GROUP_SECP256R1, M_SHORT, 0, BAD},
     {GLS_GROUP_SECP256R1, M_LONG, 0, BAD},
-    {GLS_GROUP_SECP256R1, M_EMPTY, 0, BAD},
+    {GLS_GROUP_SECP256R1, M_EMPTY, 0, GLS_E_DECODE},
     {GLS_GROUP_SECP256R1, M_ZERO, 0, BAD},
     {GLS_GROUP_SECP256R1, M_OFF_CURVE, 0, BAD},
     {GLS_GROUP_SECP256R1, M_COMPRESSED, 0, BAD},
@@ -76,7 +78,7 @@ static const struct row server_rows[] = {
     {GLS_GROUP_SECP521R1, M_VALID, 0, GLS_OK},
     {GLS_GROUP_SECP521R1, M_SHORT, 0, BAD},
     {GLS_GROUP_SECP521R1, M_LONG, 0, BAD},
-    {GLS_GROUP_SECP521R1, M_EMPTY, 0, BAD},
+    {GLS_GROUP_SECP521R1, M_EMPTY, 0, GLS_E_DECODE},
     {GLS_GROUP_SECP521R1, M_ZERO, 0, BAD},
     {GLS_GROUP_SECP521R1, M_OFF_CURVE, 0, BAD},
     {GLS_GROUP_SECP521R1, M_COMPRESSED, 0, BAD},
@@ -84,7 +86,7 @@ static const struct row server_rows[] = {
     {GLS_GROUP_FFDHE2048, M_VALID, 0, GLS_OK},
     {GLS_GROUP_FFDHE2048, M_SHORT, 0, BAD},
     {GLS_GROUP_FFDHE2048, M_LONG, 0, BAD},
-    {GLS_GROUP_FFDHE2048, M_EMPTY, 0, BAD},
+    {GLS_GROUP_FFDHE2048, M_EMPTY, 0, GLS_E_DECODE},
     {GLS_GROUP_FFDHE2048, M_ZERO, 0, BAD},
     {GLS_GROUP_FFDHE2048, M_ONE, 0, BAD},
     {GLS_GROUP_FFDHE2048, M_P_MINUS_1, 0, BAD},
@@ -109,7 +111,7 @@ static const struct row server_rows[] = {
     {GLS_GROUP_X25519MLKEM768, M_VALID, 0, GLS_OK},
     {GLS_GROUP_X25519MLKEM768, M_SHORT, 0, BAD},
     {GLS_GROUP_X25519MLKEM768, M_LONG, 0, BAD},
-    {GLS_GROUP_X25519MLKEM768, M_EMPTY, 0, BAD},
+    {GLS_GROUP_X25519MLKEM768, M_EMPTY, 0, GLS_E_DECODE},
     {GLS_GROUP_X25519MLKEM768, M_ZERO, 0, BAD},
     {GLS_GROUP_X25519MLKEM768, M_MODULUS, 0, BAD},
     {GLS_GROUP_X25519MLKEM768, M_EC_HALF, 0, BAD},
@@ -126,7 +128,7 @@ static const struct row server_rows[] = {
     {GLS_GROUP_MLKEM768, M_VALID, 0, GLS_OK},
     {GLS_GROUP_MLKEM768, M_SHORT, 0, BAD},
     {GLS_GROUP_MLKEM768, M_LONG, 0, BAD},
-    {GLS_GROUP_MLKEM768, M_EMPTY, 0, BAD},
+    {GLS_GROUP_MLKEM768, M_EMPTY, 0, GLS_E_DECODE},
     {GLS_GROUP_MLKEM768, M_MODULUS, 0, BAD},
     {GLS_GROUP_MLKEM768, M_OTHER, GLS_GROUP_MLKEM1024, BAD},
     {GLS_GROUP_MLKEM1024, M_VALID, 0, GLS_OK},
@@ -141,7 +143,7 @@ static const struct row server_rows[] = {
 static const struct row client_rows[] = {
     {GLS_GROUP_X25519, M_VALID, 0, GLS_OK},
     {GLS_GROUP_X25519, M_SHORT, 0, BAD},
-    {GLS_GROUP_X25519, M_EMPTY, 0, BAD},
+    {GLS_GROUP_X25519, M_EMPTY, 0, GLS_E_DECODE},
     {GLS_GROUP_X25519, M_ZERO, 0, BAD},
     {GLS_GROUP_X25519, M_ONE, 0, BAD},
     {GLS_GROUP_X448, M_VALID, 0, GLS_OK},
@@ -151,7 +153,7 @@ static const struct row client_rows[] = {
     {GLS_GROUP_SECP256R1, M_VALID, 0, GLS_OK},
     {GLS_GROUP_SECP256R1, M_OFF_CURVE, 0, BAD},
     {GLS_GROUP_SECP256R1, M_COMPRESSED, 0, BAD},
-    {GLS_GROUP_SECP256R1, M_EMPTY, 0, BAD},
+    {GLS_GROUP_SECP256R1, M_EMPTY, 0, GLS_E_DECODE},
     {GLS_GROUP_SECP521R1, M_VALID, 0, GLS_OK},
     {GLS_GROUP_SECP521R1, M_OFF_CURVE, 0, BAD},
     {GLS_GROUP_SECP521R1, M_OTHER, GLS_GROUP_SECP256R1, BAD},
@@ -166,7 +168,7 @@ static const struct row client_rows[] = {
     {GLS_GROUP_X25519MLKEM768, M_VALID, 0, GLS_OK},
     {GLS_GROUP_X25519MLKEM768, M_SHORT, 0, BAD},
     {GLS_GROUP_X25519MLKEM768, M_LONG, 0, BAD},
-    {GLS_GROUP_X25519MLKEM768, M_EMPTY, 0, BAD},
+    {GLS_GROUP_X25519MLKEM768, M_EMPTY, 0, GLS_E_DECODE},
     {GLS_GROUP_X25519MLKEM768, M_EC_HALF, 0, BAD},
     {GLS_GROUP_X25519MLKEM768, M_OTHER, GLS_GROUP_X25519, BAD},
     {GLS_GROUP_SECP256R1MLKEM768, M_VALID, 0, GLS_OK},
@@ -364,9 +366,10 @@ static bool row_ok(gls_conn *c, int got, const struct row *r)
                 gls_error_name(got), gls_error_name(r->err));
         return false;
     }
-    if (r->err != GLS_OK && !plain_alert(c, A_ILLEGAL_PARAMETER)) {
-        fprintf(stderr, "  group %04x mutation %d: not exactly the illegal_parameter alert\n",
-                r->group, (int)r->m);
+    uint8_t alert = r->err == GLS_E_DECODE ? A_DECODE_ERROR : A_ILLEGAL_PARAMETER;
+    if (r->err != GLS_OK && !plain_alert(c, alert)) {
+        fprintf(stderr, "  group %04x mutation %d: not exactly the expected alert\n", r->group,
+                (int)r->m);
         return false;
     }
     return true;
@@ -406,7 +409,9 @@ static bool client_row(const struct row *r)
     size_t len = 0;
     const uint8_t *out = gls_conn_net_out(c, &len);
     gls_reader rd = gls_reader_init(out + 9, len - 9);
-    if (gls_client_hello_parse(&rd, &ch) != GLS_OK || ch.ext.n_shares < 1) {
+    struct gls_key_share_entry ours;
+    if (gls_client_hello_parse(&rd, &ch) != GLS_OK ||
+        !gls_key_shares_find(ch.ext.shares, r->group, &ours)) {
         abort();
     }
     size_t n;
@@ -415,7 +420,7 @@ static bool client_row(const struct row *r)
         size_t tn = make_share(r->other, false, NULL, 0, theirs);
         n = make_share(r->other, true, theirs, tn, share);
     } else {
-        n = make_share(r->group, true, ch.ext.shares[0].key.p, ch.ext.shares[0].key.len, share);
+        n = make_share(r->group, true, ours.key.p, ours.key.len, share);
     }
     uint8_t sid[32];
     memcpy(sid, ch.session_id.p, ch.session_id.len);
