@@ -836,7 +836,7 @@ int cmd_explain(int argc, char **argv)
     int opt;
     int only = -1;
     bool json = false;
-    color = isatty(1);
+    color = use_colour(1);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (opt) {
