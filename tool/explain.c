@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include <sys/random.h>
+#include <time.h>
 
 #include "explain_inputs.h"
+#include "explain_keys.h"
 #include "json.h"
 #include "tool.h"
 
@@ -271,9 +273,13 @@ struct recording {
     size_t key_len;
     uint8_t *cert_pem; /* its self-signed certificate */
     size_t cert_len;
-    char verify[2][200]; /* what verification would have said: [0] system trust store, [1] this
-                            certificate as the trust anchor */
-    bool exchanged;      /* the request and reply went through */
+    char verify[2][200];    /* what verification would have said: [0] system trust store, [1] this
+                               certificate as the trust anchor */
+    uint8_t ticket_key[32]; /* the server's ticket master key: "leaked" in the second scenario */
+    int64_t rotation;
+    int64_t now;
+    bool have_ticket_key;
+    bool exchanged; /* the request and reply went through */
     /* for the answers: the start of a few client secrets (hex), and the agreement count */
     char pms[17];
     char master[17];
@@ -286,14 +292,41 @@ struct recording {
  * private keys are among them: explain_inputs shows them), and the client's key log. */
 struct recorder {
     struct explain_capture *cap;
+    uint64_t prng; /* --seed: the generator's state */
     char keylog[8192];
     size_t keylog_len;
 };
+
+/* --seed N: a fixed generator and clock instead of the system's, so that a run repeats. */
+static bool seeded;
+static uint64_t seed_value;
+#define SEED_CLOCK 1798761600 /* 2027-01-01T00:00:00Z */
+
+/* splitmix64: NOT a cryptographic generator; it only makes demo runs repeatable. */
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static int64_t fixed_clock(void *arg)
+{
+    (void)arg;
+    return SEED_CLOCK;
+}
 
 static int recording_rng(void *arg, uint8_t *out, size_t len)
 {
     struct recorder *r = arg;
     size_t got = 0;
+    while (seeded && got < len) {
+        uint64_t v = splitmix64(&r->prng);
+        for (int b = 0; b < 8 && got < len; b++) {
+            out[got++] = (uint8_t)(v >> (8 * b));
+        }
+    }
     while (got < len) {
         ssize_t n = getrandom(out + got, len - got, 0);
         if (n <= 0) {
@@ -335,12 +368,31 @@ static bool client_value(void *arg, const char *name, const uint8_t **v, size_t 
 static const char request[] = "GET /secret HTTP/1.1\r\nHost: localhost\r\n\r\n";
 static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 22\r\n\r\nthe vault code is 4711";
 
+/* --seed: the fixed demo key and certificate (explain_keys.c), as owned copies. */
+static int fixed_cert(const struct session_kind *k, struct recording *rec)
+{
+    const char *cert = NULL;
+    const char *key = NULL;
+    explain_fixed_keys(k->ec_cert, &cert, &key);
+    rec->cert_len = strlen(cert);
+    rec->key_len = strlen(key);
+    rec->cert_pem = malloc(rec->cert_len + 1);
+    rec->key_pem = malloc(rec->key_len + 1);
+    if (rec->cert_pem == NULL || rec->key_pem == NULL) {
+        return GLS_E_NO_MEMORY;
+    }
+    memcpy(rec->cert_pem, cert, rec->cert_len + 1);
+    memcpy(rec->key_pem, key, rec->key_len + 1);
+    return GLS_OK;
+}
+
 static int configure(gls_config *scfg, gls_config *ccfg, const struct session_kind *k,
                      struct side *cl, struct side *sv, struct recording *rec, struct recorder *rr)
 {
     static const char *const names[] = {"localhost"};
-    int err = gls_trace_generate_cert_pem(k->ec_cert, names, 1, &rec->cert_pem, &rec->cert_len,
-                                          &rec->key_pem, &rec->key_len);
+    int err = seeded ? fixed_cert(k, rec)
+                     : gls_trace_generate_cert_pem(k->ec_cert, names, 1, &rec->cert_pem,
+                                                   &rec->cert_len, &rec->key_pem, &rec->key_len);
     err = err ? err
               : gls_config_add_cert_pem(scfg, rec->cert_pem, rec->cert_len, rec->key_pem,
                                         rec->key_len);
@@ -356,6 +408,16 @@ static int configure(gls_config *scfg, gls_config *ccfg, const struct session_ki
     err = err ? err : gls_config_set_rng(ccfg, recording_rng, rr);
     err = err ? err : gls_config_set_rng(scfg, recording_rng, rr);
     err = err ? err : gls_config_set_keylog(ccfg, on_keylog, rr);
+    if (seeded) {
+        /* deterministic signatures: RSA PKCS #1 v1.5 in TLS 1.2, Ed25519 in TLS 1.3 */
+        static const uint16_t pkcs1 = 0x0401;
+        uint8_t tk[32];
+        err = err ? err : recording_rng(rr, tk, sizeof tk);
+        err = err ? err : gls_trace_set_ticket_key(scfg, tk);
+        err = err || k->version == 0x0304 ? err : gls_config_set_sigalgs(ccfg, &pkcs1, 1);
+        err = err ? err : gls_config_set_clock(ccfg, fixed_clock, NULL);
+        err = err ? err : gls_config_set_clock(scfg, fixed_clock, NULL);
+    }
     return err;
 }
 
@@ -427,7 +489,7 @@ static void verify_outcomes(gls_config *scfg, const struct session_kind *k, stru
 static void print_verify(const struct recording *rec)
 {
     printf("  The demo's client skipped certificate verification: the server's certificate is\n"
-           "  self-signed, made a moment ago, so no authority vouches for it. Had it checked:\n"
+           "  self-signed, made for this demo, so no authority vouches for it. Had it checked:\n"
            "    against this system's trust store: %s\n"
            "    with this very certificate installed as a trust anchor: %s\n",
            rec->verify[0], rec->verify[1]);
@@ -530,6 +592,7 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
         return fail("explain: out of memory");
     }
     rr->cap = cap;
+    rr->prng = seed_value * 3 + (uint64_t)(k - kinds); /* each session repeats on its own */
     if (scfg == NULL || ccfg == NULL || configure(scfg, ccfg, k, &cl, &sv, rec, rr) != GLS_OK) {
         free(cap);
         free(rr);
@@ -562,6 +625,9 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
         rec->exchanged = send_through(c, s, c, s, &rec->tape, request) &&
                          send_through(s, c, c, s, &rec->tape, reply);
         verify_outcomes(scfg, k, rec);
+        rec->have_ticket_key =
+            gls_trace_ticket_key(scfg, rec->ticket_key, &rec->rotation) == GLS_OK;
+        rec->now = seeded ? SEED_CLOCK : (int64_t)time(NULL);
         if (out == NULL) {
             print_verify(rec);
             printf("\n");
@@ -709,9 +775,14 @@ static void lesson_json(struct jbuf *out, const struct session_kind *k, const st
 /* Decrypts one recording with nothing but the server's private key; 0 if what happened is
  * what the lesson expects (RSA: the plaintext comes back; otherwise: it does not). Prints,
  * or (out not NULL) appends to the JSON lesson's "sessions". */
-static int lesson_one(const struct session_kind *k, const struct recording *rec, struct jbuf *out)
+static int lesson_one(const struct session_kind *k, const struct recording *rec, struct jbuf *out,
+                      bool ticket)
 {
-    struct decrypt_material m = {rec->key_pem, rec->key_len, NULL, 0, NULL};
+    struct decrypt_material m = {rec->key_pem, rec->key_len, NULL, 0, NULL, NULL, 0, 0};
+    if (ticket) { /* the ticket key alone */
+        m = (struct decrypt_material){NULL,          0,       NULL, 0, NULL, rec->ticket_key,
+                                      rec->rotation, rec->now};
+    }
     struct recovered r = {0};
     struct gls_tls_facts f;
     struct gls_offline_why why = {"", ""};
@@ -733,10 +804,53 @@ static int lesson_one(const struct session_kind *k, const struct recording *rec,
         lesson_print(&o);
     }
     free(steps.p);
+    bool expect_open = ticket ? k->version == 0x0303 : k->rsa_kx;
     if (err != GLS_OK) {
-        return k->rsa_kx || strcmp(why.code, "forward_secret") != 0;
+        return expect_open || strcmp(why.code, ticket ? "ticket_encrypted" : "forward_secret") != 0;
     }
-    return !o.same || !k->rsa_kx;
+    return !o.same || !expect_open;
+}
+
+static void print_bullet(const char *text);
+
+/* The second scenario: the server's ticket key leaks instead. */
+static int ticket_lesson(const struct recording *recs, size_t n, struct jbuf *out)
+{
+    static const char rotation[] =
+        "What rotation buys: glasstls seals each ticket under a key derived from its ticket "
+        "master for one 12-hour epoch (and still accepts the previous epoch's), so a leaked "
+        "epoch key opens only the TLS 1.2 recordings whose tickets were sealed in those hours. "
+        "The master itself, which this demo leaked, opens every epoch until it is replaced: "
+        "keep it in memory only, replace it regularly, and once the old keys are erased the "
+        "TLS 1.2 recordings they covered are safe again. TLS 1.3 does not depend on it.";
+    struct jbuf items = {0};
+    int rc = 0;
+    if (out == NULL) {
+        printf("%s== The same recordings, and a leaked ticket key ==%s\n\n", c_on("\033[1m"),
+               c_on("\033[0m"));
+        printf(
+            "  This time the server's certificate key stays safe, but its session-ticket key\n"
+            "  leaks. A TLS 1.2 server sends its NewSessionTicket in the clear, and the ticket\n"
+            "  is the master secret sealed under that key; TLS 1.3 sends tickets encrypted.\n\n");
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!recs[i].tape.bad && recs[i].exchanged && recs[i].have_ticket_key) {
+            rc |= lesson_one(&kinds[i], &recs[i], out != NULL ? &items : NULL, true);
+        } else {
+            rc = 1;
+        }
+    }
+    if (out == NULL) {
+        print_bullet(rotation);
+        printf("\n");
+    } else {
+        jb_lit(out, ",\"ticket_key_sessions\":");
+        jb_array(out, &items);
+        jb_lit(out, ",\"ticket_rotation\":");
+        jb_text(out, rotation);
+    }
+    free(items.p);
+    return rc;
 }
 
 /* The lesson over all three recordings: printed, or (out not NULL) as the JSON "lesson". */
@@ -753,7 +867,7 @@ static int lesson(const struct recording *recs, size_t n, struct jbuf *out)
     }
     for (size_t i = 0; i < n; i++) {
         if (!recs[i].tape.bad && recs[i].exchanged) {
-            rc |= lesson_one(&kinds[i], &recs[i], out != NULL ? &items : NULL);
+            rc |= lesson_one(&kinds[i], &recs[i], out != NULL ? &items : NULL, false);
             continue;
         }
         rc = 1;
@@ -772,6 +886,9 @@ static int lesson(const struct recording *recs, size_t n, struct jbuf *out)
     if (out != NULL) {
         jb_lit(out, ",\"lesson\":{\"sessions\":");
         jb_array(out, &items);
+    }
+    rc |= ticket_lesson(recs, n, out);
+    if (out != NULL) {
         jb_lit(out, "}");
     }
     free(items.p);
@@ -784,6 +901,7 @@ static void recording_free(struct recording *r)
     free(r->tape.b[1]);
     gls_trace_pem_free(r->key_pem, r->key_len);
     gls_trace_pem_free(r->cert_pem, r->cert_len);
+    gls_wipe_tool(r->ticket_key, sizeof r->ticket_key);
 }
 
 /* ---- why bulk data uses symmetric keys: RSA against AES-GCM, timed here and now ---- */
@@ -1060,25 +1178,26 @@ static int print_json(const struct jbuf *sessions, const struct jbuf *rest, int 
 }
 
 static const char explain_help[] =
-    "usage: glasstls explain [--tls1.2-rsa] [--tls1.2-ecdhe] [--tls1.3] [--json] [--no-color]\n"
+    "usage: glasstls explain [--tls1.2-rsa] [--tls1.2-ecdhe] [--tls1.3] [--seed N] [--json]\n"
+    "                        [--no-color]\n"
     "Runs TLS connections between an in-process client and server and prints every\n"
     "handshake message and every secret as it is derived, with its formula, its inputs and\n"
     "who can compute it. The session options pick connections (several may be given; none,\n"
     "or all three, is the whole run). The whole run also decrypts the recordings with the\n"
     "server's leaked key, times RSA against AES-GCM, and answers the questions they raise.\n"
+    "--seed N makes a run repeatable: a fixed (non-cryptographic) generator seeded with N,\n"
+    "a fixed clock (2027-01-01), fixed demo keys and deterministic signatures, so the text\n"
+    "can be checked against a second run or a book (only the timings differ).\n"
     "--json prints one JSON object instead (schema 1, docs/explain-json.md).\n";
 
 /* see tool.h */
 int cmd_explain(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"tls1.2-rsa", no_argument, 0, 'r'},
-        {"tls1.2-ecdhe", no_argument, 0, 'e'},
-        {"tls1.3", no_argument, 0, '3'},
-        {"no-color", no_argument, 0, 'n'},
-        {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
+        {"tls1.2-rsa", no_argument, 0, 'r'}, {"tls1.2-ecdhe", no_argument, 0, 'e'},
+        {"tls1.3", no_argument, 0, '3'},     {"no-color", no_argument, 0, 'n'},
+        {"json", no_argument, 0, 'j'},       {"seed", required_argument, 0, 's'},
+        {"help", no_argument, 0, 'h'},       {0, 0, 0, 0},
     };
     int opt;
     unsigned only = 0; /* bit i: kinds[i] asked for; 0: all */
@@ -1102,6 +1221,15 @@ int cmd_explain(int argc, char **argv)
         case 'j':
             json = true;
             break;
+        case 's': {
+            char *end = NULL;
+            seed_value = strtoull(optarg, &end, 10);
+            if (end == optarg || *end != 0) {
+                return usage_error("explain", "--seed takes a number");
+            }
+            seeded = true;
+            break;
+        }
         case 'h':
             fputs(explain_help, stdout);
             return 0;

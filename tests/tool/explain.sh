@@ -27,7 +27,14 @@ grep -q "the recovered plaintext equals what was sent" "$out" || { echo "plainte
 grep -q "formula: RSA-decrypt(server private key" "$out" || { echo "no decrypted pre-master"; exit 1; }
 [ "$(grep -c "cannot be decrypted: forward secret" "$out")" -eq 2 ] ||
     { echo "expected 2 forward-secret refusals"; exit 1; }
-[ "$(grep -c "recovered client -> server" "$out")" -eq 1 ] || { echo "too much recovered"; exit 1; }
+# the server key opens one recording; the ticket key the two TLS 1.2 ones, not TLS 1.3
+[ "$(grep -c "recovered client -> server" "$out")" -eq 3 ] || { echo "wrong amount recovered"; exit 1; }
+grep -q "== The same recordings, and a leaked ticket key" "$out" || { echo "no ticket scenario"; exit 1; }
+[ "$(grep -c "formula: unsealed from the NewSessionTicket" "$out")" -eq 2 ] ||
+    { echo "the ticket key did not open both TLS 1.2 recordings"; exit 1; }
+grep -q "cannot be decrypted: TLS 1.3 sends its NewSessionTicket encrypted" "$out" ||
+    { echo "TLS 1.3 not refused for the ticket key"; exit 1; }
+grep -q "What rotation buys" "$out" || { echo "no rotation paragraph"; exit 1; }
 # why symmetric keys: the timing section, and the answer quotes its numbers
 grep -qE "^  takes [0-9]+ µs \([0-9]+ timed\)" "$out" || { echo "no RSA time"; exit 1; }
 grep -qE "AES-128-GCM encrypts [0-9]+ MB/s" "$out" || { echo "no AES throughput"; exit 1; }
@@ -83,6 +90,10 @@ for l in lessons:
     for st in l["steps"]:
         need(st, {"name": S, "value_hex": S, "formula": S}, "step")
 assert [l["decrypted"] for l in lessons] == [True, False, False]
+tk = d["lesson"]["ticket_key_sessions"]
+assert [l["decrypted"] for l in tk] == [True, True, False], tk
+assert tk[2]["reason_code"] == "ticket_encrypted" and "rotation" in d["lesson"]["ticket_rotation"]
+assert all(l["matches_sent"] for l in tk[:2])
 rsa = lessons[0]
 assert rsa["matches_sent"] is True and "reason" not in rsa
 assert rsa["plaintext"] == {
@@ -149,6 +160,26 @@ assert "the server's Finished is its only proof" in flat
 assert "against this system's trust store: refused" in text
 assert "installed as a trust anchor: verified" in text
 EOF
+# --seed: two runs agree byte for byte except the timings; another seed differs; one session
+# alone repeats the same session of the whole run
+a=$(mktemp); b=$(mktemp); c=$(mktemp); one=$(mktemp)
+trap 'rm -f "$out" "$json" "$a" "$b" "$c" "$one"' EXIT
+"$bin" explain --seed 7 --json >"$a"
+"$bin" explain --seed 7 --json >"$b"
+"$bin" explain --seed 8 --json >"$c"
+"$bin" explain --seed 7 --json --tls1.3 >"$one"
+python3 - "$a" "$b" "$c" "$one" <<'EOF'
+import json, sys
+a, b, c, one = (json.load(open(p)) for p in sys.argv[1:])
+for d in (a, b, c):
+    del d["speed"], d["answers"]
+assert a == b, "two runs with --seed 7 differ"
+assert a["sessions"][0]["inputs"]["client_random"] != c["sessions"][0]["inputs"]["client_random"]
+assert one["sessions"][0] == a["sessions"][2], "--tls1.3 alone differs from the whole run's"
+assert [s["inputs"]["read_back"] for s in a["sessions"]] == [True, True, True]
+EOF
+if "$bin" explain --seed x >/dev/null 2>&1; then echo "bad --seed accepted"; exit 1; fi
+
 # several session options run each of them
 [ "$("$bin" explain --tls1.2-rsa --tls1.3 --no-color | grep -c '^== ')" -eq 2 ]
 
