@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "glasstls/gls_sock.h"
+#include "fleet.h"
 #include "tool.h"
 
 static const char client_help[] =
@@ -34,7 +35,7 @@ static const char client_help[] =
     "  --trace              print handshake messages and secrets as they happen\n"
     "  --timeout S          seconds to connect, and again to finish the handshake\n"
     "                       (default 10)\n"
-    "  --quiet              no summary\n";
+    "  --quiet              no summary\n" FLEET_CLIENT_HELP;
 
 struct client_opts {
     const char *host;
@@ -298,7 +299,8 @@ static int apply_option(gls_config *cfg, struct client_opts *o, int opt, const c
     case 'W':
         return parse_seconds(arg, &o->timeout_ms);
     default:
-        return apply_common_option(cfg, opt, arg);
+        return opt >= FLEET_OPT_TICKET_KEYS ? fleet_option(opt, arg)
+                                            : apply_common_option(cfg, opt, arg);
     }
 }
 
@@ -322,7 +324,7 @@ static const struct option client_long[] = {
     {"key-update", no_argument, 0, 'u'},
     {"timeout", required_argument, 0, 'W'},
     {"help", no_argument, 0, 'h'},
-    {0, 0, 0, 0},
+    FLEET_CLIENT_OPTIONS{0, 0, 0, 0},
 };
 
 /* Splits HOST[:PORT] (and [v6]:PORT). */
@@ -354,12 +356,12 @@ static int one_connection(gls_config *cfg, const struct client_opts *o, bool fir
     int err;
     int fd = connect_tcp(o->host, o->port, o->timeout_ms);
     gls_conn *c = fd < 0 ? NULL : gls_client_new(cfg, o->servername ? o->servername : o->host);
+    fleet_client_conn(c);
     if (c != NULL) {
         err = gls_sock_handshake_timeout(c, fd, o->timeout_ms);
         if (err == GLS_E_TIMEOUT) {
-            fprintf(stderr,
-                    "glasstls: handshake failed: timeout: no answer from %s:%s within %g s\n",
-                    o->host, o->port, o->timeout_ms / 1000.0);
+            fprintf(stderr, "glasstls: handshake failed: timeout: no answer from %s within %g s\n",
+                    host_port(o->host, o->port), o->timeout_ms / 1000.0);
         } else if (err != GLS_OK) {
             fprintf(stderr, "glasstls: handshake failed: %s: %s\n", gls_error_name(err),
                     gls_conn_error(c) ? gls_conn_error_detail(c) : gls_error_message(err));
@@ -369,6 +371,7 @@ static int one_connection(gls_config *cfg, const struct client_opts *o, bool fir
                 int verified = gls_conn_get_info(c, &info) == GLS_OK && info.peer_verified;
                 print_summary(stderr, c, verified ? "ok" : "NOT verified (--insecure)");
             }
+            fleet_after_handshake(c);
             err = o->key_update ? gls_conn_key_update(c, 1) : GLS_OK;
             err = err ? err : gls_sock_flush(c, fd);
             if (first_of_two) {
@@ -443,6 +446,7 @@ int cmd_client(int argc, char **argv)
     if (err == GLS_OK && keylog != NULL) {
         err = gls_config_set_keylog(cfg, keylog_to_file, keylog);
     }
+    err = err ? err : fleet_client_setup(cfg);
     if (err == GLS_OK && o.trace) {
         err = gls_config_set_event_trace(cfg, trace_line, NULL);
         err = err ? err : gls_config_set_secret_trace(cfg, trace_secret, NULL);

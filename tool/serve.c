@@ -319,6 +319,9 @@ static void app_step(struct loop *L, struct sconn *s, bool *progress)
         }
         list_move(L, s, L_OPEN, now_ms());
         *progress = true;
+        if (L->p->after_handshake != NULL) {
+            L->p->after_handshake(s->tls);
+        }
     }
     if (s->list != L_OPEN || gls_conn_error(s->tls) != GLS_OK) {
         return;

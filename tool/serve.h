@@ -24,6 +24,9 @@ struct serve_params {
      * as a session to offer); a non-zero return drops the connection. May be NULL. */
     int (*setup_conn)(void *arg, gls_conn *c);
     void *setup_arg;
+    /* Called once a connection's handshake is done (e.g. to print what it exported). May
+     * be NULL. */
+    void (*after_handshake)(gls_conn *c);
 };
 
 /* The www responder's default answer to ALPN: what it speaks. */

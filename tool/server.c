@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fleet.h"
 #include "serve.h"
 #include "tool.h"
 
@@ -42,7 +43,7 @@ static const char server_help[] =
     "  --max-conns N        open connections at most (default 10000); beyond it a new\n"
     "                       connection is closed at once, unless one that has sent nothing for\n"
     "                       a second can make room\n"
-    "  --max N              exit after N connections\n";
+    "  --max N              exit after N connections\n" FLEET_SERVER_HELP;
 
 static volatile sig_atomic_t stopping;
 
@@ -121,7 +122,7 @@ static const struct option server_long[] = {
     {"idle-timeout", required_argument, 0, 'I'},
     {"max-conns", required_argument, 0, 'N'},
     {"help", no_argument, 0, 'h'},
-    {0, 0, 0, 0},
+    FLEET_SERVER_OPTIONS{0, 0, 0, 0},
 };
 
 /* What the options ask for. Options that set the config directly do so as they are
@@ -182,7 +183,8 @@ static int server_option(gls_config *cfg, struct server_opts *o, int opt, const 
         o->max_conns = atol(arg);
         return o->max_conns > 0 && o->max_conns <= 1000000 ? GLS_OK : GLS_E_INVALID_ARGUMENT;
     default:
-        return apply_common_option(cfg, opt, arg);
+        return opt >= FLEET_OPT_TICKET_KEYS ? fleet_option(opt, arg)
+                                            : apply_common_option(cfg, opt, arg);
     }
 }
 
@@ -242,6 +244,7 @@ static int build_config(gls_config *cfg, struct server_opts *o)
     }
     TRY_TOOL(load_certs(cfg, o));
     TRY_TOOL(set_alpn(cfg, o));
+    TRY_TOOL(fleet_server_setup(cfg));
     if (o->keylog != NULL) {
         TRY_TOOL(gls_config_set_keylog(cfg, keylog_to_file, o->keylog));
     }
@@ -296,6 +299,7 @@ static int run(gls_config *cfg, struct server_opts *o)
         .idle_ms = o->idle_ms,
         .max_conns = (size_t)o->max_conns,
         .stopping = &stopping,
+        .after_handshake = fleet_after_handshake,
     };
     int err = serve_loop(&p);
     for (size_t i = 0; i < n; i++) {
@@ -340,6 +344,7 @@ int cmd_server(int argc, char **argv)
     int err = build_config(cfg, &o);
     int rc = err == GLS_OK ? run(cfg, &o) : fail("server setup failed: %s", gls_error_message(err));
     gls_config_free(cfg);
+    fleet_shutdown();
     if (o.keylog != NULL) {
         fclose(o.keylog);
     }

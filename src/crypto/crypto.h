@@ -248,6 +248,8 @@ typedef struct gls_trust gls_trust;
 GLS_MUST_CHECK int gls_trust_new_default(gls_trust **out);
 /* A CA file and/or directory (either may be NULL, not both). */
 GLS_MUST_CHECK int gls_trust_new_from(const char *cafile, const char *capath, gls_trust **out);
+/* An empty store, to fill with gls_trust_add. */
+GLS_MUST_CHECK int gls_trust_new_empty(gls_trust **out);
 /* Adds one trusted certificate. */
 GLS_MUST_CHECK int gls_trust_add(gls_trust *t, const gls_cert *c);
 void gls_trust_free(gls_trust *t);
