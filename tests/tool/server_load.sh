@@ -47,7 +47,7 @@ pass "at the cap, a silent connection makes room for a real client"
 server short --handshake-timeout 2 --idle-timeout 3 --max-conns 10100
 mapfile -t cl < <(clients)
 run_client flood-short "" python3 "$FLOOD" "$port" 10000 --pid "$spid" "${cl[@]}" \
-    --closed-within 3.5 --not-before 1.8
+    --closed-within 3.5 --not-before 1.95
 cat "$(out_of flood-short)"
 [ "$RUN_STATUS" = 0 ] || fail "under 10,000 idle connections (2 s handshake deadline)"
 expect_contains "$(out_of flood-short)" "closed 10000 of 10000"
