@@ -35,7 +35,10 @@ static const char client_help[] =
     "  --trace              print handshake messages and secrets as they happen\n"
     "  --timeout S          seconds to connect, and again to finish the handshake\n"
     "                       (default 10)\n"
-    "  --quiet              no summary\n" FLEET_CLIENT_HELP;
+    "  --quiet              no summary\n"
+    "  --explain            explain this connection: every message and secret with its\n"
+    "                       formula, what the server proved, what the wire "
+    "showed\n" FLEET_CLIENT_HELP;
 
 struct client_opts {
     const char *host;
@@ -47,6 +50,7 @@ struct client_opts {
     bool resume;
     bool key_update;
     int timeout_ms; /* to connect, and again for the handshake */
+    bool explain;
 };
 
 /* "host:port", or "[v6]:port". */
@@ -298,6 +302,9 @@ static int apply_option(gls_config *cfg, struct client_opts *o, int opt, const c
         return GLS_OK;
     case 'W':
         return parse_seconds(arg, &o->timeout_ms);
+    case 'E':
+        o->explain = true;
+        return GLS_OK;
     default:
         return opt >= FLEET_OPT_TICKET_KEYS ? fleet_option(opt, arg)
                                             : apply_common_option(cfg, opt, arg);
@@ -323,6 +330,7 @@ static const struct option client_long[] = {
     {"kx", required_argument, 0, 'X'},
     {"key-update", no_argument, 0, 'u'},
     {"timeout", required_argument, 0, 'W'},
+    {"explain", no_argument, 0, 'E'},
     {"help", no_argument, 0, 'h'},
     FLEET_CLIENT_OPTIONS{0, 0, 0, 0},
 };
@@ -394,6 +402,17 @@ static int one_connection(gls_config *cfg, const struct client_opts *o, bool fir
     return rc;
 }
 
+/* --explain: the one hook into explain_live.c. */
+static int explain_connection(gls_config *cfg, const struct client_opts *o)
+{
+    int fd = connect_tcp(o->host, o->port, o->timeout_ms);
+    int rc = fd < 0 ? 1 : explain_live(cfg, fd, o->servername ? o->servername : o->host);
+    if (fd >= 0) {
+        close(fd);
+    }
+    return rc;
+}
+
 /* see tool.h */
 int cmd_client(int argc, char **argv)
 {
@@ -455,8 +474,8 @@ int cmd_client(int argc, char **argv)
         gls_config_free(cfg);
         return usage_error("client", "%s", gls_error_message(err));
     }
-    int rc = one_connection(cfg, &o, o.resume);
-    if (rc == 0 && o.resume) {
+    int rc = o.explain ? explain_connection(cfg, &o) : one_connection(cfg, &o, o.resume);
+    if (rc == 0 && o.resume && !o.explain) {
         fprintf(stderr, "--- second connection (resumption) ---\n");
         rc = one_connection(cfg, &o, false);
     }
