@@ -259,6 +259,10 @@ static int server_version(gls_conn *c, const struct gls_server_hello *sh, uint16
         *version = GLS_TLS13;
         return GLS_OK;
     }
+    if (c->hs.hrr) { /* RFC 8446 §4.1.4: after a HelloRetryRequest, TLS 1.3 or nothing */
+        gls_hs_detail(c, "server answered its HelloRetryRequest with a TLS 1.2 ServerHello");
+        return GLS_E_ILLEGAL_PARAMETER;
+    }
     if (sh->legacy_version != GLS_TLS12 || cfg->min_version > GLS_TLS12) {
         gls_hs_detail(c, "server chose protocol version 0x%04x", sh->legacy_version);
         return GLS_E_PROTOCOL_VERSION;

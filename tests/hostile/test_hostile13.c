@@ -636,6 +636,7 @@ TEST(failure_before_keys_is_sticky_and_silent)
 #define HRR_RANDOM  "cf21ad74e59a6111 be1d8c021e65b891 c2a211167abb8c5e 079e09e2c8a8339c"
 #define SH13        "0303" SH_RANDOM
 #define HRR         "0303" HRR_RANDOM
+#define SH12        "0303" SH_RANDOM /* no supported_versions: TLS 1.2 */
 #define S_VERSION13 "002b 0002 0304"
 #define S_SHARE     "0033 0024 001d 0020" X25519_BASE
 #define S_EXTS13    S_VERSION13 S_SHARE
@@ -953,6 +954,30 @@ TEST(client_server_hello_contradicting_hrr_is_illegal_parameter)
     CHECK(script_after_hrr(&sc, cfg));
     CHECK_ERR(send_server_hello(&sc, SH13, "1301 00", S_EXTS13), GLS_E_ILLEGAL_PARAMETER);
     CHECK(plain_alert(sc.c, A_ILLEGAL_PARAMETER));
+    gls_conn_free(sc.c);
+    gls_config_free(cfg);
+}
+
+/* RFC 8446 §4.1.4: a client that sent a second ClientHello after a HelloRetryRequest takes only a
+ * TLS 1.3 ServerHello; a TLS 1.2 one (no supported_versions) is illegal_parameter, even though the
+ * client would have accepted TLS 1.2 from the start (hrr_client_config allows it). */
+TEST(client_tls12_server_hello_after_hrr_is_illegal_parameter)
+{
+    gls_config *cfg = hrr_client_config();
+    struct script sc;
+    uint8_t rec[256];
+    /* a fresh session id (not an echo of the compatibility id): a full TLS 1.2 handshake */
+    size_t len =
+        server_hello_record(rec, sizeof rec, SH12, NULL, 0, "c02b 00", "ff01 0001 00", SIZE_MAX);
+    CHECK(script_after_hrr(&sc, cfg));
+    CHECK_ERR(feed(sc.c, rec, len), GLS_E_ILLEGAL_PARAMETER);
+    CHECK(plain_alert(sc.c, A_ILLEGAL_PARAMETER));
+    CHECK(strstr(gls_conn_error_detail(sc.c), "HelloRetryRequest") != NULL);
+    gls_conn_free(sc.c);
+    /* the same ServerHello without the HRR is a TLS 1.2 handshake going on */
+    CHECK(script_start(&sc, cfg));
+    CHECK_ERR(feed(sc.c, rec, len), GLS_OK);
+    CHECK_EQ(gls_conn_error(sc.c), GLS_OK);
     gls_conn_free(sc.c);
     gls_config_free(cfg);
 }
