@@ -304,6 +304,14 @@ int gls_config_danger_accept_any_cert(gls_config *cfg)
 }
 
 /* see gls.h */
+int gls_config_danger_verify_chain_only(gls_config *cfg)
+{
+    TRY(writable(cfg));
+    cfg->danger_chain_only = true;
+    return GLS_OK;
+}
+
+/* see gls.h */
 int gls_config_set_alpn(gls_config *cfg, const char *const *protos, size_t n)
 {
     TRY(writable(cfg));

@@ -69,6 +69,13 @@ gls_conn *gls_client_new(gls_config *cfg, const char *server_name)
         }
         memcpy(c->sess.server_name, server_name, n + 1);
     }
+    if (c->sess.server_name[0] == 0 && cfg->trust != NULL && !cfg->danger_accept_any &&
+        !cfg->danger_chain_only) { /* fail closed: a chain without a name proves nothing */
+        gls_hs_detail(c, "no server name to check the certificate against "
+                         "(see gls_config_danger_verify_chain_only)");
+        conn_fail(c, GLS_E_INVALID_ARGUMENT);
+        return c;
+    }
     int err = gls_hs_start(c);
     if (err != GLS_OK) {
         conn_fail(c, err);
@@ -526,6 +533,7 @@ int gls_conn_get_info(const gls_conn *c, gls_conn_info *info)
     info->forward_secret = s->version == GLS_TLS13 || s->suite->kx != GLS_KX_RSA;
     info->peer_verified = s->peer_verified;
     info->peer_certs = s->n_peer;
+    info->peer_name_checked = s->peer_name_checked;
     return GLS_OK;
 }
 

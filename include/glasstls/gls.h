@@ -169,6 +169,12 @@ int gls_config_use_system_ca(gls_config *cfg);
 /* Accept any peer certificate without verification. Only for tests and the
  * `explain` demo: with it, anyone on the path can impersonate the peer. */
 int gls_config_danger_accept_any_cert(gls_config *cfg);
+/* Client: verify the server's chain against the trust store but never its name.
+ * Without it, gls_client_new(cfg, NULL) on a config with trust fails closed
+ * (the connection's error is GLS_E_INVALID_ARGUMENT); with it, any server
+ * holding any certificate the trust store accepts is taken, and
+ * gls_conn_info.peer_name_checked says 0. */
+int gls_config_danger_verify_chain_only(gls_config *cfg);
 /* ALPN protocols in preference order. */
 int gls_config_set_alpn(gls_config *cfg, const char *const *protos, size_t n);
 int gls_config_set_client_auth(gls_config *cfg, enum gls_client_auth mode);
@@ -213,6 +219,10 @@ int gls_config_set_clock(gls_config *cfg, gls_clock_fn fn, void *arg);
  * The caller moves bytes: put received bytes where gls_conn_net_in says, report
  * them with gls_conn_net_in_done, send what gls_conn_net_out shows and report
  * it with gls_conn_net_out_done. Plaintext goes through read and write. */
+/* server_name is the name checked in the server's certificate (and sent as
+ * SNI unless it is an IP literal). NULL or "" on a config with trust and
+ * without gls_config_danger_verify_chain_only gives a connection whose error
+ * is GLS_E_INVALID_ARGUMENT: a chain without a name proves nothing. */
 gls_conn *gls_client_new(gls_config *cfg, const char *server_name);
 gls_conn *gls_server_new(gls_config *cfg);
 void gls_conn_free(gls_conn *c); /* wipes everything */
@@ -258,6 +268,7 @@ typedef struct {
     int forward_secret;
     int peer_verified;
     size_t peer_certs;
+    int peer_name_checked; /* client: the server's certificate was checked for server_name */
 } gls_conn_info;
 int gls_conn_get_info(const gls_conn *c, gls_conn_info *info);
 /* The subject of the peer's i-th certificate as one line ("CN=example.com, O=..."). */

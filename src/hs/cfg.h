@@ -55,6 +55,7 @@ struct gls_config {
     size_t n_certs;
     gls_trust *trust;
     bool danger_accept_any;
+    bool danger_chain_only; /* client: verify the chain, never the name */
     enum gls_client_auth client_auth;
 
     char alpn[GLS_CFG_MAX_ALPN][GLS_CFG_MAX_ALPN_LEN + 1];
