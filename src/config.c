@@ -82,6 +82,7 @@ gls_config *gls_config_new(void)
     cfg->max_idle_records = 32;
     cfg->record_limit = GLS_MAX_PLAINTEXT;
     cfg->key_update_records = (uint64_t)1 << 23;
+    cfg->key_update_min_records = 16;
     cfg->rng.fn = gls_rand_system;
     cfg->resumption = true;
     cfg->ticket_lifetime = 7200;
@@ -393,6 +394,17 @@ int gls_config_set_key_update_interval(gls_config *cfg, uint64_t records)
         return GLS_E_INVALID_ARGUMENT;
     }
     cfg->key_update_records = records;
+    return GLS_OK;
+}
+
+/* see gls.h */
+int gls_config_set_key_update_min_records(gls_config *cfg, uint64_t records)
+{
+    TRY(writable(cfg));
+    if (records == 0 || records > ((uint64_t)1 << 24)) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    cfg->key_update_min_records = records;
     return GLS_OK;
 }
 

@@ -25,6 +25,7 @@ static gls_conn *conn_new(gls_config *cfg, bool is_server)
     c->send_limit = GLS_MAX_PLAINTEXT;
     c->recv_limit = GLS_MAX_PLAINTEXT;
     c->is_server = is_server;
+    c->ku_tokens = GLS_KEY_UPDATE_BURST;
     c->hs.state = is_server ? ST_S_WAIT_CH : ST_START;
     return c;
 }
@@ -278,9 +279,15 @@ static int process_record(gls_conn *c, size_t *used)
     if (c->rd.mode != GLS_REC_PLAIN && rc.data.len > c->recv_limit) { /* RFC 8449 §4 */
         return GLS_E_RECORD_OVERFLOW;
     }
+    if (!handshaking) {
+        c->ku_records++; /* for the KeyUpdate bound (hs/common13.c) */
+    }
     switch (rc.type) {
     case GLS_CT_HANDSHAKE:
-        c->idle_records = 0;
+        /* never resets the idle guard; after the handshake, carries nothing for the reader */
+        if (!handshaking) {
+            TRY(idle_record(c));
+        }
         return on_handshake_record(c, rc.data);
     case GLS_CT_ALERT:
         TRY(idle_record(c));
@@ -442,6 +449,7 @@ int gls_conn_write(gls_conn *c, const void *buf, size_t len, size_t *put)
         if (err != GLS_OK) {
             return conn_fail(c, err);
         }
+        c->ku_answered = false; /* a new KeyUpdate request gets a new answer */
         *put += n;
     }
     return *put > 0 || len == 0 ? GLS_OK : GLS_E_WANT_WRITE;

@@ -57,6 +57,7 @@ enum {
     GLS_E_UNEXPECTED_EOF = -119,
     GLS_E_CERT_REQUIRED = -120,
     GLS_E_DECRYPT_ERROR = -121,
+    GLS_E_TOO_MANY_KEY_UPDATES = -122,
 
     /* the peer's certificate */
     GLS_E_CERT_UNTRUSTED = -200,
@@ -186,10 +187,19 @@ int gls_config_set_record_size_limit(gls_config *cfg, size_t n);
 /* TLS 1.3: send a KeyUpdate on our own after this many records under one key
  * (default 2^23, well inside the AEAD limits of RFC 8446 §5.5). */
 int gls_config_set_key_update_interval(gls_config *cfg, uint64_t records);
+/* TLS 1.3: bound on the KeyUpdates a peer may send (each costs a key
+ * derivation, and a requested one an answer): after a burst of 4, at most one
+ * per `records` records received (default 16, 1..2^24); beyond it the
+ * connection fails with GLS_E_TOO_MANY_KEY_UPDATES (unexpected_message). Any
+ * number of update_requested KeyUpdates received while we send no application
+ * data are answered with one KeyUpdate (RFC 8446 §4.6.3). */
+int gls_config_set_key_update_min_records(gls_config *cfg, uint64_t records);
 /* Longest certificate chain accepted from a peer, leaf included (1..10, default 10). */
 int gls_config_set_max_chain(gls_config *cfg, size_t n);
 /* How many records in a row may carry nothing (empty application data,
- * change_cipher_spec, ignored warning alerts) before the peer is cut off with
+ * change_cipher_spec, ignored warning alerts, handshake messages after the
+ * handshake such as KeyUpdate and NewSessionTicket; only application data
+ * resets the count) before the peer is cut off with
  * unexpected_message (default 32). Input is otherwise processed one record at
  * a time: at most one received record is ever buffered. */
 int gls_config_set_max_idle_records(gls_config *cfg, size_t n);

@@ -292,8 +292,21 @@ int gls_hs13_on_key_update(gls_conn *c, const gls_hs_msg *m)
     struct gls_key_update ku;
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
     TRY(gls_key_update_parse(&r, &ku));
+    /* records between the previous KeyUpdate and this one's (which ends its record) */
+    uint64_t earned = (c->ku_records > 0 ? c->ku_records - 1 : 0) / c->cfg->key_update_min_records;
+    c->ku_tokens = earned >= GLS_KEY_UPDATE_BURST - c->ku_tokens ? GLS_KEY_UPDATE_BURST
+                                                                 : c->ku_tokens + (unsigned)earned;
+    c->ku_records = 0;
+    if (c->ku_tokens == 0) {
+        gls_hs_detail(c, "KeyUpdate after %d in a burst with fewer than %llu records between",
+                      GLS_KEY_UPDATE_BURST, (unsigned long long)c->cfg->key_update_min_records);
+        return GLS_E_TOO_MANY_KEY_UPDATES;
+    }
+    c->ku_tokens--;
     TRY(next_traffic(c, false));
-    if (ku.request_update == 1 && !c->sent_close) {
+    /* RFC 8446 §4.6.3: requests received while we are silent get one answer */
+    if (ku.request_update == 1 && !c->sent_close && !c->ku_answered) {
+        c->ku_answered = true;
         return gls_hs13_send_key_update(c, false);
     }
     return GLS_OK;

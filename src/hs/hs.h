@@ -89,6 +89,12 @@ struct gls_conn {
     size_t send_limit;   /* largest plaintext per record we send (peer's record_size_limit) */
     size_t idle_records; /* consecutive records that carried nothing */
     size_t recv_limit;   /* largest plaintext per protected record we accept (ours) */
+    /* TLS 1.3 KeyUpdate bound (gls_hs13_on_key_update): records received since the
+     * peer's last KeyUpdate, KeyUpdates it may still send now, and whether we already
+     * answered an update_requested since our last application data */
+    uint64_t ku_records;
+    unsigned ku_tokens;
+    bool ku_answered;
 
     uint8_t *in; /* received, not yet processed network bytes */
     size_t in_len;
@@ -230,7 +236,10 @@ GLS_MUST_CHECK int gls_hs13_send_certificate_verify(gls_conn *c);
 GLS_MUST_CHECK int gls_hs13_on_certificate(gls_conn *c, const gls_hs_msg *m, gls_bytes context);
 /* Parses and checks the peer's CertificateVerify. */
 GLS_MUST_CHECK int gls_hs13_on_certificate_verify(gls_conn *c, const gls_hs_msg *m);
-/* KeyUpdate received on a connected TLS 1.3 connection (RFC 8446 §4.6.3). */
+#define GLS_KEY_UPDATE_BURST 4 /* KeyUpdates a peer may send before the rate bound applies */
+/* KeyUpdate received on a connected TLS 1.3 connection (RFC 8446 §4.6.3): at
+ * most GLS_KEY_UPDATE_BURST, then one per cfg->key_update_min_records records
+ * received; one answer per run of requests while we send no data. */
 GLS_MUST_CHECK int gls_hs13_on_key_update(gls_conn *c, const gls_hs_msg *m);
 GLS_MUST_CHECK int gls_hs13_send_key_update(gls_conn *c, bool request_peer);
 /* Honours the peer's record_size_limit (RFC 8449) if it sent one, and from then

@@ -1347,6 +1347,121 @@ TEST(records_out_of_place_after_handshake)
     duo_free(&d);
 }
 
+/* ---- issue 9 item 6: KeyUpdates are bounded, and nothing but data resets the idle guard ---- */
+
+/* Sends n KeyUpdates from `from` (which updates its own keys each time) and moves them. */
+static void key_updates(gls_conn *from, gls_conn *to, int n, int request_peer)
+{
+    for (int i = 0; i < n; i++) {
+        if (gls_conn_key_update(from, request_peer) != GLS_OK) {
+            abort();
+        }
+    }
+    pair_move(from, to, 0);
+}
+
+/* A burst of GLS_KEY_UPDATE_BURST is taken; one more with no records between fails with
+ * too_many_key_updates and an unexpected_message alert the peer can still open. */
+TEST(key_update_burst_then_refused)
+{
+    struct duo d;
+    duo_configs(&d);
+    CHECK(duo_connect(&d));
+    key_updates(d.c, d.s, GLS_KEY_UPDATE_BURST, 0);
+    CHECK_EQ(gls_conn_error(d.s), GLS_OK);
+    CHECK_OK(pair_exchange(d.c, d.s, "still fine"));
+    key_updates(d.c, d.s, 1, 0);
+    CHECK_EQ(gls_conn_error(d.s), GLS_E_TOO_MANY_KEY_UPDATES);
+    CHECK(sealed_alert(d.s, d.c, A_UNEXPECTED_MESSAGE));
+    duo_free(&d);
+}
+
+/* After the burst, one KeyUpdate per N records received (N = 4 here): 3 records between are
+ * too few, 4 are enough, again and again (100 rounds). */
+TEST(key_update_rate_is_one_per_n_records)
+{
+    struct duo d;
+    duo_configs(&d);
+    CHECK_OK(gls_config_set_key_update_min_records(d.scfg, 4));
+    CHECK_ERR(gls_config_set_key_update_min_records(d.scfg, 0), GLS_E_INVALID_ARGUMENT);
+    CHECK(duo_connect(&d));
+    key_updates(d.c, d.s, GLS_KEY_UPDATE_BURST, 0);
+    for (int round = 0; round < 100; round++) {
+        for (int i = 0; i < 4; i++) {
+            CHECK_OK(pair_exchange(d.c, d.s, "r"));
+        }
+        key_updates(d.c, d.s, 1, 0);
+        CHECK_EQ(gls_conn_error(d.s), GLS_OK);
+    }
+    for (int i = 0; i < 3; i++) {
+        CHECK_OK(pair_exchange(d.c, d.s, "r"));
+    }
+    key_updates(d.c, d.s, 1, 0);
+    CHECK_EQ(gls_conn_error(d.s), GLS_E_TOO_MANY_KEY_UPDATES);
+    CHECK(strstr(gls_conn_error_detail(d.s), "KeyUpdate") != NULL);
+    CHECK(sealed_alert(d.s, d.c, A_UNEXPECTED_MESSAGE));
+    duo_free(&d);
+}
+
+/* RFC 8446 §4.6.3: update_requested KeyUpdates received while we send nothing get one answer;
+ * after we send data, a new request gets a new answer. */
+TEST(key_update_requests_answered_once_while_silent)
+{
+    struct duo d;
+    size_t len = 0;
+    duo_configs(&d);
+    CHECK(duo_connect(&d));
+    uint64_t seq0 = d.s->wr.seq;
+    key_updates(d.c, d.s, 3, 1);
+    CHECK_EQ(gls_conn_error(d.s), GLS_OK);
+    pending(d.s, &len);
+    CHECK_EQ(len, 5 + 5 + 1 + 16);        /* exactly one protected KeyUpdate record */
+    CHECK(d.s->wr.seq == 0 && seq0 >= 1); /* and its keys changed once (sequence restarted) */
+    pair_move(d.s, d.c, 0);
+    CHECK_OK(pair_exchange(d.s, d.c, "data from the server"));
+    CHECK_OK(pair_exchange(d.c, d.s, "data from the client"));
+    key_updates(d.c, d.s, 1, 1);
+    pending(d.s, &len);
+    CHECK_EQ(len, 5 + 5 + 1 + 16); /* answered again */
+    pair_move(d.s, d.c, 0);
+    CHECK_OK(pair_exchange(d.c, d.s, "both on new keys"));
+    CHECK_OK(pair_exchange(d.s, d.c, "both on new keys"));
+    duo_free(&d);
+}
+
+/* Empty records around a KeyUpdate: the KeyUpdate does not reset the count (it counts), so with
+ * a limit of 3, two empty records, a KeyUpdate and one more empty record fail. */
+TEST(key_update_does_not_reset_the_idle_guard)
+{
+    struct duo d;
+    duo_configs(&d);
+    CHECK_OK(gls_config_set_max_idle_records(d.scfg, 3));
+    CHECK(duo_connect(&d));
+    CHECK_OK(pair_exchange(d.c, d.s, "data")); /* counting starts here (not at the CCS) */
+    CHECK_OK(gls_hs_send(d.c, GLS_CT_APPLICATION_DATA, NULL, 0));
+    CHECK_OK(gls_hs_send(d.c, GLS_CT_APPLICATION_DATA, NULL, 0));
+    key_updates(d.c, d.s, 1, 0);
+    CHECK_EQ(gls_conn_error(d.s), GLS_OK);
+    CHECK_OK(gls_hs_send(d.c, GLS_CT_APPLICATION_DATA, NULL, 0));
+    pair_move(d.c, d.s, 0);
+    CHECK_EQ(gls_conn_error(d.s), GLS_E_UNEXPECTED_MESSAGE);
+    CHECK(strstr(gls_conn_error_detail(d.s), "carried nothing") != NULL);
+    CHECK(sealed_alert(d.s, d.c, A_UNEXPECTED_MESSAGE));
+    duo_close(&d);
+    /* application data does reset it */
+    CHECK(duo_connect(&d));
+    CHECK_OK(pair_exchange(d.c, d.s, "data")); /* counting starts here (not at the CCS) */
+    CHECK_OK(gls_hs_send(d.c, GLS_CT_APPLICATION_DATA, NULL, 0));
+    CHECK_OK(gls_hs_send(d.c, GLS_CT_APPLICATION_DATA, NULL, 0));
+    key_updates(d.c, d.s, 1, 0);
+    CHECK_OK(pair_exchange(d.c, d.s, "data"));
+    CHECK_OK(gls_hs_send(d.c, GLS_CT_APPLICATION_DATA, NULL, 0));
+    CHECK_OK(gls_hs_send(d.c, GLS_CT_APPLICATION_DATA, NULL, 0));
+    pair_move(d.c, d.s, 0);
+    CHECK_EQ(gls_conn_error(d.s), GLS_OK);
+    duo_free(&d);
+}
+
 /* "hello" and a tampered second record arrive together: "hello" is still read in full, then
  * the error is reported (and the alert sent). */
 TEST(data_before_a_tampered_record_is_delivered)
