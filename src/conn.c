@@ -542,16 +542,34 @@ int gls_conn_get_info(const gls_conn *c, gls_conn_info *info)
     info->peer_verified = s->peer_verified;
     info->peer_certs = s->n_peer;
     info->peer_name_checked = s->peer_name_checked;
+    info->peer_authenticated = (s->peer_id.flags & GLS_PEER_PRESENT) != 0;
     return GLS_OK;
 }
 
 /* see gls.h */
 int gls_conn_peer_subject(const gls_conn *c, size_t i, char *buf, size_t cap)
 {
-    if (i >= c->sess.n_peer || buf == NULL || cap == 0) {
+    if (buf == NULL || cap == 0) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    if (i == 0 && c->sess.n_peer == 0 && (c->sess.peer_id.flags & GLS_PEER_PRESENT)) {
+        snprintf(buf, cap, "%s", c->sess.peer_id.subject); /* resumed: as the session kept it */
+        return GLS_OK;
+    }
+    if (i >= c->sess.n_peer) {
         return GLS_E_INVALID_ARGUMENT;
     }
     gls_cert_subject(c->sess.peer_chain[i], buf, cap);
+    return GLS_OK;
+}
+
+/* see gls.h */
+int gls_conn_peer_leaf_sha256(const gls_conn *c, uint8_t out[32])
+{
+    if ((c->sess.peer_id.flags & GLS_PEER_PRESENT) == 0) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    memcpy(out, c->sess.peer_id.leaf_sha256, 32);
     return GLS_OK;
 }
 

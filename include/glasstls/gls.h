@@ -279,10 +279,18 @@ typedef struct {
     int peer_verified;
     size_t peer_certs;
     int peer_name_checked; /* client: the server's certificate was checked for server_name */
+    /* The peer authenticated with a certificate, in this handshake or in the
+     * session this one resumes (then peer_certs is 0, and the leaf's SHA-256 and
+     * subject still come from gls_conn_peer_leaf_sha256 and gls_conn_peer_subject(c, 0)). */
+    int peer_authenticated;
 } gls_conn_info;
 int gls_conn_get_info(const gls_conn *c, gls_conn_info *info);
-/* The subject of the peer's i-th certificate as one line ("CN=example.com, O=..."). */
+/* The subject of the peer's i-th certificate as one line ("CN=example.com, O=...").
+ * On a resumed connection, i = 0 gives the leaf's subject as the session kept it. */
 int gls_conn_peer_subject(const gls_conn *c, size_t i, char *buf, size_t cap);
+/* The SHA-256 of the peer's leaf certificate (DER), also on a resumed
+ * connection; GLS_E_INVALID_ARGUMENT if the peer authenticated with none. */
+int gls_conn_peer_leaf_sha256(const gls_conn *c, uint8_t out[32]);
 /* The DER of the peer's i-th certificate (0 = leaf). */
 int gls_conn_peer_cert(const gls_conn *c, size_t i, const uint8_t **der, size_t *len);
 

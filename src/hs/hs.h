@@ -260,6 +260,18 @@ GLS_MUST_CHECK int gls_hs_load_peer_chain(gls_conn *c, const struct gls_certific
 /* Verifies the peer chain in c->sess.peer_chain for this side: the trust store,
  * the time, and (client) the server name. Sets a detail on failure. */
 GLS_MUST_CHECK int gls_hs_verify_peer(gls_conn *c);
+/* Notes who the peer is (leaf hash, subject, verification flags) in
+ * c->sess.peer_id from c->sess.peer_chain, for tickets and sessions. */
+void gls_hs_note_peer_id(gls_conn *c);
+/* Resumption: takes the identity a session carries as this connection's
+ * (peer_verified, peer_name_checked and the peer's identity). */
+void gls_hs_adopt_peer_id(gls_conn *c, const struct gls_ticket *t);
+/* Server: may this session resume here? Only under the server name it was
+ * made for (RFC 8446 §4.6.1, RFC 6066 §3), and never across client
+ * authentication: client_auth required takes only sessions where the client
+ * authenticated, none takes only sessions where it did not (optional takes
+ * both, and reports what the session carries). Sets an event line if not. */
+bool gls_hs_session_fits_identity(gls_conn *c, const struct gls_ticket *t);
 /* Picks our certificate and signature scheme for the peer's schemes (and SNI). */
 GLS_MUST_CHECK int gls_hs_choose_cert(gls_conn *c, const uint16_t *peer_sigalgs, size_t n,
                                       bool tls13);

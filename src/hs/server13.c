@@ -92,7 +92,9 @@ static int try_resume(gls_conn *c, const gls_hs_msg *m, const struct gls_client_
         return GLS_OK;
     }
     const struct gls_suite *ts = gls_suite_get(hs->resume.suite);
-    if (hs->resume.version != GLS_TLS13 || ts == NULL || ts->prf != c->sess.suite->prf) {
+    if (hs->resume.version != GLS_TLS13 || ts == NULL || ts->prf != c->sess.suite->prf ||
+        !gls_hs_session_fits_identity(c, &hs->resume)) {
+        gls_ticket_wipe(&hs->resume);
         return GLS_OK;
     }
     gls_bytes truncated = gls_bytes_of(m->raw.p, 4 + ch->binders_offset);
@@ -105,7 +107,10 @@ static int try_resume(gls_conn *c, const gls_hs_msg *m, const struct gls_client_
     }
     hs->psk_accepted = true;
     c->sess.resumed = true;
-    gls_hs_event(c, "ticket accepted: resuming (no certificate this time)");
+    gls_hs_adopt_peer_id(c, &hs->resume);
+    gls_hs_event(c, "ticket accepted: resuming (no certificate this time)%s%s",
+                 c->sess.peer_id.flags & GLS_PEER_PRESENT ? "; client was " : "",
+                 c->sess.peer_id.subject);
     return GLS_OK;
 }
 
@@ -129,6 +134,7 @@ static int send_ticket(gls_conn *c)
     t.issued = gls_hs_now(c);
     t.lifetime = c->cfg->ticket_lifetime;
     memcpy(t.server_name, c->sess.server_name, sizeof t.server_name);
+    t.peer = c->sess.peer_id;
     int err = gls_rand(&c->cfg->rng, nonce, sizeof nonce);
     err = err ? err : gls_rand(&c->cfg->rng, (uint8_t *)&t.age_add, sizeof t.age_add);
     err = err ? err
