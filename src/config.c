@@ -210,7 +210,7 @@ static int add_cert(gls_config *cfg, struct gls_cert_key *ck)
             gls_cert_free(ck->chain[j]);
         }
         gls_pkey_free(ck->key);
-        return GLS_E_BAD_KEY_FILE;
+        return ck->n == 0 ? GLS_E_BAD_CERT_FILE : GLS_E_KEY_MISMATCH;
     }
     cfg->certs[cfg->n_certs++] = *ck;
     return GLS_OK;
@@ -228,7 +228,7 @@ int gls_config_add_cert_files(gls_config *cfg, const char *chain_pem, const char
     int err = gls_cert_chain_load_file(chain_pem, ck.chain, GLS_CFG_MAX_CHAIN, &ck.n);
     if (err != GLS_OK) {
         gls_pkey_free(ck.key);
-        return err;
+        return err == GLS_E_BAD_KEY_FILE ? GLS_E_BAD_CERT_FILE : err;
     }
     return add_cert(cfg, &ck);
 }
@@ -246,7 +246,7 @@ int gls_config_add_cert_pem(gls_config *cfg, const uint8_t *chain_pem, size_t ch
     int err = gls_cert_chain_from_pem(chain_pem, chain_len, ck.chain, GLS_CFG_MAX_CHAIN, &ck.n);
     if (err != GLS_OK) {
         gls_pkey_free(ck.key);
-        return err;
+        return err == GLS_E_BAD_KEY_FILE ? GLS_E_BAD_CERT_FILE : err;
     }
     return add_cert(cfg, &ck);
 }
@@ -272,6 +272,16 @@ int gls_config_add_generated_cert(gls_config *cfg, const char *const *names, siz
         }
     }
     return add_cert(cfg, &ck);
+}
+
+/* see gls.h */
+int gls_config_cert_validity(const gls_config *cfg, size_t i, int64_t *not_before,
+                             int64_t *not_after)
+{
+    if (cfg == NULL || i >= cfg->n_certs || not_before == NULL || not_after == NULL) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    return gls_cert_validity(cfg->certs[i].chain[0], not_before, not_after);
 }
 
 /* see gls.h */

@@ -31,6 +31,9 @@ static const char server_help[] =
     "  --keylog FILE        NSS key log (also SSLKEYLOGFILE)\n"
     "  --max N              exit after N connections\n";
 
+#define REQUEST_MS   10000
+#define HANDSHAKE_MS 10000
+
 static volatile sig_atomic_t stopping;
 
 static void on_signal(int sig)
@@ -45,18 +48,30 @@ struct session_arg {
     bool echo;
 };
 
-static void serve_www(gls_conn *c, int fd)
+/* Waits for the request line (ended by LF or CRLF; the rest of the request is not
+ * needed), at most REQUEST_MS, and whatever arrives after it is ignored. */
+static bool read_request_line(gls_conn *c, int fd)
 {
     char req[8192];
     size_t have = 0;
-    while (have < sizeof req - 1 && strstr(req, "\r\n\r\n") == NULL) {
+    while (have < sizeof req) {
         size_t got = 0;
-        req[have] = 0;
-        if (gls_sock_read(c, fd, req + have, sizeof req - 1 - have, &got) != GLS_OK) {
-            return;
+        if (gls_sock_read_timeout(c, fd, req + have, sizeof req - have, &got, REQUEST_MS) !=
+            GLS_OK) {
+            return false;
+        }
+        if (memchr(req + have, '\n', got) != NULL) {
+            return true;
         }
         have += got;
-        req[have] = 0;
+    }
+    return false; /* a request line longer than 8 KiB */
+}
+
+static void serve_www(gls_conn *c, int fd)
+{
+    if (!read_request_line(c, fd)) {
+        return;
     }
     gls_conn_info info;
     char body[2048];
@@ -102,7 +117,7 @@ static void *serve(void *p)
     struct session_arg *a = p;
     gls_conn *c = gls_server_new(a->cfg);
     if (c != NULL) {
-        int err = gls_sock_handshake(c, a->fd);
+        int err = gls_sock_handshake_timeout(c, a->fd, HANDSHAKE_MS);
         if (err != GLS_OK) {
             fprintf(stderr, "glasstls server: handshake failed: %s: %s\n", gls_error_name(err),
                     gls_conn_error_detail(c));

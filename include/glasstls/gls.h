@@ -33,6 +33,9 @@ enum {
     GLS_E_FILE = -9,
     GLS_E_BAD_KEY_FILE = -10,
     GLS_E_UNSUPPORTED = -11,
+    GLS_E_TIMEOUT = -12,
+    GLS_E_KEY_MISMATCH = -13,
+    GLS_E_BAD_CERT_FILE = -14,
 
     /* the peer broke the protocol */
     GLS_E_DECODE = -100,
@@ -154,7 +157,9 @@ int gls_config_set_groups(gls_config *cfg, const uint16_t *groups, size_t n);
 int gls_config_set_sigalgs(gls_config *cfg, const uint16_t *schemes, size_t n);
 /* A certificate chain (PEM, leaf first) and its private key, from files. Repeat to
  * offer several (RSA and ECDSA side by side); the server picks by SNI and the
- * client's signature schemes. */
+ * client's signature schemes. GLS_E_FILE: a file cannot be read; GLS_E_BAD_KEY_FILE:
+ * the key cannot be parsed; GLS_E_BAD_CERT_FILE: the chain cannot be parsed;
+ * GLS_E_KEY_MISMATCH: the key is not the one the leaf certificate names. */
 int gls_config_add_cert_files(gls_config *cfg, const char *chain_pem, const char *key_file);
 int gls_config_add_cert_pem(gls_config *cfg, const uint8_t *chain_pem, size_t chain_len,
                             const uint8_t *key, size_t key_len);
@@ -163,6 +168,11 @@ int gls_config_add_cert_pem(gls_config *cfg, const uint8_t *chain_pem, size_t ch
  * SHA-256 fingerprint goes to fingerprint (may be NULL). */
 int gls_config_add_generated_cert(gls_config *cfg, const char *const *names, size_t n, int ec,
                                   uint8_t fingerprint[32]);
+/* The validity period of the leaf of the i-th certificate added (0 first), in seconds
+ * since the Unix epoch, so a program can warn about a certificate that has expired or is
+ * not yet valid. GLS_E_INVALID_ARGUMENT if there is no such certificate. */
+int gls_config_cert_validity(const gls_config *cfg, size_t i, int64_t *not_before,
+                             int64_t *not_after);
 /* Trust: a CA file and/or directory, or the system bundle. A client with no
  * trust configured fails closed (GLS_E_CERT_NO_TRUST). */
 int gls_config_set_ca(gls_config *cfg, const char *cafile, const char *capath);

@@ -28,6 +28,9 @@ static const struct gls_error_info table[] = {
     {GLS_E_FILE,                      "file",                  GLS_ALERT_NONE,                      "file could not be read"},
     {GLS_E_BAD_KEY_FILE,              "bad_key_file",          GLS_ALERT_NONE,                      "certificate or key could not be parsed"},
     {GLS_E_UNSUPPORTED,               "unsupported",           GLS_ALERT_NONE,                      "algorithm or feature not supported"},
+    {GLS_E_TIMEOUT,                   "timeout",               GLS_ALERT_NONE,                      "the peer did not answer in time"},
+    {GLS_E_KEY_MISMATCH,              "key_mismatch",          GLS_ALERT_NONE,                      "the private key does not match the certificate"},
+    {GLS_E_BAD_CERT_FILE,             "bad_cert_file",         GLS_ALERT_NONE,                      "certificate chain could not be parsed"},
 
     {GLS_E_DECODE,                    "decode",                GLS_ALERT_DECODE_ERROR,              "malformed message"},
     {GLS_E_UNEXPECTED_MESSAGE,        "unexpected_message",    GLS_ALERT_UNEXPECTED_MESSAGE,        "message not allowed in this state"},

@@ -209,6 +209,8 @@ bool gls_pkey_matches_cert(const gls_pkey *priv, const gls_cert *cert);
 void gls_pkey_free(gls_pkey *k);
 
 GLS_MUST_CHECK int gls_cert_from_der(const uint8_t *p, size_t n, gls_cert **out);
+/* The certificate's notBefore and notAfter, in seconds since the Unix epoch. */
+GLS_MUST_CHECK int gls_cert_validity(const gls_cert *c, int64_t *not_before, int64_t *not_after);
 /* Every certificate of a PEM file, leaf first; *n set to how many (at most cap). */
 GLS_MUST_CHECK int gls_cert_chain_from_pem(const uint8_t *p, size_t len, gls_cert **out, size_t cap,
                                            size_t *n);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -192,6 +193,24 @@ static void time_line(const ASN1_TIME *t, char *out, size_t cap)
     }
     BIO_free(b);
     ERR_clear_error();
+}
+
+static int asn1_time_to_epoch(const ASN1_TIME *t, int64_t *out)
+{
+    struct tm tm;
+    if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1) {
+        ERR_clear_error();
+        return GLS_E_CERT_BAD;
+    }
+    *out = (int64_t)timegm(&tm);
+    return GLS_OK;
+}
+
+/* see crypto.h */
+int gls_cert_validity(const gls_cert *c, int64_t *not_before, int64_t *not_after)
+{
+    TRY(asn1_time_to_epoch(X509_get0_notBefore(c->x509), not_before));
+    return asn1_time_to_epoch(X509_get0_notAfter(c->x509), not_after);
 }
 
 /* see crypto.h */

@@ -1,12 +1,24 @@
 /* The socket helper over a socketpair: blocking-free handshake with
  * non-blocking descriptors (GLS_E_WANT_READ until the peer answers), data both
- * ways, close_notify, and an I/O error on a closed descriptor. */
+ * ways, close_notify, an I/O error on a closed descriptor, and the *_timeout
+ * forms: a silent peer, a peer that drips bytes, a peer that never reads. */
+#define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "glasstls/gls_sock.h"
 #include "harness.h"
+
+static void pair_free_all(gls_conn *c, gls_conn *s, gls_config *ccfg, gls_config *scfg)
+{
+    gls_conn_free(c);
+    gls_conn_free(s);
+    gls_config_free(ccfg);
+    gls_config_free(scfg);
+}
 
 static const char *const names[] = {"localhost"};
 
@@ -77,4 +89,158 @@ TEST(peer_gone_is_an_io_error)
     close(sv[0]);
     gls_conn_free(c);
     gls_config_free(ccfg);
+}
+
+static long elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+TEST(handshake_timeout_with_a_silent_peer)
+{
+    int sv[2];
+    struct timespec t0;
+    gls_config *scfg = gls_config_new();
+    CHECK_OK(gls_config_add_generated_cert(scfg, names, 1, 1, NULL));
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0); /* blocking */
+    gls_conn *s = gls_server_new(scfg);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK_ERR(gls_sock_handshake_timeout(s, sv[1], 200), GLS_E_TIMEOUT);
+    long ms = elapsed_ms(&t0);
+    CHECK(ms >= 190 && ms < 1000);
+    CHECK_EQ(gls_conn_error(s), GLS_OK); /* a timeout is the caller's to act on */
+    CHECK_ERR(gls_sock_handshake_timeout(s, sv[1], 0), GLS_E_TIMEOUT);
+    close(sv[0]);
+    close(sv[1]);
+    gls_conn_free(s);
+    gls_config_free(scfg);
+}
+
+struct drip {
+    int fd;
+    int count;
+};
+
+/* The start of a ClientHello record, one byte every 40 ms. */
+static void *drip_bytes(void *p)
+{
+    const struct drip *d = p;
+    static const uint8_t hello[] = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03,
+                                    0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+    for (int i = 0; i < d->count && i < (int)sizeof hello; i++) {
+        if (send(d->fd, hello + i, 1, MSG_NOSIGNAL) != 1) {
+            break;
+        }
+        usleep(40000);
+    }
+    return NULL;
+}
+
+TEST(handshake_timeout_bounds_a_dripping_peer)
+{
+    int sv[2];
+    struct timespec t0;
+    pthread_t t;
+    gls_config *scfg = gls_config_new();
+    CHECK_OK(gls_config_add_generated_cert(scfg, names, 1, 1, NULL));
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    struct drip d = {sv[0], 20}; /* 20 bytes over 800 ms, never a whole hello */
+    gls_conn *s = gls_server_new(scfg);
+    CHECK(pthread_create(&t, NULL, drip_bytes, &d) == 0);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK_ERR(gls_sock_handshake_timeout(s, sv[1], 300), GLS_E_TIMEOUT);
+    long ms = elapsed_ms(&t0);
+    CHECK(ms >= 290 && ms < 700); /* the deadline holds for the whole call */
+    pthread_join(t, NULL);
+    close(sv[0]);
+    close(sv[1]);
+    gls_conn_free(s);
+    gls_config_free(scfg);
+}
+
+/* A handshake over a socketpair whose ends are then made blocking again. */
+static void connected_pair(int sv[2], gls_config *scfg, gls_config *ccfg, gls_conn **c,
+                           gls_conn **s)
+{
+    CHECK_OK(gls_config_add_generated_cert(scfg, names, 1, 1, NULL));
+    CHECK_OK(gls_config_danger_accept_any_cert(ccfg));
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    fcntl(sv[0], F_SETFL, O_NONBLOCK);
+    fcntl(sv[1], F_SETFL, O_NONBLOCK);
+    *c = gls_client_new(ccfg, "localhost");
+    *s = gls_server_new(scfg);
+    int ce = GLS_E_WANT_READ;
+    int se = GLS_E_WANT_READ;
+    for (int i = 0; i < 100 && (ce != GLS_OK || se != GLS_OK); i++) {
+        ce = ce == GLS_OK ? ce : gls_sock_handshake(*c, sv[0]);
+        se = se == GLS_OK ? se : gls_sock_handshake(*s, sv[1]);
+    }
+    CHECK_OK(ce);
+    CHECK_OK(se);
+    fcntl(sv[0], F_SETFL, 0);
+    fcntl(sv[1], F_SETFL, 0);
+}
+
+TEST(read_timeout_then_data_still_flows)
+{
+    int sv[2];
+    gls_config *scfg = gls_config_new();
+    gls_config *ccfg = gls_config_new();
+    gls_conn *c = NULL;
+    gls_conn *s = NULL;
+    char buf[64];
+    size_t got = 0;
+    size_t put = 0;
+    connected_pair(sv, scfg, ccfg, &c, &s);
+    /* the server's tickets (TLS 1.3) may be waiting: read until only silence is left */
+    CHECK_ERR(gls_sock_read_timeout(c, sv[0], buf, sizeof buf, &got, 100), GLS_E_TIMEOUT);
+    CHECK_ERR(gls_sock_read_timeout(s, sv[1], buf, sizeof buf, &got, 100), GLS_E_TIMEOUT);
+    CHECK_OK(gls_sock_write_timeout(c, sv[0], "late", 4, &put, 1000));
+    CHECK_EQ(put, 4);
+    CHECK_OK(gls_sock_read_timeout(s, sv[1], buf, sizeof buf, &got, 1000));
+    CHECK_EQ(got, 4);
+    CHECK(memcmp(buf, "late", 4) == 0);
+    CHECK_OK(gls_sock_close_timeout(c, sv[0], 1000));
+    CHECK_ERR(gls_sock_read_timeout(s, sv[1], buf, sizeof buf, &got, 1000), GLS_E_CLOSED);
+    close(sv[0]);
+    close(sv[1]);
+    pair_free_all(c, s, ccfg, scfg);
+}
+
+TEST(write_timeout_when_the_peer_never_reads)
+{
+    int sv[2];
+    gls_config *scfg = gls_config_new();
+    gls_config *ccfg = gls_config_new();
+    gls_conn *c = NULL;
+    gls_conn *s = NULL;
+    static uint8_t big[1 << 20];
+    size_t put = 0;
+    struct timespec t0;
+    connected_pair(sv, scfg, ccfg, &c, &s);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK_ERR(gls_sock_write_timeout(c, sv[0], big, sizeof big, &put, 200), GLS_E_TIMEOUT);
+    CHECK(put < sizeof big);
+    CHECK(elapsed_ms(&t0) < 1000);
+    CHECK_ERR(gls_sock_flush_timeout(c, sv[0], 50), GLS_E_TIMEOUT);
+    close(sv[0]);
+    close(sv[1]);
+    pair_free_all(c, s, ccfg, scfg);
+}
+
+TEST(negative_timeout_is_no_limit)
+{
+    int sv[2];
+    gls_config *scfg = gls_config_new();
+    CHECK_OK(gls_config_add_generated_cert(scfg, names, 1, 1, NULL));
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    fcntl(sv[1], F_SETFL, O_NONBLOCK);
+    gls_conn *s = gls_server_new(scfg);
+    CHECK_ERR(gls_sock_handshake_timeout(s, sv[1], -1), GLS_E_WANT_READ);
+    close(sv[0]);
+    close(sv[1]);
+    gls_conn_free(s);
+    gls_config_free(scfg);
 }

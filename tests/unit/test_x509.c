@@ -22,7 +22,7 @@
 /* ---- a scratch directory ---- */
 
 static char dir[64];
-static char made[32][128];
+static char made[40][128];
 static size_t n_made;
 
 static const char *path_of(const char *name)
@@ -44,7 +44,7 @@ static const char *write_file(const char *name, const void *data, size_t len)
     if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
         abort();
     }
-    if (n_made < 32) {
+    if (n_made < 40) {
         snprintf(made[n_made++], sizeof made[0], "%s", p);
     }
     return p;
@@ -847,4 +847,52 @@ TEST(trust_store_sources)
     CHECK_OK(gls_trust_new_from(path_of("ca.pem"), dir, &t));
     CHECK_OK(verify(t, p->chain, 2, "example.com", time(NULL), why));
     gls_trust_free(t);
+}
+
+/* gls_config_add_cert_files says which part failed, and the config reports the leaf's
+ * validity period. */
+TEST(config_cert_files_say_what_failed)
+{
+    struct pki *p = get_pki();
+    BIO *b = BIO_new(BIO_s_mem());
+    char *pem = NULL;
+    time_t now = time(NULL);
+    pem_of(p->leaf, b);
+    long len = BIO_get_mem_data(b, &pem);
+    char leaf[192];
+    snprintf(leaf, sizeof leaf, "%s", write_file("cfg-leaf.pem", pem, (size_t)len));
+    BIO_free(b);
+    b = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(b, p->leaf_key, NULL, NULL, 0, NULL, NULL);
+    len = BIO_get_mem_data(b, &pem);
+    char key[192];
+    snprintf(key, sizeof key, "%s", write_file("cfg-leaf.key", pem, (size_t)len));
+    BIO_free(b);
+    EVP_PKEY *other = p256();
+    b = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(b, other, NULL, NULL, 0, NULL, NULL);
+    len = BIO_get_mem_data(b, &pem);
+    char other_key[192];
+    snprintf(other_key, sizeof other_key, "%s", write_file("cfg-other.key", pem, (size_t)len));
+    BIO_free(b);
+    EVP_PKEY_free(other);
+    static const char junk[] = "not a certificate\n";
+    char junk_file[192];
+    snprintf(junk_file, sizeof junk_file, "%s", write_file("cfg-junk.pem", junk, sizeof junk - 1));
+
+    gls_config *cfg = gls_config_new();
+    int64_t from = 0;
+    int64_t until = 0;
+    CHECK_ERR(gls_config_cert_validity(cfg, 0, &from, &until), GLS_E_INVALID_ARGUMENT);
+    CHECK_ERR(gls_config_add_cert_files(cfg, leaf, other_key), GLS_E_KEY_MISMATCH);
+    CHECK_ERR(gls_config_add_cert_files(cfg, junk_file, key), GLS_E_BAD_CERT_FILE);
+    CHECK_ERR(gls_config_add_cert_files(cfg, leaf, junk_file), GLS_E_BAD_KEY_FILE);
+    CHECK_ERR(gls_config_add_cert_files(cfg, path_of("missing.pem"), key), GLS_E_FILE);
+    CHECK_ERR(gls_config_add_cert_files(cfg, leaf, path_of("missing.key")), GLS_E_FILE);
+    CHECK_OK(gls_config_add_cert_files(cfg, leaf, key));
+    CHECK_OK(gls_config_cert_validity(cfg, 0, &from, &until));
+    CHECK(from >= now - DAY - 120 && from <= now - DAY + 5);
+    CHECK(until >= now + 30 * DAY - 120 && until <= now + 30 * DAY + 5);
+    CHECK_ERR(gls_config_cert_validity(cfg, 1, &from, &until), GLS_E_INVALID_ARGUMENT);
+    gls_config_free(cfg);
 }
