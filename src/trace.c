@@ -32,6 +32,11 @@ struct gls_offline_keys {
     bool have_ap[2];
     bool check_client_finished;
     uint8_t client_verify[GLS_VERIFY_DATA_LEN];
+    gls_secret ms12;          /* TLS 1.2 master secret (for a session that resumes this one) */
+    gls_secret ap_secret[2];  /* TLS 1.3 current application traffic secrets (KeyUpdate) */
+    unsigned ap_epoch[2];     /* 1 for secret 0, +1 per KeyUpdate */
+    gls_offline_step_fn step; /* where KeyUpdate's new values are reported */
+    void *step_arg;
     uint8_t buf[SCRATCH];
 };
 
@@ -84,7 +89,9 @@ void gls_offline_keys_free(gls_offline_keys *k)
     for (int d = 0; d < 2; d++) {
         gls_rec_dir_wipe(&k->hs[d]);
         gls_rec_dir_wipe(&k->ap[d]);
+        gls_secret_wipe(&k->ap_secret[d]);
     }
+    gls_secret_wipe(&k->ms12);
     gls_crypto_free(k->crypto);
     gls_wipe(k, sizeof *k);
     free(k);
@@ -112,6 +119,8 @@ static int keys_new(const struct gls_offline_session *s, gls_offline_keys **out,
     }
     k->suite = suite;
     k->version = s->version;
+    k->ap_epoch[0] = 1;
+    k->ap_epoch[1] = 1;
     k->hash = gls_hash_get(k->crypto, suite->prf);
     *out = k;
     return GLS_OK;
@@ -147,6 +156,7 @@ static int keys12_from_master(gls_offline_keys *k, const struct gls_offline_sess
         kb.mac_len = gls_hash_get(k->crypto, k->suite->mac)->len;
         kb.key_len = k->suite->cbc_key_len;
     }
+    k->ms12 = *ms;
     int err = gls_prf12_key_block(k->hash, ms, s->client_random, s->server_random, &kb, sink);
     if (err == GLS_OK) {
         err = install12(k, &kb, 0, s->etm);
@@ -372,6 +382,9 @@ static int keys13_from_log(gls_offline_keys *k, const struct gls_offline_session
         }
         report_as(st, want[i].id, "read from the key log", "whoever holds the key log", t.b, t.len);
         err = t.len == k->hash->len ? install13(k, st, want[i].dir, want[i].hs, &t) : GLS_E_DECODE;
+        if (err == GLS_OK && !want[i].hs) {
+            k->ap_secret[want[i].dir] = t;
+        }
         gls_secret_wipe(&t);
     }
     return err;
@@ -388,6 +401,8 @@ int gls_offline_keys_from_keylog(const struct gls_offline_session *s, const char
     *out = NULL;
     TRY(keys_new(s, out, why));
     gls_offline_keys *k = *out;
+    k->step = step;
+    k->step_arg = arg;
     if (s->version == GLS_TLS13) {
         err = keys13_from_log(k, s, keylog, len, &st);
     } else {
@@ -451,23 +466,63 @@ static bool finished_ok(const gls_offline_keys *k, int dir, const struct gls_rec
            gls_ct_eq(c->data.p + 4, k->client_verify, GLS_VERIFY_DATA_LEN);
 }
 
-/* TLS 1.3: handshake keys while they open the records, then application keys. */
+/* TLS 1.3: handshake keys while they open the records, then application keys. *epoch says
+ * which opened it. */
 static int open13(gls_offline_keys *k, int dir, const struct gls_offline_record *r, bool *in_hs,
-                  struct gls_rec_content *c)
+                  struct gls_rec_content *c, unsigned *epoch)
 {
     if (*in_hs && k->have_hs[dir]) {
         if (open_one(k, &k->hs[dir], r, c) == GLS_OK) {
+            *epoch = 0;
             return GLS_OK;
         }
     }
     int err = open_one(k, &k->ap[dir], r, c);
+    *epoch = k->ap_epoch[dir];
     if (err == GLS_OK) {
         *in_hs = false;
     } else if (*in_hs && !k->have_hs[dir]) {
         c->type = 0; /* a handshake record whose key the key log did not give */
         c->data = gls_bytes_of(NULL, 0);
+        *epoch = 0;
         return GLS_OK;
     }
+    return err;
+}
+
+/* True if the plaintext handshake record p[0..n) holds a KeyUpdate (RFC 8446 §4.6.3; it must
+ * end its record, §5.1). */
+static bool has_key_update(const uint8_t *p, size_t n)
+{
+    gls_reader r = gls_reader_init(p, n);
+    while (gls_reader_left(&r) > 0) {
+        uint8_t type = gls_read_u8(&r);
+        (void)gls_read_opaque24(&r, 0, (1u << 24) - 1);
+        if (r.bad) {
+            return false;
+        }
+        if (type == GLS_HS_KEY_UPDATE) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* After a KeyUpdate from dir: application_traffic_secret_N+1, reported, and its keys. */
+static int follow_key_update(gls_offline_keys *k, int dir)
+{
+    struct step st = {k->step, k->step_arg};
+    gls_secret_sink sink = {st.fn != NULL ? on_step : NULL, &st};
+    gls_secret next;
+    if (k->ap_secret[dir].len == 0) {
+        return GLS_E_UNSUPPORTED;
+    }
+    TRY(gls_ks13_next_traffic(k->hash, &k->ap_secret[dir], dir == GLS_OFFLINE_C2S, &next, &sink));
+    int err = install13(k, &st, dir, false, &next);
+    gls_secret_wipe(&k->ap_secret[dir]);
+    k->ap_secret[dir] = next;
+    gls_secret_wipe(&next);
+    k->ap_epoch[dir]++;
     return err;
 }
 
@@ -482,8 +537,13 @@ int gls_offline_open_records(gls_offline_keys *k, int dir, const struct gls_offl
     }
     for (size_t i = 0; i < n; i++) {
         struct gls_rec_content c;
-        int err = k->version == GLS_TLS13 ? open13(k, dir, &recs[i], &in_hs, &c)
+        unsigned epoch = 1;
+        struct gls_rec_dir *used = &k->ap[dir];
+        int err = k->version == GLS_TLS13 ? open13(k, dir, &recs[i], &in_hs, &c, &epoch)
                                           : open_one(k, &k->ap[dir], &recs[i], &c);
+        if (k->version == GLS_TLS13 && epoch == 0) {
+            used = &k->hs[dir];
+        }
         bool first12 = k->version == GLS_TLS12 && i == 0;
         if (first12 && (err != GLS_OK || !finished_ok(k, dir, &c))) {
             return say(why, GLS_E_BAD_FINISHED, "wrong_key",
@@ -496,11 +556,25 @@ int gls_offline_open_records(gls_offline_keys *k, int dir, const struct gls_offl
                        "this session");
         }
         if (err != GLS_OK) {
-            return say(why, err, "record_failed", "record %zu of this direction does not open (%s)",
-                       i, gls_error_name(err));
+            return say(why, err, "record_failed", "%s record %zu does not open (%s)%s",
+                       dir == GLS_OFFLINE_C2S ? "client -> server" : "server -> client", i,
+                       gls_error_name(err),
+                       k->ap_epoch[dir] > 1 ? " after following a KeyUpdate" : "");
         }
         if (fn != NULL) {
-            fn(arg, dir, i, c.type, c.data.p, c.data.len);
+            struct gls_offline_opened o = {i,      epoch,    c.type == 0 ? 0 : used->seq - 1,
+                                           c.type, c.data.p, c.data.len};
+            fn(arg, dir, &o);
+        }
+        if (k->version == GLS_TLS13 && epoch > 0 && c.type == GLS_CT_HANDSHAKE &&
+            has_key_update(c.data.p, c.data.len)) {
+            err = follow_key_update(k, dir);
+            if (err != GLS_OK) {
+                return say(why, err, "record_failed",
+                           "%s KeyUpdate after record %zu cannot be followed (%s)",
+                           dir == GLS_OFFLINE_C2S ? "client -> server" : "server -> client", i,
+                           gls_error_name(err));
+            }
         }
     }
     if (k->version == GLS_TLS13 && in_hs && n > 5 && !k->have_hs[dir]) {
@@ -509,6 +583,105 @@ int gls_offline_open_records(gls_offline_keys *k, int dir, const struct gls_offl
                    "make this session");
     }
     return GLS_OK;
+}
+
+/* see trace.h */
+bool gls_offline_master_secret(const gls_offline_keys *k, uint8_t out[48])
+{
+    if (k == NULL || k->version != GLS_TLS12 || k->ms12.len != GLS_MASTER_SECRET_LEN) {
+        return false;
+    }
+    memcpy(out, k->ms12.b, GLS_MASTER_SECRET_LEN);
+    return true;
+}
+
+/* see trace.h */
+int gls_offline_keys_from_master(const struct gls_offline_session *s, const uint8_t master[48],
+                                 gls_offline_keys **out, gls_offline_step_fn step, void *arg,
+                                 struct gls_offline_why *why)
+{
+    struct step st = {step, arg};
+    gls_secret_sink sink = {step != NULL ? on_step : NULL, &st};
+    gls_secret ms = {.len = GLS_MASTER_SECRET_LEN};
+    *out = NULL;
+    if (s->version != GLS_TLS12) {
+        return say(why, GLS_E_UNSUPPORTED, "unsupported", "only TLS 1.2 sessions resume this way");
+    }
+    TRY(keys_new(s, out, why));
+    memcpy(ms.b, master, GLS_MASTER_SECRET_LEN);
+    report_as(&st, s->ems ? GLS_SID_EXT_MASTER_SECRET_12 : GLS_SID_MASTER_SECRET_12,
+              "carried over from the full handshake this session resumes (RFC 5246 §7.3)",
+              "whoever opened the session it resumes", ms.b, ms.len);
+    int err = keys12_from_master(*out, s, &ms, &sink);
+    gls_secret_wipe(&ms);
+    if (err != GLS_OK) {
+        gls_offline_keys_free(*out);
+        *out = NULL;
+        return say(why, err, "unsupported", "key derivation failed: %s", gls_error_name(err));
+    }
+    return GLS_OK;
+}
+
+/* see trace.h */
+int gls_trace_hash(bool sha384, const uint8_t *p, size_t n, uint8_t out[48], size_t *len)
+{
+    gls_crypto *c = NULL;
+    TRY(gls_crypto_new(&c));
+    const gls_hash_alg *h = gls_hash_get(c, sha384 ? GLS_HASH_SHA384 : GLS_HASH_SHA256);
+    *len = h->len;
+    int err = gls_hash(h, p, n, out);
+    gls_crypto_free(c);
+    return err;
+}
+
+/* see trace.h */
+int gls_trace_prf12(bool sha384, const uint8_t *secret, size_t secret_len, const char *label,
+                    const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len)
+{
+    gls_crypto *c = NULL;
+    TRY(gls_crypto_new(&c));
+    const gls_hash_alg *h = gls_hash_get(c, sha384 ? GLS_HASH_SHA384 : GLS_HASH_SHA256);
+    int err = gls_prf12(h, secret, secret_len, label, seed, seed_len, NULL, 0, out, out_len);
+    gls_crypto_free(c);
+    return err;
+}
+
+/* A "random" source that hands out one given private key. */
+static int give_key(void *arg, uint8_t *out, size_t len)
+{
+    memcpy(out, arg, len);
+    return GLS_OK;
+}
+
+/* see trace.h */
+int gls_trace_x25519_public(const uint8_t priv[32], uint8_t pub[32])
+{
+    uint8_t sk[32];
+    gls_crypto *c = NULL;
+    gls_kex *k = NULL;
+    size_t len = 0;
+    memcpy(sk, priv, sizeof sk);
+    gls_rng rng = {give_key, sk};
+    TRY(gls_crypto_new(&c));
+    int err = gls_kex_new(c, GLS_GROUP_X25519, &rng, &k);
+    err = err ? err : gls_kex_public(k, pub, 32, &len);
+    err = err ? err : len == 32 ? GLS_OK : GLS_E_INTERNAL;
+    gls_kex_free(k);
+    gls_crypto_free(c);
+    gls_wipe(sk, sizeof sk);
+    return err;
+}
+
+/* see trace.h */
+bool gls_trace_secret_names(const char *name, const char **rfc_name, const char **keylog_label)
+{
+    int id = gls_secret_id_by_name(name);
+    if (id < 0) {
+        return false;
+    }
+    *rfc_name = gls_secret_rfc_name((enum gls_secret_id)id);
+    *keylog_label = gls_secret_keylog_label((enum gls_secret_id)id);
+    return true;
 }
 
 /* see trace.h */

@@ -77,6 +77,17 @@ GLS_MUST_CHECK int gls_offline_keys_from_keylog(const struct gls_offline_session
 
 void gls_offline_keys_free(gls_offline_keys *k);
 
+/* TLS 1.2: the master secret the keys were made from (48 bytes), for carrying it over to a
+ * session that resumes this one (RFC 5077 / RFC 5246 §7.3: an abbreviated handshake reuses
+ * it). False for TLS 1.3 keys. */
+bool gls_offline_master_secret(const gls_offline_keys *k, uint8_t out[48]);
+
+/* TLS 1.2 keys of a resumed session from the master secret of the session it resumes. */
+GLS_MUST_CHECK int gls_offline_keys_from_master(const struct gls_offline_session *s,
+                                                const uint8_t master[48], gls_offline_keys **out,
+                                                gls_offline_step_fn step, void *arg,
+                                                struct gls_offline_why *why);
+
 /* One protected record as captured: outer type, legacy_record_version and fragment. */
 struct gls_offline_record {
     uint8_t type;
@@ -87,18 +98,30 @@ struct gls_offline_record {
 
 enum { GLS_OFFLINE_C2S = 0, GLS_OFFLINE_S2C = 1 };
 
-/* Called for each record opened: its index in the array, its (inner) content type and its
- * plaintext. TLS 1.3 records under handshake keys come with type 22 and their plaintext; a
- * TLS 1.3 handshake record that could not be opened because the key log lacks the handshake
- * secret comes with type 0 and no bytes. p is valid only during the call. */
-typedef void (*gls_offline_data_fn)(void *arg, int dir, size_t index, uint8_t type,
-                                    const uint8_t *p, size_t n);
+/* One record as opened: its index among the direction's protected records, which keys opened
+ * it (epoch: TLS 1.3 0 = handshake traffic keys, 1 = application traffic secret 0, N+1 after
+ * the Nth KeyUpdate of that direction; TLS 1.2 always 1), its sequence number under those
+ * keys, its (inner) content type and its plaintext. A TLS 1.3 handshake record that could not
+ * be opened because the key log lacks the handshake secret comes with type 0 and no bytes. */
+struct gls_offline_opened {
+    size_t index;
+    unsigned epoch;
+    uint64_t seq;
+    uint8_t type;
+    const uint8_t *p; /* valid only during the call */
+    size_t n;
+};
+
+/* Called for each record opened (dir GLS_OFFLINE_C2S or _S2C). */
+typedef void (*gls_offline_data_fn)(void *arg, int dir, const struct gls_offline_opened *rec);
 
 /* Opens the protected records of one direction (dir GLS_OFFLINE_C2S or _S2C), in order.
  * TLS 1.2: the first is the Finished (checked: a record that does not open, or a client
  * verify_data that differs, is GLS_E_BAD_FINISHED "wrong_key"), then application data and
  * alerts. TLS 1.3: records under the handshake traffic keys, then under the application
- * traffic keys (KeyUpdate is not followed); if the key log lacks the handshake secret and
+ * traffic keys, following each KeyUpdate (RFC 8446 §4.6.3: the next record of that
+ * direction is under application_traffic_secret_N+1, reported to the step callback given
+ * when the keys were made); if the key log lacks the handshake secret and
  * more than 5 records open under neither, "wrong_key". A later record that does not open is
  * GLS_E_BAD_RECORD_MAC "record_failed": the records before it were delivered. */
 GLS_MUST_CHECK int gls_offline_open_records(gls_offline_keys *k, int dir,
@@ -130,5 +153,21 @@ struct gls_speed {
  * AES-128-GCM sealing 16 KiB records under a random key (about 0.2 s). GLS_E_BAD_KEY_FILE if
  * the key cannot be read, GLS_E_INVALID_ARGUMENT if it is not RSA. */
 GLS_MUST_CHECK int gls_trace_measure(const uint8_t *key_pem, size_t key_len, struct gls_speed *out);
+
+/* ---- for `explain`, which shows the inputs so that a reader can recompute every value ---- */
+
+/* Hash (SHA-256, or SHA-384 if sha384) of p[0..n) into out; *len gets 32 or 48. */
+GLS_MUST_CHECK int gls_trace_hash(bool sha384, const uint8_t *p, size_t n, uint8_t out[48],
+                                  size_t *len);
+/* The TLS 1.2 PRF (RFC 5246 §5) with SHA-256 (or SHA-384): out_len bytes of
+ * PRF(secret, label, seed). */
+GLS_MUST_CHECK int gls_trace_prf12(bool sha384, const uint8_t *secret, size_t secret_len,
+                                   const char *label, const uint8_t *seed, size_t seed_len,
+                                   uint8_t *out, size_t out_len);
+/* The X25519 public key of a private key (RFC 7748 §6.1). */
+GLS_MUST_CHECK int gls_trace_x25519_public(const uint8_t priv[32], uint8_t pub[32]);
+/* The other names of the secret called name: the RFC's long name (or NULL) and the NSS
+ * key-log label (or NULL). False if no secret has that name. */
+bool gls_trace_secret_names(const char *name, const char **rfc_name, const char **keylog_label);
 
 #endif

@@ -10,13 +10,15 @@
  *      "suite":"TLS_..."|null, "key_exchange":"RSA"|"ECDHE"|"DHE"|"TLS1.3"|null,
  *      "sni":"..."|null, "decrypted":true|false,
  *      "reason":null|{"code":"forward_secret"|"wrong_key"|"no_keylog_line"|"bad_key"|
- *                     "unsupported"|"record_failed"|"no_material"|"not_tls", "text":"..."},
+ *                     "unsupported"|"record_failed"|"no_material"|"not_tls"|
+ *                     "handshake_failed"|"handshake_incomplete", "text":"..."},
  *      "client_to_server":{"records":N, "application_data":"HEX", "alerts":N},
  *      "server_to_client":{...same...}}]}
  *   application_data is the concatenated plaintext of the direction's application_data
  *   records, lower-case hex (what could be opened before any failure).
- * Exit status: 0 when the capture was read (whether or not sessions decrypted), 1 when it
- * cannot be read, 2 for bad arguments. */
+ * Exit status: 0 when the capture was read and every TLS session in it was opened; 3 when
+ * some session could not be opened (or the capture holds none); 1 when the capture or a key
+ * file cannot be read; 2 for bad arguments. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +29,8 @@
 #include "json.h"
 #include "tool.h"
 
-#define MAX_TRANSCRIPT (256 * 1024)
+#define MAX_TRANSCRIPT      (256 * 1024)
+#define EXIT_NOT_ALL_OPENED 3 /* documented in --help and the man page */
 
 /* The handshake transcript the client's Finished covers: every plaintext message in order up
  * to the server's NewSessionTicket (which follows the client's Finished). */
@@ -63,19 +66,133 @@ static int why_set(struct gls_offline_why *why, int err, const char *code, const
     return err;
 }
 
-/* Keys from the key log when it has the session, else from the RSA key. */
-static int derive(const struct gls_offline_session *s, const struct decrypt_material *m,
-                  gls_offline_step_fn step, void *arg, gls_offline_keys **k,
-                  struct gls_offline_why *why)
+/* A TLS connection whose handshake never reached a ServerHello: the alert that ended it, if
+ * the server sent one in the clear (RFC 8446 §6, RFC 5246 §7.2). */
+static int handshake_failed(const struct gls_tls_facts *f, int err, struct gls_offline_why *why)
 {
+    for (int d = 1; d >= 0; d--) {
+        const struct gls_tls_side *side = &f->side[d];
+        for (size_t i = 0; i < side->n_records; i++) {
+            const struct gls_tls_record *r = &side->records[i];
+            if (r->type == 21 && !r->encrypted && r->payload.len == 2) {
+                why->code = "handshake_failed";
+                snprintf(why->text, sizeof why->text,
+                         "the handshake failed: the %s sent a %s alert %u before any ServerHello",
+                         d == 1 ? "server" : "client", r->payload.p[0] == 2 ? "fatal" : "warning",
+                         r->payload.p[1]);
+                return GLS_E_HANDSHAKE_FAILURE;
+            }
+        }
+    }
+    return why_set(why, err != GLS_OK ? err : GLS_E_DECODE, "handshake_incomplete",
+                   f->problem[0] != 0 ? f->problem
+                                      : "a ClientHello but no ServerHello: the handshake did not "
+                                        "complete in this capture");
+}
+
+/* see tool.h */
+void decrypt_known_free(struct decrypt_known *k)
+{
+    for (size_t i = 0; i < k->n; i++) {
+        free(k->s[i].ticket);
+        memset(k->s[i].ms, 0, sizeof k->s[i].ms);
+    }
+    k->n = 0;
+}
+
+/* The NewSessionTicket's ticket from the server's plaintext handshake (RFC 5077 §3.3). */
+static gls_bytes nst_ticket(const struct gls_tls_facts *f)
+{
+    const struct gls_tls_side *sv = &f->side[GLS_TLS_S2C];
+    for (size_t i = 0; i < sv->n_msgs; i++) {
+        if (sv->msgs[i].type == 4 && sv->msgs[i].raw.len > 10) {
+            gls_reader r = gls_reader_init(sv->msgs[i].raw.p + 4, sv->msgs[i].raw.len - 4);
+            (void)gls_read_u32(&r);
+            gls_bytes t = gls_read_opaque16(&r, 1, 0xffff);
+            if (gls_reader_done(&r)) {
+                return t;
+            }
+        }
+    }
+    return gls_bytes_of(NULL, 0);
+}
+
+/* Remembers an opened full TLS 1.2 session's master secret under its id and ticket. */
+static void remember_session(struct decrypt_known *known, const struct gls_tls_facts *f,
+                             const gls_offline_keys *k)
+{
+    if (known == NULL || known->n == DECRYPT_MAX_KNOWN || f->resumed) {
+        return;
+    }
+    uint8_t ms[48];
+    if (!gls_offline_master_secret(k, ms)) {
+        return;
+    }
+    gls_bytes t = nst_ticket(f);
+    if (f->session_id_len == 0 && t.len == 0) {
+        memset(ms, 0, sizeof ms);
+        return;
+    }
+    size_t i = known->n++;
+    memcpy(known->s[i].ms, ms, sizeof ms);
+    memset(ms, 0, sizeof ms);
+    memcpy(known->s[i].sid, f->session_id, f->session_id_len);
+    known->s[i].sid_len = f->session_id_len;
+    known->s[i].ticket = t.len > 0 ? malloc(t.len) : NULL;
+    if (known->s[i].ticket != NULL) {
+        memcpy(known->s[i].ticket, t.p, t.len);
+        known->s[i].ticket_len = t.len;
+    }
+}
+
+/* The master secret of the session a resumed TLS 1.2 handshake resumes: by the ticket the
+ * client offered, else by the session id the server echoed. */
+static bool resumed_master(const struct decrypt_known *known, const struct gls_tls_facts *f,
+                           uint8_t ms[48])
+{
+    for (size_t i = 0; known != NULL && i < known->n; i++) {
+        bool by_ticket =
+            f->client_ticket.len > 0 && f->client_ticket.len == known->s[i].ticket_len &&
+            memcmp(f->client_ticket.p, known->s[i].ticket, known->s[i].ticket_len) == 0;
+        bool by_id = f->client_ticket.len == 0 && f->session_id_len > 0 &&
+                     f->session_id_len == known->s[i].sid_len &&
+                     memcmp(f->session_id, known->s[i].sid, f->session_id_len) == 0;
+        if (by_ticket || by_id) {
+            memcpy(ms, known->s[i].ms, 48);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Keys from the key log when it has the session, else from the RSA key. */
+static int derive(const struct gls_offline_session *s, const struct gls_tls_facts *f,
+                  const struct decrypt_material *m, gls_offline_step_fn step, void *arg,
+                  gls_offline_keys **k, struct gls_offline_why *why)
+{
+    bool resumed = s->version == 0x0303 && f->resumed;
     const char *kx = s->version == 0x0304 ? "TLS1.3" : gls_suite_kx(s->suite);
     bool rsa = kx != NULL && strcmp(kx, "RSA") == 0;
     int err = GLS_E_FILE;
     if (m->keylog_len > 0) {
         err = gls_offline_keys_from_keylog(s, m->keylog, m->keylog_len, k, step, arg, why);
-        if (err != GLS_E_FILE || m->key_len == 0 || !rsa) {
+        if (err != GLS_E_FILE || ((m->key_len == 0 || !rsa) && !resumed)) {
             return err;
         }
+    }
+    if (resumed) {
+        uint8_t ms[48];
+        if (resumed_master(m->known, f, ms)) {
+            err = gls_offline_keys_from_master(s, ms, k, step, arg, why);
+            memset(ms, 0, sizeof ms);
+            return err;
+        }
+        if (m->keylog_len > 0) {
+            return err;
+        }
+        return why_set(why, GLS_E_INVALID_ARGUMENT, "no_material",
+                       "an abbreviated handshake: it resumes a session that is not opened in "
+                       "this capture (its full handshake is missing or was not opened)");
     }
     if (m->key_len > 0) {
         return gls_offline_keys_from_rsa(s, m->key_pem, m->key_len, k, step, arg, why);
@@ -116,9 +233,12 @@ int decrypt_streams(const uint8_t *c2s, size_t n_c2s, const uint8_t *s2c, size_t
                     struct gls_offline_why *why)
 {
     int err = gls_tls_scan(c2s, n_c2s, s2c, n_s2c, facts);
-    if (!facts->have_client_hello || !facts->have_server_hello) {
+    if (!facts->have_client_hello) {
         return why_set(why, err != GLS_OK ? err : GLS_E_DECODE, "not_tls",
-                       facts->problem[0] != 0 ? facts->problem : "no complete TLS handshake");
+                       facts->problem[0] != 0 ? facts->problem : "no ClientHello: not TLS");
+    }
+    if (!facts->have_server_hello) {
+        return handshake_failed(facts, err, why);
     }
     struct gls_offline_session s = {
         .version = facts->version,
@@ -137,13 +257,16 @@ int decrypt_streams(const uint8_t *c2s, size_t n_c2s, const uint8_t *s2c, size_t
         s.transcript = t;
     }
     gls_offline_keys *k = NULL;
-    err = derive(&s, m, step, step_arg, &k, why);
+    err = derive(&s, facts, m, step, step_arg, &k, why);
     free(t);
     if (err == GLS_OK) {
         err = open_side(k, &facts->side[GLS_TLS_C2S], GLS_OFFLINE_C2S, data, data_arg, why);
     }
     if (err == GLS_OK) {
         err = open_side(k, &facts->side[GLS_TLS_S2C], GLS_OFFLINE_S2C, data, data_arg, why);
+    }
+    if (err == GLS_OK) {
+        remember_session(m->known, facts, k);
     }
     gls_offline_keys_free(k);
     return err;
@@ -158,14 +281,20 @@ struct dir_out {
     size_t cap;
     size_t records; /* records opened */
     size_t alerts;
+    size_t key_updates; /* TLS 1.3 KeyUpdates followed */
+    unsigned epoch;
     bool bad; /* out of memory */
 };
 
-static void on_data(void *arg, int dir, size_t index, uint8_t type, const uint8_t *p, size_t n)
+static void on_data(void *arg, int dir, const struct gls_offline_opened *o)
 {
     struct dir_out *d = (struct dir_out *)arg + dir;
-    (void)index;
+    uint8_t type = o->type;
+    const uint8_t *p = o->p;
+    size_t n = o->n;
     d->records++;
+    d->key_updates += o->epoch > d->epoch && d->epoch >= 1;
+    d->epoch = o->epoch;
     d->alerts += type == 21;
     if (type != 23 || n == 0 || d->bad) {
         return;
@@ -321,6 +450,19 @@ static void print_json(const struct session_out *o, bool first)
     printf("}");
 }
 
+/* An untrusted string (SNI, a reason quoting the capture) for a terminal: printable ASCII as
+ * is, everything else (escape sequences, bytes past 0x7e) and the backslash as \xNN. */
+static void put_escaped(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != 0; p++) {
+        if (*p >= 0x20 && *p < 0x7f && *p != '\\') {
+            putchar(*p);
+        } else {
+            printf("\\x%02x", *p);
+        }
+    }
+}
+
 static void print_text(const struct session_out *o, size_t index)
 {
     const struct gls_tls_facts *f = o->f;
@@ -328,11 +470,19 @@ static void print_text(const struct session_out *o, size_t index)
     const char *suite = gls_suite_name(f->suite);
     const char *kx = kx_name(f);
     printf("session %zu: %s -> %s\n", index, o->client, o->server);
-    printf("  %s, %s, key exchange %s%s%s\n", v != NULL ? v : "unknown version",
+    printf("  %s, %s, key exchange %s%s", v != NULL ? v : "unknown version",
            suite != NULL ? suite : "unknown suite", kx != NULL ? kx : "unknown",
-           f->server_name[0] != 0 ? ", SNI " : "", f->server_name);
+           f->server_name[0] != 0 ? ", SNI " : "");
+    put_escaped(f->server_name);
+    printf("\n");
+    if (o->dir[0].key_updates + o->dir[1].key_updates > 0) {
+        printf("  followed %zu KeyUpdate(s) client -> server, %zu server -> client\n",
+               o->dir[0].key_updates, o->dir[1].key_updates);
+    }
     if (o->err != GLS_OK) {
-        printf("  cannot decrypt: %s\n", o->why.text);
+        printf("  cannot decrypt: ");
+        put_escaped(o->why.text);
+        printf("\n");
     }
     for (int d = 0; d < 2; d++) {
         if (o->dir[d].records == 0 && o->err != GLS_OK) {
@@ -352,9 +502,10 @@ static void print_text(const struct session_out *o, size_t index)
     printf("\n");
 }
 
-/* Decrypts one TCP connection if it is TLS; false if it is not. */
+/* Decrypts one TCP connection if it is TLS; false if it is not. *failed counts the TLS
+ * sessions that could not be (fully) opened. */
 static bool one_conn(const struct gls_tcp_conn *c, const struct decrypt_material *m, bool json,
-                     size_t *shown)
+                     size_t *shown, size_t *failed)
 {
     int cd = 0;
     if (!c->initiator_known &&
@@ -380,6 +531,7 @@ static bool one_conn(const struct gls_tcp_conn *c, const struct decrypt_material
             print_text(&o, *shown + 1);
         }
         (*shown)++;
+        *failed += o.err != GLS_OK;
     }
     gls_tls_facts_free(&f);
     free(o.dir[0].data);
@@ -393,6 +545,8 @@ static const char decrypt_help[] =
     "material opens: --key, the server's RSA private key, opens TLS 1.2 sessions with RSA\n"
     "key exchange; --keylog, an NSS key log (SSLKEYLOGFILE), opens any session it lists.\n"
     "Sessions with (EC)DHE or TLS 1.3 are forward secret: no server key opens them.\n"
+    "Exit status: 0 if every TLS session was opened, 3 if some could not be (or there\n"
+    "were none), 1 if a file cannot be read, 2 for bad arguments.\n"
     "  --json   one JSON object (schema in tool/decrypt.c)\n";
 
 struct decrypt_opts {
@@ -457,8 +611,10 @@ int cmd_decrypt(int argc, char **argv)
         free(key);
         return fail("cannot read the key log '%s'", o.keylog);
     }
+    struct decrypt_known known = {.n = 0};
     m.key_pem = (const uint8_t *)key;
     m.keylog = log;
+    m.known = &known;
     struct gls_tcp_flows flows;
     struct gls_pcap_stats st;
     char err[256];
@@ -467,14 +623,16 @@ int cmd_decrypt(int argc, char **argv)
         rc = fail("cannot read the capture: %s", err);
     } else {
         size_t shown = 0;
+        size_t failed = 0;
         if (o.json) {
             printf("{\"version\":1,\"capture\":");
             json_str(o.capture);
             printf(",\"sessions\":[\n");
         }
         for (size_t i = 0; i < flows.n; i++) {
-            (void)one_conn(&flows.conns[i], &m, o.json, &shown);
+            (void)one_conn(&flows.conns[i], &m, o.json, &shown, &failed);
         }
+        rc = shown == 0 || failed > 0 ? EXIT_NOT_ALL_OPENED : 0;
         if (o.json) {
             printf("]}\n");
         } else if (shown == 0) {
@@ -482,6 +640,7 @@ int cmd_decrypt(int argc, char **argv)
         }
     }
     gls_tcp_flows_free(&flows);
+    decrypt_known_free(&known);
     if (key != NULL) {
         memset(key, 0, m.key_len);
     }

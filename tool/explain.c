@@ -11,11 +11,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/random.h>
+
+#include "explain_inputs.h"
 #include "json.h"
 #include "tool.h"
 
 #define MAX_SECRETS         64
 #define EXPLAIN_JSON_SCHEMA 1 /* docs/explain-json.md: raise on any incompatible change */
+
+/* Secrets and private keys the tool held: zeroed before the memory goes back. */
+static void gls_wipe_tool(void *p, size_t n)
+{
+    volatile uint8_t *b = p;
+    while (n-- > 0) {
+        *b++ = 0;
+    }
+}
 
 /* ---- one connection, as it happens ---- */
 
@@ -31,7 +43,38 @@ struct side {
         size_t len;
     } seen[MAX_SECRETS];
     size_t n;
+    const char *last_who; /* the who-text printed last: not repeated */
 };
+
+/* Secrets whose other names were shown already (a secret's three names appear once). */
+static char named[MAX_SECRETS][64];
+static size_t n_named;
+
+/* Prints "also called ..." the first time a secret with other names appears. */
+static void print_other_names(const char *name)
+{
+    const char *rfc = NULL;
+    const char *label = NULL;
+    if (!gls_trace_secret_names(name, &rfc, &label) || (rfc == NULL && label == NULL)) {
+        return;
+    }
+    for (size_t i = 0; i < n_named; i++) {
+        if (strcmp(named[i], name) == 0) {
+            return;
+        }
+    }
+    if (n_named < MAX_SECRETS) {
+        snprintf(named[n_named++], sizeof named[0], "%s", name);
+    }
+    printf("           one value, three names: \"%s\" here (the RFC's label)", name);
+    if (rfc != NULL) {
+        printf(", %s in the RFC's text", rfc);
+    }
+    if (label != NULL) {
+        printf(", %s in a key log", label);
+    }
+    printf("; below it is \"%s\"\n", name);
+}
 
 static bool color;
 
@@ -100,8 +143,14 @@ static void on_secret(void *arg, const gls_secret_info *info)
         printf("%02x", info->value[i]);
     }
     printf("\n           formula: %s\n", info->formula);
+    print_other_names(info->name);
     if (info->who != NULL && info->who[0]) {
-        printf("           who can compute it: %s\n", info->who);
+        if (s->last_who != NULL && strcmp(s->last_who, info->who) == 0) {
+            printf("           who can compute it: the same as above\n");
+        } else {
+            printf("           who can compute it: %s\n", info->who);
+        }
+        s->last_who = info->who;
     }
 }
 
@@ -178,7 +227,7 @@ static size_t count_agreement(const struct side *cl, const struct side *sv)
     return same;
 }
 
-static void print_agreement(size_t same, size_t total, int rsa_kx)
+static void print_agreement(size_t same, size_t total, int rsa_kx, bool ticket12)
 {
     printf("\n  The server derived the same value for %zu of the client's %zu secrets.\n", same,
            total);
@@ -187,9 +236,15 @@ static void print_agreement(size_t same, size_t total, int rsa_kx)
                "  long-term RSA key: whoever ever holds that key and a recording can recover it,\n"
                "  and every key above with it. Fresh per session, yet no forward secrecy.\n");
     } else {
-        printf("  No secret crossed the wire: each side combined its own ephemeral private key\n"
+        printf("  No key crossed the wire: each side combined its own ephemeral private key\n"
                "  with the other's public share, then threw the private key away. The server's\n"
-               "  long-term key only signed the handshake.\n");
+               "  long-term key only signed the handshake. What does travel is each Finished's\n"
+               "  verify_data (encrypted): proof that the sender holds the keys, not the keys.\n");
+        if (ticket12) {
+            printf("  But this TLS 1.2 server also sent a NewSessionTicket in the clear, and the\n"
+                   "  ticket carries the master secret sealed under the server's ticket key:\n"
+                   "  whoever gets that key and this recording gets every key above.\n");
+        }
     }
 }
 
@@ -214,7 +269,11 @@ struct recording {
     struct tape tape;
     uint8_t *key_pem; /* the server's private key: "leaked" in the lesson */
     size_t key_len;
-    bool exchanged; /* the request and reply went through */
+    uint8_t *cert_pem; /* its self-signed certificate */
+    size_t cert_len;
+    char verify[2][200]; /* what verification would have said: [0] system trust store, [1] this
+                            certificate as the trust anchor */
+    bool exchanged;      /* the request and reply went through */
     /* for the answers: the start of a few client secrets (hex), and the agreement count */
     char pms[17];
     char master[17];
@@ -223,19 +282,68 @@ struct recording {
     size_t total;
 };
 
+/* The randomness both sides draw: from the system, each 32-byte draw kept (the X25519
+ * private keys are among them: explain_inputs shows them), and the client's key log. */
+struct recorder {
+    struct explain_capture *cap;
+    char keylog[8192];
+    size_t keylog_len;
+};
+
+static int recording_rng(void *arg, uint8_t *out, size_t len)
+{
+    struct recorder *r = arg;
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = getrandom(out + got, len - got, 0);
+        if (n <= 0) {
+            return GLS_E_RNG;
+        }
+        got += (size_t)n;
+    }
+    if (len == 32 && r->cap->n_draws < EXPLAIN_MAX_DRAWS) {
+        memcpy(r->cap->draws[r->cap->n_draws++], out, 32);
+    }
+    return GLS_OK;
+}
+
+static void on_keylog(void *arg, const char *line)
+{
+    struct recorder *r = arg;
+    size_t n = strlen(line);
+    if (r->keylog_len + n + 1 < sizeof r->keylog) {
+        memcpy(r->keylog + r->keylog_len, line, n);
+        r->keylog[r->keylog_len + n] = '\n';
+        r->keylog_len += n + 1;
+    }
+}
+
+/* The client's value of a secret, for explain_inputs. */
+static bool client_value(void *arg, const char *name, const uint8_t **v, size_t *len)
+{
+    const struct side *cl = arg;
+    for (size_t i = 0; i < cl->n; i++) {
+        if (strcmp(cl->seen[i].name, name) == 0) {
+            *v = cl->seen[i].v;
+            *len = cl->seen[i].len;
+            return true;
+        }
+    }
+    return false;
+}
+
 static const char request[] = "GET /secret HTTP/1.1\r\nHost: localhost\r\n\r\n";
 static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 22\r\n\r\nthe vault code is 4711";
 
 static int configure(gls_config *scfg, gls_config *ccfg, const struct session_kind *k,
-                     struct side *cl, struct side *sv, struct recording *rec)
+                     struct side *cl, struct side *sv, struct recording *rec, struct recorder *rr)
 {
     static const char *const names[] = {"localhost"};
-    uint8_t *cert = NULL;
-    size_t cert_len = 0;
-    int err = gls_trace_generate_cert_pem(k->ec_cert, names, 1, &cert, &cert_len, &rec->key_pem,
-                                          &rec->key_len);
-    err = err ? err : gls_config_add_cert_pem(scfg, cert, cert_len, rec->key_pem, rec->key_len);
-    gls_trace_pem_free(cert, cert_len);
+    int err = gls_trace_generate_cert_pem(k->ec_cert, names, 1, &rec->cert_pem, &rec->cert_len,
+                                          &rec->key_pem, &rec->key_len);
+    err = err ? err
+              : gls_config_add_cert_pem(scfg, rec->cert_pem, rec->cert_len, rec->key_pem,
+                                        rec->key_len);
     err = err ? err : gls_config_set_versions(ccfg, k->version, k->version);
     err = err ? err : gls_config_set_suites(ccfg, &k->suite, 1);
     err = err ? err : gls_config_enable_rsa_key_exchange(ccfg, k->rsa_kx);
@@ -245,6 +353,9 @@ static int configure(gls_config *scfg, gls_config *ccfg, const struct session_ki
     err = err ? err : gls_config_set_event_trace(scfg, on_event, sv);
     err = err ? err : gls_config_set_secret_trace(ccfg, on_secret, cl);
     err = err ? err : gls_config_set_secret_trace(scfg, on_secret, sv);
+    err = err ? err : gls_config_set_rng(ccfg, recording_rng, rr);
+    err = err ? err : gls_config_set_rng(scfg, recording_rng, rr);
+    err = err ? err : gls_config_set_keylog(ccfg, on_keylog, rr);
     return err;
 }
 
@@ -263,9 +374,69 @@ static bool send_through(gls_conn *from, gls_conn *to, gls_conn *client, gls_con
            memcmp(got, msg, n) == 0;
 }
 
+/* One more handshake with the same server, this time verifying its certificate: against the
+ * system's trust store (anchor NULL) or with the file anchor as the only trusted certificate.
+ * What the client would have said goes to out. */
+static void verify_with(gls_config *scfg, const struct session_kind *k, const char *anchor,
+                        char *out, size_t cap)
+{
+    gls_config *cfg = gls_config_new();
+    int err = cfg != NULL ? GLS_OK : GLS_E_NO_MEMORY;
+    err = err ? err : gls_config_set_versions(cfg, k->version, k->version);
+    err = err ? err : gls_config_set_suites(cfg, &k->suite, 1);
+    err = err ? err : gls_config_enable_rsa_key_exchange(cfg, k->rsa_kx);
+    err = err              ? err
+          : anchor != NULL ? gls_config_set_ca(cfg, anchor, NULL)
+                           : gls_config_use_system_ca(cfg);
+    gls_conn *c = err ? NULL : gls_client_new(cfg, "localhost");
+    gls_conn *s = err ? NULL : gls_server_new(scfg);
+    if (c == NULL || s == NULL) {
+        snprintf(out, cap, "could not be tried (%s)", gls_error_name(err ? err : GLS_E_NO_MEMORY));
+    } else {
+        pump(c, s, NULL);
+        gls_conn_info info;
+        if (gls_conn_handshake_done(c) && gls_conn_get_info(c, &info) == GLS_OK &&
+            info.peer_verified) {
+            snprintf(out, cap, "verified: chain and the name localhost check out");
+        } else {
+            snprintf(out, cap, "refused: %s", gls_conn_error_detail(c));
+        }
+    }
+    gls_conn_free(c);
+    gls_conn_free(s);
+    gls_config_free(cfg);
+}
+
+/* What verification would have said, both ways (the demo's own connection skipped it). */
+static void verify_outcomes(gls_config *scfg, const struct session_kind *k, struct recording *rec)
+{
+    char path[] = "/tmp/glasstls-explain-XXXXXX";
+    int fd = mkstemp(path);
+    verify_with(scfg, k, NULL, rec->verify[0], sizeof rec->verify[0]);
+    if (fd < 0 || write(fd, rec->cert_pem, rec->cert_len) != (ssize_t)rec->cert_len) {
+        snprintf(rec->verify[1], sizeof rec->verify[1], "could not be tried (temporary file)");
+    } else {
+        verify_with(scfg, k, path, rec->verify[1], sizeof rec->verify[1]);
+    }
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+}
+
+static void print_verify(const struct recording *rec)
+{
+    printf("  The demo's client skipped certificate verification: the server's certificate is\n"
+           "  self-signed, made a moment ago, so no authority vouches for it. Had it checked:\n"
+           "    against this system's trust store: %s\n"
+           "    with this very certificate installed as a trust anchor: %s\n",
+           rec->verify[0], rec->verify[1]);
+}
+
 /* --json: one element of "sessions" (docs/explain-json.md). */
 static void session_json(struct jbuf *out, const struct session_kind *k, const gls_conn *c,
-                         const gls_conn *s, size_t same, size_t total, const struct jbuf *json[2])
+                         const gls_conn *s, const struct recording *rec, size_t same, size_t total,
+                         const struct jbuf *json[2], const struct jbuf *inputs)
 {
     gls_conn_info info;
     bool done = gls_conn_handshake_done(c) && gls_conn_handshake_done(s) &&
@@ -298,7 +469,15 @@ static void session_json(struct jbuf *out, const struct session_kind *k, const g
     jb_array(out, json[0]);
     jb_lit(out, ",\"secrets\":");
     jb_array(out, json[1]);
-    jb_printf(out, ",\"agreement\":{\"same\":%zu,\"total\":%zu}}", same, total);
+    jb_printf(out, ",\"agreement\":{\"same\":%zu,\"total\":%zu}", same, total);
+    jb_lit(out, ",\"verification\":{\"done_in_demo\":false,\"system_trust_store\":");
+    jb_text(out, rec->verify[0][0] != 0 ? rec->verify[0] : NULL);
+    jb_lit(out, ",\"certificate_as_anchor\":");
+    jb_text(out, rec->verify[1][0] != 0 ? rec->verify[1] : NULL);
+    jb_lit(out, "}");
+    jb_put(out, inputs->p != NULL ? inputs->p : "", inputs->len);
+    out->bad |= inputs->bad;
+    jb_lit(out, "}");
 }
 
 /* Runs one connection, printing it, or (out not NULL) appending it to the JSON "sessions". */
@@ -342,7 +521,18 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
     }
     gls_config *scfg = gls_config_new();
     gls_config *ccfg = gls_config_new();
-    if (scfg == NULL || ccfg == NULL || configure(scfg, ccfg, k, &cl, &sv, rec) != GLS_OK) {
+    struct explain_capture *cap = calloc(1, sizeof *cap);
+    struct recorder *rr = calloc(1, sizeof *rr);
+    struct jbuf inputs = {0};
+    if (cap == NULL || rr == NULL) {
+        free(cap);
+        free(rr);
+        return fail("explain: out of memory");
+    }
+    rr->cap = cap;
+    if (scfg == NULL || ccfg == NULL || configure(scfg, ccfg, k, &cl, &sv, rec, rr) != GLS_OK) {
+        free(cap);
+        free(rr);
         fprintf(stderr, "glasstls explain: setup failed\n");
         gls_config_free(scfg);
         gls_config_free(ccfg);
@@ -362,7 +552,7 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
         fprintf(stderr, "glasstls explain: handshake failed: %s / %s\n", gls_conn_error_detail(c),
                 gls_conn_error_detail(s));
     } else if (out == NULL) {
-        print_agreement(same, cl.n, k->rsa_kx);
+        print_agreement(same, cl.n, k->rsa_kx, k->version == 0x0303);
         print_summary(stdout, c, "skipped (in-process demo)");
         printf("\n");
     }
@@ -371,11 +561,35 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
         sv.mute = true;
         rec->exchanged = send_through(c, s, c, s, &rec->tape, request) &&
                          send_through(s, c, c, s, &rec->tape, reply);
+        verify_outcomes(scfg, k, rec);
+        if (out == NULL) {
+            print_verify(rec);
+            printf("\n");
+        }
+        cap->wire[0] = rec->tape.b[0];
+        cap->wire[1] = rec->tape.b[1];
+        cap->wire_len[0] = rec->tape.len[0];
+        cap->wire_len[1] = rec->tape.len[1];
+        cap->keylog = rr->keylog;
+        cap->keylog_len = rr->keylog_len;
+        cap->server_key_pem = k->rsa_kx ? rec->key_pem : NULL;
+        cap->server_key_len = k->rsa_kx ? rec->key_len : 0;
+        cap->secret = client_value;
+        cap->secret_arg = &cl;
+        jb_lit(&inputs, ",\"inputs\":{\"hash\":\"SHA-256\"");
+        bool ok = explain_inputs(cap, out == NULL, &inputs);
+        jb_lit(&inputs, ok ? ",\"read_back\":true}" : ",\"read_back\":false}");
+        done = done && ok;
     }
     if (out != NULL) {
         const struct jbuf *parts[2] = {&json[0], &json[1]};
-        session_json(out, k, c, s, same, cl.n, parts);
+        session_json(out, k, c, s, rec, same, cl.n, parts, &inputs);
     }
+    free(inputs.p);
+    gls_wipe_tool(cap, sizeof *cap);
+    gls_wipe_tool(rr, sizeof *rr);
+    free(cap);
+    free(rr);
     free(json[0].p);
     free(json[1].p);
     gls_conn_free(c);
@@ -431,13 +645,12 @@ static void on_step(void *arg, const gls_secret_info *info)
     printf("\n      formula: %s\n", info->formula);
 }
 
-static void on_plaintext(void *arg, int dir, size_t index, uint8_t type, const uint8_t *p, size_t n)
+static void on_plaintext(void *arg, int dir, const struct gls_offline_opened *o)
 {
     struct recovered *r = arg;
-    (void)index;
-    if (type == 23 && r->len[dir] + n <= sizeof r->text[dir]) {
-        memcpy(r->text[dir] + r->len[dir], p, n);
-        r->len[dir] += n;
+    if (o->type == 23 && r->len[dir] + o->n <= sizeof r->text[dir]) {
+        memcpy(r->text[dir] + r->len[dir], o->p, o->n);
+        r->len[dir] += o->n;
     }
 }
 
@@ -498,7 +711,7 @@ static void lesson_json(struct jbuf *out, const struct session_kind *k, const st
  * or (out not NULL) appends to the JSON lesson's "sessions". */
 static int lesson_one(const struct session_kind *k, const struct recording *rec, struct jbuf *out)
 {
-    struct decrypt_material m = {rec->key_pem, rec->key_len, NULL, 0};
+    struct decrypt_material m = {rec->key_pem, rec->key_len, NULL, 0, NULL};
     struct recovered r = {0};
     struct gls_tls_facts f;
     struct gls_offline_why why = {"", ""};
@@ -570,6 +783,7 @@ static void recording_free(struct recording *r)
     free(r->tape.b[0]);
     free(r->tape.b[1]);
     gls_trace_pem_free(r->key_pem, r->key_len);
+    gls_trace_pem_free(r->cert_pem, r->cert_len);
 }
 
 /* ---- why bulk data uses symmetric keys: RSA against AES-GCM, timed here and now ---- */
@@ -672,9 +886,39 @@ static const struct answer answers[] = {
     {"Do both sides hold the same keys, and what is each key for?", NULL},
     {"Why does bulk data use symmetric keys?", NULL},
     {"What did TLS 1.3 change?",
-     "TLS 1.3 removed RSA key exchange (every handshake is (EC)DHE, so forward secret), encrypts "
-     "the handshake after ServerHello, and replaces the PRF with the HKDF schedule of stages "
-     "(Early, Handshake, Master) shown above."},
+     "TLS 1.3 removed RSA key exchange: every full handshake is (EC)DHE, and so is a resumption "
+     "in psk_dhe_ke mode (the only one glasstls and browsers use); the other mode, psk_ke, "
+     "resumes with the PSK alone and is not forward secret with respect to the ticket key. It "
+     "encrypts the handshake after ServerHello, sends its session tickets encrypted, and "
+     "replaces the PRF with the HKDF schedule of stages (Early, Handshake, Master) shown above."},
+    {"How does the client know it is talking to the real server?",
+     "Key exchange alone only proves the client shares keys with *someone*; authentication ties "
+     "that someone to the name. The Certificate binds the server's name to a public key, and a "
+     "certificate authority the client trusts signed that binding (here nobody did: the "
+     "certificate is self-signed, which is why the demo skipped verification; see 'Had it "
+     "checked' above). In TLS 1.2 ECDHE/DHE the ServerKeyExchange carries a signature with that "
+     "key over client_random + server_random + the ephemeral public key: the randoms make it "
+     "valid for this handshake only (no replay), and signing the key stops anyone on the path "
+     "from swapping in their own. In TLS 1.3 CertificateVerify signs the hash of the whole "
+     "transcript so far, which covers the key shares and everything negotiated. Finished then "
+     "proves each side derived the same keys from that transcript, so nothing was changed on "
+     "the way. With RSA key exchange nothing is signed at all: the server's Finished is its "
+     "only proof that it holds the private key, because only that key could decrypt the "
+     "pre-master secret the Finished is computed from."},
+    {"What do PRF, HKDF, labels, 'ephemeral', key agreement and key transport mean?",
+     "The TLS 1.2 PRF stretches a secret and a seed into as many pseudo-random bytes as needed "
+     "by chaining HMAC (P_SHA256); HKDF does the same job in TLS 1.3 in two steps: Extract "
+     "concentrates a secret's randomness into one key, Expand turns a key into several outputs. "
+     "A label (\"master secret\", \"key expansion\", \"c hs traffic\") is an ASCII string "
+     "mixed into each derivation so that every output has one purpose and no two can collide. "
+     "Ephemeral, the E of DHE and ECDHE, means a key pair made for one handshake and thrown "
+     "away: that is what gives forward secrecy. Fresh per session is weaker: the RSA "
+     "pre-master secret is new each time but travels under a long-lived key. In key agreement "
+     "(DH, ECDH) both sides contribute and the secret never travels; in key transport (RSA) "
+     "one side picks the secret and sends it encrypted. The server's own key pair cannot protect "
+     "the server-to-client direction by itself: anyone can encrypt to a public key, but what the "
+     "server encrypts with its private key anyone can open with the public one, so the two "
+     "sides first need a shared secret, and symmetric keys for both directions come from it."},
 };
 
 static void symmetric_answer(char *out, size_t cap, const struct gls_speed *sp,
@@ -739,9 +983,11 @@ static void tied_answer(size_t i, const struct recording *recs, char *out, size_
     } else {
         snprintf(out, cap,
                  "Yes: the server derived the same value for %zu of the client's %zu secrets in "
-                 "the first connection, %zu of %zu in the second and %zu of %zu in the third, "
-                 "without any of them crossing the wire (except, encrypted, the RSA pre-master "
-                 "secret). Each key has one job, fixed by its label and by who writes: "
+                 "the first connection, %zu of %zu in the second and %zu of %zu in the third. No "
+                 "key crossed the wire: what travels is the RSA pre-master secret (encrypted to "
+                 "the server's key, in the first connection only) and each side's Finished "
+                 "verify_data (encrypted), which proves the keys are shared without revealing "
+                 "them. Each key has one job, fixed by its label and by who writes: "
                  "client_write_key encrypts client-to-server records, server_write_key the other "
                  "direction; TLS 1.3 adds separate handshake and application traffic secrets.",
                  recs[0].same, recs[0].total, recs[1].same, recs[1].total, recs[2].same,
@@ -814,12 +1060,13 @@ static int print_json(const struct jbuf *sessions, const struct jbuf *rest, int 
 }
 
 static const char explain_help[] =
-    "usage: glasstls explain [--tls1.2-rsa | --tls1.2-ecdhe | --tls1.3] [--json] [--no-color]\n"
+    "usage: glasstls explain [--tls1.2-rsa] [--tls1.2-ecdhe] [--tls1.3] [--json] [--no-color]\n"
     "Runs TLS connections between an in-process client and server and prints every\n"
-    "handshake message and every secret as it is derived, with its formula. With all three\n"
-    "connections, also decrypts their recordings with the server's leaked key, times RSA\n"
-    "against AES-GCM, and answers the questions they raise. --json prints one JSON object\n"
-    "instead (schema 1, docs/explain-json.md).\n";
+    "handshake message and every secret as it is derived, with its formula, its inputs and\n"
+    "who can compute it. The session options pick connections (several may be given; none,\n"
+    "or all three, is the whole run). The whole run also decrypts the recordings with the\n"
+    "server's leaked key, times RSA against AES-GCM, and answers the questions they raise.\n"
+    "--json prints one JSON object instead (schema 1, docs/explain-json.md).\n";
 
 /* see tool.h */
 int cmd_explain(int argc, char **argv)
@@ -834,20 +1081,20 @@ int cmd_explain(int argc, char **argv)
         {0, 0, 0, 0},
     };
     int opt;
-    int only = -1;
+    unsigned only = 0; /* bit i: kinds[i] asked for; 0: all */
     bool json = false;
     color = isatty(1);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (opt) {
         case 'r':
-            only = 0;
+            only |= 1;
             break;
         case 'e':
-            only = 1;
+            only |= 2;
             break;
         case '3':
-            only = 2;
+            only |= 4;
             break;
         case 'n':
             color = false;
@@ -871,12 +1118,15 @@ int cmd_explain(int argc, char **argv)
     struct jbuf rest = {0};
     struct recording recs[3];
     memset(recs, 0, sizeof recs);
+    if (only == 7) {
+        only = 0; /* all three named: the whole run */
+    }
     for (int i = 0; i < 3; i++) {
-        if (only < 0 || only == i) {
+        if (only == 0 || (only & (1u << i))) {
             rc |= run_session(&kinds[i], &recs[i], json ? &sessions : NULL);
         }
     }
-    if (only < 0) {
+    if (only == 0) {
         rc |= finale(recs, json ? &rest : NULL);
     }
     if (json) {

@@ -175,6 +175,8 @@ static void hello_exts(struct gls_tls_facts *f, gls_reader *body, bool client, b
             f->version = gls_read_u16(&e);
         } else if (type == GLS_EXT_SERVER_NAME && client) {
             ch_server_name(f, &e);
+        } else if (type == GLS_EXT_SESSION_TICKET && client) {
+            f->client_ticket = gls_read_rest(&e);
         } else {
             (void)gls_read_rest(&e); /* not needed to decrypt */
         }

@@ -74,7 +74,8 @@ struct gls_tls_facts {
     uint8_t client_random[32];
     uint8_t client_session_id[32];
     size_t client_session_id_len;
-    char server_name[256]; /* SNI host_name, "" if none */
+    char server_name[256];   /* SNI host_name, "" if none */
+    gls_bytes client_ticket; /* ClientHello session_ticket (RFC 5077 §3.2); empty if none */
 
     bool have_server_hello; /* the ServerHello proper, not a HelloRetryRequest */
     bool hrr;               /* a HelloRetryRequest came first */

@@ -33,12 +33,28 @@ void keylog_to_file(void *arg, const char *line);
 /* Prints the negotiated parameters and the peer chain. */
 void print_summary(FILE *f, const gls_conn *c, const char *verify_result);
 
+/* decrypt.c: TLS 1.2 sessions opened so far, by session id and ticket, so that a later
+ * abbreviated handshake resuming one can be opened with its master secret. */
+#define DECRYPT_MAX_KNOWN 64
+struct decrypt_known {
+    struct {
+        uint8_t sid[32];
+        size_t sid_len;
+        uint8_t *ticket; /* owned copy, or NULL */
+        size_t ticket_len;
+        uint8_t ms[48];
+    } s[DECRYPT_MAX_KNOWN];
+    size_t n;
+};
+void decrypt_known_free(struct decrypt_known *k);
+
 /* decrypt.c: what may open a recorded session (either part may be empty). */
 struct decrypt_material {
     const uint8_t *key_pem; /* the server's private key, PEM */
     size_t key_len;
     const char *keylog; /* NSS key-log text */
     size_t keylog_len;
+    struct decrypt_known *known; /* may be NULL */
 };
 /* Scans one recorded connection (c2s: the client's bytes, s2c: the server's) into *facts
  * (free with gls_tls_facts_free whatever the result), derives its keys from m (steps to

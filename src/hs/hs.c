@@ -217,6 +217,25 @@ void gls_hs_detail(gls_conn *c, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The key exchange that makes this connection's secrets, for their who-can-compute text. */
+static unsigned kx_context(const gls_conn *c)
+{
+    if (c->sess.version == GLS_TLS13) {
+        return c->hs.psk_accepted ? GLS_KXC_13_PSK_DHE : GLS_KXC_13_DHE;
+    }
+    unsigned ticket = c->hs.ticket12 ? GLS_KXC_TICKET12 : 0;
+    if (c->sess.resumed) {
+        return GLS_KXC_RESUMED12 | ticket;
+    }
+    if (c->sess.suite == NULL) {
+        return GLS_KXC_UNKNOWN;
+    }
+    return (c->sess.suite->kx == GLS_KX_RSA   ? GLS_KXC_RSA
+            : c->sess.suite->kx == GLS_KX_DHE ? GLS_KXC_DHE
+                                              : GLS_KXC_ECDHE) |
+           ticket;
+}
+
 /* The sink keys/ reports secrets to: it feeds the config's secret trace and
  * key log. Off (NULL fn) unless the caller turned one of them on. */
 static void on_secret(void *arg, enum gls_secret_id id, const uint8_t *v, size_t len)
@@ -224,7 +243,7 @@ static void on_secret(void *arg, enum gls_secret_id id, const uint8_t *v, size_t
     gls_conn *c = arg;
     const gls_config *cfg = c->cfg;
     if (cfg->secret_trace != NULL) {
-        gls_secret_info info = gls_secret_info_of(id, v, len);
+        gls_secret_info info = gls_secret_info_in(id, kx_context(c), v, len);
         cfg->secret_trace(cfg->secret_trace_arg, &info);
     }
     if (cfg->keylog != NULL && gls_secret_keylog_label(id) != NULL) {

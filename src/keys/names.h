@@ -84,6 +84,29 @@ void gls_secret_report(const gls_secret_sink *s, enum gls_secret_id id, const ui
 const char *gls_secret_name(enum gls_secret_id id);
 /* The NSS key-log label ("CLIENT_RANDOM", ...) or NULL if the value is not logged. */
 const char *gls_secret_keylog_label(enum gls_secret_id id);
+/* What made a connection's secrets: picks the formula and who-can-compute sentence that are
+ * true for it (gls_secret_info_in). The kind, ORed with GLS_KXC_TICKET12 when a TLS 1.2
+ * NewSessionTicket is issued in the handshake (it carries the master secret, sealed under the
+ * server's ticket key, in the clear). */
+enum {
+    GLS_KXC_UNKNOWN = 0,
+    GLS_KXC_RSA = 1,        /* TLS 1.2 RSA key transport */
+    GLS_KXC_DHE = 2,        /* TLS 1.2 DHE */
+    GLS_KXC_ECDHE = 3,      /* TLS 1.2 ECDHE */
+    GLS_KXC_RESUMED12 = 4,  /* TLS 1.2 abbreviated handshake */
+    GLS_KXC_13_DHE = 5,     /* TLS 1.3 full handshake: (EC)DHE, no PSK */
+    GLS_KXC_13_PSK_DHE = 6, /* TLS 1.3 psk_dhe_ke */
+    GLS_KXC_13_PSK_KE = 7,  /* TLS 1.3 psk_ke (glasstls neither offers nor accepts it) */
+    GLS_KXC_KIND = 0xff,
+    GLS_KXC_TICKET12 = 0x100,
+};
+gls_secret_info gls_secret_info_in(enum gls_secret_id id, unsigned ctx, const uint8_t *v,
+                                   size_t len);
+/* The RFC's long name ("client_handshake_traffic_secret") where it differs from the short
+ * one, or NULL. With the key-log label, the three names one value goes by. */
+const char *gls_secret_rfc_name(enum gls_secret_id id);
+/* The id whose short name is name, or -1. */
+int gls_secret_id_by_name(const char *name);
 /* Name, formula and who-can-compute for id, with value v[0..len) attached (v may
  * be NULL). A bad id yields name "unknown" and empty formula and who. */
 gls_secret_info gls_secret_info_of(enum gls_secret_id id, const uint8_t *v, size_t len);

@@ -62,23 +62,30 @@ done
 grep -q "listening on" "$tmp/tcpdump.log" || skip "cannot capture here"
 sleep 0.5
 
-# session NAME CLIENT_OPTS: the client sends "GET /NAME", the server answers (-www) and exits.
+# session NAME CLIENT_OPTS [NAME2 CLIENT_OPTS2]: the client sends "GET /NAME", the server
+# answers (-www); with a second pair, a second client connects to the same server.
 session() {
   : >"$tmp/server.log"
   timeout 20 openssl s_server -accept "$port" -cert "$tmp/cert.pem" -key "$tmp/key.pem" \
-    -naccept 1 -www </dev/null >"$tmp/server.log" 2>&1 &
+    -naccept $(($# / 2)) -www </dev/null >"$tmp/server.log" 2>&1 &
   local sp=$!
   pids+=("$sp")
   wait_for "$tmp/server.log" "ACCEPT" 10
-  # shellcheck disable=SC2086
-  printf 'GET /%s HTTP/1.0\r\n\r\n' "$1" | timeout 20 openssl s_client -connect "127.0.0.1:$port" \
-    -servername localhost -ign_eof -keylogfile "$tmp/keys.log" $2 >"$tmp/client.log" 2>&1 ||
-    { echo "s_client failed ($2):" >&2; cat "$tmp/client.log" >&2; exit 1; }
+  while [ $# -ge 2 ]; do
+    # shellcheck disable=SC2086
+    printf 'GET /%s HTTP/1.0\r\n\r\n' "$1" | timeout 20 openssl s_client -connect "127.0.0.1:$port" \
+      -servername localhost -ign_eof -keylogfile "$tmp/keys.log" $2 >"$tmp/client.log" 2>&1 ||
+      { echo "s_client failed ($2):" >&2; cat "$tmp/client.log" >&2; exit 1; }
+    shift 2
+  done
   wait "$sp" || true
   unset 'pids[-1]'
 }
 
-session rsa-secret "-tls1_2 -cipher AES128-GCM-SHA256"
+# the RSA session, then a TLS 1.2 resumption of it (ticket): --key alone must open both
+session rsa-secret "-tls1_2 -cipher AES128-GCM-SHA256 -sess_out $tmp/sess.pem" \
+  rsa-resumed "-tls1_2 -cipher AES128-GCM-SHA256 -sess_in $tmp/sess.pem"
+grep -q "^Reused, " "$tmp/client.log" || { echo "the second RSA connection did not resume" >&2; exit 1; }
 session ecdhe-secret "-tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256"
 session tls13-secret "-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256"
 last=""
@@ -95,17 +102,26 @@ pids=()
 drops=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$tmp/tcpdump.log")
 [ "${drops:-x}" = 0 ] || skip "tcpdump dropped '${drops:-?}' packets"
 
-# the key log without the RSA session's line (the first CLIENT_RANDOM): --key opens that one
-awk '/^CLIENT_RANDOM/ && !seen { seen = 1; next } !/^#/' "$tmp/keys.log" >"$tmp/all.log"
+# the key log without the RSA sessions' lines (the first CLIENT_RANDOM's master secret, also
+# the resumed session's): --key opens those
+rsa_ms=$(awk '/^CLIENT_RANDOM/ { print $3; exit }' "$tmp/keys.log")
+awk -v ms="$rsa_ms" '!/^#/ && !($1 == "CLIENT_RANDOM" && $3 == ms)' "$tmp/keys.log" >"$tmp/all.log"
 [ "$(grep -c "^CLIENT_RANDOM" "$tmp/all.log")" -eq 1 ] || { echo "unexpected key log:" >&2; cat "$tmp/keys.log" >&2; exit 1; }
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tmp/other.pem" 2>/dev/null
-"$bin" decrypt "$tmp/cap.pcap" --key "$tmp/other.pem" --json >"$tmp/wrong.json"
-"$bin" decrypt "$tmp/cap.pcap" --json >"$tmp/nothing.json"
-"$bin" decrypt "$tmp/cap.pcap" --key "$tmp/key.pem" --keylog "$tmp/all.log" --json >"$tmp/ours.json"
-"$bin" decrypt "$tmp/cap.pcap" --key "$tmp/key.pem" --json >"$tmp/keyonly.json"
-"$bin" decrypt "$tmp/cap.pcap" --key "$tmp/key.pem" >"$tmp/keyonly.txt"
-"$bin" decrypt "$tmp/cap.pcap" --keylog "$tmp/all.log" >"$tmp/ours.txt"
-for s in 0 1 2; do
+# exit status: 0 only when every session opened, 3 when some could not be
+want_rc() { # WANT CMD...: runs CMD, fails unless it exits WANT
+  local want=$1 rc=0
+  shift
+  "$@" || rc=$?
+  [ "$rc" -eq "$want" ] || { echo "exit $rc, want $want: $*" >&2; exit 1; }
+}
+want_rc 3 "$bin" decrypt "$tmp/cap.pcap" --key "$tmp/other.pem" --json >"$tmp/wrong.json"
+want_rc 3 "$bin" decrypt "$tmp/cap.pcap" --json >"$tmp/nothing.json"
+want_rc 0 "$bin" decrypt "$tmp/cap.pcap" --key "$tmp/key.pem" --keylog "$tmp/all.log" --json >"$tmp/ours.json"
+want_rc 3 "$bin" decrypt "$tmp/cap.pcap" --key "$tmp/key.pem" --json >"$tmp/keyonly.json"
+want_rc 3 "$bin" decrypt "$tmp/cap.pcap" --key "$tmp/key.pem" >"$tmp/keyonly.txt"
+want_rc 3 "$bin" decrypt "$tmp/cap.pcap" --keylog "$tmp/all.log" >"$tmp/ours.txt" # no line for the RSA session
+for s in 0 1 2 3; do
   tshark -r "$tmp/cap.pcap" -q -d "tcp.port==$port,tls" \
     -o "tls.keys_list:127.0.0.1,$port,http,$tmp/key.pem" -o "tls.keylog_file:$tmp/all.log" \
     -z "follow,tls,raw,$s" >"$tmp/shark$s.txt" 2>/dev/null
@@ -138,8 +154,9 @@ ours = json.load(open(f"{tmp}/ours.json"))
 keyonly = json.load(open(f"{tmp}/keyonly.json"))
 want = [("TLS 1.2", "RSA", "rsa-secret"), ("TLS 1.2", "ECDHE", "ecdhe-secret"),
         ("TLS 1.3", "TLS1.3", "tls13-secret")]
-if len(ours["sessions"]) != 3:
-    bad(f"{len(ours['sessions'])} sessions, want 3")
+if len(ours["sessions"]) != 4:
+    bad(f"{len(ours['sessions'])} sessions, want 4")
+want.insert(1, ("TLS 1.2", "RSA", "rsa-resumed"))
 for i, (v, kx, name) in enumerate(want):
     if i >= len(ours["sessions"]):
         break
@@ -159,7 +176,9 @@ for i, (v, kx, name) in enumerate(want):
 k = keyonly["sessions"]
 if not k[0]["decrypted"] or bytes.fromhex(k[0]["client_to_server"]["application_data"]) != b"GET /rsa-secret HTTP/1.0\r\n\r\n":
     bad(f"--key alone did not open the RSA session: {k[0]['reason']}")
-for i in (1, 2):
+if not k[1]["decrypted"] or bytes.fromhex(k[1]["client_to_server"]["application_data"]) != b"GET /rsa-resumed HTTP/1.0\r\n\r\n":
+    bad(f"--key alone did not open the resumed RSA session: {k[1]['reason']}")
+for i in (2, 3):
     r = k[i]["reason"] or {}
     if k[i]["decrypted"] or r.get("code") != "forward_secret" or "forward secret" not in r.get("text", ""):
         bad(f"--key on session {i}: want a forward-secret refusal, got {r}")
@@ -167,7 +186,7 @@ w = json.load(open(f"{tmp}/wrong.json"))["sessions"][0]
 if w["decrypted"] or (w["reason"] or {}).get("code") != "wrong_key" or "did not make this session" not in w["reason"]["text"]:
     bad(f"another RSA key: want wrong_key, got {w['reason']}")
 none = json.load(open(f"{tmp}/nothing.json"))["sessions"]
-if [(x["reason"] or {}).get("code") for x in none] != ["no_material", "forward_secret", "forward_secret"]:
+if [(x["reason"] or {}).get("code") for x in none] != ["no_material", "no_material", "forward_secret", "forward_secret"]:
     bad(f"no material: {[x['reason'] for x in none]}")
 txt = open(f"{tmp}/keyonly.txt").read()
 if txt.count("cannot decrypt: forward secret") != 2 or "GET /rsa-secret HTTP/1.0" not in txt:

@@ -104,7 +104,7 @@ assert all(v > 0 for v in sp.values()), sp
 assert sp["rsa_bits"] == 2048 and sp["rsa_max_bytes_per_op"] == 245
 assert sp["rsa_ops_per_mb"] == 4082 and sp["rsa_private_ops_timed"] >= 3
 assert sp["mb_rsa_seconds"] > sp["mb_aes_seconds"]
-assert len(d["answers"]) == 5
+assert len(d["answers"]) == 7
 for a in d["answers"]:
     need(a, {"question": S, "answer": S}, "answer")
 sym = [a["answer"] for a in d["answers"] if "symmetric" in a["question"]]
@@ -121,6 +121,36 @@ assert d["schema"] == 1 and d["ok"] is True and set(d) == {"schema", "ok", "sess
 assert len(d["sessions"]) == 1 and d["sessions"][0]["version"] == "TLS 1.3"
 a = d["sessions"][0]["agreement"]
 assert a["same"] == a["total"] > 0'
+
+# issue 11's false lines: formulas and who-text by the session's own key exchange
+python3 - "$out" <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read()
+parts = text.split("\n== ")
+rsa, ecdhe, tls13 = parts[0], parts[1], parts[2]
+def secret(part, name):
+    m = re.search(r"secret " + re.escape(name) + r" \(.*?\n(.*?)(?=\n  \S)", part, re.S)
+    assert m, name
+    return m.group(1)
+assert "encrypted to the server's RSA key" in secret(rsa, "pre_master_secret")
+pms = secret(ecdhe, "pre_master_secret")
+assert "RSA" not in pms and "ECDH(own ephemeral private key" in pms, pms
+assert "nobody else" not in text.replace("nobody else without an ephemeral private key", "")
+assert "ticket key" in secret(ecdhe, "extended_master_secret")
+early = secret(tls13, "Early Secret")
+assert "public constant" in early and "PSK or" not in early, early
+assert "public constant" in secret(tls13, "derived (for handshake)")
+assert "without any of them crossing the wire" not in text
+assert "verify_data (encrypted)" in text
+flat = text.replace("\n  ", " ")
+assert "psk_ke" in flat and "every handshake is (EC)DHE" not in flat
+assert text.count("one value, three names: \"c hs traffic\"") == 1
+assert "the server's Finished is its only proof" in flat
+assert "against this system's trust store: refused" in text
+assert "installed as a trust anchor: verified" in text
+EOF
+# several session options run each of them
+[ "$("$bin" explain --tls1.2-rsa --tls1.3 --no-color | grep -c '^== ')" -eq 2 ]
 
 # one session only, and bad arguments
 [ "$("$bin" explain --tls1.3 --no-color | grep -c '^== ')" -eq 1 ]

@@ -36,6 +36,8 @@ struct rec {
     char data[2][256];
     size_t data_len[2];
     uint8_t types[2][64];
+    unsigned epochs[2][64];
+    bool key_update; /* TLS 1.3: a KeyUpdate each way, then the request and reply again */
 };
 
 static void on_keylog(void *arg, const char *line)
@@ -122,6 +124,16 @@ static int record_session(struct rec *r, uint16_t version, uint16_t suite, int e
         pump(c, s, r);
         err = err ? err : gls_conn_read(c, buf, sizeof buf, &n);
     }
+    if (err == GLS_OK && r->key_update) {
+        err = gls_conn_key_update(c, 1); /* the server answers with its own */
+        pump(c, s, r);
+        err = err ? err : gls_conn_write(c, request, strlen(request), &n);
+        pump(c, s, r);
+        err = err ? err : gls_conn_read(s, buf, sizeof buf, &n);
+        err = err ? err : gls_conn_write(s, reply, strlen(reply), &n);
+        pump(c, s, r);
+        err = err ? err : gls_conn_read(c, buf, sizeof buf, &n);
+    }
     gls_conn_free(c);
     gls_conn_free(s);
     gls_config_free(sc);
@@ -196,15 +208,16 @@ static void parse(struct rec *r, uint16_t version, uint16_t suite)
     r->s.transcript_len = version == 0x0303 ? tl : 0;
 }
 
-static void on_data(void *arg, int dir, size_t index, uint8_t type, const uint8_t *p, size_t n)
+static void on_data(void *arg, int dir, const struct gls_offline_opened *o)
 {
     struct rec *r = arg;
-    if (index < 64) {
-        r->types[dir][index] = type;
+    if (o->index < 64) {
+        r->types[dir][o->index] = o->type;
+        r->epochs[dir][o->index] = o->epoch;
     }
-    if (type == 23 && r->data_len[dir] + n <= sizeof r->data[dir]) {
-        memcpy(r->data[dir] + r->data_len[dir], p, n);
-        r->data_len[dir] += n;
+    if (o->type == 23 && r->data_len[dir] + o->n <= sizeof r->data[dir]) {
+        memcpy(r->data[dir] + r->data_len[dir], o->p, o->n);
+        r->data_len[dir] += o->n;
     }
 }
 
@@ -238,9 +251,12 @@ static bool recovered(const struct rec *r)
            r->data_len[1] == strlen(reply) && memcmp(r->data[1], reply, r->data_len[1]) == 0;
 }
 
-static struct rec *new_rec(uint16_t version, uint16_t suite, int ec)
+static struct rec *new_rec_ku(uint16_t version, uint16_t suite, int ec, bool key_update)
 {
     struct rec *r = calloc(1, sizeof *r);
+    if (r != NULL) {
+        r->key_update = key_update;
+    }
     if (r != NULL && record_session(r, version, suite, ec) != GLS_OK) {
         free(r);
         return NULL;
@@ -249,6 +265,11 @@ static struct rec *new_rec(uint16_t version, uint16_t suite, int ec)
         parse(r, version, suite);
     }
     return r;
+}
+
+static struct rec *new_rec(uint16_t version, uint16_t suite, int ec)
+{
+    return new_rec_ku(version, suite, ec, false);
 }
 
 static void free_rec(struct rec *r)
@@ -373,4 +394,26 @@ TEST(keylog_opens_ecdhe_and_tls13)
         CHECK(k == NULL && strcmp(why.code, "no_keylog_line") == 0);
         free_rec(r);
     }
+}
+
+/* TLS 1.3 KeyUpdate in both directions: followed, each side's later records open under
+ * application_traffic_secret_1 (epoch 2), and the data after it is recovered. */
+TEST(keylog_follows_key_update_both_ways)
+{
+    struct rec *r = new_rec_ku(0x0304, 0x1301, 1, true);
+    struct gls_offline_why why = {"", ""};
+    struct steps st = {{0}, 0, 0};
+    gls_offline_keys *k = NULL;
+    CHECK(r != NULL && r->keylog_len > 0);
+    CHECK_OK(gls_offline_keys_from_keylog(&r->s, r->keylog, r->keylog_len, &k, on_step, &st, &why));
+    CHECK_OK(open_both(r, k, &why));
+    CHECK(r->data_len[0] == 2 * strlen(request) && r->data_len[1] == 2 * strlen(reply));
+    CHECK(memcmp(r->data[0] + strlen(request), request, strlen(request)) == 0);
+    CHECK(memcmp(r->data[1] + strlen(reply), reply, strlen(reply)) == 0);
+    for (int d = 0; d < 2; d++) {
+        CHECK_EQ(r->types[d][r->n_recs[d] - 1], 23);
+        CHECK_EQ(r->epochs[d][r->n_recs[d] - 1], 2);
+    }
+    gls_offline_keys_free(k);
+    free_rec(r);
 }

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# tests/tool/explain_selfcheck.sh — every secret `glasstls explain --json` prints, recomputed
+# from the inputs it prints with an implementation independent of glasstls: Python's hashlib
+# and hmac (TLS 1.2 PRF, HKDF) and the `cryptography` package (X25519, RSA, AES-128-GCM), for
+# all three sessions. A secret printed but not recomputed is a failure too.
+set -euo pipefail
+bin="${GLS_BUILD:?GLS_BUILD is not set}/glasstls"
+json=$(mktemp)
+trap 'rm -f "$json"' EXIT
+"$bin" explain --json >"$json"
+/usr/bin/python3 - "$json" <<'PY'
+import hashlib, hmac, json, sys
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from cryptography.hazmat.primitives.asymmetric import padding
+
+H = lambda b: hashlib.sha256(b).digest()
+def prf(secret, label, seed, n):
+    seed = label.encode() + seed
+    out, a = b"", seed
+    while len(out) < n:
+        a = hmac.new(secret, a, hashlib.sha256).digest()
+        out += hmac.new(secret, a + seed, hashlib.sha256).digest()
+    return out[:n]
+def extract(salt, ikm): return hmac.new(salt, ikm, hashlib.sha256).digest()
+def expand_label(secret, label, ctx, n):
+    info = n.to_bytes(2, "big") + bytes([6 + len(label)]) + b"tls13 " + label.encode() + bytes([len(ctx)]) + ctx
+    out, t, i = b"", b"", 1
+    while len(out) < n:
+        t = hmac.new(secret, t + info + bytes([i]), hashlib.sha256).digest()
+        out += t
+        i += 1
+    return out[:n]
+def derive(secret, label, th): return expand_label(secret, label, th, 32)
+def x25519(priv, pub):
+    return X25519PrivateKey.from_private_bytes(priv).exchange(X25519PublicKey.from_public_bytes(pub))
+
+d = json.load(open(sys.argv[1]))
+failures = []
+total = 0
+for s in d["sessions"]:
+    inp = s["inputs"]
+    assert inp["read_back"] is True, s["title"]
+    got = {x["name"]: bytes.fromhex(x["value_hex"]) for x in s["secrets"] if x["side"] == "client"}
+    calc = {}
+    cr, sr = bytes.fromhex(inp["client_random"]), bytes.fromhex(inp["server_random"])
+    msgs = [bytes.fromhex(m["hex"]) for m in inp["messages"]]
+    types = [(m["side"], m["type"]) for m in inp["messages"]]
+    def upto(side, typ):
+        i = types.index((side, typ))
+        return b"".join(msgs[: i + 1])
+    def fin_body(side):
+        return msgs[types.index((side, "Finished"))][4:]
+    if s["version"] == "TLS 1.2":
+        if s["key_exchange"] == "RSA":
+            key = load_pem_private_key(inp["server_private_key_pem"].encode(), None)
+            cke = msgs[types.index(("client", "ClientKeyExchange"))][4:]
+            calc["pre_master_secret"] = key.decrypt(cke[2:], padding.PKCS1v15())
+        else:
+            calc["pre_master_secret"] = x25519(bytes.fromhex(inp["client_ephemeral_private_key"]),
+                                               bytes.fromhex(inp["server_public_share"]))
+            assert x25519(bytes.fromhex(inp["server_ephemeral_private_key"]),
+                          bytes.fromhex(inp["client_public_share"])) == calc["pre_master_secret"]
+        pms = calc["pre_master_secret"]
+        sh = H(upto("client", "ClientKeyExchange"))
+        assert sh.hex() == inp["session_hash"], "session_hash"
+        assert prf(pms, "master secret", cr + sr, 48).hex() == inp["master_secret"], "classic master"
+        ms = calc["extended_master_secret"] = prf(pms, "extended master secret", sh, 48)
+        assert ms.hex() == inp["extended_master_secret"]
+        kl = inp["key_lengths"]
+        kb = calc["key_block"] = prf(ms, "key expansion", sr + cr, kl["key_block_length"])
+        m, e, v = kl["mac_key_length"], kl["enc_key_length"], kl["fixed_iv_length"]
+        calc["client_write_key"], calc["server_write_key"] = kb[2*m:2*m+e], kb[2*m+e:2*m+2*e]
+        calc["client_write_IV"], calc["server_write_IV"] = kb[2*m+2*e:2*m+2*e+v], kb[2*m+2*e+v:2*m+2*e+2*v]
+        calc["client verify_data"] = prf(ms, "client finished", sh, 12)
+        last = ("server", "NewSessionTicket") if ("server", "NewSessionTicket") in types else ("client", "Finished")
+        calc["server verify_data"] = prf(ms, "server finished", H(upto(*last)), 12)
+        # verify_data does cross the wire, inside Finished
+        assert fin_body("client") == calc["client verify_data"] and fin_body("server") == calc["server verify_data"]
+        keys = {"client_write_key": calc["client_write_key"], "server_write_key": calc["server_write_key"],
+                "client_write_IV": calc["client_write_IV"], "server_write_IV": calc["server_write_IV"]}
+        for r in inp["records"]:
+            nonce = keys[r["iv"]] + bytes.fromhex(r["explicit_nonce"])
+            assert nonce.hex() == r["nonce"]
+            pt = AESGCM(keys[r["key"]]).decrypt(nonce, bytes.fromhex(r["ciphertext"] + r["tag"]), bytes.fromhex(r["aad"]))
+            assert pt.hex() == r["plaintext_hex"], r["direction"]
+            assert bytes.fromhex(r["aad"])[:8] == r["seq"].to_bytes(8, "big")
+    else:
+        dhe = calc["(EC)DHE shared secret"] = x25519(bytes.fromhex(inp["client_ephemeral_private_key"]),
+                                                     bytes.fromhex(inp["server_public_share"]))
+        th = {t["covers"]: bytes.fromhex(t["value"]) for t in inp["transcript_hash"]}
+        for t in inp["transcript_hash"]:
+            assert H(b"".join(msgs[: t["messages"]])).hex() == t["value"], t["covers"]
+        early = calc["Early Secret"] = extract(b"\0", bytes(32))
+        der = calc["derived (for handshake)"] = derive(early, "derived", H(b""))
+        hs = calc["Handshake Secret"] = extract(der, dhe)
+        t1 = th["ClientHello...ServerHello"]
+        chs = calc["c hs traffic"] = derive(hs, "c hs traffic", t1)
+        shs = calc["s hs traffic"] = derive(hs, "s hs traffic", t1)
+        for who, sec in (("client", chs), ("server", shs)):
+            calc[f"{who}_handshake_write_key"] = expand_label(sec, "key", b"", 16)
+            calc[f"{who}_handshake_write_iv"] = expand_label(sec, "iv", b"", 12)
+        calc["server finished_key"] = expand_label(shs, "finished", b"", 32)
+        calc["server Finished verify_data"] = hmac.new(calc["server finished_key"], th["ClientHello...CertificateVerify"], hashlib.sha256).digest()
+        dm = calc["derived (for master)"] = derive(hs, "derived", H(b""))
+        master = calc["Master Secret"] = extract(dm, bytes(32))
+        t3 = th["ClientHello...server Finished"]
+        cap_ = calc["c ap traffic"] = derive(master, "c ap traffic", t3)
+        sap = calc["s ap traffic"] = derive(master, "s ap traffic", t3)
+        calc["exp master"] = derive(master, "exp master", t3)
+        for who, sec in (("client", cap_), ("server", sap)):
+            calc[f"{who}_application_write_key"] = expand_label(sec, "key", b"", 16)
+            calc[f"{who}_application_write_iv"] = expand_label(sec, "iv", b"", 12)
+        calc["client finished_key"] = expand_label(chs, "finished", b"", 32)
+        calc["client Finished verify_data"] = hmac.new(calc["client finished_key"], t3, hashlib.sha256).digest()
+        assert fin_body("server") == calc["server Finished verify_data"]
+        assert fin_body("client") == calc["client Finished verify_data"]
+        rm = calc["res master"] = derive(master, "res master", th["ClientHello...client Finished"])
+        calc["ticket PSK"] = expand_label(rm, "resumption", bytes.fromhex(inp["ticket_nonce"]), 32)
+        for r in inp["records"]:
+            iv = calc[r["iv"]]
+            nonce = bytes(a ^ b for a, b in zip(iv, bytes(4) + r["seq"].to_bytes(8, "big")))
+            assert nonce.hex() == r["nonce"] and r["aad"] == r["header"]
+            pt = AESGCM(calc[r["key"]]).decrypt(nonce, bytes.fromhex(r["ciphertext"] + r["tag"]), bytes.fromhex(r["aad"]))
+            assert pt[:-1].hex() == r["plaintext_hex"] and pt[-1] == 23, r["direction"]
+    for name, value in got.items():
+        total += 1
+        if name not in calc:
+            failures.append(f"{s['title']}: {name} printed but not recomputed")
+        elif calc[name] != value:
+            failures.append(f"{s['title']}: {name} differs")
+    # the server's printed values agree too
+    for x in s["secrets"]:
+        if x["side"] == "server" and x["name"] in calc and calc[x["name"]].hex() != x["value_hex"]:
+            failures.append(f"{s['title']}: server's {x['name']} differs")
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
+print(f"self-check: {total} printed secrets recomputed independently in {len(d['sessions'])} sessions")
+PY
+echo "1 passed, 0 failed"
