@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 BENCH_BUILD ?= build-bench
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup build demo test asan bench fuzz-smoke format check-format check-layers install clean
+.PHONY: all setup build demo test asan tsan bench fuzz-smoke format check-format check-layers install clean
 
 all: build
 
@@ -30,6 +30,13 @@ asan: setup
 	@[ -f $(ASAN_BUILD)/CMakeCache.txt ] || cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DGLS_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -LE interop
+
+# ThreadSanitizer: the library and the test where threads share configs (tests/threads).
+TSAN_BUILD ?= build-tsan
+tsan: setup
+	@[ -f $(TSAN_BUILD)/CMakeCache.txt ] || cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DGLS_TSAN=ON -DGLS_BUILD_BENCH=OFF >/dev/null
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target test_threads_share
+	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -L threads
 
 # Benchmarks against OpenSSL (a Release build of their own; not tests): prints
 # Markdown tables and a summary against the performance goals, in under a minute.

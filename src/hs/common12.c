@@ -139,6 +139,7 @@ int gls_hs12_check_finished(gls_conn *c, const gls_hs_msg *m)
     TRY(verify_data(c, c->is_server, expect)); /* the peer's side */
     bool ok = gls_ct_eq(fin.verify_data.p, expect, sizeof expect);
     gls_wipe(expect, sizeof expect);
+    GLS_CT_DECLASSIFY(&ok, sizeof ok);
     if (!ok) {
         return GLS_E_BAD_FINISHED;
     }

@@ -115,6 +115,7 @@ int gls_hs13_check_finished(gls_conn *c, const gls_secret *base, const gls_hs_ms
     TRY(finished_value(c, base, false, &expect));
     bool ok = gls_ct_eq(fin.verify_data.p, expect.b, expect.len);
     gls_secret_wipe(&expect);
+    GLS_CT_DECLASSIFY(&ok, sizeof ok);
     if (!ok) {
         return GLS_E_BAD_FINISHED;
     }
@@ -346,4 +347,16 @@ int gls_hs13_binder(gls_conn *c, const struct gls_suite *s, gls_bytes truncated,
     int err = gls_ks13_binder(&early, &th, binder, &sink);
     gls_secret_wipe(&early.s);
     return err;
+}
+
+/* see hs.h */
+int gls_hs13_check_binder(gls_conn *c, const struct gls_suite *s, gls_bytes truncated,
+                          gls_bytes received)
+{
+    gls_secret binder;
+    TRY(gls_hs13_binder(c, s, truncated, &binder));
+    bool ok = received.len == binder.len && gls_ct_eq(received.p, binder.b, binder.len);
+    gls_secret_wipe(&binder);
+    GLS_CT_DECLASSIFY(&ok, sizeof ok);
+    return ok ? GLS_OK : GLS_E_BAD_BINDER;
 }

@@ -251,6 +251,10 @@ uint16_t gls_hs_own_record_limit(const gls_conn *c, bool tls13);
  * followed by the truncated ClientHello (RFC 8446 §4.2.11.2). */
 GLS_MUST_CHECK int gls_hs13_binder(gls_conn *c, const struct gls_suite *s, gls_bytes truncated,
                                    gls_secret *binder);
+/* Server: the client's binder for c->hs.resume, compared in constant time:
+ * GLS_OK or GLS_E_BAD_BINDER. */
+GLS_MUST_CHECK int gls_hs13_check_binder(gls_conn *c, const struct gls_suite *s,
+                                         gls_bytes truncated, gls_bytes received);
 /* Sends the middlebox-compatibility change_cipher_spec once (RFC 8446 §D.4). */
 GLS_MUST_CHECK int gls_hs13_send_compat_ccs(gls_conn *c);
 

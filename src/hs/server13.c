@@ -63,7 +63,6 @@ static int try_resume(gls_conn *c, const gls_hs_msg *m, const struct gls_client_
     struct gls_hs *hs = &c->hs;
     const struct gls_exts *e = &ch->ext;
     const gls_config *cfg = c->cfg;
-    gls_secret binder;
     hs->psk_accepted = false;
     for (size_t i = 0; i < e->n_psk_modes; i++) {
         hs->client_psk_dhe |= e->psk_modes[i] == GLS_PSK_DHE_KE;
@@ -98,13 +97,7 @@ static int try_resume(gls_conn *c, const gls_hs_msg *m, const struct gls_client_
         return GLS_OK;
     }
     gls_bytes truncated = gls_bytes_of(m->raw.p, 4 + ch->binders_offset);
-    TRY(gls_hs13_binder(c, c->sess.suite, truncated, &binder));
-    bool ok =
-        e->psk_binders[0].len == binder.len && gls_ct_eq(e->psk_binders[0].p, binder.b, binder.len);
-    gls_secret_wipe(&binder);
-    if (!ok) {
-        return GLS_E_BAD_BINDER;
-    }
+    TRY(gls_hs13_check_binder(c, c->sess.suite, truncated, e->psk_binders[0]));
     hs->psk_accepted = true;
     c->sess.resumed = true;
     gls_hs_adopt_peer_id(c, &hs->resume);
