@@ -49,10 +49,11 @@ bench: setup
 # temporary directory). A crash stops with the input that caused it.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 15
+FUZZ_TARGETS ?= server client msg hs_server hs_client record decrypt
 fuzz-smoke: setup
 	@[ -f $(FUZZ_BUILD)/CMakeCache.txt ] || cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DGLS_FUZZ=ON -DGLS_BUILD_TESTS=OFF -DGLS_BUILD_BENCH=OFF >/dev/null
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_server fuzz_client fuzz_msg
-	@for t in server client msg; do \
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
 	  work=$$(mktemp -d); \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	  $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$work tests/fuzz/corpus/$$t 2>&1 | grep -E "stat::number_of_executed_units|ERROR|SUMMARY|crash" ; \

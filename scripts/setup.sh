@@ -12,6 +12,7 @@ PACKAGES=(
   python3                            # test helpers
   libpcap-dev tcpdump tshark         # decrypt: reading captures; capture tests
   python3-cryptography               # explain self-check: an independent X25519/AES-GCM/RSA
+  valgrind                           # constant-time checker (tests/ct)
 )
 
 missing=()

@@ -22,6 +22,12 @@
 #define GLS_CFG_MAX_ALPN     8
 #define GLS_CFG_MAX_ALPN_LEN 255
 
+/* Tests and fuzzers only (no public setter): sees, and may replace, the
+ * plaintext and content type of every record a connection of this config is
+ * about to seal. Returns the plaintext to seal (*n bytes, at most 2^14); the
+ * fuzz targets use it to send mutated flights that still decrypt. */
+typedef const uint8_t *(*gls_record_hook)(void *arg, uint8_t *type, const uint8_t *p, size_t *n);
+
 /* One certificate chain with its private key. */
 struct gls_cert_key {
     gls_cert *chain[GLS_CFG_MAX_CHAIN];
@@ -88,6 +94,8 @@ struct gls_config {
     gls_rng rng;
     gls_clock_fn clock;
     void *clock_arg;
+    gls_record_hook record_hook; /* NULL outside tests */
+    void *record_hook_arg;
 };
 
 /* Takes a reference for a connection and freezes the config (config.c). */

@@ -181,10 +181,17 @@ int gls_hs_send(gls_conn *c, uint8_t type, const uint8_t *p, size_t n)
         if (chunk > c->send_limit) {
             chunk = c->send_limit;
         }
-        size_t need = gls_rec_sealed_len(&c->wr, chunk);
+        const uint8_t *pt = n > 0 ? p + off : p;
+        uint8_t rtype = type;
+        size_t len = chunk;
+        if (c->cfg->record_hook != NULL) { /* tests and fuzzers only (hs/cfg.h) */
+            pt = c->cfg->record_hook(c->cfg->record_hook_arg, &rtype, pt, &len);
+            len = len < GLS_MAX_PLAINTEXT ? len : GLS_MAX_PLAINTEXT;
+        }
+        size_t need = gls_rec_sealed_len(&c->wr, len);
         TRY(grow_out(c, need));
-        TRY(gls_rec_seal(&c->wr, type, n > 0 ? p + off : p, chunk, &c->cfg->rng,
-                         c->out + c->out_len, c->out_cap - c->out_len, &written));
+        TRY(gls_rec_seal(&c->wr, rtype, pt, len, &c->cfg->rng, c->out + c->out_len,
+                         c->out_cap - c->out_len, &written));
         c->out_len += written;
         off += chunk;
     } while (off < n);

@@ -94,8 +94,8 @@ TEST(tls12_finished)
         forge = f == 1;
         gls_conn *cc = gls_client_new(c, "localhost");
         gls_conn *sc = gls_server_new(s);
-        pair_move(cc, sc, 0); /* ClientHello */
-        pair_move(sc, cc, 0); /* ServerHello .. ServerHelloDone; the client answers */
+        pair_move(cc, sc, 0);    /* ClientHello */
+        pair_move(sc, cc, 0);    /* ServerHello .. ServerHelloDone; the client answers */
         move_one_record(cc, sc); /* ClientKeyExchange: the master secret exists now */
         CHECK(sc->hs.ms12.len == 48);
         CT_SECRET(sc->hs.ms12.b, sc->hs.ms12.len);
@@ -118,8 +118,7 @@ TEST(tls13_binder)
     memset(truncated, 0x17, sizeof truncated);
     CHECK(suite != NULL);
     CHECK_ERR(gls_secret_set(&sc->hs.resume.psk, truncated, 32), GLS_OK);
-    CHECK_ERR(gls_hs13_binder(sc, suite, gls_bytes_of(truncated, sizeof truncated), &good),
-              GLS_OK);
+    CHECK_ERR(gls_hs13_binder(sc, suite, gls_bytes_of(truncated, sizeof truncated), &good), GLS_OK);
     CT_SECRET(sc->hs.resume.psk.b, sc->hs.resume.psk.len);
     CHECK_ERR(gls_hs13_check_binder(sc, suite, gls_bytes_of(truncated, sizeof truncated),
                                     gls_bytes_of(good.b, good.len)),
