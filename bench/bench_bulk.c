@@ -1,98 +1,65 @@
 /* bench/bench_bulk.c — bulk throughput of TLS 1.3 application data (RFC 8446
- * §5.2) in full 16 KiB records, written by a client and read by a server over
- * memory, for glasstls and OpenSSL's libssl, with AES-128-GCM and
- * ChaCha20-Poly1305; next to the raw AEAD (seal then open of a 16 KiB buffer
- * through EVP), the speed a record layer can at best approach.
- * Usage: bench_bulk [MiB-per-sample [samples]]. */
+ * §5.2): the client writes records of 16 KiB or 1 KiB, the server reads them,
+ * for glasstls, OpenSSL's libssl and GnuTLS over the same pipes (each record
+ * copied once into the pipe by its writer and once out by its reader), with
+ * AES-128-GCM and ChaCha20-Poly1305. Next to them the raw AEAD the record
+ * layer can at best approach: libcrypto's EVP seal+open of one record's
+ * payload (the crypto under glasstls and libssl), and GnuTLS's own
+ * gnutls_aead_cipher encrypt+decrypt (nettle, the crypto under GnuTLS).
+ * Ratios are medians of per-round ratios. Usage: bench_bulk [MiB [rounds]]. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
 #include <openssl/evp.h>
 
 #include "bench_util.h"
 
-#define RECORD   16384
-#define MAX_REPS 32
+#define MAX_ROUNDS 32
+#define MAX_RECORD 16384
 
 struct cipher {
-    uint16_t suite;
-    const char *suite_name;
-    const char *evp_name;
     const char *label;
+    uint16_t suite;
+    const char *ossl_suite;
+    const char *gnutls_prio;
+    const char *evp_name;
+    gnutls_cipher_algorithm_t gnutls_alg;
+    double target16k;
+    double target1k;
 };
 
 static const struct cipher ciphers[] = {
-    {0x1301, "TLS_AES_128_GCM_SHA256", "AES-128-GCM", "AES-128-GCM"},
-    {0x1303, "TLS_CHACHA20_POLY1305_SHA256", "ChaCha20-Poly1305", "ChaCha20-Poly1305"},
+    {"AES-128-GCM", 0x1301, "TLS_AES_128_GCM_SHA256",
+     "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM:-GROUP-ALL:+GROUP-X25519",
+     "AES-128-GCM", GNUTLS_CIPHER_AES_128_GCM, 0.95, 0.85},
+    {"ChaCha20-Poly1305", 0x1303, "TLS_CHACHA20_POLY1305_SHA256",
+     "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305:-GROUP-ALL:+GROUP-X25519",
+     "ChaCha20-Poly1305", GNUTLS_CIPHER_CHACHA20_POLY1305, 0.95, 0.80},
 };
+static const size_t sizes[] = {16384, 1024};
+
+static uint8_t wbuf[MAX_RECORD];
+static uint8_t rbuf[MAX_RECORD];
 
 /* Each record starts with its number, so the reader can tell it got the right one. */
-static void stamp(uint8_t *buf, long i)
+static double tls_rate(struct bench_pair *p, size_t size, long records)
 {
-    memcpy(buf, &i, sizeof i);
-}
-
-static bool stamped(const uint8_t *buf, long i)
-{
-    return memcmp(buf, &i, sizeof i) == 0;
-}
-
-static double gls_bulk(gls_conn *c, gls_conn *s, long records)
-{
-    static uint8_t wbuf[RECORD];
-    static uint8_t rbuf[RECORD];
     double t0 = bench_cpu_seconds();
     for (long i = 0; i < records; i++) {
-        size_t put = 0;
-        size_t got = 0;
-        stamp(wbuf, i);
-        if (gls_conn_write(c, wbuf, RECORD, &put) != GLS_OK || put != RECORD) {
-            bench_die("glasstls write");
-        }
-        bench_gls_move(c, s);
-        while (got < RECORD) {
-            size_t n = 0;
-            if (gls_conn_read(s, rbuf + got, RECORD - got, &n) != GLS_OK) {
-                bench_die("glasstls read");
-            }
-            got += n;
-        }
-        if (!stamped(rbuf, i)) {
-            bench_die("glasstls data check");
+        memcpy(wbuf, &i, sizeof i);
+        if (!bench_pair_c2s(p, wbuf, rbuf, size) || memcmp(rbuf, &i, sizeof i) != 0) {
+            bench_die("bulk transfer");
         }
     }
-    return (double)records * RECORD / (bench_cpu_seconds() - t0) / 1e6;
+    return (double)records * (double)size / (bench_cpu_seconds() - t0) / 1e6;
 }
 
-static double ossl_bulk(SSL *c, SSL *s, long records)
-{
-    static uint8_t wbuf[RECORD];
-    static uint8_t rbuf[RECORD];
-    double t0 = bench_cpu_seconds();
-    for (long i = 0; i < records; i++) {
-        int got = 0;
-        stamp(wbuf, i);
-        if (SSL_write(c, wbuf, RECORD) != RECORD) {
-            bench_die("OpenSSL write");
-        }
-        while (got < RECORD) {
-            int n = SSL_read(s, rbuf + got, RECORD - got);
-            if (n <= 0) {
-                bench_die("OpenSSL read");
-            }
-            got += n;
-        }
-        if (!stamped(rbuf, i)) {
-            bench_die("OpenSSL data check");
-        }
-    }
-    return (double)records * RECORD / (bench_cpu_seconds() - t0) / 1e6;
-}
-
-/* One record's worth of AEAD: nonce, 5 bytes of additional data (the record
+/* One record's AEAD through EVP: nonce, 5 bytes of additional data (the record
  * header), the payload in place, the tag; then the same to open it. */
-static void aead_once(EVP_CIPHER_CTX *enc, EVP_CIPHER_CTX *dec, uint8_t *buf, long i)
+static void evp_once(EVP_CIPHER_CTX *enc, EVP_CIPHER_CTX *dec, uint8_t *buf, size_t size, long i)
 {
     uint8_t nonce[12] = {0};
     uint8_t aad[5] = {23, 3, 3, 0x40, 0x11};
@@ -102,21 +69,19 @@ static void aead_once(EVP_CIPHER_CTX *enc, EVP_CIPHER_CTX *dec, uint8_t *buf, lo
     memcpy(nonce + 4, &i, sizeof i);
     if (EVP_EncryptInit_ex(enc, NULL, NULL, NULL, nonce) != 1 ||
         EVP_EncryptUpdate(enc, NULL, &outl, aad, sizeof aad) != 1 ||
-        EVP_EncryptUpdate(enc, buf, &outl, buf, RECORD) != 1 ||
+        EVP_EncryptUpdate(enc, buf, &outl, buf, (int)size) != 1 ||
         EVP_EncryptFinal_ex(enc, fin, &outl) != 1 ||
-        EVP_CIPHER_CTX_ctrl(enc, EVP_CTRL_AEAD_GET_TAG, sizeof tag, tag) != 1) {
-        bench_die("raw AEAD seal");
-    }
-    if (EVP_DecryptInit_ex(dec, NULL, NULL, NULL, nonce) != 1 ||
+        EVP_CIPHER_CTX_ctrl(enc, EVP_CTRL_AEAD_GET_TAG, sizeof tag, tag) != 1 ||
+        EVP_DecryptInit_ex(dec, NULL, NULL, NULL, nonce) != 1 ||
         EVP_DecryptUpdate(dec, NULL, &outl, aad, sizeof aad) != 1 ||
-        EVP_DecryptUpdate(dec, buf, &outl, buf, RECORD) != 1 ||
+        EVP_DecryptUpdate(dec, buf, &outl, buf, (int)size) != 1 ||
         EVP_CIPHER_CTX_ctrl(dec, EVP_CTRL_AEAD_SET_TAG, sizeof tag, tag) != 1 ||
         EVP_DecryptFinal_ex(dec, fin, &outl) != 1) {
-        bench_die("raw AEAD open");
+        bench_die("raw EVP AEAD");
     }
 }
 
-static EVP_CIPHER_CTX *aead_ctx(const struct cipher *ci, bool encrypt)
+static EVP_CIPHER_CTX *evp_ctx(const struct cipher *ci, bool encrypt)
 {
     static const uint8_t key[32] = {1, 2, 3};
     EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, ci->evp_name, NULL);
@@ -129,131 +94,156 @@ static EVP_CIPHER_CTX *aead_ctx(const struct cipher *ci, bool encrypt)
     return x;
 }
 
-static double raw_aead(const struct cipher *ci, long records)
+static double evp_rate(const struct cipher *ci, size_t size, long records)
 {
-    static uint8_t buf[RECORD];
-    EVP_CIPHER_CTX *enc = aead_ctx(ci, true);
-    EVP_CIPHER_CTX *dec = aead_ctx(ci, false);
+    EVP_CIPHER_CTX *enc = evp_ctx(ci, true);
+    EVP_CIPHER_CTX *dec = evp_ctx(ci, false);
     double t0 = bench_cpu_seconds();
     for (long i = 0; i < records; i++) {
-        aead_once(enc, dec, buf, i);
+        evp_once(enc, dec, wbuf, size, i);
     }
-    double rate = (double)records * RECORD / (bench_cpu_seconds() - t0) / 1e6;
+    double rate = (double)records * (double)size / (bench_cpu_seconds() - t0) / 1e6;
     EVP_CIPHER_CTX_free(enc);
     EVP_CIPHER_CTX_free(dec);
     return rate;
 }
 
-/* One 16 KiB memcpy, the cost of the in-memory transport between the two ends
- * (a socket's kernel copy in real life), so readers can take it out. */
-static double copy_rate(long records)
+/* The same through GnuTLS's AEAD API (its own crypto), out of place as it requires. */
+static double gnutls_raw_rate(const struct cipher *ci, size_t size, long records)
 {
-    static uint8_t a[RECORD];
-    static uint8_t b[RECORD];
+    static uint8_t ct[MAX_RECORD + 16];
+    uint8_t keyb[32] = {1, 2, 3};
+    gnutls_datum_t key = {keyb, (unsigned)gnutls_cipher_get_key_size(ci->gnutls_alg)};
+    gnutls_aead_cipher_hd_t h = NULL;
+    uint8_t aad[5] = {23, 3, 3, 0x40, 0x11};
+    if (gnutls_aead_cipher_init(&h, ci->gnutls_alg, &key) < 0) {
+        bench_die("GnuTLS AEAD");
+    }
     double t0 = bench_cpu_seconds();
     for (long i = 0; i < records; i++) {
-        a[i % RECORD] = (uint8_t)i;
-        memcpy(b, a, RECORD);
-        __asm__ volatile("" : : "r"(b) : "memory"); /* keep the copy */
+        uint8_t nonce[12] = {0};
+        size_t ctl = sizeof ct;
+        size_t ptl = MAX_RECORD;
+        memcpy(nonce + 4, &i, sizeof i);
+        if (gnutls_aead_cipher_encrypt(h, nonce, 12, aad, 5, 16, wbuf, size, ct, &ctl) < 0 ||
+            gnutls_aead_cipher_decrypt(h, nonce, 12, aad, 5, 16, ct, ctl, rbuf, &ptl) < 0 ||
+            ptl != size) {
+            bench_die("GnuTLS AEAD seal/open");
+        }
     }
-    return (double)records * RECORD / (bench_cpu_seconds() - t0) / 1e6;
+    double rate = (double)records * (double)size / (bench_cpu_seconds() - t0) / 1e6;
+    gnutls_aead_cipher_deinit(h);
+    return rate;
 }
 
-enum { GLS, OSSL, RAW, COPY, N_MEASURES };
+enum { M_GLS, M_OSSL, M_GNUTLS, M_EVP, M_GNUTLS_RAW, N_MEASURES };
 
-/* Microseconds per record, the same figures turned around. */
-struct per_record {
-    double gls;
-    double ossl;
-    double raw;
-    double copy;
+struct cell {
+    double rate[N_MEASURES][MAX_ROUNDS];
+    double gls_raw[MAX_ROUNDS];
+    double ossl_raw[MAX_ROUNDS];
+    double gnutls_raw[MAX_ROUNDS];
+    double gls_ossl[MAX_ROUNDS];
+    double gls_gnutls[MAX_ROUNDS];
 };
 
-static void run_cipher(const struct bench_cert *bc, const struct cipher *ci, long mib, long reps,
-                       struct per_record *us)
+static double med(double *v, long n)
 {
-    double samples[N_MEASURES][MAX_REPS];
-    long records = mib * (1024 * 1024 / RECORD);
-    gls_config *gs = bench_gls_server_config(bc, ci->suite, false);
-    gls_config *gc = bench_gls_client_config(bc, ci->suite, false);
-    SSL_CTX *os = bench_ossl_server_ctx(bc, ci->suite_name, false);
-    SSL_CTX *oc = bench_ossl_client_ctx(bc, ci->suite_name);
-    gls_conn *c = gls_client_new(gc, BENCH_HOST);
-    gls_conn *s = gls_server_new(gs);
-    SSL *osc = NULL;
-    SSL *oss = NULL;
-    bench_ossl_pair(oc, os, 64 * 1024, &osc, &oss);
-    if (c == NULL || s == NULL || !bench_gls_handshake(c, s) || !bench_ossl_handshake(osc, oss)) {
-        bench_die("handshake");
-    }
-    gls_bulk(c, s, 16); /* warm up: first touches of every buffer */
-    ossl_bulk(osc, oss, 16);
-    for (long r = 0; r < reps; r++) { /* interleaved, so drift hits every column alike */
-        samples[GLS][r] = gls_bulk(c, s, records);
-        samples[OSSL][r] = ossl_bulk(osc, oss, records);
-        samples[RAW][r] = raw_aead(ci, records);
-        samples[COPY][r] = copy_rate(records);
-    }
-    struct bench_stats g = bench_stats_of(samples[GLS], (size_t)reps);
-    struct bench_stats o = bench_stats_of(samples[OSSL], (size_t)reps);
-    struct bench_stats w = bench_stats_of(samples[RAW], (size_t)reps);
-    struct bench_stats m = bench_stats_of(samples[COPY], (size_t)reps);
-    us->gls = RECORD / g.best;
-    us->ossl = RECORD / o.best;
-    us->raw = RECORD / w.best;
-    us->copy = RECORD / m.best;
-    char what[64];
-    char ours[32];
-    char theirs[32];
-    snprintf(what, sizeof what, "%s records: share of raw AEAD speed", ci->label);
-    snprintf(ours, sizeof ours, "%.2f", g.best / w.best);
-    snprintf(theirs, sizeof theirs, "%.2f", o.best / w.best);
-    bench_summary(what, ">= 0.95", ours, theirs, g.best / w.best >= 0.95 ? "yes" : "no");
-    printf("| %s | %.0f (%.0f) | %.0f (%.0f) | %.0f (%.0f) | %.2f | %.2f | %.2f |\n", ci->label,
-           g.best, g.median, o.best, o.median, w.best, w.median, g.best / o.best, g.best / w.best,
-           o.best / w.best);
-    gls_conn_free(c);
-    gls_conn_free(s);
-    SSL_free(osc);
-    SSL_free(oss);
-    gls_config_free(gs);
-    gls_config_free(gc);
-    SSL_CTX_free(os);
-    SSL_CTX_free(oc);
+    return bench_median(v, (size_t)n);
+}
+
+static void report(const struct cipher *ci, size_t size, struct cell *c, long rounds)
+{
+    double target = size == 16384 ? ci->target16k : ci->target1k;
+    double gr = med(c->gls_raw, rounds);
+    printf(
+        "| %s, %zu-byte records | %.0f | %.0f | %.0f | %.0f | %.0f | %.3f | %.3f | %.3f | %.2f | "
+        "%.2f |\n",
+        ci->label, size, med(c->rate[M_GLS], rounds), med(c->rate[M_OSSL], rounds),
+        med(c->rate[M_GNUTLS], rounds), med(c->rate[M_EVP], rounds),
+        med(c->rate[M_GNUTLS_RAW], rounds), gr, med(c->ossl_raw, rounds),
+        med(c->gnutls_raw, rounds), med(c->gls_ossl, rounds), med(c->gls_gnutls, rounds));
+    char what[96];
+    char tgt[32];
+    char val[96];
+    snprintf(what, sizeof what, "bulk %s, %zu-byte records: share of raw AEAD", ci->label, size);
+    snprintf(tgt, sizeof tgt, ">= %.2f", target);
+    snprintf(val, sizeof val, "%.3f (OpenSSL %.3f, GnuTLS %.3f of its own raw)", gr,
+             med(c->ossl_raw, rounds), med(c->gnutls_raw, rounds));
+    bench_summary(what, tgt, val, gr >= target ? "yes" : "no");
 }
 
 int main(int argc, char **argv)
 {
-    static const char *const cols[] = {
-        "MB/s (best; median)", "glasstls",         "OpenSSL",
-        "raw EVP seal+open",   "glasstls/OpenSSL", "glasstls/raw (goal >= 0.95)",
-        "OpenSSL/raw"};
-    static const char *const ucols[] = {"us per record",     "glasstls",
-                                        "OpenSSL",           "raw EVP seal+open",
-                                        "one 16 KiB memcpy", "glasstls above raw + one copy"};
+    enum { N_CI = sizeof ciphers / sizeof ciphers[0], N_SZ = sizeof sizes / sizeof sizes[0] };
     long mib = bench_arg(argc, argv, 1, 64);
-    long reps = bench_arg(argc, argv, 2, 5);
-    struct bench_cert bc;
-    char title[160];
-    if (reps > MAX_REPS) {
-        reps = MAX_REPS;
+    long rounds = bench_arg(argc, argv, 2, 7);
+    static struct cell cells[N_CI][N_SZ];
+    struct bench_scn scn[N_CI];
+    struct bench_pair *pairs[N_CI][BENCH_N_LIBS];
+    struct bench_ep *eps[N_CI][BENCH_N_LIBS];
+    if (rounds > MAX_ROUNDS) {
+        rounds = MAX_ROUNDS;
     }
-    bench_cert_make(&bc);
+    for (size_t i = 0; i < N_CI; i++) {
+        scn[i] = *bench_scn_find("tls13-ecdsa");
+        scn[i].suite = ciphers[i].suite;
+        scn[i].ossl_suite = ciphers[i].ossl_suite;
+        scn[i].gnutls_prio = ciphers[i].gnutls_prio;
+        for (int l = 0; l < BENCH_N_LIBS; l++) {
+            eps[i][l] = bench_ep_new((enum bench_lib)l, &scn[i]);
+            pairs[i][l] = bench_pair_new(eps[i][l]);
+            tls_rate(pairs[i][l], 16384, 16); /* warm up: first touches of every buffer */
+        }
+    }
+    for (long r = 0; r < rounds; r++) { /* interleaved; the order of libraries rotates */
+        for (size_t i = 0; i < N_CI; i++) {
+            for (size_t z = 0; z < N_SZ; z++) {
+                struct cell *c = &cells[i][z];
+                long records = mib * 1024 * 1024 / (long)sizes[z];
+                for (int k = 0; k < BENCH_N_LIBS; k++) {
+                    int l = (int)((k + r) % BENCH_N_LIBS);
+                    c->rate[l][r] = tls_rate(pairs[i][l], sizes[z], records);
+                }
+                c->rate[M_EVP][r] = evp_rate(&ciphers[i], sizes[z], records);
+                c->rate[M_GNUTLS_RAW][r] = gnutls_raw_rate(&ciphers[i], sizes[z], records);
+                c->gls_raw[r] = c->rate[M_GLS][r] / c->rate[M_EVP][r];
+                c->ossl_raw[r] = c->rate[M_OSSL][r] / c->rate[M_EVP][r];
+                c->gnutls_raw[r] = c->rate[M_GNUTLS][r] / c->rate[M_GNUTLS_RAW][r];
+                c->gls_ossl[r] = c->rate[M_GLS][r] / c->rate[M_OSSL][r];
+                c->gls_gnutls[r] = c->rate[M_GLS][r] / c->rate[M_GNUTLS][r];
+            }
+        }
+    }
+    static const char *const cols[] = {"MB/s (median; 1 MB = 10^6 bytes)",
+                                       "glasstls",
+                                       "OpenSSL",
+                                       "GnuTLS",
+                                       "raw EVP (libcrypto)",
+                                       "raw GnuTLS AEAD (nettle)",
+                                       "glasstls/raw EVP",
+                                       "OpenSSL/raw EVP",
+                                       "GnuTLS/raw GnuTLS",
+                                       "glasstls/OpenSSL",
+                                       "glasstls/GnuTLS"};
+    char title[200];
     snprintf(title, sizeof title,
-             "Bulk data: TLS 1.3, client writes and server reads %ld MiB in 16 KiB records per "
-             "sample, best of %ld (1 MB = 10^6 bytes)",
-             mib, reps);
-    struct per_record us[sizeof ciphers / sizeof ciphers[0]];
-    bench_table_head(title, cols, 7);
-    for (size_t i = 0; i < sizeof ciphers / sizeof ciphers[0]; i++) {
-        run_cipher(&bc, &ciphers[i], mib, reps, &us[i]);
+             "### Bulk: TLS 1.3, client writes and server reads %ld MiB per sample, %ld "
+             "interleaved rounds (ratios: medians of per-round ratios)",
+             mib, rounds);
+    bench_table_head(title, cols, 11);
+    for (size_t i = 0; i < N_CI; i++) {
+        for (size_t z = 0; z < N_SZ; z++) {
+            report(&ciphers[i], sizes[z], &cells[i][z], rounds);
+        }
     }
-    bench_table_head("The same per 16 KiB record, in microseconds (from the best samples)", ucols,
-                     6);
-    for (size_t i = 0; i < sizeof ciphers / sizeof ciphers[0]; i++) {
-        printf("| %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n", ciphers[i].label, us[i].gls,
-               us[i].ossl, us[i].raw, us[i].copy, us[i].gls - us[i].raw - us[i].copy);
+    for (size_t i = 0; i < N_CI; i++) {
+        for (int l = 0; l < BENCH_N_LIBS; l++) {
+            bench_pair_free_side(pairs[i][l], 0);
+            bench_pair_free_side(pairs[i][l], 1);
+            bench_ep_free(eps[i][l]);
+        }
     }
-    bench_cert_free(&bc);
+    bench_certs_free();
     return 0;
 }

@@ -1,9 +1,14 @@
-/* bench/bench_handshake.c — TLS 1.3 handshakes per second (RFC 8446 §2: X25519,
- * ECDSA P-256 certificate, TLS_AES_128_GCM_SHA256), client and server in one
- * process over memory, for glasstls and for OpenSSL's libssl; resumed
- * handshakes with a ticket (psk_dhe_ke, §4.2.9); and the public-key math a
- * handshake cannot avoid, done alone with libcrypto, to see what each library
- * spends above it. Usage: bench_handshake [handshakes-per-sample [samples]]. */
+/* bench/bench_handshake.c — handshakes per second for every scenario of
+ * bench_util.h (TLS 1.3 and 1.2; ECDSA and RSA certificates; X25519, ffdhe2048
+ * and RSA key exchange; ticket, session-id and PSK-DHE resumption), for
+ * glasstls, OpenSSL's libssl and GnuTLS, client and server in one process over
+ * the same pipes. Rounds interleave every library and scenario; ratios are the
+ * median of the per-round ratios. Also the public-key math of a TLS 1.3
+ * ECDSA handshake done alone with libcrypto (2 X25519 keygen + derive, one
+ * ECDSA P-256 sign + verify), to see what each library spends above it.
+ *   bench_handshake [handshakes-per-sample [rounds]]
+ *   bench_handshake --count LIB SCENARIO N   (LIB: glasstls|OpenSSL|GnuTLS|math;
+ *                                            for callgrind --toggle-collect=measured) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,109 +17,39 @@
 
 #include "bench_util.h"
 
-#define SUITE      0x1301
-#define SUITE_NAME "TLS_AES_128_GCM_SHA256"
-#define MAX_REPS   32
+#define MAX_ROUNDS 32
 
-struct hs_bench {
-    struct bench_cert cert;
-    gls_config *gls_s; /* full handshakes: no tickets */
-    gls_config *gls_c;
-    gls_config *gls_rs; /* resumption: one ticket per handshake */
-    gls_config *gls_rc;
-    SSL_CTX *ossl_s;
-    SSL_CTX *ossl_rs;
-    SSL_CTX *ossl_c;
-    SSL_SESSION *ossl_sess; /* the ticket the next resuming OpenSSL client offers */
-    EVP_PKEY_CTX *x25519_gen;
+/* Targets of issue 12: glasstls/OpenSSL and glasstls/GnuTLS at least (0: none). */
+struct target {
+    const char *id;
+    double ossl;
+    double gnutls;
+};
+static const struct target targets[] = {
+    {"tls13-ecdsa", 1.5, 1.3},    {"tls13-rsa", 1.3, 0},   {"tls12-ecdhe-rsa", 1.3, 0},
+    {"tls12-rsa-kx", 1.3, 0},     {"tls12-dhe", 3.0, 0},   {"tls12-ticket", 0, 1.2},
+    {"tls12-session-id", 0, 1.2}, {"tls13-psk", 2.0, 1.3},
 };
 
-static double gls_full(struct hs_bench *b, long n)
+static const struct target *target_of(const char *id)
 {
-    double t0 = bench_cpu_seconds();
-    for (long i = 0; i < n; i++) {
-        gls_conn *c = gls_client_new(b->gls_c, BENCH_HOST);
-        gls_conn *s = gls_server_new(b->gls_s);
-        if (c == NULL || s == NULL || !bench_gls_handshake(c, s)) {
-            bench_die("glasstls full handshake");
-        }
-        gls_conn_free(c);
-        gls_conn_free(s);
-    }
-    return (double)n / (bench_cpu_seconds() - t0);
-}
-
-/* Each resumed client takes the ticket the previous connection left in the
- * config's cache, and leaves the new one it receives. */
-static double gls_resumed(struct hs_bench *b, long n)
-{
-    double t0 = bench_cpu_seconds();
-    for (long i = 0; i < n; i++) {
-        gls_conn_info info;
-        gls_conn *c = gls_client_new(b->gls_rc, BENCH_HOST);
-        gls_conn *s = gls_server_new(b->gls_rs);
-        if (c == NULL || s == NULL || !bench_gls_handshake(c, s) ||
-            gls_conn_get_info(c, &info) != GLS_OK || !info.resumed) {
-            bench_die("glasstls resumed handshake");
-        }
-        gls_conn_free(c);
-        gls_conn_free(s);
-    }
-    return (double)n / (bench_cpu_seconds() - t0);
-}
-
-static double ossl_full(struct hs_bench *b, long n)
-{
-    double t0 = bench_cpu_seconds();
-    for (long i = 0; i < n; i++) {
-        SSL *c = NULL;
-        SSL *s = NULL;
-        bench_ossl_pair(b->ossl_c, b->ossl_s, 17 * 1024, &c, &s);
-        if (!bench_ossl_handshake(c, s)) {
-            bench_die("OpenSSL full handshake");
-        }
-        SSL_free(c);
-        SSL_free(s);
-    }
-    return (double)n / (bench_cpu_seconds() - t0);
-}
-
-/* Runs one OpenSSL handshake offering b->ossl_sess (if any), then reads the
- * server's NewSessionTicket and keeps it for the next one. */
-static bool ossl_one_resumable(struct hs_bench *b, bool want_resumed)
-{
-    SSL *c = NULL;
-    SSL *s = NULL;
-    uint8_t byte;
-    bench_ossl_pair(b->ossl_c, b->ossl_rs, 17 * 1024, &c, &s);
-    if (b->ossl_sess != NULL && SSL_set_session(c, b->ossl_sess) != 1) {
-        return false;
-    }
-    bool ok = bench_ossl_handshake(c, s) && SSL_session_reused(c) == (want_resumed ? 1 : 0);
-    int rd = ok ? SSL_read(c, &byte, 1) : 1; /* takes the ticket, then wants more */
-    ok = ok && rd <= 0 && SSL_get_error(c, rd) == SSL_ERROR_WANT_READ;
-    SSL_SESSION_free(b->ossl_sess);
-    b->ossl_sess = SSL_get1_session(c);
-    /* closed cleanly (without sending close_notify): else SSL_free marks the
-     * session bad and it cannot be resumed */
-    SSL_set_shutdown(c, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
-    SSL_free(c);
-    SSL_free(s);
-    return ok && b->ossl_sess != NULL && SSL_SESSION_is_resumable(b->ossl_sess);
-}
-
-static double ossl_resumed(struct hs_bench *b, long n)
-{
-    double t0 = bench_cpu_seconds();
-    for (long i = 0; i < n; i++) {
-        if (!ossl_one_resumable(b, true)) {
-            bench_die("OpenSSL resumed handshake");
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        if (strcmp(targets[i].id, id) == 0) {
+            return &targets[i];
         }
     }
-    return (double)n / (bench_cpu_seconds() - t0);
+    return NULL;
 }
 
-static void x25519_pair(struct hs_bench *b)
+/* ---- the public-key math alone ---- */
+
+struct math {
+    EVP_PKEY_CTX *x25519_gen;
+    EVP_MD_CTX *md;
+    EVP_PKEY *ec;
+};
+
+static void x25519_pair(struct math *m)
 {
     EVP_PKEY *k1 = NULL;
     EVP_PKEY *k2 = NULL;
@@ -122,7 +57,7 @@ static void x25519_pair(struct hs_bench *b)
     uint8_t s2[32];
     size_t l1 = sizeof s1;
     size_t l2 = sizeof s2;
-    if (EVP_PKEY_generate(b->x25519_gen, &k1) != 1 || EVP_PKEY_generate(b->x25519_gen, &k2) != 1) {
+    if (EVP_PKEY_generate(m->x25519_gen, &k1) != 1 || EVP_PKEY_generate(m->x25519_gen, &k2) != 1) {
         bench_die("X25519 keygen");
     }
     EVP_PKEY_CTX *d1 = EVP_PKEY_CTX_new(k1, NULL);
@@ -139,155 +74,206 @@ static void x25519_pair(struct hs_bench *b)
     EVP_PKEY_free(k2);
 }
 
-/* The CertificateVerify signature and its check (RFC 8446 §4.4.3: 64 spaces,
- * the context string, a zero byte and a SHA-256 transcript hash). */
-static void ecdsa_sign_verify(struct hs_bench *b, EVP_MD_CTX *md)
+/* The CertificateVerify signature and its check (RFC 8446 §4.4.3). */
+static void ecdsa_sign_verify(struct math *m)
 {
     uint8_t msg[64 + 33 + 1 + 32];
     uint8_t sig[80];
     size_t len = sizeof sig;
     memset(msg, 0x20, sizeof msg);
-    if (EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, b->cert.key) != 1 ||
-        EVP_DigestSign(md, sig, &len, msg, sizeof msg) != 1 || EVP_MD_CTX_reset(md) != 1 ||
-        EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, b->cert.key) != 1 ||
-        EVP_DigestVerify(md, sig, len, msg, sizeof msg) != 1 || EVP_MD_CTX_reset(md) != 1) {
+    if (EVP_DigestSignInit(m->md, NULL, EVP_sha256(), NULL, m->ec) != 1 ||
+        EVP_DigestSign(m->md, sig, &len, msg, sizeof msg) != 1 || EVP_MD_CTX_reset(m->md) != 1 ||
+        EVP_DigestVerifyInit(m->md, NULL, EVP_sha256(), NULL, m->ec) != 1 ||
+        EVP_DigestVerify(m->md, sig, len, msg, sizeof msg) != 1 || EVP_MD_CTX_reset(m->md) != 1) {
         bench_die("ECDSA P-256");
     }
 }
 
-/* Full handshake math when with_sig, else a resumed handshake's (X25519 only). */
-static double raw_math(struct hs_bench *b, long n, bool with_sig)
+static void math_init(struct math *m)
 {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (md == NULL) {
-        bench_die("EVP_MD_CTX");
+    m->x25519_gen = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
+    m->md = EVP_MD_CTX_new();
+    m->ec = bench_cert_get(BENCH_EC)->key;
+    if (m->x25519_gen == NULL || m->md == NULL || EVP_PKEY_keygen_init(m->x25519_gen) != 1) {
+        bench_die("math contexts");
     }
-    double t0 = bench_cpu_seconds();
+}
+
+static void math_free(struct math *m)
+{
+    EVP_PKEY_CTX_free(m->x25519_gen);
+    EVP_MD_CTX_free(m->md);
+}
+
+/* What callgrind counts (--toggle-collect=measured): n handshakes, or n times
+ * the math when ep is NULL. */
+__attribute__((noinline, noclone)) void measured(struct bench_ep *ep, struct math *m, long n,
+                                                 bool sig);
+__attribute__((noinline, noclone)) void measured(struct bench_ep *ep, struct math *m, long n,
+                                                 bool sig)
+{
     for (long i = 0; i < n; i++) {
-        x25519_pair(b);
-        if (with_sig) {
-            ecdsa_sign_verify(b, md);
+        if (ep == NULL) {
+            x25519_pair(m);
+            if (sig) {
+                ecdsa_sign_verify(m);
+            }
+        } else if (!bench_ep_handshake(ep)) {
+            bench_die("handshake");
         }
     }
-    double rate = (double)n / (bench_cpu_seconds() - t0);
-    EVP_MD_CTX_free(md);
-    return rate;
 }
 
-static void setup(struct hs_bench *b)
+static double rate(struct bench_ep *ep, struct math *m, long n, bool sig)
 {
-    memset(b, 0, sizeof *b);
-    bench_cert_make(&b->cert);
-    b->gls_s = bench_gls_server_config(&b->cert, SUITE, false);
-    b->gls_c = bench_gls_client_config(&b->cert, SUITE, false);
-    b->gls_rs = bench_gls_server_config(&b->cert, SUITE, true);
-    b->gls_rc = bench_gls_client_config(&b->cert, SUITE, true);
-    b->ossl_s = bench_ossl_server_ctx(&b->cert, SUITE_NAME, false);
-    b->ossl_rs = bench_ossl_server_ctx(&b->cert, SUITE_NAME, true);
-    b->ossl_c = bench_ossl_client_ctx(&b->cert, SUITE_NAME);
-    b->x25519_gen = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
-    if (b->x25519_gen == NULL || EVP_PKEY_keygen_init(b->x25519_gen) != 1) {
-        bench_die("X25519 context");
-    }
-    /* what each side negotiates, once: the rest only times it */
-    gls_conn *c = gls_client_new(b->gls_rc, BENCH_HOST);
-    gls_conn *s = gls_server_new(b->gls_rs);
-    gls_conn_info info;
-    if (c == NULL || s == NULL || !bench_gls_handshake(c, s) ||
-        gls_conn_get_info(c, &info) != GLS_OK || info.suite != SUITE || info.group != 0x001d ||
-        info.sigalg != 0x0403 || !info.peer_verified || info.resumed) {
-        bench_die("glasstls first handshake");
-    }
-    gls_conn_free(c);
-    gls_conn_free(s);
-    if (!ossl_one_resumable(b, false)) {
-        bench_die("OpenSSL first handshake");
-    }
+    double t0 = bench_cpu_seconds();
+    measured(ep, m, n, sig);
+    return (double)n / (bench_cpu_seconds() - t0);
 }
 
-static void teardown(struct hs_bench *b)
+static int count_mode(int argc, char **argv)
 {
-    gls_config_free(b->gls_s);
-    gls_config_free(b->gls_c);
-    gls_config_free(b->gls_rs);
-    gls_config_free(b->gls_rc);
-    SSL_CTX_free(b->ossl_s);
-    SSL_CTX_free(b->ossl_rs);
-    SSL_CTX_free(b->ossl_c);
-    SSL_SESSION_free(b->ossl_sess);
-    EVP_PKEY_CTX_free(b->x25519_gen);
-    bench_cert_free(&b->cert);
-}
-
-enum { GLS_FULL, OSSL_FULL, MATH_FULL, GLS_RES, OSSL_RES, MATH_RES, N_MEASURES };
-
-static void summarize(const struct bench_stats *s)
-{
-    char ours[32];
-    char theirs[32];
-    double over = 100.0 * (s[MATH_FULL].best / s[GLS_FULL].best - 1);
-    snprintf(ours, sizeof ours, "%+.0f%%", over);
-    snprintf(theirs, sizeof theirs, "%+.0f%%", 100.0 * (s[MATH_FULL].best / s[OSSL_FULL].best - 1));
-    bench_summary("full handshake: CPU time above its public-key math", "<= +15%", ours, theirs,
-                  over <= 15.0 ? "yes" : "no");
-    snprintf(ours, sizeof ours, "%.0f/s = %.2f x OpenSSL", s[GLS_FULL].best,
-             s[GLS_FULL].best / s[OSSL_FULL].best);
-    snprintf(theirs, sizeof theirs, "%.0f/s", s[OSSL_FULL].best);
-    bench_summary("full handshakes per second", "-", ours, theirs, "-");
-}
-
-static void report(double samples[N_MEASURES][MAX_REPS], long reps, long n)
-{
-    static const char *const cols[] = {"handshakes/s, client+server (best; median)", "glasstls",
-                                       "OpenSSL", "glasstls/OpenSSL"};
-    struct bench_stats s[N_MEASURES];
-    for (int m = 0; m < N_MEASURES; m++) {
-        s[m] = bench_stats_of(samples[m], (size_t)reps);
+    struct math m;
+    const struct bench_scn *scn = argc > 3 ? bench_scn_find(argv[3]) : NULL;
+    long n = bench_arg(argc, argv, 4, 20);
+    if (scn == NULL) {
+        fprintf(stderr, "usage: bench_handshake --count LIB SCENARIO N\n");
+        return 2;
     }
-    char title[160];
-    snprintf(title, sizeof title,
-             "Handshakes: TLS 1.3, X25519, ECDSA P-256, %s; %ld per sample, best of %ld",
-             SUITE_NAME, n, reps);
-    bench_table_head(title, cols, 4);
-    printf("| full handshake | %.0f (%.0f) | %.0f (%.0f) | %.2f |\n", s[GLS_FULL].best,
-           s[GLS_FULL].median, s[OSSL_FULL].best, s[OSSL_FULL].median,
-           s[GLS_FULL].best / s[OSSL_FULL].best);
-    printf("| resumed handshake (ticket, psk_dhe_ke) | %.0f (%.0f) | %.0f (%.0f) | %.2f |\n",
-           s[GLS_RES].best, s[GLS_RES].median, s[OSSL_RES].best, s[OSSL_RES].median,
-           s[GLS_RES].best / s[OSSL_RES].best);
-    printf("| math alone, full: 2 X25519 keygen + 2 derive, ECDSA sign + verify | %.0f (%.0f) "
-           "| same | |\n",
-           s[MATH_FULL].best, s[MATH_FULL].median);
-    printf("| math alone, resumed: 2 X25519 keygen + 2 derive | %.0f (%.0f) | same | |\n",
-           s[MATH_RES].best, s[MATH_RES].median);
-    printf("| full handshake: time above the math (goal <= 15%%) | %+.0f%% | %+.0f%% | |\n",
-           100.0 * (s[MATH_FULL].best / s[GLS_FULL].best - 1),
-           100.0 * (s[MATH_FULL].best / s[OSSL_FULL].best - 1));
-    printf("| resumed handshake: time above the math | %+.0f%% | %+.0f%% | |\n",
-           100.0 * (s[MATH_RES].best / s[GLS_RES].best - 1),
-           100.0 * (s[MATH_RES].best / s[OSSL_RES].best - 1));
-    summarize(s);
+    math_init(&m);
+    if (strcmp(argv[2], "math") == 0) {
+        measured(NULL, &m, n, scn->resume == BENCH_FULL);
+    } else {
+        struct bench_ep *ep = NULL;
+        for (int l = 0; l < BENCH_N_LIBS; l++) {
+            if (strcmp(argv[2], bench_lib_names[l]) == 0) {
+                ep = bench_ep_new((enum bench_lib)l, scn);
+            }
+        }
+        if (ep == NULL) {
+            fprintf(stderr, "bench: unknown library %s\n", argv[2]);
+            return 2;
+        }
+        printf("%s %s: %.0f handshakes/s\n", argv[2], scn->id, rate(ep, &m, n, false));
+        bench_ep_free(ep);
+    }
+    math_free(&m);
+    bench_certs_free();
+    return 0;
+}
+
+/* ---- the table ---- */
+
+struct row {
+    double rate[BENCH_N_LIBS][MAX_ROUNDS];
+    double vs[2][MAX_ROUNDS]; /* glasstls/OpenSSL, glasstls/GnuTLS per round */
+    double math[MAX_ROUNDS];
+    double above[MAX_ROUNDS]; /* glasstls time above the math, per round */
+};
+
+static void report_row(const struct bench_scn *scn, struct row *r, long rounds)
+{
+    const struct target *t = target_of(scn->id);
+    double med[BENCH_N_LIBS];
+    for (int l = 0; l < BENCH_N_LIBS; l++) {
+        med[l] = bench_median(r->rate[l], (size_t)rounds);
+    }
+    double vo = bench_median(r->vs[0], (size_t)rounds);
+    double vg = bench_median(r->vs[1], (size_t)rounds);
+    char tgt[64] = "-";
+    bool met = true;
+    if (t != NULL && t->ossl > 0 && t->gnutls > 0) {
+        snprintf(tgt, sizeof tgt, ">= %.1fx OpenSSL, >= %.1fx GnuTLS", t->ossl, t->gnutls);
+        met = vo >= t->ossl && vg >= t->gnutls;
+    } else if (t != NULL && t->ossl > 0) {
+        snprintf(tgt, sizeof tgt, ">= %.1fx OpenSSL", t->ossl);
+        met = vo >= t->ossl;
+    } else if (t != NULL && t->gnutls > 0) {
+        snprintf(tgt, sizeof tgt, ">= %.1fx GnuTLS", t->gnutls);
+        met = vg >= t->gnutls;
+    }
+    printf("| %s | %.0f | %.0f | %.0f | %.2f | %.2f | %s |\n", scn->label, med[BENCH_GLS],
+           med[BENCH_OSSL], med[BENCH_GNUTLS], vo, vg, tgt);
+    char what[96];
+    char val[64];
+    snprintf(what, sizeof what, "%s: handshakes/s", scn->label);
+    snprintf(val, sizeof val, "%.2fx OpenSSL, %.2fx GnuTLS", vo, vg);
+    bench_summary(what, tgt, val, t == NULL ? "-" : met ? "yes" : "no");
 }
 
 int main(int argc, char **argv)
 {
-    long n = bench_arg(argc, argv, 1, 200);
-    long reps = bench_arg(argc, argv, 2, 5);
-    static double samples[N_MEASURES][MAX_REPS];
-    struct hs_bench b;
-    if (reps > MAX_REPS) {
-        reps = MAX_REPS;
+    if (argc > 1 && strcmp(argv[1], "--count") == 0) {
+        return count_mode(argc, argv);
     }
-    setup(&b);
-    for (long r = 0; r < reps; r++) { /* interleaved, so drift hits every column alike */
-        samples[GLS_FULL][r] = gls_full(&b, n);
-        samples[OSSL_FULL][r] = ossl_full(&b, n);
-        samples[MATH_FULL][r] = raw_math(&b, n, true);
-        samples[GLS_RES][r] = gls_resumed(&b, n);
-        samples[OSSL_RES][r] = ossl_resumed(&b, n);
-        samples[MATH_RES][r] = raw_math(&b, n, false);
+    long n = bench_arg(argc, argv, 1, 100);
+    long rounds = bench_arg(argc, argv, 2, 7);
+    if (rounds > MAX_ROUNDS) {
+        rounds = MAX_ROUNDS;
     }
-    report(samples, reps, n);
-    teardown(&b);
+    static struct row rows[16];
+    struct bench_ep *eps[16][BENCH_N_LIBS];
+    struct math m;
+    math_init(&m);
+    const char *only = getenv("GLS_BENCH_ONLY"); /* scenario ids to run, for quick checks */
+    for (size_t s = 0; s < bench_n_scns; s++) {
+        bool skip = only != NULL && strstr(only, bench_scns[s].id) == NULL;
+        for (int l = 0; l < BENCH_N_LIBS; l++) {
+            eps[s][l] = skip ? NULL : bench_ep_new((enum bench_lib)l, &bench_scns[s]);
+        }
+    }
+    for (long r = 0; r < rounds; r++) { /* interleaved; the order of libraries rotates */
+        for (size_t s = 0; s < bench_n_scns; s++) {
+            struct row *row = &rows[s];
+            if (eps[s][0] == NULL) {
+                continue;
+            }
+            for (int k = 0; k < BENCH_N_LIBS; k++) {
+                int l = (int)((k + r) % BENCH_N_LIBS);
+                row->rate[l][r] = rate(eps[s][l], &m, n, false);
+            }
+            row->vs[0][r] = row->rate[BENCH_GLS][r] / row->rate[BENCH_OSSL][r];
+            row->vs[1][r] = row->rate[BENCH_GLS][r] / row->rate[BENCH_GNUTLS][r];
+            if (bench_scns[s].version == 0x0304 && bench_scns[s].cert == BENCH_EC) {
+                bool full = bench_scns[s].resume == BENCH_FULL;
+                row->math[r] = rate(NULL, &m, n, full);
+                row->above[r] = row->math[r] / row->rate[BENCH_GLS][r] - 1;
+            }
+        }
+    }
+    static const char *const cols[] = {
+        "handshakes/s, client+server (median)",          "glasstls",        "OpenSSL", "GnuTLS",
+        "glasstls/OpenSSL (median of per-round ratios)", "glasstls/GnuTLS", "target"};
+    char title[200];
+    snprintf(title, sizeof title,
+             "### Handshakes: %ld per sample, %ld interleaved rounds, process CPU time", n, rounds);
+    bench_table_head(title, cols, 7);
+    for (size_t s = 0; s < bench_n_scns; s++) {
+        if (eps[s][0] != NULL) {
+            report_row(&bench_scns[s], &rows[s], rounds);
+        }
+    }
+    printf(
+        "\n| public-key math alone (libcrypto), per second (median) | rate | glasstls time above "
+        "it (median of per-round ratios) |\n|---|---:|---:|\n");
+    for (size_t s = 0; s < bench_n_scns; s++) {
+        if (eps[s][0] == NULL || bench_scns[s].version != 0x0304 ||
+            bench_scns[s].cert != BENCH_EC) {
+            continue;
+        }
+        bool full = bench_scns[s].resume == BENCH_FULL;
+        printf("| %s: %s | %.0f | %+.0f%% |\n", bench_scns[s].label,
+               full ? "2 X25519 keygen + 2 derive, ECDSA P-256 sign + verify"
+                    : "2 X25519 keygen + 2 derive",
+               bench_median(rows[s].math, (size_t)rounds),
+               100 * bench_median(rows[s].above, (size_t)rounds));
+    }
+    for (size_t s = 0; s < bench_n_scns; s++) {
+        for (int l = 0; l < BENCH_N_LIBS; l++) {
+            bench_ep_free(eps[s][l]);
+        }
+    }
+    math_free(&m);
+    bench_certs_free();
     return 0;
 }

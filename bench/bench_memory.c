@@ -1,41 +1,44 @@
-/* bench/bench_memory.c — heap held by an idle established TLS 1.3 connection
- * (client side and server side), allocator calls per 16 KiB record in steady
- * state and per full handshake, for glasstls and OpenSSL's libssl. Calls from
- * our own code reach the allocator through -Wl,--wrap (column "glasstls
- * code"); libcrypto's and libssl's through CRYPTO_set_mem_functions (column
- * "libcrypto"). Bytes are malloc_usable_size(): what the allocator set aside
- * for each block, less its per-block header. Usage: bench_memory [connections]. */
+/* bench/bench_memory.c — memory of TLS 1.3 connections (X25519, ECDSA P-256,
+ * AES-128-GCM) for glasstls, OpenSSL's libssl (with its defaults and with
+ * SSL_MODE_RELEASE_BUFFERS) and GnuTLS: heap held by an idle established
+ * connection per side, peak heap during one handshake pair, allocator calls
+ * per record and per handshake, and the resident memory of many idle pairs.
+ * Every allocation in the process is counted: this program defines malloc and
+ * friends (over glibc's __libc_* entry points), so GnuTLS, nettle and GMP are
+ * seen too; libcrypto's and libssl's go through CRYPTO_set_mem_functions and
+ * are counted apart. Bytes are malloc_usable_size(). The transport (pipes,
+ * pair structs, OpenSSL's pipe BIO) is kept out.
+ * Usage: bench_memory [connections [idle-pairs-for-RSS]]. */
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/ssl.h>
 
 #include "bench_util.h"
 
 #define RECORD   16384
 #define MAX_CONN 512
-#define PAIR_BUF (32 * 1024) /* BIO pair buffer: holds one full record */
 
 struct heap {
     long long live;  /* bytes */
-    long long calls; /* malloc, calloc and realloc calls that returned memory */
+    long long calls; /* allocations that returned memory */
 };
 
 /* Global because allocator hooks have no argument to carry them. */
-static struct heap own; /* glasstls's code (and this program's) */
+static struct heap own; /* everything but libcrypto/libssl: glasstls, GnuTLS, nettle, GMP */
 static struct heap lib; /* libcrypto and libssl */
 static long long peak;  /* highest own.live + lib.live since peak_reset() */
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-void __real_free(void *p);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-void __wrap_free(void *p);
+void *__libc_malloc(size_t n);
+void *__libc_calloc(size_t n, size_t size);
+void *__libc_realloc(void *p, size_t n);
+void *__libc_memalign(size_t align, size_t n);
+void __libc_free(void *p);
 
 static void *took(struct heap *h, void *p, size_t old)
 {
@@ -59,39 +62,55 @@ static void gave(struct heap *h, void *p)
 static void *counted_realloc(struct heap *h, void *p, size_t n)
 {
     size_t old = p != NULL ? malloc_usable_size(p) : 0;
-    void *q = __real_realloc(p, n);
+    void *q = __libc_realloc(p, n);
     if (q == NULL && n == 0) {
         h->live -= (long long)old; /* glibc: realloc(p, 0) frees p */
     }
     return took(h, q, q != NULL ? old : 0);
 }
 
-void *__wrap_malloc(size_t n)
+void *malloc(size_t n)
 {
-    return took(&own, __real_malloc(n), 0);
+    return took(&own, __libc_malloc(n), 0);
 }
 
-void *__wrap_calloc(size_t n, size_t size)
+void *calloc(size_t n, size_t size)
 {
-    return took(&own, __real_calloc(n, size), 0);
+    return took(&own, __libc_calloc(n, size), 0);
 }
 
-void *__wrap_realloc(void *p, size_t n)
+void *realloc(void *p, size_t n)
 {
     return counted_realloc(&own, p, n);
 }
 
-void __wrap_free(void *p)
+void free(void *p)
 {
     gave(&own, p);
-    __real_free(p);
+    __libc_free(p);
+}
+
+int posix_memalign(void **out, size_t align, size_t n)
+{
+    *out = took(&own, __libc_memalign(align, n), 0);
+    return *out != NULL ? 0 : 12; /* ENOMEM */
+}
+
+void *aligned_alloc(size_t align, size_t n)
+{
+    return took(&own, __libc_memalign(align, n), 0);
+}
+
+void *memalign(size_t align, size_t n)
+{
+    return took(&own, __libc_memalign(align, n), 0);
 }
 
 static void *lib_malloc(size_t n, const char *file, int line)
 {
     (void)file;
     (void)line;
-    return took(&lib, __real_malloc(n), 0);
+    return took(&lib, __libc_malloc(n), 0);
 }
 
 static void *lib_realloc(void *p, size_t n, const char *file, int line)
@@ -106,7 +125,7 @@ static void lib_free(void *p, const char *file, int line)
     (void)file;
     (void)line;
     gave(&lib, p);
-    __real_free(p);
+    __libc_free(p);
 }
 
 struct snap {
@@ -120,311 +139,231 @@ static struct snap snap_now(void)
     return s;
 }
 
-static long long peak_reset(void)
-{
-    peak = own.live + lib.live;
-    return peak;
-}
+/* ---- the libraries as measured: the scenario, plus OpenSSL with RELEASE_BUFFERS ---- */
 
-/* One 16 KiB record from `from` to `to`, read in full. */
-static void gls_record(gls_conn *from, gls_conn *to, uint8_t *buf)
-{
-    size_t put = 0;
-    size_t got = 0;
-    if (gls_conn_write(from, buf, RECORD, &put) != GLS_OK || put != RECORD) {
-        bench_die("glasstls write");
-    }
-    bench_gls_move(from, to);
-    while (got < RECORD) {
-        size_t n = 0;
-        if (gls_conn_read(to, buf + got, RECORD - got, &n) != GLS_OK) {
-            bench_die("glasstls read");
-        }
-        got += n;
-    }
-}
+enum { V_GLS, V_OSSL, V_OSSL_REL, V_GNUTLS, N_VARIANTS };
+static const char *const variant_names[N_VARIANTS] = {"glasstls", "OpenSSL",
+                                                      "OpenSSL, RELEASE_BUFFERS", "GnuTLS"};
 
-static void ossl_record(SSL *from, SSL *to, uint8_t *buf)
-{
-    int got = 0;
-    if (SSL_write(from, buf, RECORD) != RECORD) {
-        bench_die("OpenSSL write");
-    }
-    while (got < RECORD) {
-        int n = SSL_read(to, buf + got, RECORD - got);
-        if (n <= 0) {
-            bench_die("OpenSSL read");
-        }
-        got += n;
-    }
-}
-
-/* Per-connection figures of one library. */
 struct result {
-    struct snap client; /* idle heap per connection */
-    struct snap server;
-    double own_per_record; /* allocator calls per record written and read */
-    double lib_per_record;
-    double own_per_hs; /* allocator calls per full handshake, both sides */
-    double lib_per_hs;
-    long long hs_peak; /* peak heap above the start during one handshake, both sides */
-    long long leak;    /* heap not returned once connections and configs were freed */
+    struct snap side[2]; /* idle heap per connection: client, server */
+    double calls_per_record;
+    double calls_per_hs;
+    long long hs_peak;
+    long long leak;
+    double rss_per_pair;
 };
 
-static struct snap per_conn(struct snap a, struct snap b, long k, long long minus)
+static struct bench_ep *variant_ep(int v)
 {
-    struct snap s = {(a.own - b.own) / k, (a.lib - b.lib) / k - minus};
-    return s;
+    static const enum bench_lib libs[N_VARIANTS] = {BENCH_GLS, BENCH_OSSL, BENCH_OSSL,
+                                                    BENCH_GNUTLS};
+    struct bench_ep *ep = bench_ep_new(libs[v], bench_scn_find("tls13-ecdsa"));
+    if (v == V_OSSL_REL) {
+        bench_ep_ossl_mode(ep, SSL_MODE_RELEASE_BUFFERS);
+    }
+    return ep;
 }
 
-static gls_conn *gls_conns[2][MAX_CONN];
-
-static void gls_idle(const struct bench_cert *bc, long k, struct result *r)
+/* OpenSSL's pipe BIO is transport, like the pipes: weighed once, taken out. */
+static long long bio_bytes(int v)
 {
-    static uint8_t buf[RECORD];
-    struct snap base = snap_now();
-    gls_config *gs = bench_gls_server_config(bc, 0x1301, false);
-    gls_config *gc = bench_gls_client_config(bc, 0x1301, false);
-    for (long i = 0; i < k; i++) {
-        gls_conn *c = gls_client_new(gc, BENCH_HOST);
-        gls_conn *s = gls_server_new(gs);
-        if (c == NULL || s == NULL || !bench_gls_handshake(c, s)) {
-            bench_die("glasstls handshake");
-        }
-        gls_record(c, s, buf);
-        gls_record(s, c, buf);
-        gls_conns[0][i] = c;
-        gls_conns[1][i] = s;
+    if (v != V_OSSL && v != V_OSSL_REL) {
+        return 0;
     }
-    struct snap all = snap_now();
-    for (long i = 0; i < k; i++) {
-        gls_conn_free(gls_conns[0][i]);
-    }
-    struct snap servers = snap_now();
-    for (long i = 0; i < k; i++) {
-        gls_conn_free(gls_conns[1][i]);
-    }
-    struct snap none = snap_now();
-    r->client = per_conn(all, servers, k, 0);
-    r->server = per_conn(servers, none, k, 0);
-    gls_config_free(gs);
-    gls_config_free(gc);
-    struct snap end = snap_now();
-    r->leak = end.own + end.lib - base.own - base.lib;
-}
-
-/* Allocator calls per full handshake (new to free, both sides) and the peak
- * heap one handshake takes, then calls per record on an established pair. */
-static void gls_calls(const struct bench_cert *bc, long n, struct result *r)
-{
-    static uint8_t buf[RECORD];
-    gls_config *gs = bench_gls_server_config(bc, 0x1301, false);
-    gls_config *gc = bench_gls_client_config(bc, 0x1301, false);
-    struct heap o = own;
-    struct heap l = lib;
-    for (long i = 0; i < n; i++) {
-        long long start = peak_reset();
-        gls_conn *c = gls_client_new(gc, BENCH_HOST);
-        gls_conn *s = gls_server_new(gs);
-        if (c == NULL || s == NULL || !bench_gls_handshake(c, s)) {
-            bench_die("glasstls handshake");
-        }
-        r->hs_peak = peak - start;
-        gls_conn_free(c);
-        gls_conn_free(s);
-    }
-    r->own_per_hs = (double)(own.calls - o.calls) / (double)n;
-    r->lib_per_hs = (double)(lib.calls - l.calls) / (double)n;
-
-    gls_conn *c = gls_client_new(gc, BENCH_HOST);
-    gls_conn *s = gls_server_new(gs);
-    if (c == NULL || s == NULL || !bench_gls_handshake(c, s)) {
-        bench_die("glasstls handshake");
-    }
-    for (int i = 0; i < 8; i++) { /* warm up */
-        gls_record(c, s, buf);
-    }
-    o = own;
-    l = lib;
-    for (long i = 0; i < n; i++) {
-        gls_record(c, s, buf);
-    }
-    r->own_per_record = (double)(own.calls - o.calls) / (double)n;
-    r->lib_per_record = (double)(lib.calls - l.calls) / (double)n;
-    gls_conn_free(c);
-    gls_conn_free(s);
-    gls_config_free(gs);
-    gls_config_free(gc);
-}
-
-static SSL *ossl_conns[2][MAX_CONN];
-
-/* What one half of a BIO pair (the in-memory transport) takes: it stands in for
- * a socket and is not counted as the connection's. */
-static long long bio_half_bytes(void)
-{
-    BIO *a = NULL;
-    BIO *b = NULL;
-    struct snap s0 = snap_now();
-    if (BIO_new_bio_pair(&a, PAIR_BUF, &b, PAIR_BUF) != 1) {
-        bench_die("BIO pair");
-    }
-    struct snap s1 = snap_now();
-    BIO_free(a);
+    struct snap a = snap_now();
+    BIO *b = bench_ossl_pipe_bio();
+    struct snap z = snap_now();
     BIO_free(b);
-    return (s1.lib - s0.lib) / 2;
+    return z.lib - a.lib;
 }
 
-static void ossl_contexts(const struct bench_cert *bc, bool release, SSL_CTX **c, SSL_CTX **s)
+static struct bench_pair *pairs[MAX_CONN];
+
+static struct bench_pair *idle_pair(struct bench_ep *ep)
 {
-    *s = bench_ossl_server_ctx(bc, "TLS_AES_128_GCM_SHA256", false);
-    *c = bench_ossl_client_ctx(bc, "TLS_AES_128_GCM_SHA256");
-    if (release) {
-        SSL_CTX_set_mode(*s, SSL_MODE_RELEASE_BUFFERS);
-        SSL_CTX_set_mode(*c, SSL_MODE_RELEASE_BUFFERS);
+    static uint8_t in[RECORD];
+    static uint8_t out[RECORD];
+    struct bench_pair *p = bench_pair_new(ep);
+    if (!bench_pair_c2s(p, in, out, RECORD) || !bench_pair_s2c(p, in, out, RECORD)) {
+        bench_die("record");
     }
+    bench_pair_trim(p);
+    return p;
 }
 
-static void ossl_idle(const struct bench_cert *bc, long k, bool release, struct result *r)
+static void measure_idle(int v, long k, struct result *r)
 {
-    static uint8_t buf[RECORD];
-    SSL_CTX *cctx = NULL;
-    SSL_CTX *sctx = NULL;
-    long long half = bio_half_bytes();
+    long long bio = bio_bytes(v);
     struct snap base = snap_now();
-    ossl_contexts(bc, release, &cctx, &sctx);
+    struct bench_ep *ep = variant_ep(v);
+    struct snap before = snap_now();
     for (long i = 0; i < k; i++) {
-        SSL *c = NULL;
-        SSL *s = NULL;
-        bench_ossl_pair(cctx, sctx, PAIR_BUF, &c, &s);
-        if (!bench_ossl_handshake(c, s)) {
-            bench_die("OpenSSL handshake");
-        }
-        ossl_record(c, s, buf);
-        ossl_record(s, c, buf);
-        ossl_conns[0][i] = c;
-        ossl_conns[1][i] = s;
+        pairs[i] = idle_pair(ep);
     }
     struct snap all = snap_now();
     for (long i = 0; i < k; i++) {
-        SSL_free(ossl_conns[0][i]);
+        bench_pair_free_side(pairs[i], 0);
     }
     struct snap servers = snap_now();
     for (long i = 0; i < k; i++) {
-        SSL_free(ossl_conns[1][i]);
+        bench_pair_free_side(pairs[i], 1);
     }
     struct snap none = snap_now();
-    r->client = per_conn(all, servers, k, half);
-    r->server = per_conn(servers, none, k, half);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
+    r->side[0].own = (all.own - servers.own) / k;
+    r->side[0].lib = (all.lib - servers.lib) / k - bio;
+    r->side[1].own = (servers.own - none.own) / k;
+    r->side[1].lib = (servers.lib - none.lib) / k - bio;
+    (void)before;
+    bench_ep_free(ep);
     struct snap end = snap_now();
     r->leak = end.own + end.lib - base.own - base.lib;
 }
 
-static void ossl_calls(const struct bench_cert *bc, long n, bool release, struct result *r)
+static void measure_calls(int v, long n, struct result *r)
 {
-    static uint8_t buf[RECORD];
-    SSL_CTX *cctx = NULL;
-    SSL_CTX *sctx = NULL;
-    SSL *c = NULL;
-    SSL *s = NULL;
-    long long half = bio_half_bytes();
-    ossl_contexts(bc, release, &cctx, &sctx);
-    struct heap l = lib;
+    static uint8_t in[RECORD];
+    static uint8_t out[RECORD];
+    long long bio = bio_bytes(v);
+    struct bench_ep *ep = variant_ep(v);
+    long long calls = own.calls + lib.calls;
+    r->hs_peak = 0;
     for (long i = 0; i < n; i++) {
-        long long start = peak_reset();
-        bench_ossl_pair(cctx, sctx, PAIR_BUF, &c, &s);
-        if (!bench_ossl_handshake(c, s)) {
-            bench_die("OpenSSL handshake");
+        peak = own.live + lib.live;
+        long long start = peak;
+        if (!bench_ep_handshake(ep)) {
+            bench_die("handshake");
         }
-        r->hs_peak = peak - start - 2 * half;
-        SSL_free(c);
-        SSL_free(s);
+        if (peak - start - 2 * bio > r->hs_peak) {
+            r->hs_peak = peak - start - 2 * bio;
+        }
     }
-    r->lib_per_hs = (double)(lib.calls - l.calls) / (double)n;
-
-    bench_ossl_pair(cctx, sctx, PAIR_BUF, &c, &s);
-    if (!bench_ossl_handshake(c, s)) {
-        bench_die("OpenSSL handshake");
-    }
+    r->calls_per_hs = (double)(own.calls + lib.calls - calls) / (double)n;
+    struct bench_pair *p = bench_pair_new(ep);
     for (int i = 0; i < 8; i++) { /* warm up */
-        ossl_record(c, s, buf);
+        bench_pair_c2s(p, in, out, RECORD);
     }
-    l = lib;
+    calls = own.calls + lib.calls;
     for (long i = 0; i < n; i++) {
-        ossl_record(c, s, buf);
+        if (!bench_pair_c2s(p, in, out, RECORD)) {
+            bench_die("record");
+        }
     }
-    r->lib_per_record = (double)(lib.calls - l.calls) / (double)n;
-    SSL_free(c);
-    SSL_free(s);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
+    r->calls_per_record = (double)(own.calls + lib.calls - calls) / (double)n;
+    bench_pair_free_side(p, 0);
+    bench_pair_free_side(p, 1);
+    bench_ep_free(ep);
 }
 
-static void report_idle(long k, const struct result *g, const struct result *o,
-                        const struct result *orel)
+static long rss_kib(void)
 {
-    static const char *const cols[] = {
-        "bytes per connection", "glasstls", "of it: glasstls code",
-        "of it: libcrypto",     "OpenSSL",  "OpenSSL, RELEASE_BUFFERS",
-        "glasstls/OpenSSL"};
-    char title[200];
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kib = -1;
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "VmRSS:", 6) == 0) {
+            kib = strtol(line + 6, NULL, 10);
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    return kib;
+}
+
+/* In a child process of its own (so each library starts from the same heap):
+ * n established idle pairs, resident memory per pair (transport included: a
+ * pair struct per connection pair, and OpenSSL's two BIOs). */
+static double measure_rss(int v, long n)
+{
+    int fds[2];
+    double per = -1;
+    if (pipe(fds) != 0) {
+        bench_die("pipe");
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct bench_ep *ep = variant_ep(v);
+        struct bench_pair **all = __libc_malloc((size_t)n * sizeof *all);
+        long before = rss_kib();
+        for (long i = 0; i < n; i++) {
+            all[i] = idle_pair(ep);
+        }
+        double r = (double)(rss_kib() - before) * 1024.0 / (double)n;
+        ssize_t w = write(fds[1], &r, sizeof r);
+        _exit(w == sizeof r ? 0 : 1);
+    }
+    close(fds[1]);
+    if (pid < 0 || read(fds[0], &per, sizeof per) != sizeof per) {
+        per = -1;
+    }
+    close(fds[0]);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return per;
+}
+
+static void report(const struct result *r, long k, long n, long idle)
+{
+    static const char *const cols[] = {"bytes",
+                                       "glasstls",
+                                       "of it: libcrypto",
+                                       "OpenSSL",
+                                       "OpenSSL, RELEASE_BUFFERS",
+                                       "GnuTLS (nettle, GMP)",
+                                       "target"};
+    char title[256];
     snprintf(title, sizeof title,
-             "Idle established connection: heap held after the handshake and one 16 KiB record "
-             "each way (mean of %ld connections; goal <= 4096 bytes)",
-             k);
+             "### Memory: TLS 1.3, X25519, ECDSA P-256, AES-128-GCM (idle: after the handshake and "
+             "one 16 KiB record each way, mean of %ld; peak: the highest of %ld handshakes; RSS: "
+             "%ld idle pairs, one process each)",
+             k, n, idle);
     bench_table_head(title, cols, 7);
-    const struct snap *gs[2] = {&g->client, &g->server};
-    const struct snap *os[2] = {&o->client, &o->server};
-    const struct snap *rs[2] = {&orel->client, &orel->server};
-    for (int i = 0; i < 2; i++) {
-        long long gt = gs[i]->own + gs[i]->lib;
-        long long ot = os[i]->own + os[i]->lib;
-        printf("| %s | %lld | %lld | %lld | %lld | %lld | %.2f |\n", i ? "server" : "client", gt,
-               gs[i]->own, gs[i]->lib, ot, rs[i]->own + rs[i]->lib, (double)gt / (double)ot);
+    for (int s = 0; s < 2; s++) {
+        printf("| idle heap per connection, %s | %lld | %lld | %lld | %lld | %lld | <= 4096 |\n",
+               s ? "server" : "client", r[V_GLS].side[s].own + r[V_GLS].side[s].lib,
+               r[V_GLS].side[s].lib, r[V_OSSL].side[s].own + r[V_OSSL].side[s].lib,
+               r[V_OSSL_REL].side[s].own + r[V_OSSL_REL].side[s].lib,
+               r[V_GNUTLS].side[s].own + r[V_GNUTLS].side[s].lib);
     }
-    for (int i = 0; i < 2; i++) {
-        long long gt = gs[i]->own + gs[i]->lib;
-        char ours[32];
-        char theirs[48];
-        snprintf(ours, sizeof ours, "%lld B", gt);
-        snprintf(theirs, sizeof theirs, "%lld B (%lld B with RELEASE_BUFFERS)",
-                 os[i]->own + os[i]->lib, rs[i]->own + rs[i]->lib);
-        bench_summary(i ? "idle established connection heap, server"
-                        : "idle established connection heap, client",
-                      "<= 4096 B", ours, theirs, gt <= 4096 ? "yes" : "no");
+    printf("| peak heap during one handshake pair, new to free | %lld | | %lld | %lld | %lld | <= "
+           "90000 |\n",
+           r[V_GLS].hs_peak, r[V_OSSL].hs_peak, r[V_OSSL_REL].hs_peak, r[V_GNUTLS].hs_peak);
+    printf("| RSS per idle pair (%ld pairs) | %.0f | | %.0f | %.0f | %.0f | <= 10000 |\n", idle,
+           r[V_GLS].rss_per_pair, r[V_OSSL].rss_per_pair, r[V_OSSL_REL].rss_per_pair,
+           r[V_GNUTLS].rss_per_pair);
+    printf("| allocator calls per handshake pair | %.1f | | %.1f | %.1f | %.1f | |\n",
+           r[V_GLS].calls_per_hs, r[V_OSSL].calls_per_hs, r[V_OSSL_REL].calls_per_hs,
+           r[V_GNUTLS].calls_per_hs);
+    printf("| allocator calls per 16 KiB record, written and read | %.2f | | %.2f | %.2f | %.2f | "
+           "0 |\n",
+           r[V_GLS].calls_per_record, r[V_OSSL].calls_per_record, r[V_OSSL_REL].calls_per_record,
+           r[V_GNUTLS].calls_per_record);
+    for (int v = 0; v < N_VARIANTS; v++) {
+        if (r[v].leak != 0) {
+            printf("\nnot returned once connections and configs were freed: %s %lld bytes\n",
+                   variant_names[v], r[v].leak);
+        }
     }
-}
-
-static void report_calls(long n, const struct result *g, const struct result *o,
-                         const struct result *orel)
-{
-    static const char *const cols[] = {"allocator calls", "glasstls code",
-                                       "libcrypto under glasstls", "OpenSSL (libssl+libcrypto)",
-                                       "OpenSSL, RELEASE_BUFFERS"};
-    char title[160];
-    snprintf(title, sizeof title, "Allocations (mean of %ld records / handshakes)", n);
-    bench_table_head(title, cols, 5);
-    printf("| per 16 KiB record written and read, steady state (goal: 0 from glasstls code) | "
-           "%.2f | %.2f | %.2f | %.2f |\n",
-           g->own_per_record, g->lib_per_record, o->lib_per_record, orel->lib_per_record);
-    printf("| per full handshake, both sides, new to free | %.1f | %.1f | %.1f | %.1f |\n",
-           g->own_per_hs, g->lib_per_hs, o->lib_per_hs, orel->lib_per_hs);
-    printf("| peak heap during one full handshake, both sides (bytes) | %lld (total) | | %lld "
-           "| %lld |\n",
-           g->hs_peak, o->hs_peak, orel->hs_peak);
-    char ours[48];
-    char theirs[48];
-    snprintf(ours, sizeof ours, "%.2f (+ %.2f in libcrypto)", g->own_per_record, g->lib_per_record);
-    snprintf(theirs, sizeof theirs, "%.2f", o->lib_per_record);
-    bench_summary("allocations per 16 KiB record from glasstls code", "0", ours, theirs,
-                  g->own_per_record == 0 ? "yes" : "no");
-    if (g->leak != 0 || o->leak != 0 || orel->leak != 0) {
-        printf("\nnot returned once connections and configs were freed: glasstls %lld, OpenSSL "
-               "%lld, OpenSSL with RELEASE_BUFFERS %lld bytes\n",
-               g->leak, o->leak, orel->leak);
+    char val[96];
+    for (int s = 0; s < 2; s++) {
+        long long g = r[V_GLS].side[s].own + r[V_GLS].side[s].lib;
+        snprintf(val, sizeof val, "%lld B (GnuTLS %lld B)", g,
+                 r[V_GNUTLS].side[s].own + r[V_GNUTLS].side[s].lib);
+        bench_summary(s ? "idle heap per connection, server" : "idle heap per connection, client",
+                      "<= 4096 B", val, g <= 4096 ? "yes" : "no");
     }
+    snprintf(val, sizeof val, "%lld B (GnuTLS %lld B, OpenSSL %lld B)", r[V_GLS].hs_peak,
+             r[V_GNUTLS].hs_peak, r[V_OSSL].hs_peak);
+    bench_summary("peak heap during one handshake pair", "<= 90000 B", val,
+                  r[V_GLS].hs_peak <= 90000 ? "yes" : "no");
+    snprintf(val, sizeof val, "%.0f B (GnuTLS %.0f B)", r[V_GLS].rss_per_pair,
+             r[V_GNUTLS].rss_per_pair);
+    bench_summary("RSS per idle connection pair", "<= 10000 B", val,
+                  r[V_GLS].rss_per_pair <= 10000 ? "yes" : "no");
+    snprintf(val, sizeof val, "%.2f", r[V_GLS].calls_per_record);
+    bench_summary("allocator calls per 16 KiB record (glasstls + its libcrypto)", "0", val,
+                  r[V_GLS].calls_per_record == 0 ? "yes" : "no");
 }
 
 int main(int argc, char **argv)
@@ -434,29 +373,29 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench: libcrypto allocated before its hooks were set\n");
         return 1;
     }
-    long k = bench_arg(argc, argv, 1, 100);
-    long n = 64;
-    struct bench_cert bc;
-    struct result g;
-    struct result o;
-    struct result orel;
+    bench_pipe_alloc = __libc_malloc; /* the transport is not counted */
+    bench_pipe_release = __libc_free;
+    long k = bench_arg(argc, argv, 1, 200);
+    long idle = bench_arg(argc, argv, 2, 10000);
+    long n = 32;
+    struct result r[N_VARIANTS];
     if (k > MAX_CONN) {
         k = MAX_CONN;
     }
-    memset(&g, 0, sizeof g);
-    memset(&o, 0, sizeof o);
-    memset(&orel, 0, sizeof orel);
-    bench_cert_make(&bc);
-    gls_idle(&bc, 2, &g); /* warm up: libcrypto's lazily filled caches */
-    ossl_idle(&bc, 2, false, &o);
-    gls_idle(&bc, k, &g);
-    gls_calls(&bc, n, &g);
-    ossl_idle(&bc, k, false, &o);
-    ossl_calls(&bc, n, false, &o);
-    ossl_idle(&bc, k, true, &orel);
-    ossl_calls(&bc, n, true, &orel);
-    report_idle(k, &g, &o, &orel);
-    report_calls(n, &g, &o, &orel);
-    bench_cert_free(&bc);
+    memset(r, 0, sizeof r);
+    bench_cert_get(BENCH_EC);
+    for (int v = 0; v < N_VARIANTS; v++) {
+        measure_idle(v, 2, &r[v]); /* warm up: lazily filled caches */
+    }
+    for (int v = 0; v < N_VARIANTS; v++) {
+        measure_idle(v, k, &r[v]);
+        measure_calls(v, n, &r[v]);
+    }
+    fflush(stdout);
+    for (int v = 0; v < N_VARIANTS; v++) {
+        r[v].rss_per_pair = measure_rss(v, idle);
+    }
+    report(r, k, n, idle);
+    bench_certs_free();
     return 0;
 }

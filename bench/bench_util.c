@@ -1,6 +1,5 @@
 /* bench/bench_util.c — the shared pieces of the benchmarks (see bench_util.h):
- * clock and statistics, the certificate both libraries use, glasstls and
- * OpenSSL endpoints set up alike for TLS 1.3 (RFC 8446), and their pumps. */
+ * clock and medians, the pipe transport, the certificates, the scenario table. */
 #include "bench_util.h"
 
 #include <stdio.h>
@@ -10,8 +9,8 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
 /* see bench_util.h */
@@ -30,16 +29,13 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* see bench_util.h */
-struct bench_stats bench_stats_of(double *v, size_t n)
+double bench_median(double *v, size_t n)
 {
-    struct bench_stats s = {0, 0};
     if (n == 0) {
-        return s;
+        return 0;
     }
     qsort(v, n, sizeof *v, cmp_double);
-    s.best = v[n - 1];
-    s.median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-    return s;
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* see bench_util.h */
@@ -59,6 +55,57 @@ void bench_die(const char *what)
     ERR_print_errors_fp(stderr);
     exit(1);
 }
+
+/* ---- pipes ---- */
+
+void *(*bench_pipe_alloc)(size_t) = malloc;
+void (*bench_pipe_release)(void *) = free;
+
+/* see bench_util.h */
+size_t bench_pipe_write(struct bench_pipe *p, const uint8_t *src, size_t n)
+{
+    if (p->buf == NULL && (p->buf = bench_pipe_alloc(BENCH_PIPE_CAP)) == NULL) {
+        bench_die("pipe buffer");
+    }
+    if (p->head == p->tail) {
+        p->head = p->tail = 0;
+    }
+    size_t room = BENCH_PIPE_CAP - p->tail;
+    size_t k = n < room ? n : room;
+    memcpy(p->buf + p->tail, src, k);
+    p->tail += k;
+    return k;
+}
+
+/* see bench_util.h */
+size_t bench_pipe_read(struct bench_pipe *p, uint8_t *dst, size_t n)
+{
+    size_t have = p->tail - p->head;
+    size_t k = n < have ? n : have;
+    if (k > 0) {
+        memcpy(dst, p->buf + p->head, k);
+        p->head += k;
+    }
+    return k;
+}
+
+/* see bench_util.h */
+size_t bench_pipe_len(const struct bench_pipe *p)
+{
+    return p->tail - p->head;
+}
+
+/* see bench_util.h */
+void bench_pipe_trim(struct bench_pipe *p)
+{
+    if (p->buf != NULL && p->head == p->tail) {
+        bench_pipe_release(p->buf);
+        p->buf = NULL;
+        p->head = p->tail = 0;
+    }
+}
+
+/* ---- certificates ---- */
 
 static void add_ext(X509 *x, int nid, const char *value)
 {
@@ -87,29 +134,38 @@ static char *bio_string(BIO *b, size_t *len)
     return s;
 }
 
-static void write_ca_file(struct bench_cert *bc)
+/* $GLS_BENCH_KEYS/{ec,rsa}.pem when set (bench/run.sh makes them once, so runs
+ * under valgrind skip the slow RSA key generation), else NULL. */
+static EVP_PKEY *load_key(enum bench_key k)
 {
-    snprintf(bc->ca_path, sizeof bc->ca_path, "/tmp/gls-bench-ca-XXXXXX");
-    int fd = mkstemp(bc->ca_path);
-    if (fd < 0 || write(fd, bc->cert_pem, bc->cert_len) != (ssize_t)bc->cert_len) {
-        bench_die("writing the trust anchor");
+    const char *dir = getenv("GLS_BENCH_KEYS");
+    char path[512];
+    if (dir == NULL) {
+        return NULL;
     }
-    close(fd);
+    snprintf(path, sizeof path, "%s/%s.pem", dir, k == BENCH_EC ? "ec" : "rsa");
+    FILE *f = fopen(path, "r");
+    EVP_PKEY *key = f != NULL ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
+    if (f != NULL) {
+        fclose(f);
+    }
+    return key;
 }
 
-/* see bench_util.h */
-void bench_cert_make(struct bench_cert *bc)
+static void cert_make(struct bench_cert *bc, enum bench_key k)
 {
     memset(bc, 0, sizeof *bc);
-    bc->key = EVP_EC_gen("P-256");
-    bc->x509 = X509_new();
-    X509 *x = bc->x509;
+    bc->key = load_key(k);
+    if (bc->key == NULL) {
+        bc->key = k == BENCH_EC ? EVP_EC_gen("P-256") : EVP_RSA_gen(2048);
+    }
+    X509 *x = bc->x509 = X509_new();
     if (bc->key == NULL || x == NULL) {
         bench_die("key generation");
     }
     X509_NAME *name = X509_get_subject_name(x);
     if (X509_set_version(x, X509_VERSION_3) != 1 ||
-        ASN1_INTEGER_set(X509_get_serialNumber(x), 1) != 1 ||
+        ASN1_INTEGER_set(X509_get_serialNumber(x), 1 + (long)k) != 1 ||
         X509_gmtime_adj(X509_getm_notBefore(x), -3600) == NULL ||
         X509_gmtime_adj(X509_getm_notAfter(x), 30L * 86400) == NULL ||
         X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)BENCH_HOST, -1,
@@ -118,185 +174,106 @@ void bench_cert_make(struct bench_cert *bc)
         bench_die("certificate fields");
     }
     add_ext(x, NID_basic_constraints, "critical,CA:FALSE");
-    add_ext(x, NID_key_usage, "critical,digitalSignature");
+    add_ext(x, NID_key_usage,
+            k == BENCH_EC ? "critical,digitalSignature"
+                          : "critical,digitalSignature,keyEncipherment");
     add_ext(x, NID_ext_key_usage, "serverAuth");
     add_ext(x, NID_subject_alt_name, "DNS:" BENCH_HOST);
     if (X509_sign(x, bc->key, EVP_sha256()) <= 0) {
         bench_die("certificate signature");
     }
     BIO *c = BIO_new(BIO_s_mem());
-    BIO *k = BIO_new(BIO_s_mem());
-    if (c == NULL || k == NULL || PEM_write_bio_X509(c, x) != 1 ||
-        PEM_write_bio_PrivateKey(k, bc->key, NULL, NULL, 0, NULL, NULL) != 1) {
+    BIO *kb = BIO_new(BIO_s_mem());
+    if (c == NULL || kb == NULL || PEM_write_bio_X509(c, x) != 1 ||
+        PEM_write_bio_PrivateKey(kb, bc->key, NULL, NULL, 0, NULL, NULL) != 1) {
         bench_die("PEM export");
     }
     bc->cert_pem = bio_string(c, &bc->cert_len);
-    bc->key_pem = bio_string(k, &bc->key_len);
+    bc->key_pem = bio_string(kb, &bc->key_len);
     BIO_free(c);
-    BIO_free(k);
-    write_ca_file(bc);
-}
-
-/* see bench_util.h */
-void bench_cert_free(struct bench_cert *bc)
-{
-    unlink(bc->ca_path);
-    EVP_PKEY_free(bc->key);
-    X509_free(bc->x509);
-    OPENSSL_cleanse(bc->key_pem, bc->key_len);
-    free(bc->key_pem);
-    free(bc->cert_pem);
-}
-
-static gls_config *gls_common(uint16_t suite, bool tickets)
-{
-    static const uint16_t x25519 = 0x001d;
-    gls_config *cfg = gls_config_new();
-    if (cfg == NULL || gls_config_set_versions(cfg, 0x0304, 0x0304) != GLS_OK ||
-        gls_config_set_suites(cfg, &suite, 1) != GLS_OK ||
-        gls_config_set_groups(cfg, &x25519, 1) != GLS_OK ||
-        gls_config_set_resumption(cfg, tickets, 7200) != GLS_OK) {
-        bench_die("glasstls config");
+    BIO_free(kb);
+    snprintf(bc->ca_path, sizeof bc->ca_path, "/tmp/gls-bench-ca-XXXXXX");
+    int fd = mkstemp(bc->ca_path);
+    if (fd < 0 || write(fd, bc->cert_pem, bc->cert_len) != (ssize_t)bc->cert_len) {
+        bench_die("writing the trust anchor");
     }
-    return cfg;
+    close(fd);
 }
 
+static struct bench_cert certs[BENCH_N_KEYS];
+static bool made[BENCH_N_KEYS];
+
 /* see bench_util.h */
-gls_config *bench_gls_server_config(const struct bench_cert *bc, uint16_t suite, bool tickets)
+const struct bench_cert *bench_cert_get(enum bench_key k)
 {
-    gls_config *cfg = gls_common(suite, tickets);
-    if (gls_config_add_cert_pem(cfg, (const uint8_t *)bc->cert_pem, bc->cert_len,
-                                (const uint8_t *)bc->key_pem, bc->key_len) != GLS_OK) {
-        bench_die("glasstls certificate");
+    if (!made[k]) {
+        cert_make(&certs[k], k);
+        made[k] = true;
     }
-    return cfg;
+    return &certs[k];
 }
 
 /* see bench_util.h */
-gls_config *bench_gls_client_config(const struct bench_cert *bc, uint16_t suite, bool tickets)
+void bench_certs_free(void)
 {
-    gls_config *cfg = gls_common(suite, tickets);
-    if (gls_config_set_ca(cfg, bc->ca_path, NULL) != GLS_OK) {
-        bench_die("glasstls trust anchor");
-    }
-    return cfg;
-}
-
-/* see bench_util.h */
-size_t bench_gls_move(gls_conn *from, gls_conn *to)
-{
-    size_t moved = 0;
-    size_t len = 0;
-    const uint8_t *out = gls_conn_net_out(from, &len);
-    while (len > 0) {
-        size_t room = 0;
-        uint8_t *in = gls_conn_net_in(to, &room);
-        size_t n = len < room ? len : room;
-        if (n == 0) {
-            break; /* the receiver's plaintext must be read first */
+    for (int k = 0; k < BENCH_N_KEYS; k++) {
+        struct bench_cert *bc = &certs[k];
+        if (!made[k]) {
+            continue;
         }
-        memcpy(in, out, n);
-        gls_conn_net_out_done(from, n);
-        moved += n;
-        if (gls_conn_net_in_done(to, n) != GLS_OK) {
-            break;
-        }
-        out = gls_conn_net_out(from, &len);
+        unlink(bc->ca_path);
+        EVP_PKEY_free(bc->key);
+        X509_free(bc->x509);
+        OPENSSL_cleanse(bc->key_pem, bc->key_len);
+        free(bc->key_pem);
+        free(bc->cert_pem);
+        made[k] = false;
     }
-    return moved;
 }
 
+/* ---- scenarios ---- */
+
+#define GNUTLS_13 "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM:-GROUP-ALL:+GROUP-X25519"
+#define GNUTLS_12 "NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-GCM:-KX-ALL"
+
 /* see bench_util.h */
-bool bench_gls_handshake(gls_conn *client, gls_conn *server)
+const struct bench_scn bench_scns[] = {
+    {"tls13-ecdsa", "TLS 1.3 X25519 + ECDSA P-256, full", 0x0304, BENCH_X25519, BENCH_EC,
+     BENCH_FULL, 0x1301, "TLS_AES_128_GCM_SHA256", GNUTLS_13},
+    {"tls13-rsa", "TLS 1.3 X25519 + RSA-2048, full", 0x0304, BENCH_X25519, BENCH_RSA, BENCH_FULL,
+     0x1301, "TLS_AES_128_GCM_SHA256", GNUTLS_13},
+    {"tls12-ecdhe-rsa", "TLS 1.2 ECDHE-RSA (X25519), full", 0x0303, BENCH_X25519, BENCH_RSA,
+     BENCH_FULL, 0xc02f, "ECDHE-RSA-AES128-GCM-SHA256",
+     GNUTLS_12 ":+ECDHE-RSA:-GROUP-ALL:+GROUP-X25519"},
+    {"tls12-rsa-kx", "TLS 1.2 RSA key exchange, full", 0x0303, BENCH_RSA_KX, BENCH_RSA, BENCH_FULL,
+     0x009c, "AES128-GCM-SHA256", GNUTLS_12 ":+RSA"},
+    {"tls12-dhe", "TLS 1.2 DHE-RSA ffdhe2048, full", 0x0303, BENCH_FFDHE2048, BENCH_RSA, BENCH_FULL,
+     0x009e, "DHE-RSA-AES128-GCM-SHA256", GNUTLS_12 ":+DHE-RSA:-GROUP-ALL:+GROUP-FFDHE2048"},
+    {"tls12-ticket", "TLS 1.2 ECDHE-RSA, ticket resumption", 0x0303, BENCH_X25519, BENCH_RSA,
+     BENCH_TICKET, 0xc02f, "ECDHE-RSA-AES128-GCM-SHA256",
+     GNUTLS_12 ":+ECDHE-RSA:-GROUP-ALL:+GROUP-X25519"},
+    {"tls12-session-id", "TLS 1.2 ECDHE-RSA, session-id resumption", 0x0303, BENCH_X25519,
+     BENCH_RSA, BENCH_SESSION_ID, 0xc02f, "ECDHE-RSA-AES128-GCM-SHA256",
+     GNUTLS_12 ":+ECDHE-RSA:-GROUP-ALL:+GROUP-X25519"},
+    {"tls13-psk", "TLS 1.3 PSK-DHE (X25519) resumption", 0x0304, BENCH_X25519, BENCH_EC,
+     BENCH_TICKET, 0x1301, "TLS_AES_128_GCM_SHA256", GNUTLS_13},
+};
+const size_t bench_n_scns = sizeof bench_scns / sizeof bench_scns[0];
+
+/* see bench_util.h */
+const struct bench_scn *bench_scn_find(const char *id)
 {
-    for (int round = 0; round < 100; round++) {
-        size_t a = bench_gls_move(client, server);
-        size_t b = bench_gls_move(server, client);
-        if (a == 0 && b == 0) {
-            break;
+    for (size_t i = 0; i < bench_n_scns; i++) {
+        if (strcmp(bench_scns[i].id, id) == 0) {
+            return &bench_scns[i];
         }
     }
-    return gls_conn_error(client) == GLS_OK && gls_conn_error(server) == GLS_OK &&
-           gls_conn_handshake_done(client) && gls_conn_handshake_done(server);
+    return NULL;
 }
 
-static SSL_CTX *ossl_common(const SSL_METHOD *m, const char *suite)
-{
-    SSL_CTX *ctx = SSL_CTX_new(m);
-    if (ctx == NULL || SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1 ||
-        SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1 ||
-        SSL_CTX_set_ciphersuites(ctx, suite) != 1 || SSL_CTX_set1_groups_list(ctx, "X25519") != 1) {
-        bench_die("OpenSSL context");
-    }
-    return ctx;
-}
+const char *const bench_lib_names[BENCH_N_LIBS] = {"glasstls", "OpenSSL", "GnuTLS"};
 
-/* see bench_util.h */
-SSL_CTX *bench_ossl_server_ctx(const struct bench_cert *bc, const char *suite, bool tickets)
-{
-    SSL_CTX *ctx = ossl_common(TLS_server_method(), suite);
-    if (SSL_CTX_use_certificate(ctx, bc->x509) != 1 || SSL_CTX_use_PrivateKey(ctx, bc->key) != 1 ||
-        SSL_CTX_set_num_tickets(ctx, tickets ? 1 : 0) != 1) {
-        bench_die("OpenSSL server context");
-    }
-    /* stateless tickets, like glasstls: nothing kept per session on the server */
-    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-    return ctx;
-}
-
-/* see bench_util.h */
-SSL_CTX *bench_ossl_client_ctx(const struct bench_cert *bc, const char *suite)
-{
-    SSL_CTX *ctx = ossl_common(TLS_client_method(), suite);
-    if (X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), bc->x509) != 1) {
-        bench_die("OpenSSL trust anchor");
-    }
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF); /* sessions kept by hand */
-    return ctx;
-}
-
-/* see bench_util.h */
-void bench_ossl_pair(SSL_CTX *cctx, SSL_CTX *sctx, size_t buf, SSL **client, SSL **server)
-{
-    BIO *a = NULL;
-    BIO *b = NULL;
-    *client = SSL_new(cctx);
-    *server = SSL_new(sctx);
-    if (*client == NULL || *server == NULL || BIO_new_bio_pair(&a, buf, &b, buf) != 1) {
-        bench_die("OpenSSL connection");
-    }
-    SSL_set_bio(*client, a, a);
-    SSL_set_bio(*server, b, b);
-    SSL_set_connect_state(*client);
-    SSL_set_accept_state(*server);
-    if (SSL_set_tlsext_host_name(*client, BENCH_HOST) != 1 ||
-        SSL_set1_host(*client, BENCH_HOST) != 1) {
-        bench_die("OpenSSL host name");
-    }
-}
-
-static bool ossl_step_ok(SSL *s, int rc)
-{
-    int e = rc == 1 ? SSL_ERROR_NONE : SSL_get_error(s, rc);
-    return e == SSL_ERROR_NONE || e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE;
-}
-
-/* see bench_util.h */
-bool bench_ossl_handshake(SSL *client, SSL *server)
-{
-    for (int round = 0; round < 100; round++) {
-        int rc = SSL_do_handshake(client);
-        int rs = SSL_do_handshake(server);
-        if (rc == 1 && rs == 1) {
-            return true;
-        }
-        if (!ossl_step_ok(client, rc) || !ossl_step_ok(server, rs)) {
-            return false;
-        }
-    }
-    return false;
-}
+/* ---- output ---- */
 
 /* see bench_util.h */
 void bench_table_head(const char *title, const char *const *cols, size_t n)
@@ -313,8 +290,7 @@ void bench_table_head(const char *title, const char *const *cols, size_t n)
 }
 
 /* see bench_util.h */
-void bench_summary(const char *what, const char *goal, const char *ours, const char *theirs,
-                   const char *met)
+void bench_summary(const char *what, const char *target, const char *value, const char *met)
 {
-    printf("@summary| %s | %s | %s | %s | %s |\n", what, goal, ours, theirs, met);
+    printf("@summary| %s | %s | %s | %s |\n", what, target, value, met);
 }

@@ -1,9 +1,11 @@
-/* bench/bench_util.h — what the three benchmarks share: a CPU-time clock and
- * best/median of repeated samples, one ECDSA P-256 certificate made with
- * libcrypto and fed as PEM to both libraries, TLS 1.3 endpoints of glasstls
- * and of OpenSSL's libssl configured alike (one suite, X25519 only, the client
- * verifies the chain and the host name), and an in-memory pump for each.
- * Benchmarks only: libssl is the yardstick here and never reaches the library. */
+/* bench/bench_util.h — what the benchmarks share: a CPU-time clock and medians
+ * (of samples and of per-round ratios), the certificates every library gets
+ * (ECDSA P-256 and RSA-2048, made with libcrypto and handed over as PEM), the
+ * scenarios (version, key exchange, certificate, resumption) set up alike in
+ * glasstls, OpenSSL's libssl and GnuTLS, and one in-memory transport that all
+ * three use the same way: each record is copied into a pipe by its writer and
+ * out of it by its reader, as a socket would. Benchmarks only: libssl and
+ * GnuTLS are yardsticks here and never reach the library. */
 #ifndef GLS_BENCH_UTIL_H
 #define GLS_BENCH_UTIL_H
 
@@ -11,32 +13,41 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <openssl/ssl.h>
-
-#include "glasstls/gls.h"
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #define BENCH_HOST "localhost"
 
 /* Seconds of CPU time used by this process: other work on a shared machine
  * does not count against us, preemption aside. */
 double bench_cpu_seconds(void);
-
-/* Sorts v[0..n) and returns the largest value (best rate) and the median. */
-struct bench_stats {
-    double best;
-    double median;
-};
-struct bench_stats bench_stats_of(double *v, size_t n);
-
+/* The median of v[0..n) (sorts v). */
+double bench_median(double *v, size_t n);
 /* A positive integer from argv[i], or def when absent. */
 long bench_arg(int argc, char **argv, int i, long def);
-
 /* Prints why and exits: a benchmark that failed to set up measures nothing. */
 void bench_die(const char *what);
 
-/* A self-signed ECDSA P-256 certificate for BENCH_HOST, the same bytes for
- * both libraries; ca_path names a temporary file holding it (the client's
- * trust anchor), removed by bench_cert_free. */
+/* ---- transport: a byte pipe per direction ----
+ * The buffer is taken on first write and given back by bench_pipe_trim once
+ * empty, so idle connections hold no transport memory. The transport's
+ * allocator (pipes and pair structs) is replaceable so bench_memory can keep
+ * the transport out of its counts. */
+#define BENCH_PIPE_CAP (64 * 1024)
+struct bench_pipe {
+    uint8_t *buf;
+    size_t head; /* next byte to read */
+    size_t tail; /* one past the last byte written */
+};
+extern void *(*bench_pipe_alloc)(size_t);
+extern void (*bench_pipe_release)(void *);
+size_t bench_pipe_write(struct bench_pipe *p, const uint8_t *src, size_t n);
+size_t bench_pipe_read(struct bench_pipe *p, uint8_t *dst, size_t n);
+size_t bench_pipe_len(const struct bench_pipe *p);
+void bench_pipe_trim(struct bench_pipe *p);
+
+/* ---- certificates ---- */
+enum bench_key { BENCH_EC, BENCH_RSA, BENCH_N_KEYS };
 struct bench_cert {
     EVP_PKEY *key;
     X509 *x509;
@@ -44,37 +55,66 @@ struct bench_cert {
     size_t cert_len;
     char *key_pem;
     size_t key_len;
-    char ca_path[64];
+    char ca_path[64]; /* the certificate as a file: the clients' trust anchor */
 };
-void bench_cert_make(struct bench_cert *bc);
-void bench_cert_free(struct bench_cert *bc);
+/* A self-signed certificate for BENCH_HOST (serverAuth, SAN), the same bytes
+ * for every library. RSA certificates are made on first use (keygen is slow). */
+const struct bench_cert *bench_cert_get(enum bench_key k);
+void bench_certs_free(void);
 
-/* glasstls configs: TLS 1.3 only, one suite, X25519 only, tickets on or off.
- * The client trusts bc's certificate and checks the host name. */
-gls_config *bench_gls_server_config(const struct bench_cert *bc, uint16_t suite, bool tickets);
-gls_config *bench_gls_client_config(const struct bench_cert *bc, uint16_t suite, bool tickets);
-/* Moves all of from's output into to (as much as to can take). Returns bytes moved. */
-size_t bench_gls_move(gls_conn *from, gls_conn *to);
-/* Pumps both ways until neither side has output. True when both finished the
- * handshake without error. */
-bool bench_gls_handshake(gls_conn *client, gls_conn *server);
+/* ---- scenarios ---- */
+enum bench_kx { BENCH_X25519, BENCH_FFDHE2048, BENCH_RSA_KX };
+enum bench_resume { BENCH_FULL, BENCH_TICKET, BENCH_SESSION_ID };
+struct bench_scn {
+    const char *id;    /* short name for the command line */
+    const char *label; /* row label */
+    uint16_t version;  /* 0x0303 or 0x0304 */
+    enum bench_kx kx;
+    enum bench_key cert;
+    enum bench_resume resume; /* timed handshakes resume (the first one is full) */
+    uint16_t suite;           /* IANA number */
+    const char *ossl_suite;   /* TLS 1.3 ciphersuite or TLS 1.2 cipher string */
+    const char *gnutls_prio;  /* GnuTLS priority string */
+};
+extern const struct bench_scn bench_scns[];
+extern const size_t bench_n_scns;
+const struct bench_scn *bench_scn_find(const char *id);
 
-/* OpenSSL contexts configured like the glasstls configs above. With tickets,
- * the server issues one stateless ticket per handshake (as glasstls does); no
- * session cache on either side (a resuming client passes its SSL_SESSION by hand). */
-SSL_CTX *bench_ossl_server_ctx(const struct bench_cert *bc, const char *suite, bool tickets);
-SSL_CTX *bench_ossl_client_ctx(const struct bench_cert *bc, const char *suite);
-/* A client and a server joined by a BIO pair of buf bytes each way. */
-void bench_ossl_pair(SSL_CTX *cctx, SSL_CTX *sctx, size_t buf, SSL **client, SSL **server);
-/* Drives SSL_do_handshake on both until done; true on success. */
-bool bench_ossl_handshake(SSL *client, SSL *server);
+/* ---- the three libraries behind one interface ---- */
+enum bench_lib { BENCH_GLS, BENCH_OSSL, BENCH_GNUTLS, BENCH_N_LIBS };
+extern const char *const bench_lib_names[BENCH_N_LIBS];
 
-/* Results as Markdown table rows, so a run pastes into docs/PERFORMANCE.md. */
+/* One library set up for one scenario: server and client configuration and,
+ * when resuming, the session the next client offers. */
+struct bench_ep;
+struct bench_ep *bench_ep_new(enum bench_lib lib, const struct bench_scn *scn);
+void bench_ep_free(struct bench_ep *ep);
+/* OpenSSL only: SSL_CTX_set_mode on both contexts (SSL_MODE_RELEASE_BUFFERS). */
+void bench_ep_ossl_mode(struct bench_ep *ep, long mode);
+/* One connection pair from creation to free: the handshake (the client
+ * verifies chain and host name), for resumption scenarios resuming the
+ * previous session and keeping the one this connection leaves. False on any
+ * failure or when the handshake did not resume as the scenario expects. */
+bool bench_ep_handshake(struct bench_ep *ep);
+
+/* An established connection pair, kept. */
+struct bench_pair;
+struct bench_pair *bench_pair_new(struct bench_ep *ep);
+/* The client writes n bytes in one call (one record when n <= 16 KiB) and the
+ * server reads all of them into out. */
+bool bench_pair_c2s(struct bench_pair *p, const uint8_t *in, uint8_t *out, size_t n);
+bool bench_pair_s2c(struct bench_pair *p, const uint8_t *in, uint8_t *out, size_t n);
+/* Gives back the transport's buffers (both pipes empty). */
+void bench_pair_trim(struct bench_pair *p);
+/* Frees the client (side 0) or the server (side 1); the pair goes with the second. */
+void bench_pair_free_side(struct bench_pair *p, int side);
+/* A fresh pipe BIO as OpenSSL connections get one (for bench_memory to weigh
+ * the transport's share); free it with BIO_free. */
+struct bio_st *bench_ossl_pipe_bio(void);
+
+/* Results as Markdown. */
 void bench_table_head(const char *title, const char *const *cols, size_t n);
-/* One row of the summary against the project's goals, as a line starting with
- * "@summary|" that bench/run.sh gathers into the closing table. met is "yes",
- * "no", or "-" for a figure with no goal. */
-void bench_summary(const char *what, const char *goal, const char *ours, const char *theirs,
-                   const char *met);
+/* One row of the closing summary: a line "@summary|..." that bench/run.sh gathers. */
+void bench_summary(const char *what, const char *target, const char *value, const char *met);
 
 #endif

@@ -12,6 +12,8 @@
 
 #include "base/wire.h"
 #include "crypto/crypto.h"
+#include "hs/cfg.h"
+#include "hs/resume.h"
 #include "hs/suites.h"
 #include "keys/names.h"
 #include "keys/prf12.h"
@@ -595,10 +597,10 @@ bool gls_offline_master_secret(const gls_offline_keys *k, uint8_t out[48])
     return true;
 }
 
-/* see trace.h */
-int gls_offline_keys_from_master(const struct gls_offline_session *s, const uint8_t master[48],
-                                 gls_offline_keys **out, gls_offline_step_fn step, void *arg,
-                                 struct gls_offline_why *why)
+/* TLS 1.2 keys from a master secret obtained some other way, reported with its origin. */
+static int keys_from_master_as(const struct gls_offline_session *s, const uint8_t master[48],
+                               gls_offline_keys **out, gls_offline_step_fn step, void *arg,
+                               struct gls_offline_why *why, const char *formula, const char *who)
 {
     struct step st = {step, arg};
     gls_secret_sink sink = {step != NULL ? on_step : NULL, &st};
@@ -609,9 +611,8 @@ int gls_offline_keys_from_master(const struct gls_offline_session *s, const uint
     }
     TRY(keys_new(s, out, why));
     memcpy(ms.b, master, GLS_MASTER_SECRET_LEN);
-    report_as(&st, s->ems ? GLS_SID_EXT_MASTER_SECRET_12 : GLS_SID_MASTER_SECRET_12,
-              "carried over from the full handshake this session resumes (RFC 5246 §7.3)",
-              "whoever opened the session it resumes", ms.b, ms.len);
+    report_as(&st, s->ems ? GLS_SID_EXT_MASTER_SECRET_12 : GLS_SID_MASTER_SECRET_12, formula, who,
+              ms.b, ms.len);
     int err = keys12_from_master(*out, s, &ms, &sink);
     gls_secret_wipe(&ms);
     if (err != GLS_OK) {
@@ -620,6 +621,67 @@ int gls_offline_keys_from_master(const struct gls_offline_session *s, const uint
         return say(why, err, "unsupported", "key derivation failed: %s", gls_error_name(err));
     }
     return GLS_OK;
+}
+
+/* see trace.h */
+int gls_offline_keys_from_master(const struct gls_offline_session *s, const uint8_t master[48],
+                                 gls_offline_keys **out, gls_offline_step_fn step, void *arg,
+                                 struct gls_offline_why *why)
+{
+    return keys_from_master_as(s, master, out, step, arg, why,
+                               "carried over from the full handshake this session resumes "
+                               "(RFC 5246 §7.3)",
+                               "whoever opened the session it resumes");
+}
+
+/* see trace.h */
+int gls_trace_ticket_key(const gls_config *cfg, uint8_t key[32], int64_t *rotation)
+{
+    if (cfg == NULL) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    memcpy(key, cfg->ticket_master, GLS_TICKET_KEY_LEN);
+    *rotation = cfg->ticket_rotation;
+    return GLS_OK;
+}
+
+/* see trace.h */
+int gls_offline_keys_from_ticket(const struct gls_offline_session *s, const uint8_t *ticket,
+                                 size_t ticket_len, const uint8_t key[32], int64_t rotation,
+                                 int64_t now, gls_offline_keys **out, gls_offline_step_fn step,
+                                 void *arg, struct gls_offline_why *why)
+{
+    struct gls_ticket t;
+    gls_crypto *cr = NULL;
+    *out = NULL;
+    if (s->version == GLS_TLS13) {
+        return say(why, GLS_E_INSUFFICIENT_SECURITY, "ticket_encrypted",
+                   "TLS 1.3 sends its NewSessionTicket encrypted under the application traffic "
+                   "keys, so the recording holds no ticket for the ticket key to open (and a "
+                   "psk_dhe_ke resumption mixes in a fresh (EC)DHE)");
+    }
+    if (ticket_len == 0) {
+        return say(why, GLS_E_UNSUPPORTED, "unsupported", "the recording has no NewSessionTicket");
+    }
+    TRY(gls_crypto_new(&cr));
+    memset(&t, 0, sizeof t);
+    bool ok = gls_ticket_open(cr, key, now, rotation, ticket, ticket_len, &t) &&
+              t.version == GLS_TLS12 && t.psk.len == GLS_MASTER_SECRET_LEN;
+    gls_crypto_free(cr);
+    if (!ok) {
+        gls_ticket_wipe(&t);
+        return say(why, GLS_E_BAD_KEY_FILE, "wrong_key",
+                   "the NewSessionTicket does not open under this ticket key");
+    }
+    uint8_t ms[GLS_MASTER_SECRET_LEN];
+    memcpy(ms, t.psk.b, sizeof ms);
+    gls_ticket_wipe(&t);
+    int err = keys_from_master_as(s, ms, out, step, arg, why,
+                                  "unsealed from the NewSessionTicket with the server's ticket key "
+                                  "(AES-256-GCM)",
+                                  "anyone with the server's ticket key and a recording");
+    gls_wipe(ms, sizeof ms);
+    return err;
 }
 
 /* see trace.h */

@@ -154,6 +154,21 @@ struct gls_speed {
  * the key cannot be read, GLS_E_INVALID_ARGUMENT if it is not RSA. */
 GLS_MUST_CHECK int gls_trace_measure(const uint8_t *key_pem, size_t key_len, struct gls_speed *out);
 
+/* The server config's ticket-sealing master key (32 bytes) and rotation period in seconds:
+ * only for `explain`'s lesson in which the ticket key leaks. */
+GLS_MUST_CHECK int gls_trace_ticket_key(const gls_config *cfg, uint8_t key[32], int64_t *rotation);
+
+/* TLS 1.2: the keys of a recorded session from its NewSessionTicket (sent in the clear, RFC
+ * 5077 §3.3), unsealed with the server's ticket master key as of time now: the ticket holds
+ * the master secret. GLS_E_BAD_KEY_FILE "wrong_key" if the ticket does not open;
+ * GLS_E_INSUFFICIENT_SECURITY "ticket_encrypted" for TLS 1.3, whose tickets travel encrypted. */
+GLS_MUST_CHECK int gls_offline_keys_from_ticket(const struct gls_offline_session *s,
+                                                const uint8_t *ticket, size_t ticket_len,
+                                                const uint8_t key[32], int64_t rotation,
+                                                int64_t now, gls_offline_keys **out,
+                                                gls_offline_step_fn step, void *arg,
+                                                struct gls_offline_why *why);
+
 /* ---- for `explain`, which shows the inputs so that a reader can recompute every value ---- */
 
 /* Hash (SHA-256, or SHA-384 if sha384) of p[0..n) into out; *len gets 32 or 48. */

@@ -171,6 +171,11 @@ static int derive(const struct gls_offline_session *s, const struct gls_tls_fact
                   gls_offline_keys **k, struct gls_offline_why *why)
 {
     bool resumed = s->version == 0x0303 && f->resumed;
+    if (m->ticket_key != NULL) {
+        gls_bytes t = nst_ticket(f);
+        return gls_offline_keys_from_ticket(s, t.p, t.len, m->ticket_key, m->ticket_rotation,
+                                            m->now, k, step, arg, why);
+    }
     const char *kx = s->version == 0x0304 ? "TLS1.3" : gls_suite_kx(s->suite);
     bool rsa = kx != NULL && strcmp(kx, "RSA") == 0;
     int err = GLS_E_FILE;

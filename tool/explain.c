@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <sys/random.h>
+#include <time.h>
 
 #include "explain_inputs.h"
 #include "json.h"
@@ -271,9 +272,13 @@ struct recording {
     size_t key_len;
     uint8_t *cert_pem; /* its self-signed certificate */
     size_t cert_len;
-    char verify[2][200]; /* what verification would have said: [0] system trust store, [1] this
-                            certificate as the trust anchor */
-    bool exchanged;      /* the request and reply went through */
+    char verify[2][200];    /* what verification would have said: [0] system trust store, [1] this
+                               certificate as the trust anchor */
+    uint8_t ticket_key[32]; /* the server's ticket master key: "leaked" in the second scenario */
+    int64_t rotation;
+    int64_t now;
+    bool have_ticket_key;
+    bool exchanged; /* the request and reply went through */
     /* for the answers: the start of a few client secrets (hex), and the agreement count */
     char pms[17];
     char master[17];
@@ -562,6 +567,9 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
         rec->exchanged = send_through(c, s, c, s, &rec->tape, request) &&
                          send_through(s, c, c, s, &rec->tape, reply);
         verify_outcomes(scfg, k, rec);
+        rec->have_ticket_key =
+            gls_trace_ticket_key(scfg, rec->ticket_key, &rec->rotation) == GLS_OK;
+        rec->now = (int64_t)time(NULL);
         if (out == NULL) {
             print_verify(rec);
             printf("\n");
@@ -709,9 +717,14 @@ static void lesson_json(struct jbuf *out, const struct session_kind *k, const st
 /* Decrypts one recording with nothing but the server's private key; 0 if what happened is
  * what the lesson expects (RSA: the plaintext comes back; otherwise: it does not). Prints,
  * or (out not NULL) appends to the JSON lesson's "sessions". */
-static int lesson_one(const struct session_kind *k, const struct recording *rec, struct jbuf *out)
+static int lesson_one(const struct session_kind *k, const struct recording *rec, struct jbuf *out,
+                      bool ticket)
 {
-    struct decrypt_material m = {rec->key_pem, rec->key_len, NULL, 0, NULL};
+    struct decrypt_material m = {rec->key_pem, rec->key_len, NULL, 0, NULL, NULL, 0, 0};
+    if (ticket) { /* the ticket key alone */
+        m = (struct decrypt_material){NULL,          0,       NULL, 0, NULL, rec->ticket_key,
+                                      rec->rotation, rec->now};
+    }
     struct recovered r = {0};
     struct gls_tls_facts f;
     struct gls_offline_why why = {"", ""};
@@ -733,10 +746,53 @@ static int lesson_one(const struct session_kind *k, const struct recording *rec,
         lesson_print(&o);
     }
     free(steps.p);
+    bool expect_open = ticket ? k->version == 0x0303 : k->rsa_kx;
     if (err != GLS_OK) {
-        return k->rsa_kx || strcmp(why.code, "forward_secret") != 0;
+        return expect_open || strcmp(why.code, ticket ? "ticket_encrypted" : "forward_secret") != 0;
     }
-    return !o.same || !k->rsa_kx;
+    return !o.same || !expect_open;
+}
+
+static void print_bullet(const char *text);
+
+/* The second scenario: the server's ticket key leaks instead. */
+static int ticket_lesson(const struct recording *recs, size_t n, struct jbuf *out)
+{
+    static const char rotation[] =
+        "What rotation buys: glasstls seals each ticket under a key derived from its ticket "
+        "master for one 12-hour epoch (and still accepts the previous epoch's), so a leaked "
+        "epoch key opens only the TLS 1.2 recordings whose tickets were sealed in those hours. "
+        "The master itself, which this demo leaked, opens every epoch until it is replaced: "
+        "keep it in memory only, replace it regularly, and once the old keys are erased the "
+        "TLS 1.2 recordings they covered are safe again. TLS 1.3 does not depend on it.";
+    struct jbuf items = {0};
+    int rc = 0;
+    if (out == NULL) {
+        printf("%s== The same recordings, and a leaked ticket key ==%s\n\n", c_on("\033[1m"),
+               c_on("\033[0m"));
+        printf(
+            "  This time the server's certificate key stays safe, but its session-ticket key\n"
+            "  leaks. A TLS 1.2 server sends its NewSessionTicket in the clear, and the ticket\n"
+            "  is the master secret sealed under that key; TLS 1.3 sends tickets encrypted.\n\n");
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!recs[i].tape.bad && recs[i].exchanged && recs[i].have_ticket_key) {
+            rc |= lesson_one(&kinds[i], &recs[i], out != NULL ? &items : NULL, true);
+        } else {
+            rc = 1;
+        }
+    }
+    if (out == NULL) {
+        print_bullet(rotation);
+        printf("\n");
+    } else {
+        jb_lit(out, ",\"ticket_key_sessions\":");
+        jb_array(out, &items);
+        jb_lit(out, ",\"ticket_rotation\":");
+        jb_text(out, rotation);
+    }
+    free(items.p);
+    return rc;
 }
 
 /* The lesson over all three recordings: printed, or (out not NULL) as the JSON "lesson". */
@@ -753,7 +809,7 @@ static int lesson(const struct recording *recs, size_t n, struct jbuf *out)
     }
     for (size_t i = 0; i < n; i++) {
         if (!recs[i].tape.bad && recs[i].exchanged) {
-            rc |= lesson_one(&kinds[i], &recs[i], out != NULL ? &items : NULL);
+            rc |= lesson_one(&kinds[i], &recs[i], out != NULL ? &items : NULL, false);
             continue;
         }
         rc = 1;
@@ -772,6 +828,9 @@ static int lesson(const struct recording *recs, size_t n, struct jbuf *out)
     if (out != NULL) {
         jb_lit(out, ",\"lesson\":{\"sessions\":");
         jb_array(out, &items);
+    }
+    rc |= ticket_lesson(recs, n, out);
+    if (out != NULL) {
         jb_lit(out, "}");
     }
     free(items.p);
@@ -784,6 +843,7 @@ static void recording_free(struct recording *r)
     free(r->tape.b[1]);
     gls_trace_pem_free(r->key_pem, r->key_len);
     gls_trace_pem_free(r->cert_pem, r->cert_len);
+    gls_wipe_tool(r->ticket_key, sizeof r->ticket_key);
 }
 
 /* ---- why bulk data uses symmetric keys: RSA against AES-GCM, timed here and now ---- */

@@ -581,7 +581,7 @@ bool explain_inputs(const struct explain_capture *cap, bool text, struct jbuf *j
         return false;
     }
     v->cap = cap;
-    struct decrypt_material m = {NULL, 0, cap->keylog, cap->keylog_len, NULL};
+    struct decrypt_material m = {NULL, 0, cap->keylog, cap->keylog_len, NULL, NULL, 0, 0};
     struct gls_offline_why why = {"", ""};
     int err = decrypt_streams(cap->wire[0], cap->wire_len[0], cap->wire[1], cap->wire_len[1], &m,
                               NULL, NULL, on_opened, v, &v->f, &why);

@@ -55,6 +55,9 @@ struct decrypt_material {
     const char *keylog; /* NSS key-log text */
     size_t keylog_len;
     struct decrypt_known *known; /* may be NULL */
+    const uint8_t *ticket_key;   /* the server's ticket master key (explain's lesson), or NULL */
+    int64_t ticket_rotation;
+    int64_t now;
 };
 /* Scans one recorded connection (c2s: the client's bytes, s2c: the server's) into *facts
  * (free with gls_tls_facts_free whatever the result), derives its keys from m (steps to

@@ -374,6 +374,21 @@ static int ffdh_check_params(const gls_kex *k)
     return GLS_OK;
 }
 
+/* The RFC 7919 group whose prime is p (byte for byte) with generator 2, or NULL. */
+static const struct group_info *ffdhe_known(const gls_kex *k, const uint8_t *p, size_t plen)
+{
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+        gls_bytes gp;
+        gls_bytes gg;
+        if (groups[i].kind == KIND_FFDH && BN_is_word(k->g, 2) &&
+            gls_ffdhe_params(groups[i].group, &gp, &gg) == GLS_OK && gp.len == plen &&
+            memcmp(gp.p, p, plen) == 0) {
+            return &groups[i];
+        }
+    }
+    return NULL;
+}
+
 /* ---- the gls_kex object ---- */
 
 static int kex_alloc(const gls_crypto *c, const struct group_info *gi, gls_kex **out)
@@ -438,8 +453,11 @@ int gls_kex_new_ffdh_params(const gls_crypto *c, const uint8_t *p, size_t plen, 
         err = ffdh_check_params(k);
     }
     if (err == GLS_OK) {
-        /* The group's order is unknown, so the exponent is as long as p allows. */
-        err = ffdh_keygen(k, BN_num_bits(k->p) - 1, rng);
+        /* An RFC 7919 group sent as explicit parameters gets its short exponent
+         * (RFC 7919 §5.2); for any other group the order is unknown, so the
+         * exponent is as long as p allows. */
+        const struct group_info *known = ffdhe_known(k, p, plen);
+        err = ffdh_keygen(k, known != NULL ? known->exp_bits : BN_num_bits(k->p) - 1, rng);
     }
     if (err != GLS_OK) {
         gls_kex_free(k);

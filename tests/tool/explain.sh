@@ -27,7 +27,14 @@ grep -q "the recovered plaintext equals what was sent" "$out" || { echo "plainte
 grep -q "formula: RSA-decrypt(server private key" "$out" || { echo "no decrypted pre-master"; exit 1; }
 [ "$(grep -c "cannot be decrypted: forward secret" "$out")" -eq 2 ] ||
     { echo "expected 2 forward-secret refusals"; exit 1; }
-[ "$(grep -c "recovered client -> server" "$out")" -eq 1 ] || { echo "too much recovered"; exit 1; }
+# the server key opens one recording; the ticket key the two TLS 1.2 ones, not TLS 1.3
+[ "$(grep -c "recovered client -> server" "$out")" -eq 3 ] || { echo "wrong amount recovered"; exit 1; }
+grep -q "== The same recordings, and a leaked ticket key" "$out" || { echo "no ticket scenario"; exit 1; }
+[ "$(grep -c "formula: unsealed from the NewSessionTicket" "$out")" -eq 2 ] ||
+    { echo "the ticket key did not open both TLS 1.2 recordings"; exit 1; }
+grep -q "cannot be decrypted: TLS 1.3 sends its NewSessionTicket encrypted" "$out" ||
+    { echo "TLS 1.3 not refused for the ticket key"; exit 1; }
+grep -q "What rotation buys" "$out" || { echo "no rotation paragraph"; exit 1; }
 # why symmetric keys: the timing section, and the answer quotes its numbers
 grep -qE "^  takes [0-9]+ µs \([0-9]+ timed\)" "$out" || { echo "no RSA time"; exit 1; }
 grep -qE "AES-128-GCM encrypts [0-9]+ MB/s" "$out" || { echo "no AES throughput"; exit 1; }
@@ -83,6 +90,10 @@ for l in lessons:
     for st in l["steps"]:
         need(st, {"name": S, "value_hex": S, "formula": S}, "step")
 assert [l["decrypted"] for l in lessons] == [True, False, False]
+tk = d["lesson"]["ticket_key_sessions"]
+assert [l["decrypted"] for l in tk] == [True, True, False], tk
+assert tk[2]["reason_code"] == "ticket_encrypted" and "rotation" in d["lesson"]["ticket_rotation"]
+assert all(l["matches_sent"] for l in tk[:2])
 rsa = lessons[0]
 assert rsa["matches_sent"] is True and "reason" not in rsa
 assert rsa["plaintext"] == {

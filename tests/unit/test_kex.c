@@ -502,6 +502,71 @@ TEST(ffdh_explicit_params_agree_with_named_group)
     gls_kex_free(server);
 }
 
+/* Counts the random bytes drawn; each is 0xff, so an exponent is all ones. */
+static int ones_fn(void *arg, uint8_t *out, size_t n)
+{
+    *(size_t *)arg += n;
+    memset(out, 0xff, n);
+    return GLS_OK;
+}
+
+/* RFC 7919 §5.2: a client that recognises the server's explicit TLS 1.2
+ * parameters as an RFC 7919 group may use that group's short exponent (225,
+ * 275, 325 bits, Appendix A); any other group gets an exponent as long as p. */
+TEST(ffdh_explicit_rfc7919_params_use_short_exponents)
+{
+    static const size_t bytes[3] = {29, 35, 41}; /* 225, 275, 325 bits */
+    for (int i = 0; i < 3; i++) {
+        gls_bytes p;
+        gls_bytes g;
+        size_t drawn = 0;
+        gls_rng rng = {ones_fn, &drawn};
+        gls_kex *k = NULL;
+        CHECK_OK(gls_ffdhe_params(ffdhe[i], &p, &g));
+        CHECK_OK(gls_kex_new_ffdh_params(crypto(), p.p, p.len, g.p, g.len, &rng, &k));
+        CHECK_EQ(drawn, bytes[i]);
+        if (i == 0) { /* Y = 2^(2^225 - 1) mod p, computed apart */
+            BN_CTX *bn = BN_CTX_new();
+            BIGNUM *x = BN_new();
+            BIGNUM *bp = BN_bin2bn(p.p, (int)p.len, NULL);
+            BIGNUM *y = BN_new();
+            uint8_t want[256];
+            BIGNUM *two = BN_new();
+            CHECK(bn != NULL && x != NULL && bp != NULL && y != NULL && BN_set_bit(x, 225) == 1 &&
+                  BN_sub_word(x, 1) == 1);
+            CHECK(two != NULL && BN_set_word(two, 2) == 1 && BN_mod_exp(y, two, x, bp, bn) == 1 &&
+                  BN_bn2binpad(y, want, 256) == 256);
+            CHECK_OK(gls_kex_public(k, pub_buf, sizeof pub_buf, &pub_len));
+            CHECK(pub_len == 256 && memcmp(pub_buf, want, 256) == 0);
+            BN_free(two);
+            BN_free(y);
+            BN_free(bp);
+            BN_free(x);
+            BN_CTX_free(bn);
+        }
+        gls_kex_free(k);
+
+        /* the same prime with another generator is not the named group */
+        const uint8_t five[1] = {5};
+        drawn = 0;
+        CHECK_OK(gls_kex_new_ffdh_params(crypto(), p.p, p.len, five, 1, &rng, &k));
+        CHECK_EQ(drawn, p.len);
+        gls_kex_free(k);
+    }
+    /* RFC 3526 group 14: same size as ffdhe2048, order unknown to us */
+    static uint8_t p14[256];
+    const uint8_t two[1] = {2};
+    size_t drawn = 0;
+    gls_rng rng = {ones_fn, &drawn};
+    gls_kex *k = NULL;
+    BIGNUM *bp = BN_get_rfc3526_prime_2048(NULL);
+    CHECK(bp != NULL && BN_bn2binpad(bp, p14, 256) == 256);
+    CHECK_OK(gls_kex_new_ffdh_params(crypto(), p14, sizeof p14, two, 1, &rng, &k));
+    CHECK_EQ(drawn, 256);
+    gls_kex_free(k);
+    BN_free(bp);
+}
+
 /* An explicit group that is not from RFC 7919 (RFC 3526 group 14), against
  * libcrypto as the server. */
 TEST(ffdh_explicit_params_agree_with_libcrypto)
