@@ -4,6 +4,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 BENCH_BUILD ?= build-bench
 JOBS ?= $(shell nproc)
+PREFIX ?= /usr/local
 
 .PHONY: all setup build demo test asan tsan bench fuzz-smoke format check-format check-layers install clean
 

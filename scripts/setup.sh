@@ -11,6 +11,7 @@ PACKAGES=(
   clang clang-format libclang-rt-14-dev  # format check, fuzzing, sanitizers
   python3                            # test helpers
   libpcap-dev tcpdump tshark         # decrypt: reading captures; capture tests
+  redis-server libhiredis-dev        # the tool's fleet store (ticket keys, sessions) and its test
   libgnutls28-dev valgrind           # bench: GnuTLS as a second yardstick; instruction counts
   python3-cryptography               # explain self-check: an independent X25519/AES-GCM/RSA
   valgrind                           # constant-time checker (tests/ct)

@@ -90,12 +90,15 @@ gls_config *gls_config_new(void)
     cfg->tickets = calloc(1, sizeof *cfg->tickets);
     cfg->sessions = calloc(1, sizeof *cfg->sessions);
     cfg->bufs = calloc(1, sizeof *cfg->bufs);
-    if (cfg->tickets == NULL || gls_ticket_cache_init(cfg->tickets) != GLS_OK ||
-        cfg->sessions == NULL || gls_session_cache_init(cfg->sessions) != GLS_OK ||
-        cfg->bufs == NULL || gls_pool_init(cfg->bufs) != GLS_OK ||
+    cfg->keyring = calloc(1, sizeof *cfg->keyring);
+    if (cfg->keyring == NULL || gls_keyring_init(cfg->keyring) != GLS_OK || cfg->tickets == NULL ||
+        gls_ticket_cache_init(cfg->tickets) != GLS_OK || cfg->sessions == NULL ||
+        gls_session_cache_init(cfg->sessions) != GLS_OK || cfg->bufs == NULL ||
+        gls_pool_init(cfg->bufs) != GLS_OK ||
         gls_rand_system(NULL, cfg->ticket_master, sizeof cfg->ticket_master) != GLS_OK) {
         free(cfg->tickets);
         free(cfg->sessions);
+        free(cfg->keyring);
         free(cfg->bufs);
         gls_crypto_free(cfg->crypto);
         free(cfg);
@@ -132,6 +135,8 @@ void gls_config_free(gls_config *cfg)
     free(cfg->tickets);
     gls_session_cache_free(cfg->sessions);
     free(cfg->sessions);
+    gls_keyring_free(cfg->keyring);
+    free(cfg->keyring);
     gls_wipe(cfg, sizeof *cfg);
     free(cfg);
 }

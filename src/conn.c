@@ -114,6 +114,15 @@ void gls_conn_free(gls_conn *c)
     gls_hs_out_release(c);
     gls_wipe(c->hsbuf, c->hs_cap);
     free(c->hsbuf);
+    if (c->own_session != NULL) {
+        gls_wipe(c->own_session, GLS_SESSION_MAX);
+        free(c->own_session);
+    }
+    if (c->offer != NULL) {
+        gls_ticket_wipe(c->offer);
+        free(c->offer);
+    }
+    gls_secret_wipe(&c->export12);
     gls_config_free(c->cfg);
     gls_wipe(c, sizeof *c);
     free(c);

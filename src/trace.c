@@ -646,6 +646,19 @@ int gls_trace_ticket_key(const gls_config *cfg, uint8_t key[32], int64_t *rotati
 }
 
 /* see trace.h */
+int gls_trace_set_ticket_key(gls_config *cfg, const uint8_t key[32])
+{
+    if (cfg == NULL) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    if (atomic_load(&cfg->frozen)) {
+        return GLS_E_CONFIG_FROZEN;
+    }
+    memcpy(cfg->ticket_master, key, GLS_TICKET_KEY_LEN);
+    return GLS_OK;
+}
+
+/* see trace.h */
 int gls_offline_keys_from_ticket(const struct gls_offline_session *s, const uint8_t *ticket,
                                  size_t ticket_len, const uint8_t key[32], int64_t rotation,
                                  int64_t now, gls_offline_keys **out, gls_offline_step_fn step,

@@ -158,6 +158,10 @@ GLS_MUST_CHECK int gls_trace_measure(const uint8_t *key_pem, size_t key_len, str
  * only for `explain`'s lesson in which the ticket key leaks. */
 GLS_MUST_CHECK int gls_trace_ticket_key(const gls_config *cfg, uint8_t key[32], int64_t *rotation);
 
+/* Sets the server config's ticket master key (before any connection uses it): for
+ * `explain --seed`, whose runs must repeat byte for byte. GLS_E_CONFIG_FROZEN afterwards. */
+GLS_MUST_CHECK int gls_trace_set_ticket_key(gls_config *cfg, const uint8_t key[32]);
+
 /* TLS 1.2: the keys of a recorded session from its NewSessionTicket (sent in the clear, RFC
  * 5077 §3.3), unsealed with the server's ticket master key as of time now: the ticket holds
  * the master secret. GLS_E_BAD_KEY_FILE "wrong_key" if the ticket does not open;

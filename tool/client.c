@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "glasstls/gls_sock.h"
+#include "fleet.h"
 #include "tool.h"
 
 static const char client_help[] =
@@ -29,7 +30,7 @@ static const char client_help[] =
     "  --key-update         send a KeyUpdate (asking the server to update too) after the\n"
     "                       handshake (TLS 1.3)\n"
     "  --trace              print handshake messages and secrets as they happen\n"
-    "  --quiet              no summary\n";
+    "  --quiet              no summary\n" FLEET_CLIENT_HELP;
 
 struct client_opts {
     const char *host;
@@ -243,7 +244,8 @@ static int apply_option(gls_config *cfg, struct client_opts *o, int opt, const c
         o->key_update = true;
         return GLS_OK;
     default:
-        return apply_common_option(cfg, opt, arg);
+        return opt >= FLEET_OPT_TICKET_KEYS ? fleet_option(opt, arg)
+                                            : apply_common_option(cfg, opt, arg);
     }
 }
 
@@ -266,7 +268,7 @@ static const struct option client_long[] = {
     {"kx", required_argument, 0, 'X'},
     {"key-update", no_argument, 0, 'u'},
     {"help", no_argument, 0, 'h'},
-    {0, 0, 0, 0},
+    FLEET_CLIENT_OPTIONS{0, 0, 0, 0},
 };
 
 /* Splits HOST[:PORT] (and [v6]:PORT). */
@@ -298,6 +300,7 @@ static int one_connection(gls_config *cfg, const struct client_opts *o, bool fir
     int err;
     int fd = connect_tcp(o->host, o->port);
     gls_conn *c = fd < 0 ? NULL : gls_client_new(cfg, o->servername ? o->servername : o->host);
+    fleet_client_conn(c);
     if (c != NULL) {
         err = gls_sock_handshake(c, fd);
         if (err != GLS_OK) {
@@ -309,6 +312,7 @@ static int one_connection(gls_config *cfg, const struct client_opts *o, bool fir
                 int verified = gls_conn_get_info(c, &info) == GLS_OK && info.peer_verified;
                 print_summary(stderr, c, verified ? "ok" : "NOT verified (--insecure)");
             }
+            fleet_after_handshake(c);
             err = o->key_update ? gls_conn_key_update(c, 1) : GLS_OK;
             err = err ? err : gls_sock_flush(c, fd);
             if (first_of_two) {
@@ -380,6 +384,7 @@ int cmd_client(int argc, char **argv)
     if (err == GLS_OK && keylog != NULL) {
         err = gls_config_set_keylog(cfg, keylog_to_file, keylog);
     }
+    err = err ? err : fleet_client_setup(cfg);
     if (err == GLS_OK && o.trace) {
         err = gls_config_set_event_trace(cfg, trace_line, NULL);
         err = err ? err : gls_config_set_secret_trace(cfg, trace_secret, NULL);

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "explain_inputs.h"
+#include "explain_keys.h"
 #include "json.h"
 #include "tool.h"
 
@@ -291,14 +292,41 @@ struct recording {
  * private keys are among them: explain_inputs shows them), and the client's key log. */
 struct recorder {
     struct explain_capture *cap;
+    uint64_t prng; /* --seed: the generator's state */
     char keylog[8192];
     size_t keylog_len;
 };
+
+/* --seed N: a fixed generator and clock instead of the system's, so that a run repeats. */
+static bool seeded;
+static uint64_t seed_value;
+#define SEED_CLOCK 1798761600 /* 2027-01-01T00:00:00Z */
+
+/* splitmix64: NOT a cryptographic generator; it only makes demo runs repeatable. */
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static int64_t fixed_clock(void *arg)
+{
+    (void)arg;
+    return SEED_CLOCK;
+}
 
 static int recording_rng(void *arg, uint8_t *out, size_t len)
 {
     struct recorder *r = arg;
     size_t got = 0;
+    while (seeded && got < len) {
+        uint64_t v = splitmix64(&r->prng);
+        for (int b = 0; b < 8 && got < len; b++) {
+            out[got++] = (uint8_t)(v >> (8 * b));
+        }
+    }
     while (got < len) {
         ssize_t n = getrandom(out + got, len - got, 0);
         if (n <= 0) {
@@ -340,12 +368,31 @@ static bool client_value(void *arg, const char *name, const uint8_t **v, size_t 
 static const char request[] = "GET /secret HTTP/1.1\r\nHost: localhost\r\n\r\n";
 static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 22\r\n\r\nthe vault code is 4711";
 
+/* --seed: the fixed demo key and certificate (explain_keys.c), as owned copies. */
+static int fixed_cert(const struct session_kind *k, struct recording *rec)
+{
+    const char *cert = NULL;
+    const char *key = NULL;
+    explain_fixed_keys(k->ec_cert, &cert, &key);
+    rec->cert_len = strlen(cert);
+    rec->key_len = strlen(key);
+    rec->cert_pem = malloc(rec->cert_len + 1);
+    rec->key_pem = malloc(rec->key_len + 1);
+    if (rec->cert_pem == NULL || rec->key_pem == NULL) {
+        return GLS_E_NO_MEMORY;
+    }
+    memcpy(rec->cert_pem, cert, rec->cert_len + 1);
+    memcpy(rec->key_pem, key, rec->key_len + 1);
+    return GLS_OK;
+}
+
 static int configure(gls_config *scfg, gls_config *ccfg, const struct session_kind *k,
                      struct side *cl, struct side *sv, struct recording *rec, struct recorder *rr)
 {
     static const char *const names[] = {"localhost"};
-    int err = gls_trace_generate_cert_pem(k->ec_cert, names, 1, &rec->cert_pem, &rec->cert_len,
-                                          &rec->key_pem, &rec->key_len);
+    int err = seeded ? fixed_cert(k, rec)
+                     : gls_trace_generate_cert_pem(k->ec_cert, names, 1, &rec->cert_pem,
+                                                   &rec->cert_len, &rec->key_pem, &rec->key_len);
     err = err ? err
               : gls_config_add_cert_pem(scfg, rec->cert_pem, rec->cert_len, rec->key_pem,
                                         rec->key_len);
@@ -361,6 +408,16 @@ static int configure(gls_config *scfg, gls_config *ccfg, const struct session_ki
     err = err ? err : gls_config_set_rng(ccfg, recording_rng, rr);
     err = err ? err : gls_config_set_rng(scfg, recording_rng, rr);
     err = err ? err : gls_config_set_keylog(ccfg, on_keylog, rr);
+    if (seeded) {
+        /* deterministic signatures: RSA PKCS #1 v1.5 in TLS 1.2, Ed25519 in TLS 1.3 */
+        static const uint16_t pkcs1 = 0x0401;
+        uint8_t tk[32];
+        err = err ? err : recording_rng(rr, tk, sizeof tk);
+        err = err ? err : gls_trace_set_ticket_key(scfg, tk);
+        err = err || k->version == 0x0304 ? err : gls_config_set_sigalgs(ccfg, &pkcs1, 1);
+        err = err ? err : gls_config_set_clock(ccfg, fixed_clock, NULL);
+        err = err ? err : gls_config_set_clock(scfg, fixed_clock, NULL);
+    }
     return err;
 }
 
@@ -432,7 +489,7 @@ static void verify_outcomes(gls_config *scfg, const struct session_kind *k, stru
 static void print_verify(const struct recording *rec)
 {
     printf("  The demo's client skipped certificate verification: the server's certificate is\n"
-           "  self-signed, made a moment ago, so no authority vouches for it. Had it checked:\n"
+           "  self-signed, made for this demo, so no authority vouches for it. Had it checked:\n"
            "    against this system's trust store: %s\n"
            "    with this very certificate installed as a trust anchor: %s\n",
            rec->verify[0], rec->verify[1]);
@@ -535,6 +592,7 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
         return fail("explain: out of memory");
     }
     rr->cap = cap;
+    rr->prng = seed_value * 3 + (uint64_t)(k - kinds); /* each session repeats on its own */
     if (scfg == NULL || ccfg == NULL || configure(scfg, ccfg, k, &cl, &sv, rec, rr) != GLS_OK) {
         free(cap);
         free(rr);
@@ -569,7 +627,7 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
         verify_outcomes(scfg, k, rec);
         rec->have_ticket_key =
             gls_trace_ticket_key(scfg, rec->ticket_key, &rec->rotation) == GLS_OK;
-        rec->now = (int64_t)time(NULL);
+        rec->now = seeded ? SEED_CLOCK : (int64_t)time(NULL);
         if (out == NULL) {
             print_verify(rec);
             printf("\n");
@@ -1120,25 +1178,26 @@ static int print_json(const struct jbuf *sessions, const struct jbuf *rest, int 
 }
 
 static const char explain_help[] =
-    "usage: glasstls explain [--tls1.2-rsa] [--tls1.2-ecdhe] [--tls1.3] [--json] [--no-color]\n"
+    "usage: glasstls explain [--tls1.2-rsa] [--tls1.2-ecdhe] [--tls1.3] [--seed N] [--json]\n"
+    "                        [--no-color]\n"
     "Runs TLS connections between an in-process client and server and prints every\n"
     "handshake message and every secret as it is derived, with its formula, its inputs and\n"
     "who can compute it. The session options pick connections (several may be given; none,\n"
     "or all three, is the whole run). The whole run also decrypts the recordings with the\n"
     "server's leaked key, times RSA against AES-GCM, and answers the questions they raise.\n"
+    "--seed N makes a run repeatable: a fixed (non-cryptographic) generator seeded with N,\n"
+    "a fixed clock (2027-01-01), fixed demo keys and deterministic signatures, so the text\n"
+    "can be checked against a second run or a book (only the timings differ).\n"
     "--json prints one JSON object instead (schema 1, docs/explain-json.md).\n";
 
 /* see tool.h */
 int cmd_explain(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"tls1.2-rsa", no_argument, 0, 'r'},
-        {"tls1.2-ecdhe", no_argument, 0, 'e'},
-        {"tls1.3", no_argument, 0, '3'},
-        {"no-color", no_argument, 0, 'n'},
-        {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
+        {"tls1.2-rsa", no_argument, 0, 'r'}, {"tls1.2-ecdhe", no_argument, 0, 'e'},
+        {"tls1.3", no_argument, 0, '3'},     {"no-color", no_argument, 0, 'n'},
+        {"json", no_argument, 0, 'j'},       {"seed", required_argument, 0, 's'},
+        {"help", no_argument, 0, 'h'},       {0, 0, 0, 0},
     };
     int opt;
     unsigned only = 0; /* bit i: kinds[i] asked for; 0: all */
@@ -1162,6 +1221,15 @@ int cmd_explain(int argc, char **argv)
         case 'j':
             json = true;
             break;
+        case 's': {
+            char *end = NULL;
+            seed_value = strtoull(optarg, &end, 10);
+            if (end == optarg || *end != 0) {
+                return usage_error("explain", "--seed takes a number");
+            }
+            seeded = true;
+            break;
+        }
         case 'h':
             fputs(explain_help, stdout);
             return 0;

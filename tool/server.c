@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "glasstls/gls_sock.h"
+#include "fleet.h"
 #include "tool.h"
 
 static const char server_help[] =
@@ -29,7 +30,7 @@ static const char server_help[] =
     "  --ciphers LIST       suites;  --groups LIST  groups;  --alpn LIST  protocols\n"
     "  --tls1.2-rsa-kx      enable TLS 1.2 RSA key exchange (no forward secrecy)\n"
     "  --keylog FILE        NSS key log (also SSLKEYLOGFILE)\n"
-    "  --max N              exit after N connections\n";
+    "  --max N              exit after N connections\n" FLEET_SERVER_HELP;
 
 #define REQUEST_MS   10000
 #define HANDSHAKE_MS 10000
@@ -121,7 +122,7 @@ static void *serve(void *p)
         if (err != GLS_OK) {
             fprintf(stderr, "glasstls server: handshake failed: %s: %s\n", gls_error_name(err),
                     gls_conn_error_detail(c));
-        } else if (a->echo) {
+        } else if (fleet_after_handshake(c), a->echo) {
             serve_echo(c, a->fd);
         } else {
             serve_www(c, a->fd);
@@ -164,7 +165,7 @@ static const struct option server_long[] = {
     {"ciphers", required_argument, 0, 'c'}, {"groups", required_argument, 0, 'g'},
     {"alpn", required_argument, 0, 'a'},    {"tls1.2-rsa-kx", no_argument, 0, 'R'},
     {"keylog", required_argument, 0, 'L'},  {"max", required_argument, 0, 'm'},
-    {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+    {"help", no_argument, 0, 'h'},          FLEET_SERVER_OPTIONS{0, 0, 0, 0},
 };
 
 struct server_opts {
@@ -209,7 +210,8 @@ static int server_option(gls_config *cfg, struct server_opts *o, int opt, const 
         o->max = atol(arg);
         return o->max > 0 ? GLS_OK : GLS_E_INVALID_ARGUMENT;
     default:
-        return apply_common_option(cfg, opt, arg);
+        return opt >= FLEET_OPT_TICKET_KEYS ? fleet_option(opt, arg)
+                                            : apply_common_option(cfg, opt, arg);
     }
 }
 
@@ -308,6 +310,7 @@ int cmd_server(int argc, char **argv)
         o.keylog = open_keylog(NULL);
     }
     int err = load_certs(cfg, &o);
+    err = err ? err : fleet_server_setup(cfg);
     if (err == GLS_OK && o.keylog != NULL) {
         err = gls_config_set_keylog(cfg, keylog_to_file, o.keylog);
     }
@@ -329,6 +332,7 @@ int cmd_server(int argc, char **argv)
     accept_loop(cfg, lfd, &o);
     close(lfd);
     gls_config_free(cfg);
+    fleet_shutdown();
     if (o.keylog != NULL) {
         fclose(o.keylog);
     }

@@ -15,6 +15,25 @@
 extern "C" {
 #endif
 
+/* Everything declared in the glasstls headers is the library's exported interface: it
+ * is built with hidden visibility and these headers alone make a name public. */
+#if defined(__GNUC__) && !defined(GLS_NO_VISIBILITY)
+#pragma GCC visibility push(default)
+#endif
+
+/* ---- version ----
+ * The version of these headers; gls_version() gives the library's at run time.
+ * Soname policy (docs/API.md): libglasstls.so.0.MINOR while MAJOR is 0 (a new
+ * MINOR may change the ABI), libglasstls.so.MAJOR from 1.0 on. */
+#define GLS_VERSION_MAJOR  0
+#define GLS_VERSION_MINOR  1
+#define GLS_VERSION_PATCH  0
+#define GLS_VERSION_STRING "0.1.0"
+/* MAJOR*10000 + MINOR*100 + PATCH, for #if comparisons. */
+#define GLS_VERSION_NUMBER (GLS_VERSION_MAJOR * 10000 + GLS_VERSION_MINOR * 100 + GLS_VERSION_PATCH)
+/* The running library's version, "MAJOR.MINOR.PATCH" (static string). */
+const char *gls_version(void);
+
 /* ---- errors ----
  * Bands: usage -1..-99, peer protocol -100.., certificate -200.., local policy
  * -300.., internal/resource -400.., "peer sent alert N" is -1000-N. */
@@ -303,6 +322,145 @@ int gls_conn_peer_subject(const gls_conn *c, size_t i, char *buf, size_t cap);
 int gls_conn_peer_leaf_sha256(const gls_conn *c, uint8_t out[32]);
 /* The DER of the peer's i-th certificate (0 = leaf). */
 int gls_conn_peer_cert(const gls_conn *c, size_t i, const uint8_t **der, size_t *len);
+
+/* ---- deployment: sessions, ticket keys, trust and per-connection hooks ----
+ * Callbacks run synchronously inside gls_conn_net_in_done/read/write (or
+ * gls_client_new) on the thread driving that connection; a callback shared by
+ * connections of several threads must do its own locking. */
+
+/* Sessions (client). A session is an opaque, versioned byte string: the TLS 1.3
+ * ticket and its resumption PSK, or the TLS 1.2 ticket or session id and its
+ * master secret, with the server name, ALPN, issue time and lifetime. THE BYTES
+ * ARE SECRET: whoever holds them can decrypt nothing recorded, but can resume
+ * the session as this client. Keep them as you would a private key. */
+#define GLS_SESSION_MAX 1024 /* largest session gls_conn_get_session produces */
+
+/* Copies the newest session this connection received into buf. GLS_E_WANT_READ
+ * if there is none yet (TLS 1.3 tickets arrive after the handshake: read, then
+ * ask again); GLS_E_BUFFER_TOO_SMALL (with *len set to the size needed). */
+int gls_conn_get_session(const gls_conn *c, uint8_t *buf, size_t cap, size_t *len);
+/* Offers session on this client connection's handshake; call it right after
+ * gls_client_new, before any bytes are moved. A session that no longer fits
+ * (another server name, expired, a version or suite this config no longer
+ * allows, damaged or from a newer format) is ignored: the handshake is a full
+ * one, not an error. A session is offered at most once. */
+int gls_conn_set_session(gls_conn *c, const uint8_t *session, size_t len);
+/* Called on the client when a new session arrives: after a TLS 1.2 handshake,
+ * and for each TLS 1.3 NewSessionTicket (these come after the handshake). The
+ * bytes are valid during the call only. */
+typedef void (*gls_session_fn)(void *arg, gls_conn *c, const uint8_t *session, size_t len);
+int gls_config_set_session_callback(gls_config *cfg, gls_session_fn fn, void *arg);
+
+/* Ticket keys (server). By default a config seals tickets under its own random
+ * keys, rotated every 12 hours (the previous key still opens tickets). A fleet
+ * instead supplies keys: every server holding the same keys resumes every
+ * other's tickets. */
+typedef struct {
+    uint8_t name[16];   /* written in each ticket, to find the key that opens it; not secret */
+    uint8_t secret[32]; /* the AES-256-GCM key; secret */
+    int64_t created;    /* when it became current, seconds since the epoch (0: now) */
+} gls_ticket_key;
+#define GLS_TICKET_KEYS_MAX 4
+
+/* keys[0] seals new tickets; all n (1..GLS_TICKET_KEYS_MAX) open them. Unlike
+ * the other setters this one also works on a config in use (it is locked
+ * inside), so a program may install keys from another thread at any time. */
+int gls_config_set_ticket_keys(gls_config *cfg, const gls_ticket_key *keys, size_t n);
+/* Called when the current key has been current for period seconds (from its
+ * created time), during the handshake that first notices: it writes up to cap
+ * keys (current first) and returns how many, or 0 to keep the present ones.
+ * If it returns the same current key (another server has not rotated yet) it
+ * is asked again after min(period/16, 60) seconds (at least 1). Only one
+ * handshake at a time calls it; the others go on with the present keys. */
+typedef size_t (*gls_ticket_rotate_fn)(void *arg, int64_t now, gls_ticket_key *keys, size_t cap);
+int gls_config_set_ticket_rotation(gls_config *cfg, uint32_t period_seconds,
+                                   gls_ticket_rotate_fn fn, void *arg);
+
+/* TLS 1.2 session-id cache (server) in an external store, replacing the
+ * config's own 256-entry cache. Session bytes are secret (as above). put
+ * stores a new session (lifetime in seconds); get copies the session stored
+ * under id into buf and returns GLS_OK, or returns any error if there is none
+ * (the handshake then goes on in full); remove drops a session that no longer
+ * fits. Each may be called from any connection's thread. */
+typedef int (*gls_session_put_fn)(void *arg, const uint8_t *id, size_t id_len,
+                                  const uint8_t *session, size_t len, uint32_t lifetime);
+typedef int (*gls_session_get_fn)(void *arg, const uint8_t *id, size_t id_len, uint8_t *buf,
+                                  size_t cap, size_t *len);
+typedef void (*gls_session_remove_fn)(void *arg, const uint8_t *id, size_t id_len);
+int gls_config_set_session_id_cache(gls_config *cfg, gls_session_put_fn put, gls_session_get_fn get,
+                                    gls_session_remove_fn remove, void *arg);
+
+/* Trust from memory: adds the CA certificates of a PEM buffer to the trust
+ * store (created empty if the config has none). */
+int gls_config_add_ca_pem(gls_config *cfg, const uint8_t *pem, size_t len);
+
+/* One certificate of a chain, DER-encoded. */
+typedef struct {
+    const uint8_t *der;
+    size_t len;
+} gls_cert_view;
+/* Called after the built-in verification of the peer's chain (leaf first)
+ * against expected_name (NULL on a server, or a client without a name), with
+ * its verdict: GLS_OK or the GLS_E_CERT_* it reached. Return GLS_OK to accept
+ * (pinning, a private PKI) or a negative GLS_E_* to reject; that error, and its
+ * alert, end the handshake. Not called with danger_accept_any_cert. */
+typedef int (*gls_verify_fn)(void *arg, gls_conn *c, const gls_cert_view *chain, size_t n,
+                             const char *expected_name, int verdict);
+int gls_config_set_verify_callback(gls_config *cfg, gls_verify_fn fn, void *arg);
+
+/* What a ClientHello asks for, for a server's per-connection choices. The
+ * arrays are valid during the callback only. */
+typedef struct {
+    const char *server_name; /* NULL without SNI */
+    const char *const *alpn; /* protocols offered, in the client's order */
+    size_t n_alpn;
+    const uint16_t *versions; /* supported_versions (or legacy_version alone) */
+    size_t n_versions;
+    const uint16_t *sigalgs;
+    size_t n_sigalgs;
+    const uint16_t *groups;
+    size_t n_groups;
+    const uint16_t *suites;
+    size_t n_suites;
+} gls_client_hello_info;
+/* Answers the callback may give; zeroed before the call, so leaving a field
+ * alone keeps the config's own choice. */
+typedef struct {
+    gls_config *config; /* go on with this config instead (certificates, trust, ALPN, limits) */
+    int cert_index;     /* 1-based: use the config's cert_index'th certificate */
+    const char *alpn;   /* answer this protocol (one the client offered) */
+} gls_client_hello_choice;
+/* Called once per handshake on a server, after the ClientHello is parsed and
+ * before anything is chosen. Return GLS_OK to go on, or a negative GLS_E_* to
+ * refuse (with its alert). The config switched to is taken by the connection
+ * (the caller keeps its own reference). Not called for a second ClientHello
+ * after HelloRetryRequest. */
+typedef int (*gls_client_hello_fn)(void *arg, gls_conn *c, const gls_client_hello_info *hello,
+                                   gls_client_hello_choice *choice);
+int gls_config_set_client_hello_callback(gls_config *cfg, gls_client_hello_fn fn, void *arg);
+
+/* Client certificate choice: called on a client when the server asks for a
+ * certificate, with the server's acceptable signature schemes. Return the
+ * 1-based index of the config's certificate to use, or 0 to send none. Without
+ * it the client sends its first usable certificate. */
+typedef int (*gls_client_cert_fn)(void *arg, gls_conn *c, const uint16_t *sigalgs, size_t n);
+int gls_config_set_client_cert_callback(gls_config *cfg, gls_client_cert_fn fn, void *arg);
+
+/* Per-connection data for callbacks (never touched by glasstls). */
+void gls_conn_set_user_data(gls_conn *c, void *data);
+void *gls_conn_get_user_data(const gls_conn *c);
+
+/* Keying material exporter: TLS 1.3 (RFC 8446 §7.5) or TLS 1.2 (RFC 5705),
+ * after the handshake. context may be NULL (no context, which differs from an
+ * empty one in TLS 1.2). TLS 1.2 only with the extended master secret (RFC
+ * 7627 §5.4): GLS_E_EMS_REQUIRED otherwise. len: 1..8160 bytes; TLS 1.2 takes
+ * label and context of 94 bytes together at most. */
+int gls_conn_export_keying_material(const gls_conn *c, const char *label, const uint8_t *context,
+                                    size_t context_len, uint8_t *out, size_t len);
+
+#if defined(__GNUC__) && !defined(GLS_NO_VISIBILITY)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,10 @@
 extern "C" {
 #endif
 
+#if defined(__GNUC__) && !defined(GLS_NO_VISIBILITY)
+#pragma GCC visibility push(default)
+#endif
+
 /* Sends all pending output. */
 int gls_sock_flush(gls_conn *c, int fd);
 /* Drives the handshake to completion (or to a want/error). */
@@ -38,6 +42,10 @@ int gls_sock_read_timeout(gls_conn *c, int fd, void *buf, size_t cap, size_t *go
 int gls_sock_write_timeout(gls_conn *c, int fd, const void *buf, size_t len, size_t *put,
                            int timeout_ms);
 int gls_sock_close_timeout(gls_conn *c, int fd, int timeout_ms);
+
+#if defined(__GNUC__) && !defined(GLS_NO_VISIBILITY)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

@@ -248,6 +248,8 @@ typedef struct gls_trust gls_trust;
 GLS_MUST_CHECK int gls_trust_new_default(gls_trust **out);
 /* A CA file and/or directory (either may be NULL, not both). */
 GLS_MUST_CHECK int gls_trust_new_from(const char *cafile, const char *capath, gls_trust **out);
+/* An empty store, to fill with gls_trust_add. */
+GLS_MUST_CHECK int gls_trust_new_empty(gls_trust **out);
 /* Adds one trusted certificate. */
 GLS_MUST_CHECK int gls_trust_add(gls_trust *t, const gls_cert *c);
 void gls_trust_free(gls_trust *t);
@@ -294,6 +296,11 @@ gls_hash_id gls_sig_hash(uint16_t scheme);
 /* PKCS#1 v1.5 encryption of the 48-byte pre-master secret to pub. */
 GLS_MUST_CHECK int gls_rsa_encrypt_pms(const gls_pkey *pub, const gls_secret *pms, uint8_t *out,
                                        size_t cap, size_t *out_len);
+/* The same with the padding's random bytes drawn from rng (so a fixed rng gives the same
+ * ciphertext: `explain --seed`). */
+GLS_MUST_CHECK int gls_rsa_encrypt_pms_rng(const gls_pkey *pub, const gls_secret *pms,
+                                           const gls_rng *rng, uint8_t *out, size_t cap,
+                                           size_t *out_len);
 /* RFC 5246 §7.4.7.1: decrypts with priv and always yields a 48-byte pms; on
  * any padding, length or version failure it is random, with no branch, error or
  * timing that differs. client_version is ClientHello.client_version. Errors are

@@ -51,6 +51,49 @@ int gls_rsa_encrypt_pms(const gls_pkey *pub, const gls_secret *pms, uint8_t *out
     return GLS_OK;
 }
 
+/* see crypto.h */
+int gls_rsa_encrypt_pms_rng(const gls_pkey *pub, const gls_secret *pms, const gls_rng *rng,
+                            uint8_t *out, size_t cap, size_t *out_len)
+{
+    if (!is_rsa(pub) || pms->len != PMS_LEN) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    size_t len = (size_t)EVP_PKEY_get_size(pub->pkey);
+    uint8_t em[1024];
+    if (cap < len) {
+        return GLS_E_BUFFER_TOO_SMALL;
+    }
+    if (len > sizeof em || len < PMS_LEN + PKCS1_OVERHEAD) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    /* EM = 0x00 || 0x02 || PS (nonzero random) || 0x00 || M (RFC 8017 §7.2.1) */
+    size_t ps = len - 3 - PMS_LEN;
+    em[0] = 0x00;
+    em[1] = 0x02;
+    int err = gls_rand(rng, em + 2, ps);
+    for (size_t i = 2; err == GLS_OK && i < 2 + ps; i++) {
+        while (err == GLS_OK && em[i] == 0) {
+            err = gls_rand(rng, em + i, 1);
+        }
+    }
+    em[2 + ps] = 0x00;
+    memcpy(em + 3 + ps, pms->b, PMS_LEN);
+    EVP_PKEY_CTX *x = err == GLS_OK ? EVP_PKEY_CTX_new_from_pkey(NULL, pub->pkey, NULL) : NULL;
+    bool ok = x != NULL && EVP_PKEY_encrypt_init(x) == 1 &&
+              EVP_PKEY_CTX_set_rsa_padding(x, RSA_NO_PADDING) == 1 &&
+              EVP_PKEY_encrypt(x, out, &len, em, len) == 1;
+    EVP_PKEY_CTX_free(x);
+    gls_wipe(em, sizeof em);
+    if (err != GLS_OK) {
+        return err;
+    }
+    if (!ok) {
+        return GLS_E_CRYPTO;
+    }
+    *out_len = len;
+    return GLS_OK;
+}
+
 static int random_pms(gls_secret *pms)
 {
     pms->len = PMS_LEN;

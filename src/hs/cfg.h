@@ -13,6 +13,7 @@
 #include "glasstls/gls.h"
 #include "hs/bufpool.h"
 #include "hs/resume.h"
+#include "hs/ticketkeys.h"
 
 #define GLS_CFG_MAX_SUITES   32
 #define GLS_CFG_MAX_GROUPS   8
@@ -96,6 +97,21 @@ struct gls_config {
     void *clock_arg;
     gls_record_hook record_hook; /* NULL outside tests */
     void *record_hook_arg;
+
+    /* deployment hooks (config_hooks.c; see gls.h) */
+    gls_session_fn session_cb;
+    void *session_cb_arg;
+    struct gls_ticket_keyring *keyring; /* external ticket keys (n == 0: internal ones) */
+    gls_session_put_fn sid_put;
+    gls_session_get_fn sid_get;
+    gls_session_remove_fn sid_remove;
+    void *sid_arg;
+    gls_verify_fn verify_cb;
+    void *verify_arg;
+    gls_client_hello_fn hello_cb;
+    void *hello_arg;
+    gls_client_cert_fn client_cert_cb;
+    void *client_cert_arg;
 };
 
 /* Takes a reference for a connection and freezes the config (config.c). */

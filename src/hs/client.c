@@ -129,8 +129,7 @@ static void find_ticket(gls_conn *c)
     if (!c->cfg->resumption || c->sess.server_name[0] == 0 || !hs->offered_tls13) {
         return;
     }
-    if (!gls_ticket_cache_take(c->cfg->tickets, c->sess.server_name, GLS_TLS13, gls_hs_now(c),
-                               &hs->resume)) {
+    if (!gls_hs_client_take_session(c, GLS_TLS13, &hs->resume)) {
         return;
     }
     for (size_t i = 0; i < hs->n_offered_suites; i++) {

@@ -274,8 +274,8 @@ static int send_client_key_exchange(gls_conn *c)
         pms.b[1] = 0x03;
         int err = gls_rand(&c->cfg->rng, pms.b + 2, 46);
         if (err == GLS_OK) {
-            err = gls_rsa_encrypt_pms(gls_cert_pubkey(c->sess.peer_chain[0]), &pms, buf, sizeof buf,
-                                      &len);
+            err = gls_rsa_encrypt_pms_rng(gls_cert_pubkey(c->sess.peer_chain[0]), &pms,
+                                          &c->cfg->rng, buf, sizeof buf, &len);
         }
         memcpy(hs->pms.b, pms.b, 48);
         hs->pms.len = 48;

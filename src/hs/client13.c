@@ -286,7 +286,7 @@ static int on_new_session_ticket(gls_conn *c, const gls_hs_msg *m)
     int err = gls_ks13_ticket_psk(c->sess.hash, &c->sess.res_master, t.nonce.p, t.nonce.len, &k.psk,
                                   &sink);
     if (err == GLS_OK && k.lifetime > 0) {
-        gls_ticket_cache_put(c->cfg->tickets, &k);
+        gls_hs_client_new_session(c, &k);
         gls_hs_event(c, "NewSessionTicket: kept for resumption (lifetime %u s)", k.lifetime);
     }
     gls_ticket_wipe(&k);

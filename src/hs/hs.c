@@ -338,6 +338,11 @@ void gls_hs_wipe(gls_conn *c)
 {
     struct gls_hs *hs = &c->hs;
     int state = hs->state;
+    if (state == ST_CONNECTED && c->sess.version == GLS_TLS12 && hs->ems && hs->ms12.len > 0) {
+        c->export12 = hs->ms12; /* RFC 5705 exporters need it (with EMS only) */
+        memcpy(c->export_randoms, hs->client_random, 32);
+        memcpy(c->export_randoms + 32, hs->server_random, 32);
+    }
     gls_transcript_free(&hs->transcript);
     for (size_t i = 0; i < GLS_MAX_SHARES; i++) {
         gls_kex_free(hs->kex[i]);

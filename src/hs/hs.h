@@ -112,6 +112,14 @@ struct gls_conn {
 
     struct gls_hs hs;
     struct gls_session sess;
+
+    /* deployment (hs/session.c, export.c) */
+    void *user_data;
+    uint8_t *own_session; /* client: the newest session received, encoded (secret) */
+    size_t own_session_len;
+    struct gls_ticket *offer; /* client: the session gls_conn_set_session gave */
+    gls_secret export12;      /* TLS 1.2 with EMS: the master secret, for RFC 5705 */
+    uint8_t export_randoms[64];
 };
 
 /* Dispatches m through a transition table: GLS_E_UNEXPECTED_MESSAGE if no row
@@ -279,6 +287,32 @@ bool gls_hs_session_fits_identity(gls_conn *c, const struct gls_ticket *t);
 /* Picks our certificate and signature scheme for the peer's schemes (and SNI). */
 GLS_MUST_CHECK int gls_hs_choose_cert(gls_conn *c, const uint16_t *peer_sigalgs, size_t n,
                                       bool tls13);
+
+/* ---- sessions outside the config's caches (session.c) ---- */
+#define GLS_SESSION_FORMAT 1
+/* The public session byte string (gls.h): "GLSS", a format byte, then
+ * tag-length-value fields; readers skip tags they do not know, so fields can
+ * be added without a new format. GLS_E_BUFFER_TOO_SMALL with *len needed. */
+GLS_MUST_CHECK int gls_session_encode(const struct gls_ticket *t, const char *alpn, uint8_t *out,
+                                      size_t cap, size_t *len);
+/* GLS_E_DECODE for anything that is not a whole session of a known format. */
+GLS_MUST_CHECK int gls_session_decode(const uint8_t *in, size_t n, struct gls_ticket *t);
+/* Client: a new session arrived. Keeps it in the config's cache, as the
+ * connection's newest session, and hands it to the session callback. */
+void gls_hs_client_new_session(gls_conn *c, const struct gls_ticket *t);
+/* Client: the session to offer for version: the one set on the connection if
+ * it fits, else one from the config's cache. false if none. */
+bool gls_hs_client_take_session(gls_conn *c, uint16_t version, struct gls_ticket *out);
+/* Server: seals a ticket under the external ticket keys if the config has
+ * some (rotating them when due), else under the internal rotating keys. */
+GLS_MUST_CHECK int gls_hs_ticket_seal(gls_conn *c, const struct gls_ticket *t, uint8_t *out,
+                                      size_t cap, size_t *len);
+/* Server: opens a ticket the same way; false if it does not open. */
+bool gls_hs_ticket_open(gls_conn *c, const uint8_t *in, size_t n, struct gls_ticket *t);
+/* Server, TLS 1.2 session ids: the external store if set, else the config's cache. */
+void gls_hs_session_id_put(gls_conn *c, const uint8_t id[32], const struct gls_ticket *t);
+bool gls_hs_session_id_get(gls_conn *c, const uint8_t id[32], struct gls_ticket *t);
+void gls_hs_session_id_remove(gls_conn *c, const uint8_t id[32]);
 
 /* Gives the (empty) output buffer back: to the pool, or freed if it was grown. */
 void gls_hs_out_release(gls_conn *c);

@@ -242,3 +242,15 @@ bool gls_ticket_open(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_L
     }
     return ok;
 }
+
+/* see resume.h */
+void gls_ticket_body_write(gls_writer *w, const struct gls_ticket *t)
+{
+    ticket_body(w, t);
+}
+
+/* see resume.h */
+bool gls_ticket_body_read(gls_reader *r, struct gls_ticket *t)
+{
+    return parse_body(r, t);
+}

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/bytes.h"
 #include "base/secret.h"
 #include "crypto/crypto.h"
 
@@ -103,5 +104,9 @@ GLS_MUST_CHECK int gls_ticket_seal(const gls_crypto *cr, const uint8_t master[GL
  * on without resumption). */
 bool gls_ticket_open(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN], int64_t now,
                      int64_t rotation, const uint8_t *in, size_t n, struct gls_ticket *t);
+
+/* The plaintext inside a ticket (both ways of sealing use it). */
+void gls_ticket_body_write(gls_writer *w, const struct gls_ticket *t);
+bool gls_ticket_body_read(gls_reader *r, struct gls_ticket *t);
 
 #endif

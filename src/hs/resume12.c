@@ -32,15 +32,11 @@ static bool session_fits(gls_conn *c, const struct gls_client_hello *ch, const s
 /* The session the client offers: the ticket if it sent one, else the id. */
 static bool find_session(gls_conn *c, const struct gls_client_hello *ch, struct gls_ticket *t)
 {
-    const gls_config *cfg = c->cfg;
-    int64_t now = gls_hs_now(c);
     gls_bytes ticket = ch->ext.session_ticket;
     if (c->hs.ticket_ext12 && ticket.len > 0) {
-        return gls_ticket_open(cfg->crypto, cfg->ticket_master, now, cfg->ticket_rotation, ticket.p,
-                               ticket.len, t);
+        return gls_hs_ticket_open(c, ticket.p, ticket.len, t);
     }
-    return ch->session_id.len == 32 &&
-           gls_session_cache_get(cfg->sessions, ch->session_id.p, now, t);
+    return ch->session_id.len == 32 && gls_hs_session_id_get(c, ch->session_id.p, t);
 }
 
 /* see hs.h */
@@ -93,9 +89,7 @@ int gls_server12_send_ticket(gls_conn *c)
         t.issued = hs->resume.issued;
         t.lifetime = hs->resume.lifetime;
     }
-    int err =
-        gls_ticket_seal(c->cfg->crypto, c->cfg->ticket_master, gls_hs_now(c),
-                        c->cfg->ticket_rotation, &c->cfg->rng, &t, sealed, sizeof sealed, &len);
+    int err = gls_hs_ticket_seal(c, &t, sealed, sizeof sealed, &len);
     int64_t left = (int64_t)t.lifetime - (gls_hs_now(c) - t.issued);
     gls_ticket_wipe(&t);
     TRY(err);
@@ -115,7 +109,7 @@ void gls_server12_cache_session(gls_conn *c)
         return;
     }
     gls_hs12_session(c, &t);
-    gls_session_cache_put(c->cfg->sessions, c->hs.session_id, &t);
+    gls_hs_session_id_put(c, c->hs.session_id, &t);
     gls_ticket_wipe(&t);
 }
 
@@ -126,8 +120,7 @@ int gls_client12_find_session(gls_conn *c)
 {
     struct gls_hs *hs = &c->hs;
     hs->offered12 = false;
-    if (!gls_ticket_cache_take(c->cfg->tickets, c->sess.server_name, GLS_TLS12, gls_hs_now(c),
-                               &hs->resume)) {
+    if (!gls_hs_client_take_session(c, GLS_TLS12, &hs->resume)) {
         return GLS_OK;
     }
     for (size_t i = 0; i < hs->n_offered_suites; i++) {
@@ -229,7 +222,7 @@ void gls_client12_store_session(gls_conn *c)
         gls_ticket_wipe(&t);
         return;
     }
-    gls_ticket_cache_put(c->cfg->tickets, &t);
+    gls_hs_client_new_session(c, &t);
     gls_hs_event(c, "TLS 1.2 session kept for resumption (%s)",
                  t.ticket_len > 0 ? "ticket" : "session id");
     gls_ticket_wipe(&t);

@@ -75,8 +75,7 @@ static int try_resume(gls_conn *c, const gls_hs_msg *m, const struct gls_client_
         return GLS_E_ILLEGAL_PARAMETER;
     }
     int64_t now = gls_hs_now(c);
-    if (!gls_ticket_open(cfg->crypto, cfg->ticket_master, now, cfg->ticket_rotation,
-                         e->psk_ids[0].identity.p, e->psk_ids[0].identity.len, &hs->resume)) {
+    if (!gls_hs_ticket_open(c, e->psk_ids[0].identity.p, e->psk_ids[0].identity.len, &hs->resume)) {
         gls_hs_event(c, "ticket not accepted (expired, foreign or damaged): full handshake");
         return GLS_OK;
     }
@@ -133,10 +132,7 @@ static int send_ticket(gls_conn *c)
     err = err ? err
               : gls_ks13_ticket_psk(c->sess.hash, &c->sess.res_master, nonce, sizeof nonce, &t.psk,
                                     &sink);
-    err = err ? err
-              : gls_ticket_seal(c->cfg->crypto, c->cfg->ticket_master, t.issued,
-                                c->cfg->ticket_rotation, &c->cfg->rng, &t, sealed, sizeof sealed,
-                                &len);
+    err = err ? err : gls_hs_ticket_seal(c, &t, sealed, sizeof sealed, &len);
     nst.age_add = t.age_add;
     gls_ticket_wipe(&t);
     TRY(err);

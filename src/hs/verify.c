@@ -1,9 +1,34 @@
 /* hs/verify.c — certificate policy on top of crypto/x509.c: which trust store,
  * which time, which name (RFC 6125), and the explicit, loudly named way to skip
  * it all. A client with no trust configured fails closed. */
+#include <stdio.h>
 #include <string.h>
 
 #include "hs/hs.h"
+
+/* The program's verify callback sees the chain, the name and our verdict, and
+ * has the last word. */
+static int ask_verify_callback(gls_conn *c, const char *name, int verdict, char *reason, size_t cap)
+{
+    const struct gls_session *s = &c->sess;
+    gls_cert_view chain[GLS_CFG_MAX_CHAIN];
+    for (size_t i = 0; i < s->n_peer; i++) {
+        gls_bytes der = gls_cert_der(s->peer_chain[i]);
+        chain[i].der = der.p;
+        chain[i].len = der.len;
+    }
+    int err = c->cfg->verify_cb(c->cfg->verify_arg, c, chain, s->n_peer, name, verdict);
+    if (err > 0) {
+        err = GLS_E_CERT_UNTRUSTED; /* not a GLS_E_* code: a rejection all the same */
+    }
+    gls_hs_event(c, "verify callback %s the certificate (built-in verdict: %s)",
+                 err == GLS_OK ? "accepted" : "rejected", gls_error_name(verdict));
+    if (err != GLS_OK && err != verdict) {
+        snprintf(reason, cap, "rejected by the verify callback (built-in verdict: %s)",
+                 gls_error_name(verdict));
+    }
+    return err;
+}
 
 /* see hs.h */
 int gls_hs_verify_peer(gls_conn *c)
@@ -17,18 +42,21 @@ int gls_hs_verify_peer(gls_conn *c)
         gls_hs_note_peer_id(c);
         return GLS_OK;
     }
-    if (cfg->trust == NULL) {
-        gls_hs_detail(c, "certificate verify failed: no trust store configured");
-        return GLS_E_CERT_NO_TRUST;
-    }
     const char *name =
         c->is_server || s->server_name[0] == 0 || cfg->danger_chain_only ? NULL : s->server_name;
     time_t now = (time_t)gls_hs_now(c);
+    int err = GLS_E_CERT_NO_TRUST;
+    snprintf(reason, sizeof reason, "no trust store configured");
     /* a client certificate must allow TLS client use; a server's, server use and the name */
-    int err = c->is_server ? gls_x509_verify_client(cfg->trust, s->peer_chain, s->n_peer, now,
+    if (cfg->trust != NULL) {
+        err = c->is_server ? gls_x509_verify_client(cfg->trust, s->peer_chain, s->n_peer, now,
                                                     reason, sizeof reason)
                            : gls_x509_verify(cfg->trust, s->peer_chain, s->n_peer, name, now,
                                              reason, sizeof reason);
+    }
+    if (cfg->verify_cb != NULL) {
+        err = ask_verify_callback(c, name, err, reason, sizeof reason);
+    }
     if (err != GLS_OK) {
         gls_hs_detail(c, "certificate verify failed: %s", reason);
         return err;

@@ -316,3 +316,34 @@ TEST(client_reports_the_server_as_it_was_verified)
         pair_free(NULL, NULL, s, c);
     }
 }
+
+/* The public session bytes (gls_conn_get_session, external session stores) keep the identity. */
+TEST(session_bytes_keep_the_identity)
+{
+    struct gls_ticket t;
+    struct gls_ticket back;
+    uint8_t out[GLS_SESSION_MAX];
+    size_t len = 0;
+    memset(&t, 0, sizeof t);
+    t.version = 0x0303;
+    t.suite = 0xc02f;
+    CHECK_OK(gls_secret_set(&t.psk, (const uint8_t *)"0123456789abcdef0123456789abcdef", 32));
+    t.issued = 1800000000;
+    t.lifetime = 7200;
+    strcpy(t.server_name, "a.example");
+    t.peer.flags = GLS_PEER_PRESENT | GLS_PEER_VERIFIED;
+    memset(t.peer.leaf_sha256, 0xab, sizeof t.peer.leaf_sha256);
+    strcpy(t.peer.subject, "CN=client-1");
+    CHECK_OK(gls_session_encode(&t, NULL, out, sizeof out, &len));
+    CHECK_OK(gls_session_decode(out, len, &back));
+    CHECK_EQ(back.peer.flags, GLS_PEER_PRESENT | GLS_PEER_VERIFIED);
+    CHECK(memcmp(back.peer.leaf_sha256, t.peer.leaf_sha256, 32) == 0);
+    CHECK(strcmp(back.peer.subject, "CN=client-1") == 0);
+    CHECK(strcmp(back.server_name, "a.example") == 0);
+    t.peer.flags = 0; /* no identity: none comes back */
+    CHECK_OK(gls_session_encode(&t, NULL, out, sizeof out, &len));
+    CHECK_OK(gls_session_decode(out, len, &back));
+    CHECK_EQ(back.peer.flags, 0);
+    gls_ticket_wipe(&t);
+    gls_ticket_wipe(&back);
+}

@@ -160,6 +160,26 @@ assert "the server's Finished is its only proof" in flat
 assert "against this system's trust store: refused" in text
 assert "installed as a trust anchor: verified" in text
 EOF
+# --seed: two runs agree byte for byte except the timings; another seed differs; one session
+# alone repeats the same session of the whole run
+a=$(mktemp); b=$(mktemp); c=$(mktemp); one=$(mktemp)
+trap 'rm -f "$out" "$json" "$a" "$b" "$c" "$one"' EXIT
+"$bin" explain --seed 7 --json >"$a"
+"$bin" explain --seed 7 --json >"$b"
+"$bin" explain --seed 8 --json >"$c"
+"$bin" explain --seed 7 --json --tls1.3 >"$one"
+python3 - "$a" "$b" "$c" "$one" <<'EOF'
+import json, sys
+a, b, c, one = (json.load(open(p)) for p in sys.argv[1:])
+for d in (a, b, c):
+    del d["speed"], d["answers"]
+assert a == b, "two runs with --seed 7 differ"
+assert a["sessions"][0]["inputs"]["client_random"] != c["sessions"][0]["inputs"]["client_random"]
+assert one["sessions"][0] == a["sessions"][2], "--tls1.3 alone differs from the whole run's"
+assert [s["inputs"]["read_back"] for s in a["sessions"]] == [True, True, True]
+EOF
+if "$bin" explain --seed x >/dev/null 2>&1; then echo "bad --seed accepted"; exit 1; fi
+
 # several session options run each of them
 [ "$("$bin" explain --tls1.2-rsa --tls1.3 --no-color | grep -c '^== ')" -eq 2 ]
 

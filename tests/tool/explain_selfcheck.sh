@@ -7,7 +7,8 @@ set -euo pipefail
 bin="${GLS_BUILD:?GLS_BUILD is not set}/glasstls"
 json=$(mktemp)
 trap 'rm -f "$json"' EXIT
-"$bin" explain --json >"$json"
+for seed in "" 7; do
+"$bin" explain --json ${seed:+--seed "$seed"} >"$json"
 /usr/bin/python3 - "$json" <<'PY'
 import hashlib, hmac, json, sys
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
@@ -139,4 +140,5 @@ if failures:
     sys.exit(1)
 print(f"self-check: {total} printed secrets recomputed independently in {len(d['sessions'])} sessions")
 PY
+done
 echo "1 passed, 0 failed"

@@ -94,6 +94,42 @@ TEST(encrypt_is_pkcs1_v1_5)
     CHECK(memcmp(block + MOD_LEN - 48, pms.b, 48) == 0);
 }
 
+/* A counter as the "random" source: every other byte zero, so the padding must skip zeros. */
+static int counter_rng(void *arg, uint8_t *out, size_t len)
+{
+    unsigned *n = arg;
+    for (size_t i = 0; i < len; i++) {
+        out[i] = (uint8_t)((*n)++ % 2 == 0 ? 0 : *n);
+    }
+    return GLS_OK;
+}
+
+/* The padding from a caller's rng: PKCS #1 v1.5 with nonzero padding, the same ciphertext for
+ * the same rng (what `explain --seed` relies on), and it decrypts to the pre-master secret. */
+TEST(encrypt_with_rng_is_pkcs1_v1_5_and_repeatable)
+{
+    keys();
+    gls_secret pms = make_pms(0x0303);
+    gls_secret out;
+    uint8_t ct[2][MOD_LEN];
+    uint8_t block[MOD_LEN];
+    size_t n = 0;
+    for (int k = 0; k < 2; k++) {
+        unsigned state = 7;
+        gls_rng rng = {counter_rng, &state};
+        CHECK_OK(gls_rsa_encrypt_pms_rng(&pub_key, &pms, &rng, ct[k], sizeof ct[k], &n));
+        CHECK_EQ(n, MOD_LEN);
+    }
+    CHECK(memcmp(ct[0], ct[1], MOD_LEN) == 0);
+    raw_rsa(&priv_key, false, ct[0], block);
+    CHECK(block[0] == 0x00 && block[1] == 0x02 && block[MOD_LEN - 49] == 0x00);
+    for (size_t i = 2; i < MOD_LEN - 49; i++) {
+        CHECK(block[i] != 0);
+    }
+    CHECK_OK(gls_rsa_decrypt_pms(&priv_key, 0x0303, ct[0], n, &out));
+    CHECK(out.len == 48 && memcmp(out.b, pms.b, 48) == 0);
+}
+
 TEST(round_trip)
 {
     keys();
