@@ -52,7 +52,9 @@ static void scan_flows(struct gls_tcp_flows *f)
         const struct gls_tcp_stream *b = &f->conns[i].dir[1];
         struct gls_tls_facts facts;
         struct gls_offline_why why;
-        struct decrypt_material m = {NULL, 0, "", 0};
+        struct decrypt_material m;
+        memset(&m, 0, sizeof m);
+        m.keylog = ""; /* no key log lines: the key lookups still run */
         memset(&why, 0, sizeof why);
         (void)decrypt_streams(a->data, gls_tcp_stream_contiguous(a), b->data,
                               gls_tcp_stream_contiguous(b), &m, NULL, NULL, no_data, NULL, &facts,
@@ -141,7 +143,8 @@ static void streams(const uint8_t *p, size_t n, bool keylog)
     size_t c2s_len = 0;
     const uint8_t *mat = take16(&p, &n, &mlen);
     const uint8_t *c2s = take16(&p, &n, &c2s_len);
-    struct decrypt_material m = {NULL, 0, NULL, 0};
+    struct decrypt_material m;
+    memset(&m, 0, sizeof m);
     char *text = malloc(mlen + 1); /* a key log is text: give it its own exact buffer */
     if (text == NULL) {
         return;
