@@ -72,9 +72,9 @@ gls_conn *gls_client_new(gls_config *cfg, const char *server_name)
     }
     if (c->sess.server_name[0] == 0 && cfg->trust != NULL && !cfg->danger_accept_any &&
         !cfg->danger_chain_only) { /* fail closed: a chain without a name proves nothing */
-        gls_hs_detail(c, "no server name to check the certificate against "
-                         "(see gls_config_danger_verify_chain_only)");
-        conn_fail(c, GLS_E_INVALID_ARGUMENT);
+        conn_fail(c, gls_hs_reject(c, GLS_E_INVALID_ARGUMENT,
+                                   "no server name to check the certificate against (see "
+                                   "gls_config_danger_verify_chain_only)"));
         return c;
     }
     int err = gls_hs_start(c);

@@ -304,9 +304,11 @@ int gls_hs13_on_key_update(gls_conn *c, const gls_hs_msg *m)
                                                                  : c->ku_tokens + (unsigned)earned;
     c->ku_records = 0;
     if (c->ku_tokens == 0) {
-        gls_hs_detail(c, "KeyUpdate after %d in a burst with fewer than %llu records between",
-                      GLS_KEY_UPDATE_BURST, (unsigned long long)c->cfg->key_update_min_records);
-        return GLS_E_TOO_MANY_KEY_UPDATES;
+        return gls_hs_reject(c, GLS_E_TOO_MANY_KEY_UPDATES,
+                             "KeyUpdate after %d in a burst with fewer than %llu records between "
+                             "(our bound; RFC 8446 §4.6.3 sets none)",
+                             GLS_KEY_UPDATE_BURST,
+                             (unsigned long long)c->cfg->key_update_min_records);
     }
     c->ku_tokens--;
     TRY(next_traffic(c, false));
