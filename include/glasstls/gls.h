@@ -397,15 +397,17 @@ typedef struct {
 /* Answers the callback may give; zeroed before the call, so leaving a field
  * alone keeps the config's own choice. */
 typedef struct {
-    gls_config *config; /* go on with this config instead (certificates, trust, ALPN, limits) */
-    int cert_index;     /* 1-based: use the config's cert_index'th certificate */
-    const char *alpn;   /* answer this protocol (one the client offered) */
+    gls_config *config; /* go on with this config instead: its certificates (so this is how a
+                           certificate is picked), trust, versions, suites, ALPN, limits */
+    const char *alpn;   /* answer this protocol; it must be one the client offered */
 } gls_client_hello_choice;
 /* Called once per handshake on a server, after the ClientHello is parsed and
  * before anything is chosen. Return GLS_OK to go on, or a negative GLS_E_* to
- * refuse (with its alert). The config switched to is taken by the connection
- * (the caller keeps its own reference). Not called for a second ClientHello
- * after HelloRetryRequest. */
+ * refuse (with its alert). The config switched to is referenced by the
+ * connection (the caller keeps its own reference) and frozen; tickets are then
+ * sealed and opened with its keys. An ALPN answer the client did not offer is
+ * GLS_E_NO_APPLICATION_PROTOCOL. Not called for a second ClientHello after
+ * HelloRetryRequest. */
 typedef int (*gls_client_hello_fn)(void *arg, gls_conn *c, const gls_client_hello_info *hello,
                                    gls_client_hello_choice *choice);
 int gls_config_set_client_hello_callback(gls_config *cfg, gls_client_hello_fn fn, void *arg);

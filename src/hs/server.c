@@ -18,6 +18,7 @@ int gls_server_on_client_hello_msg(gls_conn *c, const gls_hs_msg *m)
         return GLS_E_UNEXPECTED_MESSAGE;
     }
     TRY(gls_client_hello_parse(&r, &ch));
+    TRY(gls_hs_client_hello_hook(c, &ch));
     int err = gls_choose_version(c->cfg, &ch, &version);
     if (err != GLS_OK) {
         gls_hs_detail(c, "no protocol version in common (client offers legacy 0x%04x)",

@@ -272,7 +272,7 @@ static int choose_auth(gls_conn *c, const struct gls_client_hello *ch)
     }
     hs->cert = &c->cfg->certs[index];
     c->sess.sigalg = hs->sigalg;
-    err = gls_choose_alpn(c->cfg, &ch->ext, c->sess.alpn);
+    err = gls_hs_choose_alpn(c, &ch->ext);
     if (err != GLS_OK) {
         gls_hs_detail(c, "no application protocol in common");
     }
