@@ -15,11 +15,14 @@ static int apply_choice(gls_conn *c, const struct gls_client_hello *ch,
         size_t len = strlen(choice->alpn);
         bool offered = false;
         for (size_t i = 0; i < ch->ext.n_alpn; i++) {
-            offered |= ch->ext.alpn[i].len == len && memcmp(ch->ext.alpn[i].p, choice->alpn, len) == 0;
+            offered |=
+                ch->ext.alpn[i].len == len && memcmp(ch->ext.alpn[i].p, choice->alpn, len) == 0;
         }
         if (!offered || len > GLS_CFG_MAX_ALPN_LEN) {
-            gls_hs_detail(c, "the ClientHello callback chose ALPN \"%s\", which the client did "
-                             "not offer", choice->alpn);
+            gls_hs_detail(c,
+                          "the ClientHello callback chose ALPN \"%s\", which the client did "
+                          "not offer",
+                          choice->alpn);
             return GLS_E_NO_APPLICATION_PROTOCOL;
         }
         memcpy(c->alpn_choice, choice->alpn, len + 1);
