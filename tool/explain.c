@@ -14,6 +14,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "explain_html.h"
 #include "explain_inputs.h"
 #include "explain_keys.h"
 #include "json.h"
@@ -1158,8 +1159,10 @@ static int finale(const struct recording *recs, struct jbuf *out)
     return rc | !timed;
 }
 
-/* Prints the JSON document: {"schema":1, "ok", "sessions", then rest's members}. */
-static int print_json(const struct jbuf *sessions, const struct jbuf *rest, int rc)
+/* Prints the JSON document: {"schema":1, "ok", "sessions", then rest's members}; or, with
+ * html set, writes the page made from it there. */
+static int print_json(const struct jbuf *sessions, const struct jbuf *rest, int rc,
+                      const char *html)
 {
     struct jbuf doc = {0};
     jb_printf(&doc, "{\"schema\":%d,\"ok\":%s,\"sessions\":", EXPLAIN_JSON_SCHEMA,
@@ -1172,14 +1175,20 @@ static int print_json(const struct jbuf *sessions, const struct jbuf *rest, int 
         free(doc.p);
         return fail("explain: out of memory");
     }
-    fwrite(doc.p, 1, doc.len, stdout);
+    if (html != NULL) {
+        if (explain_html(doc.p, doc.len, html) != 0) {
+            rc = fail("explain: cannot write %s", html);
+        }
+    } else {
+        fwrite(doc.p, 1, doc.len, stdout);
+    }
     free(doc.p);
     return rc;
 }
 
 static const char explain_help[] =
-    "usage: glasstls explain [--tls1.2-rsa] [--tls1.2-ecdhe] [--tls1.3] [--seed N] [--json]\n"
-    "                        [--no-color]\n"
+    "usage: glasstls explain [--tls1.2-rsa] [--tls1.2-ecdhe] [--tls1.3] [--seed N]\n"
+    "                        [--json | --html FILE] [--no-color]\n"
     "Runs TLS connections between an in-process client and server and prints every\n"
     "handshake message and every secret as it is derived, with its formula, its inputs and\n"
     "who can compute it. The session options pick connections (several may be given; none,\n"
@@ -1188,20 +1197,29 @@ static const char explain_help[] =
     "--seed N makes a run repeatable: a fixed (non-cryptographic) generator seeded with N,\n"
     "a fixed clock (2027-01-01), fixed demo keys and deterministic signatures, so the text\n"
     "can be checked against a second run or a book (only the timings differ).\n"
-    "--json prints one JSON object instead (schema 1, docs/explain-json.md).\n";
+    "--json prints one JSON object instead (schema 1, docs/explain-json.md); --html FILE\n"
+    "writes one self-contained page made from it (works offline, no script needed).\n";
 
 /* see tool.h */
 int cmd_explain(int argc, char **argv)
 {
+    /* clang-format off */
     static const struct option longopts[] = {
-        {"tls1.2-rsa", no_argument, 0, 'r'}, {"tls1.2-ecdhe", no_argument, 0, 'e'},
-        {"tls1.3", no_argument, 0, '3'},     {"no-color", no_argument, 0, 'n'},
-        {"json", no_argument, 0, 'j'},       {"seed", required_argument, 0, 's'},
-        {"help", no_argument, 0, 'h'},       {0, 0, 0, 0},
+        {"tls1.2-rsa", no_argument, 0, 'r'},
+        {"tls1.2-ecdhe", no_argument, 0, 'e'},
+        {"tls1.3", no_argument, 0, '3'},
+        {"no-color", no_argument, 0, 'n'},
+        {"json", no_argument, 0, 'j'},
+        {"seed", required_argument, 0, 's'},
+        {"html", required_argument, 0, 'H'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
+    /* clang-format on */
     int opt;
     unsigned only = 0; /* bit i: kinds[i] asked for; 0: all */
     bool json = false;
+    const char *html = NULL;
     color = isatty(1);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -1220,6 +1238,10 @@ int cmd_explain(int argc, char **argv)
             break;
         case 'j':
             json = true;
+            break;
+        case 'H':
+            html = optarg;
+            json = true; /* the page is made from the JSON document */
             break;
         case 's': {
             char *end = NULL;
@@ -1258,7 +1280,7 @@ int cmd_explain(int argc, char **argv)
         rc |= finale(recs, json ? &rest : NULL);
     }
     if (json) {
-        rc = print_json(&sessions, &rest, rc);
+        rc = print_json(&sessions, &rest, rc, html);
     }
     free(sessions.p);
     free(rest.p);
