@@ -44,8 +44,7 @@ static size_t move(gls_conn *from, gls_conn *to)
 }
 
 /* One connection; returns whether it resumed; the client's session goes to sess. */
-static int connect_once(gls_config *server_cfg, gls_config *client_cfg, uint8_t *sess,
-                        size_t *len)
+static int connect_once(gls_config *server_cfg, gls_config *client_cfg, uint8_t *sess, size_t *len)
 {
     gls_conn *c = gls_client_new(client_cfg, "localhost");
     gls_conn *s = gls_server_new(server_cfg);

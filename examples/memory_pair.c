@@ -45,8 +45,8 @@ int main(void)
     }
     gls_conn_info info;
     gls_conn_get_info(client, &info);
-    printf("%s with %s over %s\n", info.version == 0x0304 ? "TLS 1.3" : "TLS 1.2",
-           info.suite_name, info.group_name);
+    printf("%s with %s over %s\n", info.version == 0x0304 ? "TLS 1.3" : "TLS 1.2", info.suite_name,
+           info.group_name);
     size_t put, got;
     char buf[64];
     gls_conn_write(client, "hello, server", 13, &put); /* queued, encrypted */

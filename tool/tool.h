@@ -29,7 +29,7 @@ int apply_common_option(gls_config *cfg, int opt, const char *arg);
 
 /* The key-log file for --keylog or SSLKEYLOGFILE; NULL if neither. */
 FILE *open_keylog(const char *path);
-void keylog_to_file(void *arg, const char *line);
+void keylog_to_file(void *arg, gls_conn *c, const char *line);
 /* Prints the negotiated parameters and the peer chain. */
 void print_summary(FILE *f, const gls_conn *c, const char *verify_result);
 

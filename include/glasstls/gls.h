@@ -132,9 +132,12 @@ typedef struct {
     size_t len;
 } gls_secret_info;
 
-/* NSS key-log line without newline, e.g. "CLIENT_RANDOM <hex> <hex>". */
-typedef void (*gls_keylog_fn)(void *arg, const char *line);
-typedef void (*gls_secret_fn)(void *arg, const gls_secret_info *info);
+/* NSS key-log line without newline, e.g. "CLIENT_RANDOM <hex> <hex>". The
+ * trace and key-log callbacks receive the connection they are about (for
+ * gls_conn_get_user_data); they must not free it. */
+typedef struct gls_conn gls_conn;
+typedef void (*gls_keylog_fn)(void *arg, gls_conn *c, const char *line);
+typedef void (*gls_secret_fn)(void *arg, gls_conn *c, const gls_secret_info *info);
 
 /* ---- names ---- */
 /* IANA name of a cipher suite, or NULL if glasstls does not know it. */
@@ -230,7 +233,7 @@ int gls_config_set_resumption(gls_config *cfg, int on, uint32_t lifetime_seconds
 int gls_config_set_keylog(gls_config *cfg, gls_keylog_fn fn, void *arg);
 int gls_config_set_secret_trace(gls_config *cfg, gls_secret_fn fn, void *arg);
 /* Human-readable protocol events ("-> ClientHello", "chose TLS_AES_128_GCM_SHA256"). */
-typedef void (*gls_event_fn)(void *arg, const char *line);
+typedef void (*gls_event_fn)(void *arg, gls_conn *c, const char *line);
 int gls_config_set_event_trace(gls_config *cfg, gls_event_fn fn, void *arg);
 /* Randomness and time, replaceable for deterministic tests and demos. */
 typedef int (*gls_random_fn)(void *arg, uint8_t *out, size_t len);

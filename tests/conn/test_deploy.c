@@ -168,6 +168,55 @@ static void on_session(void *arg, gls_conn *c, const uint8_t *session, size_t le
     s->len = len;
 }
 
+struct traced {
+    int events, keylogs, secrets;
+    int with_user_data;
+};
+
+static void count_event(void *arg, gls_conn *c, const char *line)
+{
+    struct traced *t = arg;
+    (void)line;
+    t->events++;
+    t->with_user_data += gls_conn_get_user_data(c) == (void *)t;
+}
+
+static void count_keylog(void *arg, gls_conn *c, const char *line)
+{
+    struct traced *t = arg;
+    (void)line;
+    t->keylogs++;
+    t->with_user_data += gls_conn_get_user_data(c) == (void *)t;
+}
+
+static void count_secret(void *arg, gls_conn *c, const gls_secret_info *info)
+{
+    struct traced *t = arg;
+    (void)info;
+    t->secrets++;
+    t->with_user_data += gls_conn_get_user_data(c) == (void *)t;
+}
+
+/* The trace and key-log callbacks are told which connection (user data set
+ * right after gls_client_new is seen from the ClientHello on). */
+TEST(trace_callbacks_receive_the_connection)
+{
+    gls_config *s, *c;
+    struct traced t = {0};
+    configs(&s, &c, 0x0304);
+    CHECK_OK(gls_config_set_event_trace(c, count_event, &t));
+    CHECK_OK(gls_config_set_keylog(c, count_keylog, &t));
+    CHECK_OK(gls_config_set_secret_trace(c, count_secret, &t));
+    gls_conn *cc = gls_client_new(c, "localhost");
+    gls_conn *sc = gls_server_new(s);
+    gls_conn_set_user_data(cc, &t);
+    CHECK_OK(pair_handshake(cc, sc, 0));
+    CHECK(t.events > 0 && t.keylogs >= 4 && t.secrets >= 4);
+    /* the ClientHello event came inside gls_client_new, before the user data */
+    CHECK_EQ(t.with_user_data, t.events + t.keylogs + t.secrets - 1);
+    pair_free(cc, sc, s, c);
+}
+
 TEST(session_callback_and_user_data)
 {
     gls_config *s, *c;
