@@ -142,12 +142,53 @@ static void release_in(gls_conn *c)
     }
 }
 
+/* The largest ClientHello the RFCs allow: version, random, session id<0..32>,
+ * cipher_suites<2..2^16-2>, compression_methods<1..2^8-1>, extensions<0..2^16-1>. */
+#define MAX_CLIENT_HELLO (2 + 32 + 1 + 32 + 2 + 65534 + 1 + 255 + 2 + 65535)
+
+/* A server waiting for a ClientHello takes any the RFCs allow, whatever the configured limit
+ * for other handshake messages (RFC 8446 §4.1.2: a hello may well pass 64 KiB). */
+static bool awaits_client_hello(const gls_conn *c)
+{
+    return c->is_server && (c->hs.state == ST_S_WAIT_CH || c->hs.state == ST_S13_WAIT_CH2);
+}
+
+static size_t max_message(const gls_conn *c)
+{
+    size_t max = c->cfg->max_hs_message;
+    if (awaits_client_hello(c) && max < MAX_CLIENT_HELLO) {
+        max = MAX_CLIENT_HELLO;
+    }
+    return max + 4;
+}
+
+/* A handshake message whose header announces more than we take. */
+static int too_large(gls_conn *c, uint8_t type, size_t len)
+{
+    if (awaits_client_hello(c) && type == GLS_HS_CLIENT_HELLO) {
+        return gls_hs_reject(c, GLS_E_DECODE,
+                             "ClientHello of %zu bytes is longer than any well-formed one "
+                             "(%u; RFC 8446 §4.1.2)",
+                             len, (unsigned)MAX_CLIENT_HELLO);
+    }
+    return gls_hs_reject(c, GLS_E_MESSAGE_TOO_LARGE,
+                         "%s of %zu bytes is over the handshake message limit of %zu",
+                         gls_hs_type_name(type), len, c->cfg->max_hs_message);
+}
+
 /* Appends handshake bytes and hands every whole message to the state machine. */
 static int on_handshake_record(gls_conn *c, gls_bytes data)
 {
-    size_t max = c->cfg->max_hs_message + 4;
-    if (data.len == 0) { /* RFC 8446 §5.1: no zero-length handshake fragments */
-        return GLS_E_UNEXPECTED_MESSAGE;
+    size_t max = max_message(c);
+    if (data.len == 0) {
+        return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                             "zero-length handshake record (RFC 8446 §5.1)");
+    }
+    if (c->hs_len >= 4) { /* a message already begun: its header says how much may come */
+        size_t len = (size_t)c->hsbuf[1] << 16 | (size_t)c->hsbuf[2] << 8 | c->hsbuf[3];
+        if (len + 4 > max) {
+            return too_large(c, c->hsbuf[0], len);
+        }
     }
     if (c->hs_len + data.len > c->hs_cap) {
         size_t cap = c->hs_cap ? c->hs_cap : 4096;
@@ -158,7 +199,7 @@ static int on_handshake_record(gls_conn *c, gls_bytes data)
             cap = max + GLS_MAX_PLAINTEXT;
         }
         if (cap < c->hs_len + data.len) {
-            return GLS_E_MESSAGE_TOO_LARGE;
+            return too_large(c, c->hsbuf[0], c->hs_len + data.len);
         }
         uint8_t *p = realloc(c->hsbuf, cap);
         if (p == NULL) {
@@ -177,7 +218,7 @@ static int on_handshake_record(gls_conn *c, gls_bytes data)
         m.type = gls_read_u8(&r);
         size_t len = gls_read_u24(&r);
         if (len + 4 > max) {
-            return GLS_E_MESSAGE_TOO_LARGE;
+            return too_large(c, m.type, len);
         }
         if (gls_reader_left(&r) < len) {
             break;
@@ -187,10 +228,12 @@ static int on_handshake_record(gls_conn *c, gls_bytes data)
         unsigned epoch = c->rd_epoch;
         off += len + 4;
         TRY(gls_hs_on_message(c, &m));
-        /* RFC 8446 §5.1: a key change must fall on a record boundary */
         if (c->rd_epoch != epoch && off != c->hs_len) {
-            return GLS_E_UNEXPECTED_MESSAGE;
+            return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                                 "handshake data after a key change in the same record (RFC "
+                                 "8446 §5.1)");
         }
+        max = max_message(c);
     }
     memmove(c->hsbuf, c->hsbuf + off, c->hs_len - off);
     c->hs_len -= off;
@@ -233,22 +276,26 @@ static int on_alert_record(gls_conn *c, gls_bytes data)
 static int idle_record(gls_conn *c)
 {
     if (++c->idle_records > c->cfg->max_idle_records) {
-        gls_hs_detail(c, "more than %zu records in a row carried nothing",
-                      c->cfg->max_idle_records);
-        return GLS_E_UNEXPECTED_MESSAGE;
+        return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                             "more than %zu records in a row carried nothing",
+                             c->cfg->max_idle_records);
     }
     return GLS_OK;
 }
 
 /* A server that rejects 0-RTT (we never accept it) skips records that fail
- * to open under the handshake key, up to a budget (RFC 8446 §4.2.10). */
+ * to open under the handshake key, or, after a HelloRetryRequest, the protected
+ * records before the second ClientHello, up to a budget in bytes and in records
+ * (RFC 8446 §4.2.10). */
 static bool skip_early_data(gls_conn *c, uint8_t type, size_t frag)
 {
     if (!c->is_server || !c->hs.skip_early || type != GLS_CT_APPLICATION_DATA ||
-        c->hs.early_skipped + frag > GLS_MAX_EARLY_SKIP) {
+        c->hs.early_skipped + frag > GLS_MAX_EARLY_SKIP ||
+        c->hs.early_records >= GLS_MAX_EARLY_RECORDS) {
         return false;
     }
     c->hs.early_skipped += frag;
+    c->hs.early_records++;
     return true;
 }
 
@@ -258,9 +305,27 @@ static int process_record(gls_conn *c, size_t *used)
     size_t frag;
     struct gls_rec_content rc;
     *used = 0;
+    if (awaits_client_hello(c) && c->hs.state == ST_S_WAIT_CH && c->in_len >= 3 &&
+        (c->in[0] & 0x80) != 0 && c->in[2] == 1) {
+        return gls_hs_reject(c, GLS_E_PROTOCOL_VERSION,
+                             "SSL 2.0-format ClientHello: glasstls takes TLS records only (RFC "
+                             "6176, RFC 8446 D.5)");
+    }
     int err = gls_rec_header(c->in, c->in_len, gls_rec_max_fragment(&c->rd), &type, &frag);
     if (err == GLS_E_WANT_READ) {
         return GLS_OK;
+    }
+    if (err == GLS_E_DECODE) {
+        return gls_hs_reject(c, err,
+                             "record version %02x%02x does not start with 03 (RFC 8446 "
+                             "§5.1)",
+                             c->in[1], c->in[2]);
+    }
+    if (err == GLS_E_RECORD_OVERFLOW) {
+        return gls_hs_reject(c, err,
+                             "record of %zu bytes is over the limit of %zu (RFC 8446 "
+                             "§5.1, §5.2)",
+                             frag, gls_rec_max_fragment(&c->rd));
     }
     TRY(err);
     if (c->in_len < GLS_RECORD_HEADER + frag) {
@@ -271,6 +336,9 @@ static int process_record(gls_conn *c, size_t *used)
     if (type == GLS_CT_CHANGE_CIPHER_SPEC) { /* never protected (RFC 8446 §5) */
         TRY(idle_record(c));
         return gls_hs_on_ccs(c, gls_bytes_of(c->in + GLS_RECORD_HEADER, frag));
+    }
+    if (c->hs.state == ST_S13_WAIT_CH2 && skip_early_data(c, type, frag)) {
+        return GLS_OK; /* RFC 8446 §4.2.10: 0-RTT sent before the HelloRetryRequest came */
     }
     err = gls_rec_open(&c->rd, c->in, *used, &rc);
     if (err == GLS_E_BAD_RECORD_MAC && skip_early_data(c, type, frag)) {
@@ -290,10 +358,14 @@ static int process_record(gls_conn *c, size_t *used)
         return on_alert_record(c, rc.data);
     case GLS_CT_APPLICATION_DATA:
         if (handshaking || c->peer_closed) {
-            return GLS_E_UNEXPECTED_MESSAGE;
+            return gls_hs_reject(
+                c, GLS_E_UNEXPECTED_MESSAGE, "application data %s (RFC 8446 §5, RFC 5246 §6.2.1)",
+                handshaking ? "before the handshake completed" : "after close_notify");
         }
-        if (c->hs_len != 0) { /* RFC 8446 §5.1: no interleaving inside a message */
-            return GLS_E_UNEXPECTED_MESSAGE;
+        if (c->hs_len != 0) {
+            return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                                 "application data inside a fragmented handshake message (RFC "
+                                 "8446 §5.1)");
         }
         if (rc.data.len == 0) {
             return idle_record(c);
@@ -304,7 +376,8 @@ static int process_record(gls_conn *c, size_t *used)
         *used = 0; /* the record stays in `in` until read */
         return GLS_OK;
     default:
-        return GLS_E_UNEXPECTED_MESSAGE;
+        return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                             "record content type %u is not one we know (RFC 8446 §5)", rc.type);
     }
 }
 
@@ -342,6 +415,12 @@ int gls_conn_net_in_done(gls_conn *c, size_t n)
     if (n == 0) { /* the caller saw end of stream */
         if (c->peer_closed) {
             return GLS_OK;
+        }
+        if (c->hs.state != ST_CONNECTED && (c->hs_len > 0 || c->in_len > 0)) {
+            /* a message cut short: say so rather than close silently */
+            return conn_fail(c, gls_hs_reject(c, GLS_E_DECODE,
+                                              "connection ended inside a %s (RFC 8446 §6.2)",
+                                              c->hs_len > 0 ? "handshake message" : "record"));
         }
         return conn_fail(c, GLS_E_UNEXPECTED_EOF);
     }

@@ -30,7 +30,10 @@ static const char client_help[] =
     "  --key-update         send a KeyUpdate (asking the server to update too) after the\n"
     "                       handshake (TLS 1.3)\n"
     "  --trace              print handshake messages and secrets as they happen\n"
-    "  --quiet              no summary\n" FLEET_CLIENT_HELP;
+    "  --quiet              no summary\n"
+    "  --explain            explain this connection: every message and secret with its\n"
+    "                       formula, what the server proved, what the wire "
+    "showed\n" FLEET_CLIENT_HELP;
 
 struct client_opts {
     const char *host;
@@ -41,6 +44,7 @@ struct client_opts {
     bool trace;
     bool resume;
     bool key_update;
+    bool explain;
 };
 
 static int connect_tcp(const char *host, const char *port)
@@ -245,6 +249,9 @@ static int apply_option(gls_config *cfg, struct client_opts *o, int opt, const c
     case 'u':
         o->key_update = true;
         return GLS_OK;
+    case 'E':
+        o->explain = true;
+        return GLS_OK;
     default:
         return opt >= FLEET_OPT_TICKET_KEYS ? fleet_option(opt, arg)
                                             : apply_common_option(cfg, opt, arg);
@@ -269,6 +276,7 @@ static const struct option client_long[] = {
     {"resume", no_argument, 0, 'r'},
     {"kx", required_argument, 0, 'X'},
     {"key-update", no_argument, 0, 'u'},
+    {"explain", no_argument, 0, 'E'},
     {"help", no_argument, 0, 'h'},
     FLEET_CLIENT_OPTIONS{0, 0, 0, 0},
 };
@@ -337,6 +345,17 @@ static int one_connection(gls_config *cfg, const struct client_opts *o, bool fir
     return rc;
 }
 
+/* --explain: the one hook into explain_live.c. */
+static int explain_connection(gls_config *cfg, const struct client_opts *o)
+{
+    int fd = connect_tcp(o->host, o->port);
+    int rc = fd < 0 ? 1 : explain_live(cfg, fd, o->servername ? o->servername : o->host);
+    if (fd >= 0) {
+        close(fd);
+    }
+    return rc;
+}
+
 /* see tool.h */
 int cmd_client(int argc, char **argv)
 {
@@ -395,8 +414,8 @@ int cmd_client(int argc, char **argv)
         gls_config_free(cfg);
         return usage_error("client", "%s", gls_error_message(err));
     }
-    int rc = one_connection(cfg, &o, o.resume);
-    if (rc == 0 && o.resume) {
+    int rc = o.explain ? explain_connection(cfg, &o) : one_connection(cfg, &o, o.resume);
+    if (rc == 0 && o.resume && !o.explain) {
         fprintf(stderr, "--- second connection (resumption) ---\n");
         rc = one_connection(cfg, &o, false);
     }

@@ -233,8 +233,8 @@ static void key_shares(struct view *v)
             snprintf(label, sizeof label, "%s public share (on the wire)", who[d]);
             item(v, key, label, pub, sizeof pub);
             snprintf(key, sizeof key, "%s_ephemeral_private_key", who[d]);
-            snprintf(label, sizeof label, "%s ephemeral private key (in-process demo only)",
-                     who[d]);
+            snprintf(label, sizeof label,
+                     "%s ephemeral private key (this process made it; never sent)", who[d]);
             item(v, key, label, v->cap->draws[i], 32);
             break;
         }

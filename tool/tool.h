@@ -30,6 +30,11 @@ int apply_common_option(gls_config *cfg, int opt, const char *arg);
 /* The key-log file for --keylog or SSLKEYLOGFILE; NULL if neither. */
 FILE *open_keylog(const char *path);
 void keylog_to_file(void *arg, gls_conn *c, const char *line);
+/* explain_live.c: `client --explain`: one handshake on the connected socket fd under cfg
+ * (its trust settings kept; its traces and rng taken over), explained from the client's side.
+ * 0 if it completed. */
+int explain_live(gls_config *cfg, int fd, const char *server_name);
+
 /* Prints the negotiated parameters and the peer chain. */
 void print_summary(FILE *f, const gls_conn *c, const char *verify_result);
 

@@ -271,7 +271,9 @@ GLS_MUST_CHECK int gls_x509_verify_client(const gls_trust *t, gls_cert *const *c
  * ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384, ed25519. The TLS 1.2
  * ServerKeyExchange's legacy MD5+SHA1 is not supported (TLS 1.2 only here). */
 bool gls_sig_supported(uint16_t scheme);
-/* True if key can make/check signatures of this scheme (type, curve, PSS vs rsaEncryption). */
+/* True if key can make/check signatures of this scheme (type, PSS vs rsaEncryption; an
+ * ECDSA scheme fits any EC key, whatever curve its name says: TLS 1.3's curve binding is
+ * checked by the caller). */
 bool gls_sig_key_fits(const gls_pkey *k, uint16_t scheme);
 /* Signs msg (hashed inside as the scheme says). sig holds cap bytes. */
 GLS_MUST_CHECK int gls_sig_sign(const gls_pkey *key, uint16_t scheme, const uint8_t *msg, size_t n,

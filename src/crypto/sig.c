@@ -1,7 +1,8 @@
 /* crypto/sig.c — the TLS SignatureSchemes (RFC 8446 §4.2.3): RSASSA-PKCS1-v1_5
  * and RSASSA-PSS (RFC 8017 §8; salt as long as the hash, MGF1 with the same
- * hash) under rsaEncryption or RSASSA-PSS keys, ECDSA on P-256/P-384 with the
- * curve bound to the scheme, and Ed25519 (RFC 8032). A signature that does not
+ * hash) under rsaEncryption or RSASSA-PSS keys, ECDSA with any hash on any of
+ * our curves (TLS 1.3 binds the curve to the scheme: that rule is the caller's,
+ * hs/negotiate.c), and Ed25519 (RFC 8032). A signature that does not
  * check out, whatever its shape, is GLS_E_BAD_SIGNATURE. */
 #include <openssl/core_names.h>
 #include <openssl/err.h>
@@ -33,6 +34,7 @@ static const struct scheme schemes[] = {
     {GLS_SIG_RSA_PSS_PSS_SHA512,     PSS_PSS,  GLS_KEY_RSA_PSS, "SHA512", 64},
     {GLS_SIG_ECDSA_SECP256R1_SHA256, ECDSA,    GLS_KEY_EC_P256, "SHA256", 32},
     {GLS_SIG_ECDSA_SECP384R1_SHA384, ECDSA,    GLS_KEY_EC_P384, "SHA384", 48},
+    {GLS_SIG_ECDSA_SECP521R1_SHA512, ECDSA,    GLS_KEY_OTHER,   "SHA512", 64},
     {GLS_SIG_ED25519,                EDDSA,    GLS_KEY_ED25519, NULL,     64},
 };
 /* clang-format on */
@@ -75,6 +77,9 @@ static bool pss_key_allows(const EVP_PKEY *pkey, const char *md)
 
 static bool fits(const gls_pkey *k, const struct scheme *s)
 {
+    if (s != NULL && s->kind == ECDSA) { /* RFC 8422 §5.1.3: any hash, any curve */
+        return gls_pkey_type(k) == GLS_KEY_EC_P256 || gls_pkey_type(k) == GLS_KEY_EC_P384;
+    }
     if (s == NULL || gls_pkey_type(k) != s->key) {
         return false;
     }

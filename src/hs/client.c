@@ -32,22 +32,38 @@ static void offer_suites(gls_conn *c)
     }
 }
 
+/* Room for the lists a ClientHello carries: the views in struct gls_exts point here. */
+struct hello_bufs {
+    uint8_t suites[2 * GLS_CFG_MAX_SUITES];
+    uint8_t groups[2 * GLS_CFG_MAX_GROUPS];
+    uint8_t sigalgs[2 * GLS_CFG_MAX_SIGALGS];
+    uint8_t alpn[GLS_CFG_MAX_ALPN * (GLS_CFG_MAX_ALPN_LEN + 1)];
+    uint8_t versions[4];
+    uint8_t point_formats[1];
+    uint8_t psk_modes[1];
+    uint8_t key[600];
+    uint8_t shares[4 + 600];
+    uint8_t psk_ids[2 + GLS_MAX_TICKET + 4];
+    uint8_t binders[1 + GLS_MAX_HASH];
+};
+
 /* Makes the key shares a client offers: the first configured group only (a
  * server preferring another group answers with HelloRetryRequest). */
-static int make_shares(gls_conn *c, struct gls_exts *e, uint8_t *keybuf, size_t cap)
+static int make_shares(gls_conn *c, struct gls_exts *e, struct hello_bufs *b)
 {
+    struct gls_key_share_entry ks;
     struct gls_hs *hs = &c->hs;
     uint16_t group = hs->hrr_group ? hs->hrr_group : c->cfg->groups[0];
     size_t len = 0;
     gls_kex_free(hs->kex[0]);
     hs->kex[0] = NULL;
     TRY(gls_kex_new(c->cfg->crypto, group, &c->cfg->rng, &hs->kex[0]));
-    TRY(gls_kex_public(hs->kex[0], keybuf, cap, &len));
+    TRY(gls_kex_public(hs->kex[0], b->key, sizeof b->key, &len));
     hs->kex_group[0] = group;
     hs->n_kex = 1;
-    e->shares[0].group = group;
-    e->shares[0].key = gls_bytes_of(keybuf, len);
-    e->n_shares = 1;
+    ks.group = group;
+    ks.key = gls_bytes_of(b->key, len);
+    e->shares = gls_key_shares_put(b->shares, sizeof b->shares, &ks, 1);
     gls_exts_set(e, GLS_X_KEY_SHARE);
     return GLS_OK;
 }
@@ -67,29 +83,29 @@ static bool is_ip_literal(const char *name)
     return dotted;
 }
 
-static void hello_extensions(gls_conn *c, struct gls_exts *e, bool tls12, bool tls13)
+static void hello_extensions(gls_conn *c, struct gls_exts *e, struct hello_bufs *b, bool tls12,
+                             bool tls13)
 {
     const gls_config *cfg = c->cfg;
+    gls_bytes names[GLS_CFG_MAX_ALPN];
     if (c->sess.server_name[0] && !is_ip_literal(c->sess.server_name)) {
         e->server_name = gls_bytes_of(c->sess.server_name, strlen(c->sess.server_name));
         gls_exts_set(e, GLS_X_SERVER_NAME);
     }
-    for (size_t i = 0; i < cfg->n_groups && i < GLS_MAX_GROUPS; i++) {
-        e->groups[e->n_groups++] = cfg->groups[i];
-    }
+    e->groups = gls_u16_list_put(b->groups, sizeof b->groups, cfg->groups, cfg->n_groups);
     gls_exts_set(e, GLS_X_SUPPORTED_GROUPS);
-    for (size_t i = 0; i < cfg->n_sigalgs && i < GLS_MAX_SIGALGS; i++) {
-        e->sigalgs[e->n_sigalgs++] = cfg->sigalgs[i];
-    }
+    e->sigalgs = gls_u16_list_put(b->sigalgs, sizeof b->sigalgs, cfg->sigalgs, cfg->n_sigalgs);
     gls_exts_set(e, GLS_X_SIGNATURE_ALGORITHMS);
     for (size_t i = 0; i < cfg->n_alpn; i++) {
-        e->alpn[e->n_alpn++] = gls_bytes_of(cfg->alpn[i], strlen(cfg->alpn[i]));
+        names[i] = gls_bytes_of(cfg->alpn[i], strlen(cfg->alpn[i]));
     }
-    if (e->n_alpn > 0) {
+    if (cfg->n_alpn > 0) {
+        e->alpn = gls_opaque8_list_put(b->alpn, sizeof b->alpn, names, cfg->n_alpn);
         gls_exts_set(e, GLS_X_ALPN);
     }
     if (tls12) {
-        e->point_formats[e->n_point_formats++] = 0; /* uncompressed (RFC 8422 §5.1.2) */
+        b->point_formats[0] = 0; /* uncompressed (RFC 8422 §5.1.2) */
+        e->point_formats = gls_bytes_of(b->point_formats, 1);
         gls_exts_set(e, GLS_X_EC_POINT_FORMATS);
         if (!cfg->no_ems) { /* the test-only switch for RFC 7627 §5.3 */
             gls_exts_set(e, GLS_X_EXTENDED_MASTER_SECRET);
@@ -110,12 +126,11 @@ static void hello_extensions(gls_conn *c, struct gls_exts *e, bool tls12, bool t
     e->record_size_limit = gls_hs_own_record_limit(c, tls13);
     gls_exts_set(e, GLS_X_RECORD_SIZE_LIMIT);
     if (tls13) {
-        e->versions[e->n_versions++] = GLS_TLS13;
-        if (tls12) {
-            e->versions[e->n_versions++] = GLS_TLS12;
-        }
+        static const uint16_t versions[2] = {GLS_TLS13, GLS_TLS12};
+        e->versions = gls_u16_list_put(b->versions, sizeof b->versions, versions, tls12 ? 2 : 1);
         gls_exts_set(e, GLS_X_SUPPORTED_VERSIONS);
-        e->psk_modes[e->n_psk_modes++] = GLS_PSK_DHE_KE;
+        b->psk_modes[0] = GLS_PSK_DHE_KE;
+        e->psk_modes = gls_bytes_of(b->psk_modes, 1);
         gls_exts_set(e, GLS_X_PSK_KEY_EXCHANGE_MODES);
     }
 }
@@ -138,24 +153,27 @@ static void find_ticket(gls_conn *c)
 }
 
 /* Adds the pre_shared_key offer with a placeholder binder (RFC 8446 §4.2.11). */
-static void offer_psk(gls_conn *c, struct gls_exts *e, const uint8_t *placeholder)
+static void offer_psk(gls_conn *c, struct gls_exts *e, struct hello_bufs *b)
 {
     struct gls_ticket *t = &c->hs.resume;
+    struct gls_psk_identity id;
     const struct gls_suite *s = gls_suite_get(t->suite);
     if (!c->hs.psk_offered || s == NULL) {
         return;
     }
     int64_t age_ms = (gls_hs_now(c) - t->issued) * 1000;
-    e->psk_ids[0].identity = gls_bytes_of(t->ticket, t->ticket_len);
-    e->psk_ids[0].obfuscated_age = (uint32_t)((uint64_t)age_ms + t->age_add);
-    e->n_psk_ids = 1;
-    e->psk_binders[0] = gls_bytes_of(placeholder, gls_hash_get(c->cfg->crypto, s->prf)->len);
-    e->n_psk_binders = 1;
+    id.identity = gls_bytes_of(t->ticket, t->ticket_len);
+    id.obfuscated_age = (uint32_t)((uint64_t)age_ms + t->age_add);
+    e->psk_ids = gls_psk_ids_put(b->psk_ids, sizeof b->psk_ids, &id, 1);
+    size_t hlen = gls_hash_get(c->cfg->crypto, s->prf)->len;
+    memset(b->binders, 0, sizeof b->binders); /* a placeholder of the right length */
+    b->binders[0] = (uint8_t)hlen;
+    e->psk_binders = gls_bytes_of(b->binders, 1 + hlen);
     gls_exts_set(e, GLS_X_PRE_SHARED_KEY);
 }
 
 /* Computes the binder over the ClientHello in w and writes it in place. */
-static int fill_binder(gls_conn *c, gls_writer *w, struct gls_exts *e)
+static int fill_binder(gls_conn *c, gls_writer *w, struct gls_exts *e, struct hello_bufs *b)
 {
     gls_secret binder;
     if (!gls_exts_has(e, GLS_X_PRE_SHARED_KEY)) {
@@ -164,10 +182,13 @@ static int fill_binder(gls_conn *c, gls_writer *w, struct gls_exts *e)
     size_t tail = gls_psk_binders_len(e);
     const struct gls_suite *s = gls_suite_get(c->hs.resume.suite);
     TRY(gls_hs13_binder(c, s, gls_bytes_of(w->buf, w->len - tail), &binder));
-    e->psk_binders[0] = gls_bytes_of(binder.b, binder.len);
+    b->binders[0] = (uint8_t)binder.len;
+    memcpy(b->binders + 1, binder.b, binder.len);
+    e->psk_binders = gls_bytes_of(b->binders, 1 + binder.len);
     gls_writer bw = gls_writer_init(w->buf + w->len - tail, tail);
     int err = gls_psk_binders_write(&bw, e);
     gls_secret_wipe(&binder);
+    gls_wipe(b->binders, sizeof b->binders);
     TRY(err);
     return bw.len == tail ? GLS_OK : GLS_E_INTERNAL;
 }
@@ -178,7 +199,7 @@ int gls_client_send_hello(gls_conn *c)
     struct gls_hs *hs = &c->hs;
     const gls_config *cfg = c->cfg;
     struct gls_client_hello ch;
-    uint8_t keybuf[600];
+    struct hello_bufs b;
     gls_writer w;
     bool tls13 = cfg->max_version >= GLS_TLS13;
     bool tls12 = cfg->min_version <= GLS_TLS12;
@@ -202,22 +223,20 @@ int gls_client_send_hello(gls_conn *c)
     ch.legacy_version = GLS_TLS12;
     memcpy(ch.random, hs->client_random, 32);
     ch.session_id = gls_bytes_of(hs->session_id, hs->session_id_len);
-    for (size_t i = 0; i < hs->n_offered_suites; i++) {
-        ch.suites[ch.n_suites++] = hs->offered_suites[i];
-    }
+    ch.suites =
+        gls_u16_list_put(b.suites, sizeof b.suites, hs->offered_suites, hs->n_offered_suites);
     static const uint8_t null_compression[1] = {0};
     ch.compression = gls_bytes_of(null_compression, 1);
     ch.has_exts = true;
-    hello_extensions(c, &ch.ext, tls12, tls13);
+    hello_extensions(c, &ch.ext, &b, tls12, tls13);
     if (tls13) {
-        TRY(make_shares(c, &ch.ext, keybuf, sizeof keybuf));
+        TRY(make_shares(c, &ch.ext, &b));
     }
     if (hs->cookie_len > 0) {
         ch.ext.cookie = gls_bytes_of(hs->cookie, hs->cookie_len);
         gls_exts_set(&ch.ext, GLS_X_COOKIE);
     }
-    static const uint8_t placeholder[GLS_MAX_HASH] = {0};
-    offer_psk(c, &ch.ext, placeholder);
+    offer_psk(c, &ch.ext, &b);
     hs->sent_exts = ch.ext.present;
     c->wr.version = hs->hrr ? GLS_TLS12 : 0x0301; /* RFC 8446 §5.1: 0x0301 allowed first */
     TRY(gls_hs_begin(c, GLS_HS_CLIENT_HELLO, &w));
@@ -226,7 +245,7 @@ int gls_client_send_hello(gls_conn *c)
     w.buf[1] = (uint8_t)((w.len - 4) >> 16); /* the binder hashes the header too */
     w.buf[2] = (uint8_t)((w.len - 4) >> 8);
     w.buf[3] = (uint8_t)(w.len - 4);
-    TRY(fill_binder(c, &w, &ch.ext));
+    TRY(fill_binder(c, &w, &ch.ext, &b));
     TRY(gls_hs_end(c, &w, false));
     c->wr.version = GLS_TLS12;
     hs->state = ST_C_WAIT_SH;
@@ -238,9 +257,9 @@ int gls_client_check_solicited(gls_conn *c, const struct gls_exts *e, uint32_t a
 {
     uint32_t extra = e->present & ~(c->hs.sent_exts | also_allowed);
     if (extra != 0) { /* RFC 8446 §4.2: responses only to what we asked */
-        gls_hs_detail(c, "server answered an extension we did not send (bit %d)",
-                      __builtin_ctz(extra));
-        return GLS_E_UNSUPPORTED_EXTENSION;
+        return gls_hs_reject(c, GLS_E_UNSUPPORTED_EXTENSION,
+                             "server answered an extension we did not send: %s (RFC 8446 §4.2)",
+                             gls_ext_type_name(gls_ext_wire_type(__builtin_ctz(extra))));
     }
     return GLS_OK;
 }
@@ -249,23 +268,38 @@ int gls_client_check_solicited(gls_conn *c, const struct gls_exts *e, uint32_t a
 static int server_version(gls_conn *c, const struct gls_server_hello *sh, uint16_t *version)
 {
     const gls_config *cfg = c->cfg;
+    if (sh->legacy_version <= 0x0300) {
+        return gls_hs_reject(c, GLS_E_PROTOCOL_VERSION,
+                             "ServerHello.legacy_version 0x%04x (RFC 8446 D.5)",
+                             sh->legacy_version);
+    }
     if (gls_exts_has(&sh->ext, GLS_X_SUPPORTED_VERSIONS)) {
         if (sh->ext.selected_version != GLS_TLS13 || !c->hs.offered_tls13) {
-            gls_hs_detail(c, "server selected version 0x%04x, which we did not offer",
-                          sh->ext.selected_version);
-            return GLS_E_ILLEGAL_PARAMETER;
+            return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                                 "server selected version 0x%04x, which we did not offer (RFC "
+                                 "8446 §4.2.1)",
+                                 sh->ext.selected_version);
         }
         *version = GLS_TLS13;
         return GLS_OK;
     }
+    if (c->hs.hrr) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "after a HelloRetryRequest the ServerHello must select TLS 1.3 "
+                             "(RFC 8446 §4.1.4)");
+    }
     if (sh->legacy_version != GLS_TLS12 || cfg->min_version > GLS_TLS12) {
-        gls_hs_detail(c, "server chose protocol version 0x%04x", sh->legacy_version);
-        return GLS_E_PROTOCOL_VERSION;
+        return gls_hs_reject(c, GLS_E_PROTOCOL_VERSION,
+                             "server chose protocol version 0x%04x, which we do not speak (RFC "
+                             "8446 §4.1.3, RFC 8996)",
+                             sh->legacy_version);
     }
     /* RFC 8446 §4.1.3: a TLS 1.3 client checks the downgrade sentinel */
     if ((cfg->max_version >= GLS_TLS13 && memcmp(sh->random + 24, downgrade12, 8) == 0) ||
         memcmp(sh->random + 24, downgrade11, 8) == 0) {
-        return GLS_E_DOWNGRADE;
+        return gls_hs_reject(c, GLS_E_DOWNGRADE,
+                             "TLS 1.2 ServerHello.random ends with the downgrade sentinel (RFC "
+                             "8446 §4.1.3)");
     }
     *version = GLS_TLS12;
     return GLS_OK;
@@ -278,10 +312,11 @@ int gls_client_on_server_hello_msg(gls_conn *c, const gls_hs_msg *m)
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
     uint16_t version = 0;
     if (m->type != GLS_HS_SERVER_HELLO) {
-        gls_hs_detail(c, "expected ServerHello, got %s", gls_hs_type_name(m->type));
-        return GLS_E_UNEXPECTED_MESSAGE;
+        return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                             "expected ServerHello, got %s (RFC 8446 §4.1.3)",
+                             gls_hs_type_name(m->type));
     }
-    TRY(gls_server_hello_parse(&r, &sh));
+    TRY(gls_hs_server_hello_parse(c, &r, &sh));
     TRY(gls_client_check_solicited(c, &sh.ext, sh.is_hrr ? 1u << GLS_X_COOKIE : 0));
     TRY(server_version(c, &sh, &version));
     c->sess.version = version;

@@ -57,12 +57,14 @@ static int check_alpn(gls_conn *c, const struct gls_exts *e)
         return GLS_OK;
     }
     bool ok = false;
-    gls_bytes p = e->alpn[0];
+    size_t n = 0;
+    gls_bytes p = gls_opaque8_first(e->alpn, &n);
     for (size_t i = 0; i < c->cfg->n_alpn; i++) {
         ok |= strlen(c->cfg->alpn[i]) == p.len && memcmp(c->cfg->alpn[i], p.p, p.len) == 0;
     }
-    if (e->n_alpn != 1 || !ok) {
-        return GLS_E_ILLEGAL_PARAMETER;
+    if (n != 1 || !ok) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "server selected an ALPN protocol we did not offer (RFC 7301 §3.1)");
     }
     memcpy(c->sess.alpn, p.p, p.len);
     c->sess.alpn[p.len] = 0;
@@ -76,18 +78,23 @@ int gls_client12_on_server_hello(gls_conn *c, const gls_hs_msg *m,
     struct gls_hs *hs = &c->hs;
     const struct gls_suite *s = gls_suite_get(sh->cipher_suite);
     if (s == NULL || s->version != GLS_TLS12 || !offered(hs, sh->cipher_suite)) {
-        gls_hs_detail(c, "server chose cipher suite 0x%04x, which we did not offer for TLS 1.2",
-                      sh->cipher_suite);
-        return GLS_E_ILLEGAL_PARAMETER;
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "server chose cipher suite 0x%04x, which we did not offer for TLS "
+                             "1.2 (RFC 5246 §7.4.1.3)",
+                             sh->cipher_suite);
     }
     if (sh->compression != 0) {
-        return GLS_E_ILLEGAL_PARAMETER;
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "server chose compression method %u; we offered only null (RFC 5246 "
+                             "§7.4.1.3)",
+                             sh->compression);
     }
     TRY(gls_client12_check_resume(c, sh)); /* an echoed session id: resumption (resume12.c) */
     /* RFC 5746 §3.4: we sent the SCSV; the server must answer with an empty renegotiation_info */
     if (!gls_exts_has(&sh->ext, GLS_X_RENEGOTIATION_INFO) || sh->ext.renegotiation_info.len != 0) {
-        gls_hs_detail(c, "server does not support secure renegotiation (RFC 5746)");
-        return GLS_E_HANDSHAKE_FAILURE;
+        return gls_hs_reject(c, GLS_E_HANDSHAKE_FAILURE,
+                             "server answered without an empty renegotiation_info (RFC 5746 "
+                             "§3.4)");
     }
     TRY(check_alpn(c, &sh->ext));
     TRY(gls_hs_record_limit(c, &sh->ext, false));
@@ -134,12 +141,13 @@ static int on_certificate(gls_conn *c, const gls_hs_msg *m)
 {
     TRY(gls_hs12_on_certificate(c, m));
     if (!c->hs.peer_sent_cert) {
-        gls_hs_detail(c, "server sent an empty Certificate");
-        return GLS_E_HANDSHAKE_FAILURE;
+        return gls_hs_reject(c, GLS_E_HANDSHAKE_FAILURE,
+                             "server sent an empty Certificate (RFC 5246 §7.4.2)");
     }
     if (!key_fits_suite(gls_cert_pubkey(c->sess.peer_chain[0]), c->sess.suite)) {
-        gls_hs_detail(c, "server certificate key does not fit %s", c->sess.suite->name);
-        return GLS_E_CERT_UNSUPPORTED;
+        return gls_hs_reject(c, GLS_E_CERT_UNSUPPORTED,
+                             "server certificate key does not fit %s (RFC 5246 §7.4.2)",
+                             c->sess.suite->name);
     }
     TRY(gls_hs_verify_peer(c));
     c->hs.state = c->sess.suite->kx == GLS_KX_RSA ? ST_C12_WAIT_CR_SHD : ST_C12_WAIT_SKE;
@@ -152,13 +160,15 @@ static int check_ske_signature(gls_conn *c, const struct gls_server_key_exchange
     uint8_t content[64 + 3 * (2 + 1024) + 8];
     const gls_pkey *pub = gls_cert_pubkey(c->sess.peer_chain[0]);
     if (ske->params.len > sizeof content - 64) {
-        return GLS_E_HANDSHAKE_FAILURE;
+        return gls_hs_reject(c, GLS_E_HANDSHAKE_FAILURE,
+                             "ServerKeyExchange parameters of %zu bytes are more than we take",
+                             ske->params.len);
     }
     if (gls_check_peer_sigalg(c->cfg, pub, ske->scheme, false) != GLS_OK) {
-        gls_hs_detail(c,
-                      "server signed with %s, which we did not offer or which does not fit its key",
-                      gls_sigalg_name(ske->scheme));
-        return GLS_E_ILLEGAL_PARAMETER;
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "server signed ServerKeyExchange with %s, which we did not offer or "
+                             "which does not fit its key (RFC 5246 §7.4.3)",
+                             gls_sigalg_name(ske->scheme));
     }
     memcpy(content, c->hs.client_random, 32);
     memcpy(content + 32, c->hs.server_random, 32);
@@ -166,8 +176,9 @@ static int check_ske_signature(gls_conn *c, const struct gls_server_key_exchange
     int err = gls_sig_verify(pub, ske->scheme, content, 64 + ske->params.len, ske->signature.p,
                              ske->signature.len);
     if (err != GLS_OK) {
-        gls_hs_detail(c, "ServerKeyExchange signature did not verify");
-        return err;
+        return gls_hs_reject(c, err,
+                             "ServerKeyExchange signature did not verify (RFC 5246 "
+                             "§7.4.3)");
     }
     c->sess.sigalg = ske->scheme;
     return GLS_OK;
@@ -201,9 +212,10 @@ static int make_key(gls_conn *c, const struct gls_server_key_exchange *ske)
             ours |= cfg->groups[i] == ske->group;
         }
         if (!ours || ske->group >= GLS_GROUP_FFDHE2048) { /* RFC 8422 §5.4: one we offered */
-            gls_hs_detail(c, "server chose group %s, which we did not offer",
-                          gls_group_name(ske->group));
-            return GLS_E_ILLEGAL_PARAMETER;
+            return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                                 "server chose group %s, which we did not offer (RFC 8422 "
+                                 "§5.4)",
+                                 gls_group_name(ske->group));
         }
         TRY(gls_kex_new(cfg->crypto, ske->group, &cfg->rng, &hs->kex[0]));
         c->sess.group = ske->group;
@@ -211,7 +223,8 @@ static int make_key(gls_conn *c, const struct gls_server_key_exchange *ske)
         int err = gls_kex_new_ffdh_params(cfg->crypto, ske->dh_p.p, ske->dh_p.len, ske->dh_g.p,
                                           ske->dh_g.len, &cfg->rng, &hs->kex[0]);
         if (err == GLS_E_WEAK_DH_GROUP) {
-            gls_hs_detail(c, "server's DH prime has only %zu bits", ske->dh_p.len * 8);
+            return gls_hs_reject(c, err, "server's DH prime has only %zu bits (RFC 7919 §4)",
+                                 ske->dh_p.len * 8);
         }
         TRY(err);
         c->sess.group = ffdhe_group_of(ske->dh_p);
@@ -246,10 +259,12 @@ static int on_certificate_request(gls_conn *c, const gls_hs_msg *m)
     TRY(gls_certificate_request_parse(&r, false, &cr));
     hs->cert_requested = true;
     hs->n_peer_sigalgs = 0;
-    /* only schemes a CertificateVerify over our transcript hashes can use */
-    for (size_t i = 0; i < cr.n_sigalgs && hs->n_peer_sigalgs < GLS_CFG_MAX_SIGALGS; i++) {
-        if (gls_hs12_cv_scheme_ok(cr.sigalgs[i])) {
-            hs->peer_sigalgs[hs->n_peer_sigalgs++] = cr.sigalgs[i];
+    /* ours that the server lists (its list scanned whole), and that a CertificateVerify
+     * over our transcript hashes can use */
+    for (size_t i = 0; i < c->cfg->n_sigalgs; i++) {
+        uint16_t s = c->cfg->sigalgs[i];
+        if (gls_hs12_cv_scheme_ok(s) && gls_u16_list_has(cr.sigalgs, s)) {
+            hs->peer_sigalgs[hs->n_peer_sigalgs++] = s;
         }
     }
     TRY(gls_transcript_add(&hs->transcript, m->raw));
@@ -365,12 +380,10 @@ static int on_finished(gls_conn *c, const gls_hs_msg *m)
 /* RFC 5246 §7.4.1.1, RFC 5746 §4.2: we do not renegotiate; say so with a warning. */
 static int on_hello_request(gls_conn *c, const gls_hs_msg *m)
 {
-    static const uint8_t alert[2] = {GLS_ALERT_LEVEL_WARNING, GLS_ALERT_NO_RENEGOTIATION};
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
-    TRY(gls_hello_request_parse(&r));
-    gls_hs_event(c, "HelloRequest: renegotiation refused (warning no_renegotiation)");
-    if (c->sent_close) {
-        return GLS_OK;
+    if (gls_hello_request_parse(&r) != GLS_OK) {
+        return gls_hs_reject(c, GLS_E_DECODE, "HelloRequest with a body (RFC 5246 §7.4.1.1)");
     }
-    return gls_hs_send(c, GLS_CT_ALERT, alert, sizeof alert);
+    gls_hs_event(c, "HelloRequest: renegotiation refused (warning no_renegotiation)");
+    return gls_hs_send_warning(c, GLS_ALERT_NO_RENEGOTIATION);
 }

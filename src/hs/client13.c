@@ -45,16 +45,26 @@ static int check_hello13(gls_conn *c, const struct gls_server_hello *sh)
     }
     const struct gls_suite *s = gls_suite_get(sh->cipher_suite);
     if (!offered || s == NULL || s->version != GLS_TLS13) {
-        gls_hs_detail(c, "server chose cipher suite 0x%04x, which we did not offer",
-                      sh->cipher_suite);
-        return GLS_E_ILLEGAL_PARAMETER;
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "server chose cipher suite 0x%04x, which we did not offer for TLS "
+                             "1.3 (RFC 8446 §4.1.3)",
+                             sh->cipher_suite);
     }
     if (sh->session_id.len != hs->session_id_len ||
-        memcmp(sh->session_id.p, hs->session_id, hs->session_id_len) != 0 || sh->compression != 0) {
-        return GLS_E_ILLEGAL_PARAMETER;
+        memcmp(sh->session_id.p, hs->session_id, hs->session_id_len) != 0) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "legacy_session_id_echo does not echo our session id (RFC 8446 "
+                             "§4.1.3)");
+    }
+    if (sh->compression != 0) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "legacy_compression_method %u is not 0 (RFC 8446 §4.1.3)",
+                             sh->compression);
     }
     if (c->sess.suite != NULL && c->sess.suite != s) { /* RFC 8446 §4.1.4: same as HRR */
-        return GLS_E_ILLEGAL_PARAMETER;
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "ServerHello changes the cipher suite HelloRetryRequest chose (RFC "
+                             "8446 §4.1.4)");
     }
     c->sess.suite = s;
     c->sess.hash = gls_hash_get(c->cfg->crypto, s->prf);
@@ -67,7 +77,8 @@ static int on_hello_retry_request(gls_conn *c, const gls_hs_msg *m,
 {
     struct gls_hs *hs = &c->hs;
     if (hs->hrr) { /* only one HRR per handshake */
-        return GLS_E_UNEXPECTED_MESSAGE;
+        return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                             "a second HelloRetryRequest (RFC 8446 §4.1.4)");
     }
     TRY(check_hello13(c, sh));
     uint16_t group = sh->ext.hrr_group;
@@ -77,17 +88,30 @@ static int on_hello_retry_request(gls_conn *c, const gls_hs_msg *m,
     }
     bool changes = gls_exts_has(&sh->ext, GLS_X_COOKIE);
     if (gls_exts_has(&sh->ext, GLS_X_KEY_SHARE)) {
-        if (!ours || group == hs->kex_group[0]) { /* must be new and offered */
-            return GLS_E_ILLEGAL_PARAMETER;
+        if (!ours) {
+            return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                                 "HelloRetryRequest selects group 0x%04x, which we did not offer "
+                                 "(RFC 8446 §4.2.8)",
+                                 group);
+        }
+        if (group == hs->kex_group[0]) {
+            return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                                 "HelloRetryRequest selects %s, for which we already sent a share "
+                                 "(RFC 8446 §4.2.8)",
+                                 gls_group_name(group));
         }
         changes = true;
     }
-    if (!changes) { /* an HRR that would not change the ClientHello */
-        return GLS_E_ILLEGAL_PARAMETER;
+    if (!changes) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "HelloRetryRequest would not change the ClientHello (RFC 8446 "
+                             "§4.1.4)");
     }
     if (gls_exts_has(&sh->ext, GLS_X_COOKIE)) {
         if (sh->ext.cookie.len > sizeof hs->cookie) {
-            return GLS_E_DECODE;
+            return gls_hs_reject(c, GLS_E_DECODE,
+                                 "HelloRetryRequest cookie of %zu bytes is more than we keep",
+                                 sh->ext.cookie.len);
         }
         memcpy(hs->cookie, sh->ext.cookie.p, sh->ext.cookie.len);
         hs->cookie_len = sh->ext.cookie.len;
@@ -121,7 +145,10 @@ int gls_client13_on_server_hello(gls_conn *c, const gls_hs_msg *m,
         const struct gls_suite *ps = gls_suite_get(hs->resume.suite);
         if (!hs->psk_offered || sh->ext.psk_selected != 0 || ps == NULL ||
             ps->prf != c->sess.suite->prf) {
-            return GLS_E_ILLEGAL_PARAMETER;
+            return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                                 "server selected PSK %u, which we did not offer or whose hash "
+                                 "differs from the suite's (RFC 8446 §4.2.11)",
+                                 sh->ext.psk_selected);
         }
         hs->psk_accepted = true;
         c->sess.resumed = true;
@@ -129,18 +156,21 @@ int gls_client13_on_server_hello(gls_conn *c, const gls_hs_msg *m,
         gls_hs_event(c, "server accepted our ticket: resumed session");
     }
     if (!gls_exts_has(&sh->ext, GLS_X_KEY_SHARE)) { /* psk_ke is not offered */
-        return GLS_E_MISSING_EXTENSION;
+        return gls_hs_reject(c, GLS_E_MISSING_EXTENSION,
+                             "ServerHello without key_share; we offer psk_dhe_ke only (RFC 8446 "
+                             "§4.2.9)");
     }
     size_t i = 0;
-    while (i < hs->n_kex && hs->kex_group[i] != sh->ext.shares[0].group) {
+    while (i < hs->n_kex && hs->kex_group[i] != sh->ext.share.group) {
         i++;
     }
     if (i == hs->n_kex) {
-        gls_hs_detail(c, "server key share is for %s, which we did not offer",
-                      gls_group_name(sh->ext.shares[0].group));
-        return GLS_E_ILLEGAL_PARAMETER;
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "server key share is for %s, for which we sent no share (RFC 8446 "
+                             "§4.2.8)",
+                             gls_group_name(sh->ext.share.group));
     }
-    TRY(gls_kex_derive(hs->kex[i], sh->ext.shares[0].key.p, sh->ext.shares[0].key.len, &shared));
+    TRY(gls_kex_derive(hs->kex[i], sh->ext.share.key.p, sh->ext.share.key.len, &shared));
     c->sess.group = hs->kex_group[i];
     memcpy(hs->server_random, sh->random, 32);
     gls_hs_event(c, "TLS 1.3, %s, key exchange %s", c->sess.suite->name,
@@ -170,12 +200,15 @@ static int on_encrypted_extensions(gls_conn *c, const gls_hs_msg *m)
     TRY(gls_hs_record_limit(c, &ee.ext, true));
     if (gls_exts_has(&ee.ext, GLS_X_ALPN)) { /* RFC 7301 §3.1: exactly one we offered */
         bool offered = false;
-        gls_bytes p = ee.ext.alpn[0];
+        size_t n = 0;
+        gls_bytes p = gls_opaque8_first(ee.ext.alpn, &n);
         for (size_t i = 0; i < c->cfg->n_alpn; i++) {
             offered |= strlen(c->cfg->alpn[i]) == p.len && memcmp(c->cfg->alpn[i], p.p, p.len) == 0;
         }
-        if (ee.ext.n_alpn != 1 || !offered) {
-            return GLS_E_ILLEGAL_PARAMETER;
+        if (n != 1 || !offered) {
+            return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                                 "server selected an ALPN protocol we did not offer (RFC 7301 "
+                                 "§3.1)");
         }
         memcpy(c->sess.alpn, p.p, p.len);
         c->sess.alpn[p.len] = 0;
@@ -191,18 +224,24 @@ static int on_certificate_request(gls_conn *c, const gls_hs_msg *m)
     struct gls_hs *hs = &c->hs;
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
     TRY(gls_certificate_request_parse(&r, true, &cr));
-    if (!gls_exts_has(&cr.ext, GLS_X_SIGNATURE_ALGORITHMS)) { /* RFC 8446 §4.3.2 */
-        return GLS_E_MISSING_EXTENSION;
+    if (!gls_exts_has(&cr.ext, GLS_X_SIGNATURE_ALGORITHMS)) {
+        return gls_hs_reject(c, GLS_E_MISSING_EXTENSION,
+                             "CertificateRequest without signature_algorithms (RFC 8446 "
+                             "§4.3.2)");
     }
     if (cr.context.len > sizeof hs->cr_context) {
-        return GLS_E_DECODE;
+        return gls_hs_reject(c, GLS_E_DECODE,
+                             "certificate_request_context of %zu bytes is more than we keep",
+                             cr.context.len);
     }
     memcpy(hs->cr_context, cr.context.p, cr.context.len);
     hs->cr_context_len = cr.context.len;
     hs->cert_requested = true;
-    hs->n_peer_sigalgs = 0;
-    for (size_t i = 0; i < cr.ext.n_sigalgs && i < GLS_CFG_MAX_SIGALGS; i++) {
-        hs->peer_sigalgs[hs->n_peer_sigalgs++] = cr.ext.sigalgs[i];
+    hs->n_peer_sigalgs = 0; /* ours that the server lists (its list scanned whole) */
+    for (size_t i = 0; i < c->cfg->n_sigalgs; i++) {
+        if (gls_u16_list_has(cr.ext.sigalgs, c->cfg->sigalgs[i])) {
+            hs->peer_sigalgs[hs->n_peer_sigalgs++] = c->cfg->sigalgs[i];
+        }
     }
     TRY(gls_transcript_add(&hs->transcript, m->raw));
     hs->state = ST_C13_WAIT_CERT;

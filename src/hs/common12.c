@@ -139,7 +139,9 @@ int gls_hs12_check_finished(gls_conn *c, const gls_hs_msg *m)
     bool ok = gls_ct_eq(fin.verify_data.p, expect, sizeof expect);
     gls_wipe(expect, sizeof expect);
     if (!ok) {
-        return GLS_E_BAD_FINISHED;
+        return gls_hs_reject(c, GLS_E_BAD_FINISHED,
+                             "peer Finished.verify_data is wrong (RFC 5246 "
+                             "§7.4.9)");
     }
     return gls_transcript_add(&c->hs.transcript, m->raw);
 }

@@ -116,7 +116,9 @@ int gls_hs13_check_finished(gls_conn *c, const gls_secret *base, const gls_hs_ms
     bool ok = gls_ct_eq(fin.verify_data.p, expect.b, expect.len);
     gls_secret_wipe(&expect);
     if (!ok) {
-        return GLS_E_BAD_FINISHED;
+        return gls_hs_reject(c, GLS_E_BAD_FINISHED,
+                             "peer Finished.verify_data is wrong (RFC 8446 "
+                             "§4.4.4)");
     }
     return gls_transcript_add(&c->hs.transcript, m->raw);
 }
@@ -197,17 +199,21 @@ int gls_hs13_on_certificate(gls_conn *c, const gls_hs_msg *m, gls_bytes context)
     /* RFC 8446 §4.4.2: the context echoes the request's (empty for the server) */
     if (cert.context.len != context.len ||
         (context.len > 0 && memcmp(cert.context.p, context.p, context.len) != 0)) {
-        return GLS_E_ILLEGAL_PARAMETER;
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "certificate_request_context does not echo the request's (RFC 8446 "
+                             "§4.4.2)");
     }
     TRY(gls_transcript_add(&c->hs.transcript, m->raw));
     if (cert.n_entries == 0) {
         c->hs.peer_sent_cert = false;
         if (!c->is_server) { /* RFC 8446 §4.4.2.4 */
-            gls_hs_detail(c, "server sent an empty Certificate");
-            return GLS_E_DECODE;
+            return gls_hs_reject(c, GLS_E_DECODE,
+                                 "server sent an empty Certificate (RFC 8446 §4.4.2.4)");
         }
         if (c->cfg->client_auth == GLS_CLIENT_AUTH_REQUIRED) {
-            return GLS_E_CERT_REQUIRED;
+            return gls_hs_reject(c, GLS_E_CERT_REQUIRED,
+                                 "client sent no certificate but one is required (RFC 8446 "
+                                 "§4.4.2.4)");
         }
         return GLS_OK;
     }
@@ -226,11 +232,10 @@ int gls_hs13_on_certificate_verify(gls_conn *c, const gls_hs_msg *m)
     TRY(gls_certificate_verify_parse(&r, &cv));
     const gls_pkey *pub = gls_cert_pubkey(c->sess.peer_chain[0]);
     if (gls_check_peer_sigalg(c->cfg, pub, cv.scheme, true) != GLS_OK) {
-        gls_hs_detail(c,
-                      "peer signed with %s, which we did not offer or which does not fit "
-                      "its key",
-                      gls_sigalg_name(cv.scheme));
-        return GLS_E_ILLEGAL_PARAMETER;
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "peer signed with %s, which we did not offer or which does not fit "
+                             "its key",
+                             gls_sigalg_name(cv.scheme));
     }
     TRY(digest(c, &th));
     size_t n = cv_content(!c->is_server, &th, content);
@@ -312,8 +317,9 @@ int gls_hs_record_limit(gls_conn *c, const struct gls_exts *peer, bool tls13)
         return GLS_OK;
     }
     size_t v = peer->record_size_limit;
-    if (v < 64) { /* RFC 8449 §4 */
-        return GLS_E_ILLEGAL_PARAMETER;
+    if (v < 64) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "record_size_limit %zu is below 64 (RFC 8449 §4)", v);
     }
     size_t content = tls13 ? v - 1 : v; /* TLS 1.3 counts the inner content type */
     c->send_limit = content < GLS_MAX_PLAINTEXT ? content : GLS_MAX_PLAINTEXT;

@@ -14,16 +14,16 @@ static int apply_choice(gls_conn *c, const struct gls_client_hello *ch,
     if (choice->alpn != NULL) {
         size_t len = strlen(choice->alpn);
         bool offered = false;
-        for (size_t i = 0; i < ch->ext.n_alpn; i++) {
-            offered |=
-                ch->ext.alpn[i].len == len && memcmp(ch->ext.alpn[i].p, choice->alpn, len) == 0;
+        gls_reader it = gls_reader_init(ch->ext.alpn.p, ch->ext.alpn.len);
+        while (gls_reader_left(&it) > 0 && !it.bad) {
+            gls_bytes name = gls_read_opaque8(&it, 1, 255);
+            offered |= name.len == len && memcmp(name.p, choice->alpn, len) == 0;
         }
         if (!offered || len > GLS_CFG_MAX_ALPN_LEN) {
-            gls_hs_detail(c,
-                          "the ClientHello callback chose ALPN \"%s\", which the client did "
-                          "not offer",
-                          choice->alpn);
-            return GLS_E_NO_APPLICATION_PROTOCOL;
+            return gls_hs_reject(c, GLS_E_NO_APPLICATION_PROTOCOL,
+                                 "the ClientHello callback chose ALPN \"%s\", which the client "
+                                 "did not offer (RFC 7301 §3.2)",
+                                 choice->alpn);
         }
         memcpy(c->alpn_choice, choice->alpn, len + 1);
     }
@@ -40,13 +40,28 @@ static int apply_choice(gls_conn *c, const struct gls_client_hello *ch,
     return GLS_OK;
 }
 
+#define HOOK_MAX_ALPN 16
+#define HOOK_MAX_LIST 64
+
+/* A u16 list body into an array (at most cap items). */
+static size_t u16_list(gls_bytes body, uint16_t *out, size_t cap)
+{
+    size_t n = gls_u16_list_count(body);
+    n = n < cap ? n : cap;
+    for (size_t i = 0; i < n; i++) {
+        out[i] = gls_u16_list_at(body, i);
+    }
+    return n;
+}
+
 /* see hs.h */
 int gls_hs_client_hello_hook(gls_conn *c, const struct gls_client_hello *ch)
 {
-    char names[GLS_MAX_ALPN][GLS_CFG_MAX_ALPN_LEN + 1];
-    const char *alpn[GLS_MAX_ALPN];
-    uint16_t legacy = ch->legacy_version;
-    uint16_t suites[GLS_CFG_MAX_SUITES * 4];
+    char names[HOOK_MAX_ALPN][GLS_CFG_MAX_ALPN_LEN + 1];
+    const char *alpn[HOOK_MAX_ALPN];
+    char server_name[256];
+    uint16_t versions[HOOK_MAX_LIST], sigalgs[HOOK_MAX_LIST], groups[HOOK_MAX_LIST];
+    uint16_t suites[HOOK_MAX_LIST * 4];
     gls_client_hello_info info;
     gls_client_hello_choice choice;
     const struct gls_exts *e = &ch->ext;
@@ -55,36 +70,38 @@ int gls_hs_client_hello_hook(gls_conn *c, const struct gls_client_hello *ch)
     }
     memset(&info, 0, sizeof info);
     memset(&choice, 0, sizeof choice);
-    bool sni = gls_exts_has(e, GLS_X_SERVER_NAME) && e->server_name.len < sizeof names[0];
-    char server_name[256];
-    if (sni) {
+    if (gls_exts_has(e, GLS_X_SERVER_NAME) && e->server_name.len < sizeof server_name) {
         memcpy(server_name, e->server_name.p, e->server_name.len);
         server_name[e->server_name.len] = 0;
         info.server_name = server_name;
     }
-    for (size_t i = 0; i < e->n_alpn && i < GLS_MAX_ALPN; i++) {
-        size_t len = e->alpn[i].len < GLS_CFG_MAX_ALPN_LEN ? e->alpn[i].len : GLS_CFG_MAX_ALPN_LEN;
-        memcpy(names[i], e->alpn[i].p, len);
-        names[i][len] = 0;
-        alpn[i] = names[i];
+    gls_reader it = gls_reader_init(e->alpn.p, e->alpn.len);
+    while (gls_exts_has(e, GLS_X_ALPN) && gls_reader_left(&it) > 0 && !it.bad &&
+           info.n_alpn < HOOK_MAX_ALPN) {
+        gls_bytes name = gls_read_opaque8(&it, 1, GLS_CFG_MAX_ALPN_LEN);
+        memcpy(names[info.n_alpn], name.p, name.len);
+        names[info.n_alpn][name.len] = 0;
+        alpn[info.n_alpn] = names[info.n_alpn];
         info.n_alpn++;
     }
     info.alpn = alpn;
-    bool sv = gls_exts_has(e, GLS_X_SUPPORTED_VERSIONS);
-    info.versions = sv ? e->versions : &legacy;
-    info.n_versions = sv ? e->n_versions : 1;
-    info.sigalgs = e->sigalgs;
-    info.n_sigalgs = e->n_sigalgs;
-    info.groups = e->groups;
-    info.n_groups = e->n_groups;
-    for (size_t i = 0; i + 1 < ch->suites_raw.len && info.n_suites < sizeof suites / 2; i += 2) {
-        suites[info.n_suites++] = gls_get_u16(ch->suites_raw.p + i);
+    if (gls_exts_has(e, GLS_X_SUPPORTED_VERSIONS)) {
+        info.n_versions = u16_list(e->versions, versions, HOOK_MAX_LIST);
+    } else {
+        versions[0] = ch->legacy_version;
+        info.n_versions = 1;
     }
+    info.versions = versions;
+    info.n_sigalgs = u16_list(e->sigalgs, sigalgs, HOOK_MAX_LIST);
+    info.sigalgs = sigalgs;
+    info.n_groups = u16_list(e->groups, groups, HOOK_MAX_LIST);
+    info.groups = groups;
+    info.n_suites = u16_list(ch->suites, suites, HOOK_MAX_LIST * 4);
     info.suites = suites;
     int err = c->cfg->hello_cb(c->cfg->hello_arg, c, &info, &choice);
     if (err != GLS_OK) {
-        gls_hs_detail(c, "refused by the ClientHello callback");
-        return err > 0 ? GLS_E_HANDSHAKE_FAILURE : err;
+        return gls_hs_reject(c, err > 0 ? GLS_E_HANDSHAKE_FAILURE : err,
+                             "refused by the ClientHello callback");
     }
     return apply_choice(c, ch, &choice);
 }
@@ -108,18 +125,18 @@ void gls_hs_choose_client_cert(gls_conn *c, bool tls13)
     hs->cert = NULL;
     if (cfg->client_cert_cb != NULL) {
         int k = cfg->client_cert_cb(cfg->client_cert_arg, c, hs->peer_sigalgs, hs->n_peer_sigalgs);
+        uint8_t buf[2 * GLS_CFG_MAX_SIGALGS];
+        gls_bytes peer = gls_u16_list_put(buf, sizeof buf, hs->peer_sigalgs, hs->n_peer_sigalgs);
         if (k > 0 && (size_t)k <= cfg->n_certs &&
-            gls_choose_sigalg(cfg, cfg->certs[k - 1].key, hs->peer_sigalgs, hs->n_peer_sigalgs,
-                              tls13, &hs->sigalg) == GLS_OK) {
+            gls_choose_sigalg(cfg, cfg->certs[k - 1].key, peer, tls13, &hs->sigalg) == GLS_OK) {
             hs->cert = &cfg->certs[k - 1];
         } else if (k != 0) {
             gls_hs_event(c, "certificate %d chosen by the callback cannot be used here", k);
         }
         return;
     }
-    if (hs->n_peer_sigalgs > 0 &&
-        gls_choose_cert(cfg, NULL, hs->peer_sigalgs, hs->n_peer_sigalgs, tls13, GLS_AUTH_ANY, NULL,
-                        &index, &hs->sigalg) == GLS_OK) {
+    if (hs->n_peer_sigalgs > 0 && gls_choose_client_cert(cfg, hs->peer_sigalgs, hs->n_peer_sigalgs,
+                                                         tls13, &index, &hs->sigalg) == GLS_OK) {
         hs->cert = &cfg->certs[index];
     }
 }

@@ -66,9 +66,9 @@ int gls_hs_dispatch(gls_conn *c, const struct gls_hs_edge *edges, size_t n, cons
         (void)before;
         return err;
     }
-    gls_hs_detail(c, "handshake message type %u not expected in state %s", m->type,
-                  gls_hs_state_name(c->hs.state));
-    return GLS_E_UNEXPECTED_MESSAGE;
+    return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                         "%s (type %u) not expected in state %s (RFC 8446 §4, RFC 5246 §7.3)",
+                         gls_hs_type_name(m->type), m->type, gls_hs_state_name(c->hs.state));
 }
 
 /* see hs.h */
@@ -206,15 +206,16 @@ void gls_hs_event(gls_conn *c, const char *fmt, ...)
 }
 
 /* see hs.h */
-void gls_hs_detail(gls_conn *c, const char *fmt, ...)
+int gls_hs_reject(gls_conn *c, int code, const char *fmt, ...)
 {
     va_list ap;
-    if (c->detail[0] != 0) {
-        return; /* the first detail belongs to the first error */
+    if (c->detail[0] != 0 || c->err != GLS_OK) {
+        return code; /* the first sentence belongs to the first error */
     }
     va_start(ap, fmt);
     vsnprintf(c->detail, sizeof c->detail, fmt, ap);
     va_end(ap);
+    return code;
 }
 
 /* The key exchange that makes this connection's secrets, for their who-can-compute text. */
@@ -364,4 +365,85 @@ int64_t gls_hs_now(const gls_conn *c)
         return c->cfg->clock(c->cfg->clock_arg);
     }
     return (int64_t)time(NULL);
+}
+
+/* see hs.h */
+int gls_hs_exts_parse(gls_conn *c, const char *what, int err, const struct gls_exts *e)
+{
+    uint32_t t = e->bad_type;
+    const char *name = gls_ext_type_name(t);
+    switch (err) {
+    case GLS_OK:
+        return GLS_OK;
+    case GLS_E_DUPLICATE_EXTENSION:
+        return gls_hs_reject(c, err, "%s carries extension %u (%s) twice (RFC 8446 §4.2)", what, t,
+                             name);
+    case GLS_E_UNSUPPORTED_EXTENSION:
+        return gls_hs_reject(c, err,
+                             "%s carries extension %u (%s), which we did not offer (RFC "
+                             "8446 §4.2)",
+                             what, t, name);
+    case GLS_E_ILLEGAL_PARAMETER:
+        if (t == GLS_EXT_NONE) {
+            return gls_hs_reject(c, err,
+                                 "%s mixes TLS 1.2 and TLS 1.3 extensions (RFC 8446 "
+                                 "§4.2)",
+                                 what);
+        }
+        if (t == GLS_EXT_PRE_SHARED_KEY && strcmp(what, "ClientHello") == 0) {
+            return gls_hs_reject(c, err,
+                                 "%s has an extension after pre_shared_key (RFC 8446 "
+                                 "§4.2.11)",
+                                 what);
+        }
+        return gls_hs_reject(c, err, "extension %u (%s) is not allowed in %s (RFC 8446 §4.2)", t,
+                             name, what);
+    case GLS_E_DECODE:
+        if (t != GLS_EXT_NONE) {
+            return gls_hs_reject(c, err, "%s extension %u (%s) is malformed (RFC 8446 §4.2)", what,
+                                 t, name);
+        }
+        return gls_hs_reject(c, err,
+                             "%s is malformed: a length does not close (RFC 8446 §3.4, "
+                             "§4)",
+                             what);
+    default:
+        return gls_hs_reject(c, err, "%s refused", what);
+    }
+}
+
+/* see hs.h */
+int gls_hs_client_hello_parse(gls_conn *c, gls_reader *r, struct gls_client_hello *ch)
+{
+    int err = gls_client_hello_parse(r, ch);
+    if (err == GLS_E_DECODE && !ch->has_exts) {
+        return gls_hs_reject(c, err,
+                             "ClientHello is malformed before its extensions (a length "
+                             "does not close or a list is odd or empty; RFC 8446 §4.1.2, RFC "
+                             "5246 §7.4.1.2)");
+    }
+    return gls_hs_exts_parse(c, "ClientHello", err, &ch->ext);
+}
+
+/* see hs.h */
+int gls_hs_server_hello_parse(gls_conn *c, gls_reader *r, struct gls_server_hello *sh)
+{
+    int err = gls_server_hello_parse(r, sh);
+    if (err == GLS_E_DECODE && !sh->has_exts) {
+        return gls_hs_reject(c, err,
+                             "ServerHello is malformed (RFC 8446 §4.1.3, RFC 5246 "
+                             "§7.4.1.3)");
+    }
+    return gls_hs_exts_parse(c, sh->is_hrr ? "HelloRetryRequest" : "ServerHello", err, &sh->ext);
+}
+
+/* see hs.h */
+int gls_hs_send_warning(gls_conn *c, uint8_t alert)
+{
+    const uint8_t a[2] = {GLS_ALERT_LEVEL_WARNING, alert};
+    if (c->sent_close) {
+        return GLS_OK;
+    }
+    gls_hs_event(c, "-> alert %u level %u", alert, GLS_ALERT_LEVEL_WARNING);
+    return gls_hs_send(c, GLS_CT_ALERT, a, sizeof a);
 }

@@ -304,9 +304,25 @@ GLS_MUST_CHECK int gls_hs_choose_alpn(gls_conn *c, const struct gls_exts *ch_ext
 /* Gives the (empty) output buffer back: to the pool, or freed if it was grown. */
 void gls_hs_out_release(gls_conn *c);
 
+/* Queues a warning alert (RFC 5246 §7.2: e.g. no_renegotiation, always a warning), unless
+ * close_notify went already. The connection carries on. */
+GLS_MUST_CHECK int gls_hs_send_warning(gls_conn *c, uint8_t alert);
+
+/* gls_client_hello_parse / gls_server_hello_parse / gls_exts_parse, plus the sentence
+ * naming what was wrong (gls_hs_reject) when they fail; what is the message's name. */
+GLS_MUST_CHECK int gls_hs_client_hello_parse(gls_conn *c, gls_reader *r,
+                                             struct gls_client_hello *ch);
+GLS_MUST_CHECK int gls_hs_server_hello_parse(gls_conn *c, gls_reader *r,
+                                             struct gls_server_hello *sh);
+GLS_MUST_CHECK int gls_hs_exts_parse(gls_conn *c, const char *what, int err,
+                                     const struct gls_exts *e);
+
 /* Reports a protocol event line to the event trace, printf-style. */
 void gls_hs_event(gls_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Records a human-readable detail for the error about to be returned. */
-void gls_hs_detail(gls_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Refuses the peer (STYLE §12.6): records the sentence naming the rule it broke, for
+ * gls_conn_error_detail and the event trace (the first sentence belongs to the first error),
+ * and returns code. Every place the handshake refuses a peer goes through here. */
+GLS_MUST_CHECK int gls_hs_reject(gls_conn *c, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -29,12 +29,13 @@ GLS_MUST_CHECK int gls_choose_suite(const gls_config *cfg, const struct gls_clie
                                     uint16_t version, const struct gls_suite **out);
 
 /* TLS 1.3 group choice (RFC 8446 §4.2.8): walk cfg->groups in order; the first
- * one for which ch has a key share -> *share_index set, *hrr false. Else the
- * first cfg group listed in ch's supported_groups -> *hrr true (send
+ * one for which ch has a key share -> *share set to its key_exchange, *hrr false. Else
+ * the first cfg group listed in ch's supported_groups -> *hrr true (send
  * HelloRetryRequest for it). Else GLS_E_NO_SHARED_GROUP. A key_share for a group
- * not in ch's supported_groups is GLS_E_ILLEGAL_PARAMETER. */
+ * not in ch's supported_groups, or two for one group, is GLS_E_ILLEGAL_PARAMETER.
+ * Both lists are scanned whole, in place. */
 GLS_MUST_CHECK int gls_choose_group13(const gls_config *cfg, const struct gls_client_hello *ch,
-                                      uint16_t *group, size_t *share_index, bool *hrr);
+                                      uint16_t *group, gls_bytes *share, bool *hrr);
 
 /* TLS 1.2 ECDHE/DHE group choice: the first cfg group (EC groups for ECDHE,
  * ffdhe groups for DHE) in ch's supported_groups; for DHE with no ffdhe group
@@ -43,17 +44,18 @@ GLS_MUST_CHECK int gls_choose_group13(const gls_config *cfg, const struct gls_cl
 GLS_MUST_CHECK int gls_choose_group12(const gls_config *cfg, const struct gls_client_hello *ch,
                                       enum gls_kx kx, uint16_t *group);
 
-/* Signature scheme for signing with key: the first scheme of cfg->sigalgs that
- * the peer lists, that fits key (gls_sig_key_fits) and, if tls13, is not
- * rsa_pkcs1_* (RFC 8446 §4.2.3). A TLS 1.2 peer that sent no
- * signature_algorithms implies rsa_pkcs1_sha1/ecdsa_sha1, which we do not
- * support: then use rsa_pkcs1_sha256 / ecdsa_secp256r1_sha256 if they fit
- * (n == 0). GLS_E_NO_SHARED_SIGALG otherwise. */
-GLS_MUST_CHECK int gls_choose_sigalg(const gls_config *cfg, const gls_pkey *key,
-                                     const uint16_t *peer, size_t n, bool tls13, uint16_t *out);
+/* Signature scheme for signing with key: the first scheme of cfg->sigalgs that the peer
+ * lists (peer: the u16 list body; empty when the peer sent no signature_algorithms), that
+ * fits key and, if tls13, is not rsa_pkcs1_* and names the key's curve (RFC 8446 §4.2.3).
+ * In TLS 1.2 an ECDSA key signs with any ECDSA scheme offered (RFC 8422 §5.1.3). A TLS 1.2
+ * peer that sent no signature_algorithms implies only SHA-1 schemes (RFC 5246 §7.4.1.4.1),
+ * which glasstls refuses: never a scheme it did not offer. GLS_E_NO_SHARED_SIGALG if none. */
+GLS_MUST_CHECK int gls_choose_sigalg(const gls_config *cfg, const gls_pkey *key, gls_bytes peer,
+                                     bool tls13, uint16_t *out);
 
 /* Checks a scheme the peer used: offered by us (cfg->sigalgs), fits the peer's
- * key, and (tls13) not rsa_pkcs1_*. GLS_E_ILLEGAL_PARAMETER otherwise. */
+ * key (per version, as in gls_choose_sigalg), and (tls13) not rsa_pkcs1_*.
+ * GLS_E_ILLEGAL_PARAMETER otherwise. */
 GLS_MUST_CHECK int gls_check_peer_sigalg(const gls_config *cfg, const gls_pkey *peer_key,
                                          uint16_t scheme, bool tls13);
 
@@ -65,13 +67,18 @@ GLS_MUST_CHECK int gls_choose_alpn(const gls_config *cfg, const struct gls_exts 
 
 /* The certificate of cfg to present: among cfg->certs, prefer one whose leaf
  * matches server_name (if given; gls_cert_matches_name), then one for which
- * gls_choose_sigalg finds a scheme; for TLS 1.2 the suite's auth (RSA/ECDSA)
- * must match the key type, and (peer_groups, TLS 1.2 servers) an ECDSA key's curve
- * must be in the client's supported_groups (RFC 8422 §5.3). Returns its index;
- * GLS_E_NO_CERTIFICATE if none. */
+ * gls_choose_sigalg finds a scheme in peer's signature_algorithms; for TLS 1.2 the
+ * suite's auth (RSA/ECDSA) must match the key type, and an ECDSA key's curve must be in
+ * peer's supported_groups (RFC 8422 §5.3). need_sig false (RSA key exchange): an
+ * rsaEncryption key, no scheme (*sigalg 0). Returns its index; GLS_E_NO_CERTIFICATE if
+ * none. */
 GLS_MUST_CHECK int gls_choose_cert(const gls_config *cfg, const char *server_name,
-                                   const uint16_t *peer_sigalgs, size_t n, bool tls13,
-                                   enum gls_auth auth, const struct gls_exts *peer_groups,
-                                   size_t *index, uint16_t *sigalg);
+                                   const struct gls_exts *peer, bool tls13, enum gls_auth auth,
+                                   bool need_sig, size_t *index, uint16_t *sigalg);
+
+/* A client's certificate for a CertificateRequest: `accepted` holds those of our schemes
+ * (cfg->sigalgs order) that the request lists; as gls_choose_cert otherwise. */
+GLS_MUST_CHECK int gls_choose_client_cert(const gls_config *cfg, const uint16_t *accepted, size_t n,
+                                          bool tls13, size_t *index, uint16_t *sigalg);
 
 #endif

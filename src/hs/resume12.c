@@ -26,7 +26,7 @@ static bool session_fits(const gls_conn *c, const struct gls_client_hello *ch,
         ours |= cfg->suites[i] == t->suite;
     }
     return t->version == GLS_TLS12 && t->ems && s != NULL && s->version == GLS_TLS12 && ours &&
-           (s->kx != GLS_KX_RSA || cfg->rsa_kx) && gls_u16_list_has(ch->suites_raw, t->suite) &&
+           (s->kx != GLS_KX_RSA || cfg->rsa_kx) && gls_u16_list_has(ch->suites, t->suite) &&
            strcmp(t->server_name, c->sess.server_name) == 0;
 }
 
@@ -48,8 +48,9 @@ int gls_server12_try_resume(gls_conn *c, const struct gls_client_hello *ch)
     hs->ticket_ext12 = !c->cfg->no_tickets && gls_exts_has(&ch->ext, GLS_X_SESSION_TICKET);
     hs->ticket12 = resumable && hs->ticket_ext12;
     hs->session_id_len = 0;
-    if (resumable && ch->session_id.len > 0 && ch->session_id.len <= 32 &&
-        find_session(c, ch, &hs->resume)) {
+    /* RFC 5077 §3.4: a ticket resumes whatever the session id, even an empty one (then the
+     * client learns of the resumption from the NewSessionTicket or ChangeCipherSpec) */
+    if (resumable && find_session(c, ch, &hs->resume)) {
         if (!session_fits(c, ch, &hs->resume)) {
             gls_ticket_wipe(&hs->resume);
             gls_hs_event(c, "offered session does not fit this handshake: full handshake");
@@ -149,7 +150,9 @@ int gls_client12_check_resume(gls_conn *c, const struct gls_server_hello *sh)
                 memcmp(sh->session_id.p, hs->session_id, hs->session_id_len) == 0;
     hs->ticket12 = gls_exts_has(&sh->ext, GLS_X_SESSION_TICKET);
     if (hs->ticket12 && !hs->ticket_ext12) {
-        return GLS_E_UNSUPPORTED_EXTENSION; /* RFC 5077 §3.2: only as an answer */
+        return gls_hs_reject(c, GLS_E_UNSUPPORTED_EXTENSION,
+                             "server sent session_ticket, which we did not offer (RFC 5077 "
+                             "§3.2)");
     }
     if (!echo) { /* full handshake; keep the id the server gave the new session */
         gls_ticket_wipe(&hs->resume);
@@ -159,16 +162,19 @@ int gls_client12_check_resume(gls_conn *c, const struct gls_server_hello *sh)
         return GLS_OK;
     }
     if (!hs->offered12) { /* an echo of our (TLS 1.3 compatibility) id */
-        gls_hs_detail(c, "server claims to resume a TLS 1.2 session we did not offer");
-        return GLS_E_ILLEGAL_PARAMETER;
+        return gls_hs_reject(
+            c, GLS_E_ILLEGAL_PARAMETER,
+            "server claims to resume a TLS 1.2 session we did not offer (RFC 5246 §7.4.1.3)");
     }
     if (sh->cipher_suite != hs->resume.suite) {
-        gls_hs_detail(c, "server resumed our session with another cipher suite");
-        return GLS_E_ILLEGAL_PARAMETER;
+        return gls_hs_reject(
+            c, GLS_E_ILLEGAL_PARAMETER,
+            "server resumed our session with another cipher suite (RFC 5246 §7.4.1.3)");
     }
     if (!gls_exts_has(&sh->ext, GLS_X_EXTENDED_MASTER_SECRET)) {
-        gls_hs_detail(c, "server resumed an extended-master-secret session without it");
-        return GLS_E_EMS_REQUIRED; /* RFC 7627 §5.3 */
+        return gls_hs_reject(
+            c, GLS_E_EMS_REQUIRED,
+            "server resumed an extended-master-secret session without it (RFC 7627 §5.3)");
     }
     c->sess.resumed = true;
     c->sess.peer_verified = true; /* the session came from a verified handshake */

@@ -7,6 +7,34 @@
 #include "hs/hs.h"
 #include "hs/negotiate.h"
 
+/* RFC 8446 §4.1.2, §4.2.1, Appendix D.5, RFC 5246 §7.4.1.2, Appendix E: the version, from
+ * supported_versions when present, else from legacy_version. */
+static int choose_version(gls_conn *c, const struct gls_client_hello *ch, uint16_t *version)
+{
+    bool has_sv = gls_exts_has(&ch->ext, GLS_X_SUPPORTED_VERSIONS);
+    if (ch->legacy_version <= 0x0300) {
+        return gls_hs_reject(c, GLS_E_PROTOCOL_VERSION,
+                             "ClientHello.legacy_version 0x%04x%s (RFC 8446 D.5)",
+                             ch->legacy_version,
+                             has_sv && gls_u16_list_has(ch->ext.versions, GLS_TLS13)
+                                 ? " with TLS 1.3 offered"
+                                 : ": SSL 3.0 and below are refused");
+    }
+    if (gls_choose_version(c->cfg, ch, version) == GLS_OK) {
+        return GLS_OK;
+    }
+    if (has_sv) {
+        return gls_hs_reject(c, GLS_E_NO_SHARED_VERSION,
+                             "supported_versions lists no version we speak (%zu entries; RFC "
+                             "8446 §4.2.1)",
+                             gls_u16_list_count(ch->ext.versions));
+    }
+    return gls_hs_reject(c, GLS_E_NO_SHARED_VERSION,
+                         "ClientHello.legacy_version 0x%04x without supported_versions: TLS 1.1 "
+                         "and below are refused (RFC 8996)",
+                         ch->legacy_version);
+}
+
 /* see hs.h */
 int gls_server_on_client_hello_msg(gls_conn *c, const gls_hs_msg *m)
 {
@@ -14,17 +42,13 @@ int gls_server_on_client_hello_msg(gls_conn *c, const gls_hs_msg *m)
     uint16_t version = 0;
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
     if (m->type != GLS_HS_CLIENT_HELLO) {
-        gls_hs_detail(c, "expected ClientHello, got %s", gls_hs_type_name(m->type));
-        return GLS_E_UNEXPECTED_MESSAGE;
+        return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                             "expected ClientHello, got %s (RFC 8446 §4.1.2)",
+                             gls_hs_type_name(m->type));
     }
-    TRY(gls_client_hello_parse(&r, &ch));
+    TRY(gls_hs_client_hello_parse(c, &r, &ch));
     TRY(gls_hs_client_hello_hook(c, &ch));
-    int err = gls_choose_version(c->cfg, &ch, &version);
-    if (err != GLS_OK) {
-        gls_hs_detail(c, "no protocol version in common (client offers legacy 0x%04x)",
-                      ch.legacy_version);
-        return err;
-    }
+    TRY(choose_version(c, &ch, &version));
     c->sess.version = version;
     memcpy(c->hs.client_random, ch.random, 32);
     if (gls_exts_has(&ch.ext, GLS_X_SERVER_NAME) &&

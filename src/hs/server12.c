@@ -6,7 +6,8 @@
  * Finished, and our [NewSessionTicket], ChangeCipherSpec and Finished; or the
  * abbreviated handshake of a resumed session (§7.3, RFC 5077). Extensions: RFC 5746, 7627,
  * 7366, 7301, 8422 §5.1.2. A ClientHello after the handshake (renegotiation)
- * is refused with a fatal no_renegotiation alert (STYLE §11). */
+ * is refused with a warning no_renegotiation alert (RFC 5246 §7.2.2: that alert is
+ * always a warning) and the connection carries on, as OpenSSL's server does. */
 #include <string.h>
 
 #include "base/wire.h"
@@ -46,31 +47,28 @@ static int read_client_extensions(gls_conn *c, const struct gls_client_hello *ch
 {
     struct gls_hs *hs = &c->hs;
     const struct gls_exts *e = &ch->ext;
-    bool null_compression = false;
-    for (size_t i = 0; i < ch->compression.len; i++) {
-        null_compression |= ch->compression.p[i] == 0;
-    }
-    if (!null_compression) { /* RFC 5246 §7.4.1.2: null must be offered */
-        return GLS_E_ILLEGAL_PARAMETER;
+    if (!gls_u8_list_has(ch->compression, 0)) { /* RFC 5246 §7.4.1.2: null must be offered */
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "ClientHello.compression_methods (%zu) lacks null (RFC 5246 "
+                             "§7.4.1.2)",
+                             ch->compression.len);
     }
     if (gls_exts_has(e, GLS_X_RENEGOTIATION_INFO) && e->renegotiation_info.len != 0) {
-        gls_hs_detail(c, "initial ClientHello carries non-empty renegotiation_info");
-        return GLS_E_HANDSHAKE_FAILURE; /* RFC 5746 §3.6 */
+        return gls_hs_reject(c, GLS_E_HANDSHAKE_FAILURE,
+                             "initial ClientHello carries a non-empty renegotiation_info (RFC "
+                             "5746 §3.6)");
     }
     hs->secure_reneg = gls_exts_has(e, GLS_X_RENEGOTIATION_INFO) ||
-                       gls_u16_list_has(ch->suites_raw, GLS_TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+                       gls_u16_list_has(ch->suites, GLS_TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     if (!hs->secure_reneg) { /* RFC 5746 §4.3: allowed for an initial handshake */
         gls_hs_event(c, "client does not signal secure renegotiation (RFC 5746)");
     }
     hs->ems = !c->cfg->no_ems && gls_exts_has(e, GLS_X_EXTENDED_MASTER_SECRET);
     hs->etm = !c->sess.suite->aead && !c->cfg->no_etm && gls_exts_has(e, GLS_X_ENCRYPT_THEN_MAC);
     if (c->sess.suite->kx == GLS_KX_ECDHE && gls_exts_has(e, GLS_X_EC_POINT_FORMATS)) {
-        bool uncompressed = false; /* RFC 8422 §5.1.2 */
-        for (size_t i = 0; i < e->n_point_formats; i++) {
-            uncompressed |= e->point_formats[i] == 0;
-        }
-        if (!uncompressed) {
-            return GLS_E_ILLEGAL_PARAMETER;
+        if (!gls_u8_list_has(e->point_formats, 0)) {
+            return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                                 "ec_point_formats lacks uncompressed (RFC 8422 §5.1.2)");
         }
     }
     hs->client_version = ch->legacy_version;
@@ -84,32 +82,40 @@ static int choose(gls_conn *c, const struct gls_client_hello *ch)
     const struct gls_suite *s = c->sess.suite;
     size_t index = 0;
     const char *sni = c->sess.server_name[0] ? c->sess.server_name : NULL;
-    int err = gls_choose_cert(c->cfg, sni, ch->ext.sigalgs, ch->ext.n_sigalgs, false, s->auth,
-                              &ch->ext, &index, &hs->sigalg);
+    int err = gls_choose_cert(c->cfg, sni, &ch->ext, false, s->auth, s->kx != GLS_KX_RSA, &index,
+                              &hs->sigalg);
     if (err != GLS_OK) {
-        gls_hs_detail(c, "no certificate fits %s and the client's signature algorithms", s->name);
-        return err;
+        return gls_hs_reject(c, err,
+                             "no certificate of ours fits %s and the client's signature "
+                             "algorithms (RFC 5246 §7.4.2, RFC 9155)",
+                             s->name);
     }
     hs->cert = &c->cfg->certs[index];
     if (s->kx != GLS_KX_RSA) {
         c->sess.sigalg = hs->sigalg;
         err = gls_choose_group12(c->cfg, ch, s->kx, &c->sess.group);
         if (err != GLS_OK) {
-            gls_hs_detail(c, "no key exchange group in common for %s", s->name);
-            return err;
+            return gls_hs_reject(c, err,
+                                 "no key exchange group in common for %s (RFC 8422 "
+                                 "§5.1.1)",
+                                 s->name);
         }
     }
     err = gls_hs_choose_alpn(c, &ch->ext);
     if (err != GLS_OK) {
-        gls_hs_detail(c, "no application protocol in common");
+        return gls_hs_reject(c, err,
+                             "no protocol of the client's ALPN list is ours (RFC 7301 "
+                             "§3.2)");
     }
-    return err;
+    return GLS_OK;
 }
 
 static int send_server_hello(gls_conn *c, const struct gls_client_hello *ch)
 {
     struct gls_server_hello sh;
     struct gls_hs *hs = &c->hs;
+    uint8_t alpn[1 + GLS_CFG_MAX_ALPN_LEN];
+    static const uint8_t uncompressed[1] = {0};
     gls_writer w;
     TRY(gls_rand(&c->cfg->rng, hs->server_random, 32));
     if (c->cfg->max_version >= GLS_TLS13) {
@@ -134,8 +140,8 @@ static int send_server_hello(gls_conn *c, const struct gls_client_hello *ch)
         gls_exts_set(&sh.ext, GLS_X_SESSION_TICKET);
     }
     if (c->sess.alpn[0] != 0) {
-        sh.ext.alpn[0] = gls_bytes_of(c->sess.alpn, strlen(c->sess.alpn));
-        sh.ext.n_alpn = 1;
+        gls_bytes name = gls_bytes_of(c->sess.alpn, strlen(c->sess.alpn));
+        sh.ext.alpn = gls_opaque8_list_put(alpn, sizeof alpn, &name, 1);
         gls_exts_set(&sh.ext, GLS_X_ALPN);
     }
     if (gls_exts_has(&ch->ext, GLS_X_RECORD_SIZE_LIMIT)) { /* RFC 8449 §4 */
@@ -143,7 +149,7 @@ static int send_server_hello(gls_conn *c, const struct gls_client_hello *ch)
         gls_exts_set(&sh.ext, GLS_X_RECORD_SIZE_LIMIT);
     }
     if (c->sess.suite->kx == GLS_KX_ECDHE && gls_exts_has(&ch->ext, GLS_X_EC_POINT_FORMATS)) {
-        sh.ext.point_formats[sh.ext.n_point_formats++] = 0;
+        sh.ext.point_formats = gls_bytes_of(uncompressed, 1);
         gls_exts_set(&sh.ext, GLS_X_EC_POINT_FORMATS);
     }
     TRY(gls_hs_begin(c, GLS_HS_SERVER_HELLO, &w));
@@ -191,14 +197,18 @@ static int send_certificate_request(gls_conn *c)
 {
     static const uint8_t types[2] = {1, 64}; /* rsa_sign, ecdsa_sign (RFC 8422 §5.5) */
     struct gls_certificate_request cr;
+    uint16_t schemes[GLS_CFG_MAX_SIGALGS];
+    uint8_t sigalgs[2 * GLS_CFG_MAX_SIGALGS];
+    size_t n = 0;
     gls_writer w;
     memset(&cr, 0, sizeof cr);
     cr.cert_types = gls_bytes_of(types, sizeof types);
-    for (size_t i = 0; i < c->cfg->n_sigalgs && cr.n_sigalgs < GLS_MAX_SIGALGS; i++) {
+    for (size_t i = 0; i < c->cfg->n_sigalgs; i++) {
         if (gls_hs12_cv_scheme_ok(c->cfg->sigalgs[i])) {
-            cr.sigalgs[cr.n_sigalgs++] = c->cfg->sigalgs[i];
+            schemes[n++] = c->cfg->sigalgs[i];
         }
     }
+    cr.sigalgs = gls_u16_list_put(sigalgs, sizeof sigalgs, schemes, n);
     c->hs.cert_requested = true;
     TRY(gls_hs_begin(c, GLS_HS_CERTIFICATE_REQUEST, &w));
     TRY(gls_certificate_request_write(&w, &cr));
@@ -219,8 +229,9 @@ static int send_abbreviated(gls_conn *c, const gls_hs_msg *m, const struct gls_c
     struct gls_hs *hs = &c->hs;
     int err = gls_hs_choose_alpn(c, &ch->ext);
     if (err != GLS_OK) {
-        gls_hs_detail(c, "no application protocol in common");
-        return err;
+        return gls_hs_reject(c, err,
+                             "no protocol of the client's ALPN list is ours (RFC 7301 "
+                             "§3.2)");
     }
     TRY(gls_transcript_choose(&hs->transcript, c->sess.hash, false));
     TRY(gls_transcript_add(&hs->transcript, m->raw));
@@ -241,8 +252,11 @@ int gls_server12_on_client_hello(gls_conn *c, const gls_hs_msg *m,
     const struct gls_suite *suite = NULL;
     int err = gls_choose_suite(c->cfg, ch, GLS_TLS12, &suite);
     if (err != GLS_OK) {
-        gls_hs_detail(c, "no TLS 1.2 cipher suite in common");
-        return err;
+        return gls_hs_reject(c, err,
+                             "none of the %zu offered cipher suites is a TLS 1.2 suite we enable "
+                             "with a certificate, signature scheme and group the client accepts "
+                             "(RFC 5246 §7.4.1.2, RFC 9155, RFC 8422 §5.1)",
+                             gls_u16_list_count(ch->suites));
     }
     c->sess.suite = suite;
     c->sess.hash = gls_hash_get(c->cfg->crypto, suite->prf);
@@ -276,8 +290,9 @@ static int on_certificate(gls_conn *c, const gls_hs_msg *m)
     TRY(gls_hs12_on_certificate(c, m));
     if (!c->hs.peer_sent_cert) {
         if (c->cfg->client_auth == GLS_CLIENT_AUTH_REQUIRED) {
-            gls_hs_detail(c, "client sent no certificate");
-            return GLS_E_HANDSHAKE_FAILURE; /* RFC 5246 §7.4.6 */
+            return gls_hs_reject(c, GLS_E_HANDSHAKE_FAILURE,
+                                 "client sent no certificate but one is required (RFC 5246 "
+                                 "§7.4.6)");
         }
     } else {
         TRY(gls_hs_verify_peer(c));
@@ -328,11 +343,10 @@ static int on_certificate_verify(gls_conn *c, const gls_hs_msg *m)
     const gls_pkey *pub = gls_cert_pubkey(c->sess.peer_chain[0]);
     if (!gls_hs12_cv_scheme_ok(cv.scheme) ||
         gls_check_peer_sigalg(c->cfg, pub, cv.scheme, false) != GLS_OK) {
-        gls_hs_detail(c,
-                      "client signed with %s, which we did not ask for or which does not fit "
-                      "its key",
-                      gls_sigalg_name(cv.scheme));
-        return GLS_E_ILLEGAL_PARAMETER;
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "client signed CertificateVerify with %s, which we did not ask for "
+                             "or which does not fit its key (RFC 5246 §7.4.8)",
+                             gls_sigalg_name(cv.scheme));
     }
     TRY(gls_transcript_digest_as(&hs->transcript, gls_sig_hash(cv.scheme), &th));
     TRY(gls_sig_verify_digest(pub, cv.scheme, th.b, th.len, cv.signature.p, cv.signature.len));
@@ -357,10 +371,12 @@ static int on_finished(gls_conn *c, const gls_hs_msg *m)
     return GLS_OK;
 }
 
-/* RFC 5746 §4.4 / STYLE §11: we never renegotiate. */
+/* RFC 5746 §4.4 / STYLE §11: we never renegotiate. RFC 5246 §7.2.2: no_renegotiation is a
+ * warning; like OpenSSL's server we then carry on with the connection as it is. */
 static int on_client_hello_again(gls_conn *c, const gls_hs_msg *m)
 {
     (void)m;
-    gls_hs_detail(c, "client tried to renegotiate");
-    return GLS_E_NO_RENEGOTIATION;
+    gls_hs_event(c, "ClientHello on a connected session: renegotiation refused (warning "
+                    "no_renegotiation)");
+    return gls_hs_send_warning(c, GLS_ALERT_NO_RENEGOTIATION);
 }

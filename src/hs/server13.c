@@ -31,25 +31,45 @@ int gls_server13_on_message(gls_conn *c, const gls_hs_msg *m)
     return gls_hs_dispatch(c, server13, sizeof server13 / sizeof server13[0], m);
 }
 
-/* RFC 8446 §4.1.2, §9.2: what every TLS 1.3 ClientHello must carry. */
+/* RFC 8446 §4.1.2, §4.2, §9.2: what every TLS 1.3 ClientHello must carry. */
 static int check_client_hello(gls_conn *c, const struct gls_client_hello *ch)
 {
+    const struct gls_exts *e = &ch->ext;
     if (ch->compression.len != 1 || ch->compression.p[0] != 0) {
-        return GLS_E_ILLEGAL_PARAMETER;
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "TLS 1.3 ClientHello.legacy_compression_methods must be exactly "
+                             "{null}, got %zu methods (RFC 8446 §4.1.2)",
+                             ch->compression.len);
     }
-    if (!gls_exts_has(&ch->ext, GLS_X_SUPPORTED_GROUPS) ||
-        !gls_exts_has(&ch->ext, GLS_X_KEY_SHARE) ||
-        !gls_exts_has(&ch->ext, GLS_X_SIGNATURE_ALGORITHMS)) {
-        gls_hs_detail(c, "ClientHello lacks supported_groups, key_share or signature_algorithms");
-        return GLS_E_MISSING_EXTENSION;
-    }
-    if (ch->session_id.len > sizeof c->hs.session_id) {
-        return GLS_E_DECODE;
+    static const struct {
+        enum gls_ext_id id;
+        const char *name;
+    } needed[] = {
+        {GLS_X_SUPPORTED_GROUPS, "supported_groups"},
+        {GLS_X_KEY_SHARE, "key_share"},
+        {GLS_X_SIGNATURE_ALGORITHMS, "signature_algorithms"},
+    };
+    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++) {
+        if (!gls_exts_has(e, needed[i].id)) {
+            return gls_hs_reject(c, GLS_E_MISSING_EXTENSION,
+                                 "TLS 1.3 ClientHello without %s (RFC 8446 §9.2)", needed[i].name);
+        }
     }
     /* RFC 8446 §4.2.9: a PSK offer needs psk_key_exchange_modes */
-    if (gls_exts_has(&ch->ext, GLS_X_PRE_SHARED_KEY) &&
-        !gls_exts_has(&ch->ext, GLS_X_PSK_KEY_EXCHANGE_MODES)) {
-        return GLS_E_MISSING_EXTENSION;
+    if (gls_exts_has(e, GLS_X_PRE_SHARED_KEY) && !gls_exts_has(e, GLS_X_PSK_KEY_EXCHANGE_MODES)) {
+        return gls_hs_reject(c, GLS_E_MISSING_EXTENSION,
+                             "pre_shared_key without psk_key_exchange_modes (RFC 8446 §4.2.9)");
+    }
+    if (gls_exts_has(e, GLS_X_PRE_SHARED_KEY) && e->psk_ids_total != e->psk_binders_total) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "pre_shared_key has %u identities but %u binders (RFC 8446 §4.2.11)",
+                             e->psk_ids_total, e->psk_binders_total);
+    }
+    /* RFC 8446 §4.2.2: a cookie only answers a HelloRetryRequest that carried one (we never
+     * send one) */
+    if (gls_exts_has(e, GLS_X_COOKIE)) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "ClientHello carries a cookie we never sent (RFC 8446 §4.2.2)");
     }
     return GLS_OK;
 }
@@ -64,24 +84,24 @@ static int try_resume(gls_conn *c, const gls_hs_msg *m, const struct gls_client_
     const struct gls_exts *e = &ch->ext;
     const gls_config *cfg = c->cfg;
     gls_secret binder;
+    struct gls_psk_identity id;
+    size_t n_binders = 0;
     hs->psk_accepted = false;
-    for (size_t i = 0; i < e->n_psk_modes; i++) {
-        hs->client_psk_dhe |= e->psk_modes[i] == GLS_PSK_DHE_KE;
-    }
+    /* RFC 8446 §4.2.9: psk_ke (no (EC)DHE) is refused; only psk_dhe_ke resumes */
+    hs->client_psk_dhe = gls_u8_list_has(e->psk_modes, GLS_PSK_DHE_KE);
+    gls_reader ids = gls_reader_init(e->psk_ids.p, e->psk_ids.len);
     if (!cfg->resumption || !hs->client_psk_dhe || !gls_exts_has(e, GLS_X_PRE_SHARED_KEY) ||
-        e->n_psk_ids == 0 || e->n_psk_binders == 0) {
+        !gls_psk_ids_next(&ids, &id)) {
         return GLS_OK;
     }
-    if (e->psk_ids_total != e->psk_binders_total) {
-        return GLS_E_ILLEGAL_PARAMETER;
-    }
+    gls_bytes first_binder = gls_opaque8_first(e->psk_binders, &n_binders);
     int64_t now = gls_hs_now(c);
-    if (!gls_hs_ticket_open(c, e->psk_ids[0].identity.p, e->psk_ids[0].identity.len, &hs->resume)) {
+    if (!gls_hs_ticket_open(c, id.identity.p, id.identity.len, &hs->resume)) {
         gls_hs_event(c, "ticket not accepted (expired, foreign or damaged): full handshake");
         return GLS_OK;
     }
     /* RFC 8446 §4.2.11.1, §8.3: the age the client reports must fit the ticket's */
-    uint32_t reported_ms = e->psk_ids[0].obfuscated_age - hs->resume.age_add;
+    uint32_t reported_ms = id.obfuscated_age - hs->resume.age_add;
     int64_t expected_ms = (now - hs->resume.issued) * 1000;
     if ((int64_t)reported_ms > expected_ms + GLS_TICKET_AGE_SKEW_MS ||
         (int64_t)reported_ms + GLS_TICKET_AGE_SKEW_MS < expected_ms) {
@@ -96,11 +116,11 @@ static int try_resume(gls_conn *c, const gls_hs_msg *m, const struct gls_client_
     }
     gls_bytes truncated = gls_bytes_of(m->raw.p, 4 + ch->binders_offset);
     TRY(gls_hs13_binder(c, c->sess.suite, truncated, &binder));
-    bool ok =
-        e->psk_binders[0].len == binder.len && gls_ct_eq(e->psk_binders[0].p, binder.b, binder.len);
+    bool ok = first_binder.len == binder.len && gls_ct_eq(first_binder.p, binder.b, binder.len);
     gls_secret_wipe(&binder);
     if (!ok) {
-        return GLS_E_BAD_BINDER;
+        return gls_hs_reject(c, GLS_E_BAD_BINDER,
+                             "the binder of PSK identity 0 does not verify (RFC 8446 §4.2.11.2)");
     }
     hs->psk_accepted = true;
     c->sess.resumed = true;
@@ -168,9 +188,8 @@ static int send_server_hello(gls_conn *c, bool hrr, uint16_t group, gls_bytes ke
     if (hrr) {
         sh.ext.hrr_group = group;
     } else {
-        sh.ext.shares[0].group = group;
-        sh.ext.shares[0].key = key;
-        sh.ext.n_shares = 1;
+        sh.ext.share.group = group;
+        sh.ext.share.key = key;
     }
     TRY(gls_hs_begin(c, GLS_HS_SERVER_HELLO, &w));
     TRY(gls_server_hello_write(&w, &sh));
@@ -180,11 +199,12 @@ static int send_server_hello(gls_conn *c, bool hrr, uint16_t group, gls_bytes ke
 static int send_encrypted_extensions(gls_conn *c)
 {
     struct gls_encrypted_extensions ee;
+    uint8_t alpn[1 + GLS_CFG_MAX_ALPN_LEN];
     gls_writer w;
     memset(&ee, 0, sizeof ee);
     if (c->sess.alpn[0] != 0) {
-        ee.ext.alpn[0] = gls_bytes_of(c->sess.alpn, strlen(c->sess.alpn));
-        ee.ext.n_alpn = 1;
+        gls_bytes name = gls_bytes_of(c->sess.alpn, strlen(c->sess.alpn));
+        ee.ext.alpn = gls_opaque8_list_put(alpn, sizeof alpn, &name, 1);
         gls_exts_set(&ee.ext, GLS_X_ALPN);
     }
     if (c->sess.server_name[0] != 0) { /* RFC 6066 §3: acknowledge SNI */
@@ -202,12 +222,11 @@ static int send_encrypted_extensions(gls_conn *c)
 static int send_certificate_request(gls_conn *c)
 {
     struct gls_certificate_request cr;
+    uint8_t sigalgs[2 * GLS_CFG_MAX_SIGALGS];
     gls_writer w;
     memset(&cr, 0, sizeof cr);
     cr.tls13 = true;
-    for (size_t i = 0; i < c->cfg->n_sigalgs && i < GLS_MAX_SIGALGS; i++) {
-        cr.ext.sigalgs[cr.ext.n_sigalgs++] = c->cfg->sigalgs[i];
-    }
+    cr.ext.sigalgs = gls_u16_list_put(sigalgs, sizeof sigalgs, c->cfg->sigalgs, c->cfg->n_sigalgs);
     gls_exts_set(&cr.ext, GLS_X_SIGNATURE_ALGORITHMS);
     c->hs.cert_requested = true;
     TRY(gls_hs_begin(c, GLS_HS_CERTIFICATE_REQUEST, &w));
@@ -217,17 +236,15 @@ static int send_certificate_request(gls_conn *c)
 
 /* Everything after the group is settled: our share, ServerHello, the keys,
  * and the rest of the flight through Finished. */
-static int send_flight(gls_conn *c, const struct gls_client_hello *ch, size_t share)
+static int send_flight(gls_conn *c, uint16_t group, gls_bytes share)
 {
     struct gls_hs *hs = &c->hs;
     uint8_t pub[600];
     size_t pub_len = 0;
     gls_kex_secret shared;
-    uint16_t group = ch->ext.shares[share].group;
     TRY(gls_kex_new(c->cfg->crypto, group, &c->cfg->rng, &hs->kex[0]));
     TRY(gls_kex_public(hs->kex[0], pub, sizeof pub, &pub_len));
-    TRY(gls_kex_derive(hs->kex[0], ch->ext.shares[share].key.p, ch->ext.shares[share].key.len,
-                       &shared));
+    TRY(gls_kex_derive(hs->kex[0], share.p, share.len, &shared));
     gls_kex_free(hs->kex[0]); /* the ephemeral key is gone now */
     hs->kex[0] = NULL;
     c->sess.group = group;
@@ -264,19 +281,41 @@ static int choose_auth(gls_conn *c, const struct gls_client_hello *ch)
     struct gls_hs *hs = &c->hs;
     size_t index = 0;
     const char *sni = c->sess.server_name[0] ? c->sess.server_name : NULL;
-    int err = gls_choose_cert(c->cfg, sni, ch->ext.sigalgs, ch->ext.n_sigalgs, true, GLS_AUTH_ANY,
-                              NULL, &index, &hs->sigalg);
+    int err = gls_choose_cert(c->cfg, sni, &ch->ext, true, GLS_AUTH_ANY, true, &index, &hs->sigalg);
     if (err != GLS_OK) {
-        gls_hs_detail(c, "no certificate fits the client's signature algorithms");
-        return err;
+        return gls_hs_reject(c, err,
+                             "none of our certificates can sign with the %zu schemes of "
+                             "signature_algorithms (RFC 8446 §4.2.3, §4.4.2.2)",
+                             gls_u16_list_count(ch->ext.sigalgs));
     }
     hs->cert = &c->cfg->certs[index];
     c->sess.sigalg = hs->sigalg;
     err = gls_hs_choose_alpn(c, &ch->ext);
     if (err != GLS_OK) {
-        gls_hs_detail(c, "no application protocol in common");
+        return gls_hs_reject(c, err,
+                             "no protocol of the client's ALPN list is ours (RFC 7301 "
+                             "§3.2)");
     }
-    return err;
+    return GLS_OK;
+}
+
+/* The group, and the client's share for it (none: HelloRetryRequest). */
+static int choose_group(gls_conn *c, const struct gls_client_hello *ch, uint16_t *group,
+                        gls_bytes *share, bool *hrr)
+{
+    int err = gls_choose_group13(c->cfg, ch, group, share, hrr);
+    if (err == GLS_E_ILLEGAL_PARAMETER) {
+        return gls_hs_reject(c, err,
+                             "a key_share entry names a group not in supported_groups, out of "
+                             "its order, or twice (RFC 8446 §4.2.8)");
+    }
+    if (err != GLS_OK) {
+        return gls_hs_reject(c, err,
+                             "no group of the %zu in supported_groups is one we enable (RFC "
+                             "8446 §4.2.7)",
+                             gls_u16_list_count(ch->ext.groups));
+    }
+    return GLS_OK;
 }
 
 /* see hs.h */
@@ -286,14 +325,19 @@ int gls_server13_on_client_hello(gls_conn *c, const gls_hs_msg *m,
     struct gls_hs *hs = &c->hs;
     const struct gls_suite *suite = NULL;
     uint16_t group = 0;
-    size_t share = 0;
+    gls_bytes share;
     bool hrr = false;
     TRY(check_client_hello(c, ch));
     TRY(gls_hs_record_limit(c, &ch->ext, true));
     hs->skip_early = gls_exts_has(&ch->ext, GLS_X_EARLY_DATA); /* we never accept 0-RTT */
     hs->peer_record_limit = gls_exts_has(&ch->ext, GLS_X_RECORD_SIZE_LIMIT);
-    TRY(gls_choose_suite(c->cfg, ch, GLS_TLS13, &suite));
-    TRY(gls_choose_group13(c->cfg, ch, &group, &share, &hrr));
+    if (gls_choose_suite(c->cfg, ch, GLS_TLS13, &suite) != GLS_OK) {
+        return gls_hs_reject(c, GLS_E_NO_SHARED_SUITE,
+                             "none of the %zu offered cipher suites is a TLS 1.3 suite we enable "
+                             "(RFC 8446 §4.1.1)",
+                             gls_u16_list_count(ch->suites));
+    }
+    TRY(choose_group(c, ch, &group, &share, &hrr));
     TRY(choose_auth(c, ch));
     c->sess.suite = suite;
     c->sess.hash = gls_hash_get(c->cfg->crypto, suite->prf);
@@ -305,7 +349,7 @@ int gls_server13_on_client_hello(gls_conn *c, const gls_hs_msg *m,
     TRY(gls_transcript_choose(&hs->transcript, c->sess.hash, false));
     TRY(gls_transcript_add(&hs->transcript, m->raw));
     if (!hrr) {
-        return send_flight(c, ch, share);
+        return send_flight(c, group, share);
     }
     /* RFC 8446 §4.1.4: ClientHello1 collapses into message_hash */
     TRY(gls_transcript_hrr_rewrite(&hs->transcript));
@@ -319,33 +363,77 @@ int gls_server13_on_client_hello(gls_conn *c, const gls_hs_msg *m,
     return GLS_OK;
 }
 
-/* RFC 8446 §4.1.2: the second ClientHello answers our HelloRetryRequest. */
+/* RFC 8446 §4.1.2: the second ClientHello answers our HelloRetryRequest: the same hello
+ * but for the one share we asked for (and no early_data, §4.2.10). */
+static int check_client_hello2(gls_conn *c, const struct gls_client_hello *ch)
+{
+    struct gls_hs *hs = &c->hs;
+    struct gls_key_share_entry ks;
+    size_t n_shares = 0;
+    uint16_t first = 0;
+    gls_reader it = gls_reader_init(ch->ext.shares.p, ch->ext.shares.len);
+    while (gls_key_shares_next(&it, &ks)) {
+        first = n_shares++ == 0 ? ks.group : first;
+    }
+    if (!gls_exts_has(&ch->ext, GLS_X_SUPPORTED_VERSIONS) ||
+        !gls_u16_list_has(ch->ext.versions, GLS_TLS13)) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "second ClientHello no longer offers TLS 1.3 (RFC 8446 §4.1.2)");
+    }
+    if (memcmp(ch->random, hs->client_random, 32) != 0 ||
+        ch->session_id.len != hs->session_id_len ||
+        memcmp(ch->session_id.p, hs->session_id, hs->session_id_len) != 0) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "second ClientHello changes random or legacy_session_id (RFC 8446 "
+                             "§4.1.2)");
+    }
+    if (n_shares != 1 || first != hs->hrr_group) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "second ClientHello must carry exactly one key_share, for %s, the "
+                             "group HelloRetryRequest selected (RFC 8446 §4.1.4, §4.2.8)",
+                             gls_group_name(hs->hrr_group));
+    }
+    if (gls_exts_has(&ch->ext, GLS_X_EARLY_DATA)) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "second ClientHello offers early_data (RFC 8446 §4.2.10)");
+    }
+    return GLS_OK;
+}
+
 static int on_client_hello2(gls_conn *c, const gls_hs_msg *m)
 {
     struct gls_hs *hs = &c->hs;
     struct gls_client_hello ch;
+    struct gls_key_share_entry ks;
     const struct gls_suite *suite = NULL;
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
-    TRY(gls_client_hello_parse(&r, &ch));
+    hs->skip_early = false; /* RFC 8446 §4.2.10: 0-RTT ends before the second ClientHello */
+    TRY(gls_hs_client_hello_parse(c, &r, &ch));
+    if (ch.legacy_version <= 0x0300) {
+        return gls_hs_reject(c, GLS_E_PROTOCOL_VERSION,
+                             "ClientHello.legacy_version 0x%04x with TLS 1.3 offered (RFC 8446 "
+                             "D.5)",
+                             ch.legacy_version);
+    }
     TRY(check_client_hello(c, &ch));
-    bool v13 = false;
-    for (size_t i = 0; i < ch.ext.n_versions; i++) {
-        v13 |= ch.ext.versions[i] == GLS_TLS13;
+    TRY(check_client_hello2(c, &ch));
+    if (gls_choose_suite(c->cfg, &ch, GLS_TLS13, &suite) != GLS_OK || suite != c->sess.suite) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "second ClientHello no longer offers %s, the suite HelloRetryRequest "
+                             "selected (RFC 8446 §4.1.4)",
+                             c->sess.suite->name);
     }
-    if (!v13 || memcmp(ch.random, hs->client_random, 32) != 0 ||
-        ch.session_id.len != hs->session_id_len ||
-        memcmp(ch.session_id.p, hs->session_id, hs->session_id_len) != 0) {
-        return GLS_E_ILLEGAL_PARAMETER;
-    }
-    TRY(gls_choose_suite(c->cfg, &ch, GLS_TLS13, &suite));
-    if (suite != c->sess.suite || ch.ext.n_shares != 1 || ch.ext.shares[0].group != hs->hrr_group) {
-        gls_hs_detail(c, "second ClientHello does not answer the HelloRetryRequest");
-        return GLS_E_ILLEGAL_PARAMETER;
+    if (!gls_key_shares_find(ch.ext.shares, hs->hrr_group, &ks) ||
+        !gls_u16_list_has(ch.ext.groups, hs->hrr_group)) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "second ClientHello no longer lists %s in supported_groups (RFC 8446 "
+                             "§4.2.8)",
+                             gls_group_name(hs->hrr_group));
     }
     TRY(choose_auth(c, &ch));
     TRY(try_resume(c, m, &ch));
     TRY(gls_transcript_add(&hs->transcript, m->raw));
-    return send_flight(c, &ch, 0);
+    return send_flight(c, hs->hrr_group, ks.key);
 }
 
 static int on_certificate(gls_conn *c, const gls_hs_msg *m)

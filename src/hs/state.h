@@ -21,11 +21,12 @@
 
 typedef struct gls_conn gls_conn;
 
-#define GLS_HS_SCRATCH     (64 * 1024 + 4) /* largest handshake message we write */
-#define GLS_MAX_OUT        (1024 * 1024)   /* output buffer cap */
-#define GLS_MAX_SHARES     2               /* key shares a client offers */
-#define GLS_MAX_COOKIE     512
-#define GLS_MAX_EARLY_SKIP (64 * 1024) /* rejected 0-RTT bytes a server skips */
+#define GLS_HS_SCRATCH        (64 * 1024 + 4) /* largest handshake message we write */
+#define GLS_MAX_OUT           (1024 * 1024)   /* output buffer cap */
+#define GLS_MAX_SHARES        2               /* key shares a client offers */
+#define GLS_MAX_COOKIE        512
+#define GLS_MAX_EARLY_SKIP    (64 * 1024) /* rejected 0-RTT bytes a server skips */
+#define GLS_MAX_EARLY_RECORDS 64          /* ... and records */
 
 struct gls_hs {
     int state; /* enum gls_hs_state */
@@ -75,6 +76,7 @@ struct gls_hs {
     bool peer_record_limit; /* server: the client sent record_size_limit */
     bool skip_early;        /* server: the client sent early_data, which we reject */
     size_t early_skipped;
+    size_t early_records;
     uint16_t offered_suites[GLS_CFG_MAX_SUITES];
     size_t n_offered_suites;
 

@@ -182,6 +182,8 @@ const char *gls_sigalg_name(uint16_t scheme)
         return "ecdsa_secp256r1_sha256";
     case GLS_SIG_ECDSA_SECP384R1_SHA384:
         return "ecdsa_secp384r1_sha384";
+    case GLS_SIG_ECDSA_SECP521R1_SHA512:
+        return "ecdsa_secp521r1_sha512";
     case GLS_SIG_RSA_PSS_RSAE_SHA256:
         return "rsa_pss_rsae_sha256";
     case GLS_SIG_RSA_PSS_RSAE_SHA384:
@@ -236,4 +238,39 @@ const char *gls_hs_type_name(uint8_t type)
     default:
         return "unknown";
     }
+}
+
+/* see suites.h */
+const char *gls_ext_type_name(uint32_t type)
+{
+    static const struct {
+        uint16_t type;
+        const char *name;
+    } names[] = {
+        {GLS_EXT_SERVER_NAME, "server_name"},
+        {GLS_EXT_STATUS_REQUEST, "status_request"},
+        {GLS_EXT_SUPPORTED_GROUPS, "supported_groups"},
+        {GLS_EXT_EC_POINT_FORMATS, "ec_point_formats"},
+        {GLS_EXT_SIGNATURE_ALGORITHMS, "signature_algorithms"},
+        {GLS_EXT_ALPN, "application_layer_protocol_negotiation"},
+        {GLS_EXT_ENCRYPT_THEN_MAC, "encrypt_then_mac"},
+        {GLS_EXT_EXTENDED_MASTER_SECRET, "extended_master_secret"},
+        {GLS_EXT_RECORD_SIZE_LIMIT, "record_size_limit"},
+        {GLS_EXT_SESSION_TICKET, "session_ticket"},
+        {GLS_EXT_PRE_SHARED_KEY, "pre_shared_key"},
+        {GLS_EXT_EARLY_DATA, "early_data"},
+        {GLS_EXT_SUPPORTED_VERSIONS, "supported_versions"},
+        {GLS_EXT_COOKIE, "cookie"},
+        {GLS_EXT_PSK_KEY_EXCHANGE_MODES, "psk_key_exchange_modes"},
+        {GLS_EXT_CERTIFICATE_AUTHORITIES, "certificate_authorities"},
+        {GLS_EXT_SIGNATURE_ALGORITHMS_CERT, "signature_algorithms_cert"},
+        {GLS_EXT_KEY_SHARE, "key_share"},
+        {GLS_EXT_RENEGOTIATION_INFO, "renegotiation_info"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (names[i].type == type) {
+            return names[i].name;
+        }
+    }
+    return "unknown";
 }

@@ -32,5 +32,7 @@ struct gls_suite {
 const struct gls_suite *gls_suite_get(uint16_t id);
 const struct gls_suite *gls_suite_by_name(const char *name);
 const char *gls_hs_type_name(uint8_t type);
+/* The IANA name of an extension type ("0x1234" style names are not made: "unknown"). */
+const char *gls_ext_type_name(uint32_t type);
 
 #endif

@@ -56,8 +56,7 @@ int gls_hs_verify_peer(gls_conn *c)
         err = ask_verify_callback(c, name, err, reason, sizeof reason);
     }
     if (err != GLS_OK) {
-        gls_hs_detail(c, "certificate verify failed: %s", reason);
-        return err;
+        return gls_hs_reject(c, err, "certificate verify failed: %s", reason);
     }
     s->peer_verified = true;
     gls_hs_event(c, "peer certificate verified%s%s", name ? " for " : "", name ? name : "");
@@ -69,16 +68,15 @@ int gls_hs_load_peer_chain(gls_conn *c, const struct gls_certificate *cert)
 {
     struct gls_session *s = &c->sess;
     if (cert->n_total > c->cfg->max_chain) {
-        gls_hs_detail(c, "peer sent %zu certificates; the limit is %zu", cert->n_total,
-                      c->cfg->max_chain);
-        return GLS_E_CERT_CHAIN_TOO_LONG;
+        return gls_hs_reject(c, GLS_E_CERT_CHAIN_TOO_LONG,
+                             "peer sent %zu certificates; the limit is %zu", cert->n_total,
+                             c->cfg->max_chain);
     }
     for (size_t i = 0; i < cert->n_entries; i++) {
         int err = gls_cert_from_der(cert->entries[i].cert_data.p, cert->entries[i].cert_data.len,
                                     &s->peer_chain[s->n_peer]);
         if (err != GLS_OK) {
-            gls_hs_detail(c, "peer certificate %zu could not be parsed", i);
-            return GLS_E_CERT_BAD;
+            return gls_hs_reject(c, GLS_E_CERT_BAD, "peer certificate %zu could not be parsed", i);
         }
         s->n_peer++;
     }

@@ -102,7 +102,10 @@ int gls_certificate_request_parse(gls_reader *r, bool tls13, struct gls_certific
         }
     } else {
         out->cert_types = gls_read_opaque8(r, 1, 255);
-        gls_msg_read_u16_list(r, 2, 2, 65534, out->sigalgs, GLS_MAX_SIGALGS, &out->n_sigalgs);
+        out->sigalgs = gls_read_opaque16(r, 2, 65534);
+        if (out->sigalgs.len % 2 != 0) {
+            return GLS_E_DECODE;
+        }
         out->authorities = read_authorities(r);
     }
     return gls_reader_done(r) ? GLS_OK : GLS_E_DECODE;
@@ -116,11 +119,8 @@ int gls_certificate_request_write(gls_writer *w, const struct gls_certificate_re
         TRY(gls_exts_write(w, GLS_CTX_CERTIFICATE_REQUEST, &cr->ext));
         return gls_writer_result(w);
     }
-    if (cr->n_sigalgs > GLS_MAX_SIGALGS) {
-        return GLS_E_INTERNAL;
-    }
     gls_write_opaque8(w, cr->cert_types.p, cr->cert_types.len);
-    gls_msg_write_u16_list(w, 2, cr->sigalgs, cr->n_sigalgs);
+    gls_write_opaque16(w, cr->sigalgs.p, cr->sigalgs.len);
     gls_write_opaque16(w, cr->authorities.p, cr->authorities.len);
     return gls_writer_result(w);
 }

@@ -42,42 +42,27 @@ static bool skips_unknown(enum gls_ext_ctx ctx)
            ctx == GLS_CTX_NEW_SESSION_TICKET;
 }
 
-/* see msg.h */
-void gls_msg_read_u16_list(gls_reader *r, uint8_t width, size_t min, size_t max, uint16_t *out,
-                           uint8_t cap, uint8_t *n)
+/* Reads a u16 list (length width 1 or 2, byte bounds min..max) as a view of its body; an odd
+ * length makes r bad. */
+static gls_bytes read_u16_list(gls_reader *r, uint8_t width, size_t min, size_t max)
 {
-    gls_reader sub = width == 1 ? gls_read_vector8(r, min, max) : gls_read_vector16(r, min, max);
-    if (gls_reader_left(&sub) % 2 != 0) {
-        sub.bad = true;
+    gls_bytes b = width == 1 ? gls_read_opaque8(r, min, max) : gls_read_opaque16(r, min, max);
+    if (b.len % 2 != 0) {
+        r->bad = true;
     }
-    *n = 0;
-    while (!sub.bad && gls_reader_left(&sub) > 0) {
-        uint16_t v = gls_read_u16(&sub);
-        if (*n < cap) {
-            out[(*n)++] = v;
-        }
-    }
-    gls_reader_close(r, &sub);
+    return b;
 }
 
-/* see msg.h */
-void gls_msg_write_u16_list(gls_writer *w, uint8_t width, const uint16_t *v, size_t n)
+/* Checks that b is a list of opaque8<min..255> items and counts them. */
+static bool is_opaque8_list(gls_bytes b, size_t min, size_t *count)
 {
-    gls_mark m = gls_write_open(w, width);
-    for (size_t i = 0; i < n; i++) {
-        gls_write_u16(w, v[i]);
+    gls_reader r = gls_reader_init(b.p, b.len);
+    *count = 0;
+    while (!r.bad && gls_reader_left(&r) > 0) {
+        gls_read_opaque8(&r, min, 255);
+        (*count)++;
     }
-    gls_write_close(w, m);
-}
-
-/* Reads an opaque8 list of u8 values, keeping the first cap. */
-static void read_u8_list(gls_reader *r, size_t min, uint8_t *out, uint8_t cap, uint8_t *n)
-{
-    gls_bytes b = gls_read_opaque8(r, min, 255);
-    *n = (uint8_t)(b.len < cap ? b.len : cap);
-    if (*n > 0) {
-        memcpy(out, b.p, *n);
-    }
+    return gls_reader_done(&r);
 }
 
 /* Checks that b is a list of opaque16<1..2^16-1> items (DistinguishedName, ResponderID). */
@@ -139,43 +124,35 @@ static void parse_status_request(gls_reader *d, enum gls_ext_ctx ctx, struct gls
 static void parse_groups(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e)
 {
     (void)ctx;
-    gls_msg_read_u16_list(d, 2, 2, 65534, e->groups, GLS_MAX_GROUPS, &e->n_groups);
+    e->groups = read_u16_list(d, 2, 2, 65534);
 }
 
 static void parse_point_formats(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e)
 {
     (void)ctx;
-    read_u8_list(d, 1, e->point_formats, GLS_MAX_POINT_FORMATS, &e->n_point_formats);
+    e->point_formats = gls_read_opaque8(d, 1, 255);
 }
 
 static void parse_sigalgs(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e)
 {
     (void)ctx;
-    gls_msg_read_u16_list(d, 2, 2, 65534, e->sigalgs, GLS_MAX_SIGALGS, &e->n_sigalgs);
+    e->sigalgs = read_u16_list(d, 2, 2, 65534);
 }
 
 static void parse_sigalgs_cert(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e)
 {
     (void)ctx;
-    gls_msg_read_u16_list(d, 2, 2, 65534, e->sigalgs_cert, GLS_MAX_SIGALGS, &e->n_sigalgs_cert);
+    e->sigalgs_cert = read_u16_list(d, 2, 2, 65534);
 }
 
 /* RFC 7301 §3.1: non-empty names; a server's list holds exactly one. */
 static void parse_alpn(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e)
 {
-    gls_reader list = gls_read_vector16(d, 2, 65535);
-    size_t total = 0;
-    while (!list.bad && gls_reader_left(&list) > 0) {
-        gls_bytes name = gls_read_opaque8(&list, 1, 255);
-        if (e->n_alpn < GLS_MAX_ALPN) {
-            e->alpn[e->n_alpn++] = name;
-        }
-        total++;
+    size_t count = 0;
+    e->alpn = gls_read_opaque16(d, 2, 65535);
+    if (!is_opaque8_list(e->alpn, 1, &count) || (ctx != GLS_CTX_CLIENT_HELLO && count != 1)) {
+        d->bad = true;
     }
-    if (ctx != GLS_CTX_CLIENT_HELLO && total != 1) {
-        list.bad = true;
-    }
-    gls_reader_close(d, &list);
 }
 
 static void parse_record_size_limit(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e)
@@ -210,7 +187,7 @@ static void parse_renegotiation_info(gls_reader *d, enum gls_ext_ctx ctx, struct
 static void parse_supported_versions(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e)
 {
     if (ctx == GLS_CTX_CLIENT_HELLO) {
-        gls_msg_read_u16_list(d, 1, 2, 254, e->versions, GLS_MAX_VERSIONS, &e->n_versions);
+        e->versions = read_u16_list(d, 1, 2, 254);
     } else {
         e->selected_version = gls_read_u16(d);
     }
@@ -225,7 +202,7 @@ static void parse_cookie(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e
 static void parse_psk_modes(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e)
 {
     (void)ctx;
-    read_u8_list(d, 1, e->psk_modes, GLS_MAX_PSK_MODES, &e->n_psk_modes);
+    e->psk_modes = gls_read_opaque8(d, 1, 255);
 }
 
 static struct gls_key_share_entry read_share(gls_reader *r)
@@ -244,18 +221,17 @@ static void parse_key_share(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts
         return;
     }
     if (ctx != GLS_CTX_CLIENT_HELLO) {
-        e->shares[0] = read_share(d);
-        e->n_shares = 1;
+        e->share = read_share(d);
         return;
     }
-    gls_reader list = gls_read_vector16(d, 0, 65535);
+    e->shares = gls_read_opaque16(d, 0, 65535);
+    gls_reader list = gls_reader_init(e->shares.p, e->shares.len);
     while (!list.bad && gls_reader_left(&list) > 0) {
-        struct gls_key_share_entry ks = read_share(&list);
-        if (e->n_shares < GLS_MAX_KEY_SHARES) {
-            e->shares[e->n_shares++] = ks;
-        }
+        (void)read_share(&list);
     }
-    gls_reader_close(d, &list);
+    if (!gls_reader_done(&list)) {
+        d->bad = true;
+    }
 }
 
 static void parse_early_data(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e)
@@ -268,31 +244,25 @@ static void parse_early_data(gls_reader *d, enum gls_ext_ctx ctx, struct gls_ext
 /* RFC 8446 §4.2.11: OfferedPsks in ClientHello, selected_identity in ServerHello. */
 static void parse_psk(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e)
 {
+    size_t n = 0;
     if (ctx != GLS_CTX_CLIENT_HELLO) {
         e->psk_selected = gls_read_u16(d);
         return;
     }
-    gls_reader ids = gls_read_vector16(d, 7, 65535);
+    e->psk_ids = gls_read_opaque16(d, 7, 65535);
+    gls_reader ids = gls_reader_init(e->psk_ids.p, e->psk_ids.len);
     while (!ids.bad && gls_reader_left(&ids) > 0) {
-        struct gls_psk_identity id;
-        id.identity = gls_read_opaque16(&ids, 1, 65535);
-        id.obfuscated_age = gls_read_u32(&ids);
-        if (e->n_psk_ids < GLS_MAX_PSK_IDS) {
-            e->psk_ids[e->n_psk_ids++] = id;
-        }
-        e->psk_ids_total++;
+        gls_read_opaque16(&ids, 1, 65535);
+        gls_read_u32(&ids);
+        n++;
     }
-    gls_reader_close(d, &ids);
+    e->psk_ids_total = (uint16_t)n;
     e->psk_binders_at = d->p;
-    gls_reader binders = gls_read_vector16(d, 33, 65535);
-    while (!binders.bad && gls_reader_left(&binders) > 0) {
-        gls_bytes b = gls_read_opaque8(&binders, 32, 255);
-        if (e->n_psk_binders < GLS_MAX_PSK_IDS) {
-            e->psk_binders[e->n_psk_binders++] = b;
-        }
-        e->psk_binders_total++;
+    e->psk_binders = gls_read_opaque16(d, 33, 65535);
+    if (!gls_reader_done(&ids) || !is_opaque8_list(e->psk_binders, 32, &n)) {
+        d->bad = true;
     }
-    gls_reader_close(d, &binders);
+    e->psk_binders_total = (uint16_t)n;
 }
 
 /* ---- one writer per extension: the extension_data only ---- */
@@ -332,35 +302,31 @@ static void write_status_request(gls_writer *w, enum gls_ext_ctx ctx, const stru
 static void write_groups(gls_writer *w, enum gls_ext_ctx ctx, const struct gls_exts *e)
 {
     (void)ctx;
-    gls_msg_write_u16_list(w, 2, e->groups, e->n_groups);
+    gls_write_opaque16(w, e->groups.p, e->groups.len);
 }
 
 static void write_point_formats(gls_writer *w, enum gls_ext_ctx ctx, const struct gls_exts *e)
 {
     (void)ctx;
-    gls_write_opaque8(w, e->point_formats, e->n_point_formats);
+    gls_write_opaque8(w, e->point_formats.p, e->point_formats.len);
 }
 
 static void write_sigalgs(gls_writer *w, enum gls_ext_ctx ctx, const struct gls_exts *e)
 {
     (void)ctx;
-    gls_msg_write_u16_list(w, 2, e->sigalgs, e->n_sigalgs);
+    gls_write_opaque16(w, e->sigalgs.p, e->sigalgs.len);
 }
 
 static void write_sigalgs_cert(gls_writer *w, enum gls_ext_ctx ctx, const struct gls_exts *e)
 {
     (void)ctx;
-    gls_msg_write_u16_list(w, 2, e->sigalgs_cert, e->n_sigalgs_cert);
+    gls_write_opaque16(w, e->sigalgs_cert.p, e->sigalgs_cert.len);
 }
 
 static void write_alpn(gls_writer *w, enum gls_ext_ctx ctx, const struct gls_exts *e)
 {
     (void)ctx;
-    gls_mark list = gls_write_open(w, 2);
-    for (size_t i = 0; i < e->n_alpn; i++) {
-        gls_write_opaque8(w, e->alpn[i].p, e->alpn[i].len);
-    }
-    gls_write_close(w, list);
+    gls_write_opaque16(w, e->alpn.p, e->alpn.len);
 }
 
 static void write_record_size_limit(gls_writer *w, enum gls_ext_ctx ctx, const struct gls_exts *e)
@@ -391,7 +357,7 @@ static void write_renegotiation_info(gls_writer *w, enum gls_ext_ctx ctx, const 
 static void write_supported_versions(gls_writer *w, enum gls_ext_ctx ctx, const struct gls_exts *e)
 {
     if (ctx == GLS_CTX_CLIENT_HELLO) {
-        gls_msg_write_u16_list(w, 1, e->versions, e->n_versions);
+        gls_write_opaque8(w, e->versions.p, e->versions.len);
     } else {
         gls_write_u16(w, e->selected_version);
     }
@@ -406,7 +372,7 @@ static void write_cookie(gls_writer *w, enum gls_ext_ctx ctx, const struct gls_e
 static void write_psk_modes(gls_writer *w, enum gls_ext_ctx ctx, const struct gls_exts *e)
 {
     (void)ctx;
-    gls_write_opaque8(w, e->psk_modes, e->n_psk_modes);
+    gls_write_opaque8(w, e->psk_modes.p, e->psk_modes.len);
 }
 
 static void write_share(gls_writer *w, const struct gls_key_share_entry *ks)
@@ -422,17 +388,10 @@ static void write_key_share(gls_writer *w, enum gls_ext_ctx ctx, const struct gl
         return;
     }
     if (ctx != GLS_CTX_CLIENT_HELLO) {
-        if (e->n_shares != 1) {
-            w->bad = true;
-        }
-        write_share(w, &e->shares[0]);
+        write_share(w, &e->share);
         return;
     }
-    gls_mark list = gls_write_open(w, 2);
-    for (size_t i = 0; i < e->n_shares; i++) {
-        write_share(w, &e->shares[i]);
-    }
-    gls_write_close(w, list);
+    gls_write_opaque16(w, e->shares.p, e->shares.len);
 }
 
 static void write_early_data(gls_writer *w, enum gls_ext_ctx ctx, const struct gls_exts *e)
@@ -448,12 +407,7 @@ static void write_psk(gls_writer *w, enum gls_ext_ctx ctx, const struct gls_exts
         gls_write_u16(w, e->psk_selected);
         return;
     }
-    gls_mark ids = gls_write_open(w, 2);
-    for (size_t i = 0; i < e->n_psk_ids; i++) {
-        gls_write_opaque16(w, e->psk_ids[i].identity.p, e->psk_ids[i].identity.len);
-        gls_write_u32(w, e->psk_ids[i].obfuscated_age);
-    }
-    gls_write_close(w, ids);
+    gls_write_opaque16(w, e->psk_ids.p, e->psk_ids.len);
     if (gls_psk_binders_write(w, e) != GLS_OK) {
         w->bad = true;
     }
@@ -489,6 +443,12 @@ static const struct ext_codec codecs[GLS_X_COUNT] = {
     CODEC(EARLY_DATA, early_data),
     CODEC(PRE_SHARED_KEY, psk),
 };
+
+/* see msg.h */
+uint16_t gls_ext_wire_type(enum gls_ext_id id)
+{
+    return (unsigned)id < GLS_X_COUNT ? codecs[id].type : 0;
+}
 
 static int ext_id_of(uint16_t type)
 {
@@ -531,9 +491,11 @@ int gls_exts_parse(gls_reader *r, enum gls_ext_ctx ctx, struct gls_exts *out)
     struct seen_types seen;
     memset(out, 0, sizeof *out);
     memset(&seen, 0, sizeof seen);
+    out->bad_type = GLS_EXT_NONE;
     gls_reader list = gls_read_vector16(r, 0, 65535);
     while (!list.bad && gls_reader_left(&list) > 0) {
         if (ctx == GLS_CTX_CLIENT_HELLO && gls_exts_has(out, GLS_X_PRE_SHARED_KEY)) {
+            out->bad_type = GLS_EXT_PRE_SHARED_KEY;
             return GLS_E_ILLEGAL_PARAMETER; /* RFC 8446 §4.2.11: pre_shared_key is last */
         }
         uint16_t type = gls_read_u16(&list);
@@ -541,6 +503,7 @@ int gls_exts_parse(gls_reader *r, enum gls_ext_ctx ctx, struct gls_exts *out)
         if (list.bad) {
             break;
         }
+        out->bad_type = type;
         if (seen_before(&seen, type)) {
             return GLS_E_DUPLICATE_EXTENSION;
         }
@@ -556,23 +519,18 @@ int gls_exts_parse(gls_reader *r, enum gls_ext_ctx ctx, struct gls_exts *out)
         }
         TRY(parse_known(&data, id, ctx, out));
     }
-    return list.bad || r->bad ? GLS_E_DECODE : GLS_OK;
+    if (list.bad || r->bad) {
+        out->bad_type = GLS_EXT_NONE;
+        return GLS_E_DECODE;
+    }
+    out->bad_type = GLS_EXT_NONE;
+    return GLS_OK;
 }
 
 /* see msg.h */
 int gls_exts_check(const struct gls_exts *e, enum gls_ext_ctx ctx)
 {
     return (e->present & ~allowed[ctx]) != 0 ? GLS_E_ILLEGAL_PARAMETER : GLS_OK;
-}
-
-static bool counts_fit(const struct gls_exts *e)
-{
-    return e->n_order <= GLS_X_COUNT && e->n_groups <= GLS_MAX_GROUPS &&
-           e->n_point_formats <= GLS_MAX_POINT_FORMATS && e->n_sigalgs <= GLS_MAX_SIGALGS &&
-           e->n_sigalgs_cert <= GLS_MAX_SIGALGS && e->n_alpn <= GLS_MAX_ALPN &&
-           e->n_versions <= GLS_MAX_VERSIONS && e->n_psk_modes <= GLS_MAX_PSK_MODES &&
-           e->n_shares <= GLS_MAX_KEY_SHARES && e->n_psk_ids <= GLS_MAX_PSK_IDS &&
-           e->n_psk_binders <= GLS_MAX_PSK_IDS;
 }
 
 static void write_one(gls_writer *w, int id, enum gls_ext_ctx ctx, const struct gls_exts *e)
@@ -586,7 +544,7 @@ static void write_one(gls_writer *w, int id, enum gls_ext_ctx ctx, const struct 
 /* see msg.h */
 int gls_exts_write(gls_writer *w, enum gls_ext_ctx ctx, const struct gls_exts *e)
 {
-    if (gls_exts_check(e, ctx) != GLS_OK || !counts_fit(e)) {
+    if (gls_exts_check(e, ctx) != GLS_OK || e->n_order > GLS_X_COUNT) {
         return GLS_E_INTERNAL;
     }
     uint32_t todo = e->present & ~BIT(PRE_SHARED_KEY);
@@ -613,23 +571,133 @@ int gls_exts_write(gls_writer *w, enum gls_ext_ctx ctx, const struct gls_exts *e
 /* see msg.h */
 size_t gls_psk_binders_len(const struct gls_exts *e)
 {
-    size_t n = 2;
-    for (size_t i = 0; i < e->n_psk_binders && i < GLS_MAX_PSK_IDS; i++) {
-        n += 1 + e->psk_binders[i].len;
-    }
-    return n;
+    return 2 + e->psk_binders.len;
 }
 
 /* see msg.h */
 int gls_psk_binders_write(gls_writer *w, const struct gls_exts *e)
 {
-    if (e->n_psk_binders > GLS_MAX_PSK_IDS) {
-        return GLS_E_INTERNAL;
-    }
-    gls_mark list = gls_write_open(w, 2);
-    for (size_t i = 0; i < e->n_psk_binders; i++) {
-        gls_write_opaque8(w, e->psk_binders[i].p, e->psk_binders[i].len);
-    }
-    gls_write_close(w, list);
+    gls_write_opaque16(w, e->psk_binders.p, e->psk_binders.len);
     return gls_writer_result(w);
+}
+
+/* ---- list views ---- */
+
+/* see msg.h */
+bool gls_u16_list_has(gls_bytes list, uint16_t v)
+{
+    for (size_t i = 0; i + 1 < list.len; i += 2) {
+        if (gls_get_u16(list.p + i) == v) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* see msg.h */
+bool gls_u8_list_has(gls_bytes list, uint8_t v)
+{
+    return list.len > 0 && memchr(list.p, v, list.len) != NULL;
+}
+
+/* see msg.h */
+gls_bytes gls_u16_list_put(uint8_t *buf, size_t cap, const uint16_t *v, size_t n)
+{
+    if (2 * n > cap) {
+        return gls_bytes_of(buf, 0);
+    }
+    for (size_t i = 0; i < n; i++) {
+        gls_put_u16(buf + 2 * i, v[i]);
+    }
+    return gls_bytes_of(buf, 2 * n);
+}
+
+/* see msg.h */
+bool gls_key_shares_next(gls_reader *it, struct gls_key_share_entry *out)
+{
+    if (it->bad || gls_reader_left(it) == 0) {
+        return false;
+    }
+    *out = read_share(it);
+    return !it->bad;
+}
+
+/* see msg.h */
+bool gls_psk_ids_next(gls_reader *it, struct gls_psk_identity *out)
+{
+    if (it->bad || gls_reader_left(it) == 0) {
+        return false;
+    }
+    out->identity = gls_read_opaque16(it, 1, 65535);
+    out->obfuscated_age = gls_read_u32(it);
+    return !it->bad;
+}
+
+/* see msg.h */
+bool gls_opaque8_next(gls_reader *it, gls_bytes *out)
+{
+    if (it->bad || gls_reader_left(it) == 0) {
+        return false;
+    }
+    *out = gls_read_opaque8(it, 1, 255);
+    return !it->bad;
+}
+
+/* see msg.h */
+bool gls_key_shares_find(gls_bytes shares, uint16_t group, struct gls_key_share_entry *out)
+{
+    gls_reader it = gls_reader_init(shares.p, shares.len);
+    while (gls_key_shares_next(&it, out)) {
+        if (out->group == group) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* see msg.h */
+gls_bytes gls_opaque8_first(gls_bytes list, size_t *count)
+{
+    gls_bytes first = gls_bytes_of(list.p, 0);
+    gls_bytes item;
+    gls_reader it = gls_reader_init(list.p, list.len);
+    *count = 0;
+    while (gls_opaque8_next(&it, &item)) {
+        if ((*count)++ == 0) {
+            first = item;
+        }
+    }
+    return first;
+}
+
+/* see msg.h */
+gls_bytes gls_key_shares_put(uint8_t *buf, size_t cap, const struct gls_key_share_entry *v,
+                             size_t n)
+{
+    gls_writer w = gls_writer_init(buf, cap);
+    for (size_t i = 0; i < n; i++) {
+        write_share(&w, &v[i]);
+    }
+    return gls_bytes_of(buf, w.bad ? 0 : w.len);
+}
+
+/* see msg.h */
+gls_bytes gls_opaque8_list_put(uint8_t *buf, size_t cap, const gls_bytes *v, size_t n)
+{
+    gls_writer w = gls_writer_init(buf, cap);
+    for (size_t i = 0; i < n; i++) {
+        gls_write_opaque8(&w, v[i].p, v[i].len);
+    }
+    return gls_bytes_of(buf, w.bad ? 0 : w.len);
+}
+
+/* see msg.h */
+gls_bytes gls_psk_ids_put(uint8_t *buf, size_t cap, const struct gls_psk_identity *v, size_t n)
+{
+    gls_writer w = gls_writer_init(buf, cap);
+    for (size_t i = 0; i < n; i++) {
+        gls_write_opaque16(&w, v[i].identity.p, v[i].identity.len);
+        gls_write_u32(&w, v[i].obfuscated_age);
+    }
+    return gls_bytes_of(buf, w.bad ? 0 : w.len);
 }

@@ -22,13 +22,9 @@ int gls_client_hello_parse(gls_reader *r, struct gls_client_hello *out)
     out->legacy_version = gls_read_u16(r);
     gls_read_fixed(r, out->random, sizeof out->random);
     out->session_id = gls_read_opaque8(r, 0, 32);
-    const uint8_t *suites_at = r->p;
-    gls_msg_read_u16_list(r, 2, 2, 65534, out->suites, GLS_MAX_SUITES, &out->n_suites);
-    if (!r->bad) {
-        out->suites_raw = gls_bytes_of(suites_at + 2, (size_t)(r->p - suites_at) - 2);
-    }
+    out->suites = gls_read_opaque16(r, 2, 65534);
     out->compression = gls_read_opaque8(r, 1, 255);
-    if (r->bad) {
+    if (r->bad || out->suites.len % 2 != 0) {
         return GLS_E_DECODE;
     }
     if (gls_reader_left(r) > 0) {
@@ -44,29 +40,18 @@ int gls_client_hello_parse(gls_reader *r, struct gls_client_hello *out)
 /* see msg.h */
 int gls_client_hello_write(gls_writer *w, const struct gls_client_hello *ch)
 {
-    if (ch->n_suites > GLS_MAX_SUITES || ch->session_id.len > 32) {
+    if (ch->session_id.len > 32) {
         return GLS_E_INTERNAL;
     }
     gls_write_u16(w, ch->legacy_version);
     gls_write_bytes(w, ch->random, sizeof ch->random);
     gls_write_opaque8(w, ch->session_id.p, ch->session_id.len);
-    gls_msg_write_u16_list(w, 2, ch->suites, ch->n_suites);
+    gls_write_opaque16(w, ch->suites.p, ch->suites.len);
     gls_write_opaque8(w, ch->compression.p, ch->compression.len);
     if (ch->has_exts) {
         TRY(gls_exts_write(w, GLS_CTX_CLIENT_HELLO, &ch->ext));
     }
     return gls_writer_result(w);
-}
-
-/* see msg.h */
-bool gls_u16_list_has(gls_bytes list, uint16_t v)
-{
-    for (size_t i = 0; i + 1 < list.len; i += 2) {
-        if (gls_get_u16(list.p + i) == v) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /* see msg.h */

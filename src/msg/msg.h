@@ -15,18 +15,12 @@
 
 #include "base/bytes.h"
 
-/* How many list items a parsed struct keeps. A peer may send more: the parser still
- * checks the whole list's structure and keeps the first N (a browser offers 30+ suites). */
-#define GLS_MAX_SUITES        64
-#define GLS_MAX_GROUPS        32
-#define GLS_MAX_SIGALGS       32
-#define GLS_MAX_POINT_FORMATS 8
-#define GLS_MAX_VERSIONS      16
-#define GLS_MAX_PSK_MODES     8
-#define GLS_MAX_KEY_SHARES    8
-#define GLS_MAX_ALPN          8
-#define GLS_MAX_PSK_IDS       4
-#define GLS_MAX_CERT_CHAIN    16
+/* Lists a peer sends are never copied into arrays: a parsed struct keeps a view of each
+ * list's wire body (its length prefix excluded), checked whole by the parser, and the
+ * handlers choose by scanning it (gls_u16_list_*, gls_key_shares_next, ...). So a list of any
+ * length the message allows is considered in full, with no memory that grows with it. Only
+ * a certificate chain, which must be kept, has a cap. */
+#define GLS_MAX_CERT_CHAIN 16
 
 /* ---- handshake header (RFC 8446 §4: msg_type(1) + length(3)) ---- */
 
@@ -87,8 +81,10 @@ struct gls_psk_identity {
     uint32_t obfuscated_age;
 };
 
-/* One extension block. A field is meaningful only if its bit is in `present`. Lists keep at
- * most their GLS_MAX_* first items; `n_*` counts the kept ones. */
+/* One extension block. A field is meaningful only if its bit is in `present`. Every list is
+ * the view of its wire body (no length prefix): u16 items for groups, sigalgs(_cert) and
+ * versions; u8 items for point formats and PSK modes; KeyShareEntry, PskIdentity, binder
+ * and ProtocolName items otherwise. A writer writes the views as they are. */
 struct gls_exts {
     uint32_t present; /* bit (1u << GLS_X_*) */
     /* The order of the known extensions: as seen on the wire (parse), or as wanted (write; 0
@@ -102,42 +98,37 @@ struct gls_exts {
     gls_bytes ocsp_responder_ids; /* ClientHello: body of responder_id_list */
     gls_bytes ocsp_request_exts;  /* ClientHello: body of request_extensions */
     gls_bytes ocsp_response;      /* CertificateEntry: OCSPResponse<1..2^24-1> */
-    uint16_t groups[GLS_MAX_GROUPS];
-    uint8_t n_groups;
-    uint8_t point_formats[GLS_MAX_POINT_FORMATS];
-    uint8_t n_point_formats;
-    uint16_t sigalgs[GLS_MAX_SIGALGS];
-    uint8_t n_sigalgs;
-    uint16_t sigalgs_cert[GLS_MAX_SIGALGS];
-    uint8_t n_sigalgs_cert;
-    gls_bytes alpn[GLS_MAX_ALPN]; /* ClientHello: offered names; server messages: exactly one */
-    uint8_t n_alpn;
+    gls_bytes groups;             /* NamedGroup named_group_list<2..2^16-1> body */
+    gls_bytes point_formats;      /* ec_point_format_list<1..2^8-1> body */
+    gls_bytes sigalgs;            /* supported_signature_algorithms<2..2^16-2> body */
+    gls_bytes sigalgs_cert;
+    gls_bytes alpn; /* ProtocolName protocol_name_list<2..2^16-1> body; servers: one name */
     uint16_t record_size_limit;
     gls_bytes session_ticket;     /* ClientHello: the ticket (may be empty); empty from servers */
     gls_bytes cert_authorities;   /* body of authorities<3..2^16-1>, structure checked */
     gls_bytes renegotiation_info; /* renegotiated_connection<0..255> */
-    uint16_t versions[GLS_MAX_VERSIONS]; /* ClientHello */
-    uint8_t n_versions;
-    uint16_t selected_version; /* ServerHello, HelloRetryRequest */
+    gls_bytes versions;           /* ClientHello: versions<2..254> body */
+    uint16_t selected_version;    /* ServerHello, HelloRetryRequest */
     gls_bytes cookie;
-    uint8_t psk_modes[GLS_MAX_PSK_MODES];
-    uint8_t n_psk_modes;
-    struct gls_key_share_entry shares[GLS_MAX_KEY_SHARES]; /* ClientHello; ServerHello: one */
-    uint8_t n_shares;
-    uint16_t hrr_group;                               /* HelloRetryRequest: selected_group */
-    uint32_t max_early_data;                          /* NewSessionTicket: max_early_data_size */
-    struct gls_psk_identity psk_ids[GLS_MAX_PSK_IDS]; /* ClientHello */
-    uint8_t n_psk_ids;
-    gls_bytes psk_binders[GLS_MAX_PSK_IDS]; /* ClientHello: each <32..255> */
-    uint8_t n_psk_binders;
-    /* ClientHello, parse: how many identities and binders were sent in all (the handler
-     * checks they match, RFC 8446 §4.2.11). */
+    gls_bytes psk_modes;              /* ke_modes<1..255> body */
+    gls_bytes shares;                 /* ClientHello: client_shares<0..2^16-1> body */
+    struct gls_key_share_entry share; /* ServerHello: server_share */
+    uint16_t hrr_group;               /* HelloRetryRequest: selected_group */
+    uint32_t max_early_data;          /* NewSessionTicket: max_early_data_size */
+    gls_bytes psk_ids;                /* ClientHello: identities<7..2^16-1> body */
+    gls_bytes psk_binders;            /* ClientHello: binders<33..2^16-1> body */
+    /* ClientHello, parse: how many identities and binders were sent (the handler checks they
+     * match, RFC 8446 §4.2.11). */
     uint16_t psk_ids_total;
     uint16_t psk_binders_total;
     uint16_t psk_selected; /* ServerHello: selected_identity */
     /* ClientHello, parse: where the binders list (its 2-byte length) starts in the input. */
     const uint8_t *psk_binders_at;
+    /* parse, on error: the type of the extension at fault (GLS_EXT_NONE: the block itself) */
+    uint32_t bad_type;
 };
+
+#define GLS_EXT_NONE 0x10000u
 
 static inline bool gls_exts_has(const struct gls_exts *e, enum gls_ext_id id)
 {
@@ -148,6 +139,9 @@ static inline void gls_exts_set(struct gls_exts *e, enum gls_ext_id id)
 {
     e->present |= 1u << id;
 }
+
+/* The wire type of a known extension. */
+uint16_t gls_ext_wire_type(enum gls_ext_id id);
 
 /* Reads extensions<0..2^16-1> (length included) for message ctx into *out (zeroed first).
  * Errors: a structure error -> GLS_E_DECODE; a type twice -> GLS_E_DUPLICATE_EXTENSION;
@@ -167,16 +161,41 @@ GLS_MUST_CHECK int gls_exts_write(gls_writer *w, enum gls_ext_ctx ctx, const str
  * message minus its last gls_psk_binders_len() bytes, computes the binders, and rewrites
  * the tail with gls_psk_binders_write over a writer on exactly those bytes. */
 size_t gls_psk_binders_len(const struct gls_exts *e);
-/* Writes binders<33..2^16-1> from e->psk_binders. */
+/* Writes binders<33..2^16-1> from e->psk_binders (the list body). */
 GLS_MUST_CHECK int gls_psk_binders_write(gls_writer *w, const struct gls_exts *e);
 
-/* ---- shared list helpers (msg/ internal) ---- */
+/* ---- list views: scanning and building (RFC 8446 §3.4 vectors) ---- */
 
-/* Reads a vector (length width 1 or 2, byte bounds min..max) of u16 items: an odd length
- * makes r bad. Keeps the first cap items in out and their count in *n. */
-void gls_msg_read_u16_list(gls_reader *r, uint8_t width, size_t min, size_t max, uint16_t *out,
-                           uint8_t cap, uint8_t *n);
-void gls_msg_write_u16_list(gls_writer *w, uint8_t width, const uint16_t *v, size_t n);
+/* u16 lists (suites, groups, signature schemes, versions): a body of even length. */
+static inline size_t gls_u16_list_count(gls_bytes list)
+{
+    return list.len / 2;
+}
+static inline uint16_t gls_u16_list_at(gls_bytes list, size_t i)
+{
+    return gls_get_u16(list.p + 2 * i);
+}
+/* True if the u16 list body `list` contains v. */
+bool gls_u16_list_has(gls_bytes list, uint16_t v);
+/* True if the u8 list body `list` (point formats, PSK modes, compression) contains v. */
+bool gls_u8_list_has(gls_bytes list, uint8_t v);
+/* Writes v[0..n) big-endian into buf (2n bytes of room) and returns the view. */
+gls_bytes gls_u16_list_put(uint8_t *buf, size_t cap, const uint16_t *v, size_t n);
+
+/* Iterators over a checked list body: init a reader on the body, then call next until it
+ * returns false. */
+bool gls_key_shares_next(gls_reader *it, struct gls_key_share_entry *out);
+bool gls_psk_ids_next(gls_reader *it, struct gls_psk_identity *out);
+bool gls_opaque8_next(gls_reader *it, gls_bytes *out); /* ALPN names, PSK binders */
+/* The first share for group in a client_shares body; false if none. */
+bool gls_key_shares_find(gls_bytes shares, uint16_t group, struct gls_key_share_entry *out);
+/* The first item of an opaque8 list body (ALPN name, binder) and the item count. */
+gls_bytes gls_opaque8_first(gls_bytes list, size_t *count);
+/* Builders: each returns the view of what it wrote into buf (empty if it did not fit). */
+gls_bytes gls_key_shares_put(uint8_t *buf, size_t cap, const struct gls_key_share_entry *v,
+                             size_t n);
+gls_bytes gls_opaque8_list_put(uint8_t *buf, size_t cap, const gls_bytes *v, size_t n);
+gls_bytes gls_psk_ids_put(uint8_t *buf, size_t cap, const struct gls_psk_identity *v, size_t n);
 
 /* ---- hello.c: ClientHello, ServerHello, HelloRetryRequest ---- */
 
@@ -186,10 +205,8 @@ extern const uint8_t gls_hrr_random[32];
 struct gls_client_hello { /* RFC 8446 §4.1.2, RFC 5246 §7.4.1.2 */
     uint16_t legacy_version;
     uint8_t random[32];
-    gls_bytes session_id; /* <0..32> */
-    uint16_t suites[GLS_MAX_SUITES];
-    uint8_t n_suites;
-    gls_bytes suites_raw;  /* parse: the whole cipher_suites body, to scan for SCSVs */
+    gls_bytes session_id;  /* <0..32> */
+    gls_bytes suites;      /* cipher_suites<2..2^16-2> body */
     gls_bytes compression; /* legacy_compression_methods<1..255> */
     bool has_exts;         /* false: a TLS 1.2 hello that ends after compression */
     struct gls_exts ext;
@@ -200,8 +217,6 @@ struct gls_client_hello { /* RFC 8446 §4.1.2, RFC 5246 §7.4.1.2 */
 
 GLS_MUST_CHECK int gls_client_hello_parse(gls_reader *r, struct gls_client_hello *out);
 GLS_MUST_CHECK int gls_client_hello_write(gls_writer *w, const struct gls_client_hello *ch);
-/* True if the u16 list body `list` (e.g. suites_raw) contains v. */
-bool gls_u16_list_has(gls_bytes list, uint16_t v);
 
 /* ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4, RFC 5246 §7.4.1.3). */
 struct gls_server_hello {
@@ -242,11 +257,10 @@ GLS_MUST_CHECK int gls_certificate_write(gls_writer *w, const struct gls_certifi
 /* CertificateRequest (RFC 8446 §4.3.2; RFC 5246 §7.4.4 when !tls13). */
 struct gls_certificate_request {
     bool tls13;
-    gls_bytes context;                 /* TLS 1.3 */
-    struct gls_exts ext;               /* TLS 1.3 */
-    gls_bytes cert_types;              /* TLS 1.2: certificate_types<1..255> */
-    uint16_t sigalgs[GLS_MAX_SIGALGS]; /* TLS 1.2: supported_signature_algorithms */
-    uint8_t n_sigalgs;
+    gls_bytes context;     /* TLS 1.3 */
+    struct gls_exts ext;   /* TLS 1.3 */
+    gls_bytes cert_types;  /* TLS 1.2: certificate_types<1..255> */
+    gls_bytes sigalgs;     /* TLS 1.2: supported_signature_algorithms body */
     gls_bytes authorities; /* TLS 1.2: body of certificate_authorities<0..2^16-1> */
 };
 

@@ -229,20 +229,38 @@ static inline bool ext_allowed(enum gls_ext_ctx ctx, int id)
     return gls_exts_check(&one, ctx) == GLS_OK;
 }
 
-static inline void rand_u16s(struct rng *g, uint16_t *v, uint8_t *n, size_t cap)
+/* A u16 list body of 1..cap random items, in the pool. */
+static inline gls_bytes rand_u16s(struct rng *g, struct pool *pl, size_t cap)
 {
-    *n = (uint8_t)rng_range(g, 1, cap);
-    for (size_t i = 0; i < *n; i++) {
-        v[i] = (uint16_t)rng_next(g);
-    }
+    return pool_bytes(pl, g, 2 * rng_range(g, 1, cap));
 }
 
-static inline void rand_u8s(struct rng *g, uint8_t *v, uint8_t *n, size_t cap)
+/* A u8 list body of 1..cap random items, in the pool. */
+static inline gls_bytes rand_u8s(struct rng *g, struct pool *pl, size_t cap)
 {
-    *n = (uint8_t)rng_range(g, 1, cap);
-    for (size_t i = 0; i < *n; i++) {
-        v[i] = (uint8_t)rng_next(g);
+    return pool_bytes(pl, g, rng_range(g, 1, cap));
+}
+
+/* A list body of k items, each a length prefix of `width` bytes and min..max random bytes,
+ * then `tail` random bytes (PskIdentity's age); contiguous in the pool. */
+static inline gls_bytes rand_items(struct rng *g, struct pool *pl, size_t k, size_t width,
+                                   size_t min, size_t max, size_t tail)
+{
+    if (pl->used + k * (width + max + tail) > sizeof pl->buf) {
+        pl->used = 0; /* keep the list contiguous */
     }
+    uint8_t *at = pl->buf + pl->used;
+    size_t total = 0;
+    for (size_t i = 0; i < k; i++) {
+        size_t n = rng_range(g, min, max);
+        gls_bytes b = pool_bytes(pl, g, width + n + tail);
+        if (width == 2) {
+            ((uint8_t *)b.p)[0] = (uint8_t)(n >> 8);
+        }
+        ((uint8_t *)b.p)[width - 1] = (uint8_t)n;
+        total += b.len;
+    }
+    return gls_bytes_of(at, total);
 }
 
 /* A list body of 1..3 opaque16<1..> items (DistinguishedNames, ResponderIDs). */
@@ -266,24 +284,29 @@ static inline gls_bytes rand_opaque16_list(struct rng *g, struct pool *pl)
 
 static inline void rand_psk(struct rng *g, struct pool *pl, struct gls_exts *e)
 {
-    e->n_psk_ids = (uint8_t)rng_range(g, 1, GLS_MAX_PSK_IDS);
-    e->n_psk_binders = (uint8_t)rng_range(g, 1, GLS_MAX_PSK_IDS);
-    for (size_t i = 0; i < e->n_psk_ids; i++) {
-        e->psk_ids[i].identity = pool_bytes(pl, g, rng_range(g, 1, 40));
-        e->psk_ids[i].obfuscated_age = (uint32_t)rng_next(g);
-    }
-    for (size_t i = 0; i < e->n_psk_binders; i++) {
-        e->psk_binders[i] = pool_bytes(pl, g, rng_range(g, 32, 64));
-    }
+    e->psk_ids = rand_items(g, pl, rng_range(g, 1, 4), 2, 1, 40, 4);
+    e->psk_binders = rand_items(g, pl, rng_range(g, 1, 4), 1, 32, 64, 0);
 }
 
+/* ClientHello: 0..8 KeyShareEntry items (group, key<1..97>); elsewhere one entry. */
 static inline void rand_shares(struct rng *g, struct pool *pl, enum gls_ext_ctx ctx,
                                struct gls_exts *e)
 {
-    e->n_shares = ctx == GLS_CTX_CLIENT_HELLO ? (uint8_t)rng_range(g, 0, GLS_MAX_KEY_SHARES) : 1;
-    for (size_t i = 0; i < e->n_shares; i++) {
-        e->shares[i].group = (uint16_t)rng_next(g);
-        e->shares[i].key = pool_bytes(pl, g, rng_range(g, 1, 97));
+    if (ctx == GLS_CTX_CLIENT_HELLO) {
+        size_t k = rng_range(g, 0, 8);
+        if (pl->used + k * (4 + 97) > sizeof pl->buf) {
+            pl->used = 0;
+        }
+        uint8_t *at = pl->buf + pl->used;
+        size_t total = 0;
+        for (size_t i = 0; i < k; i++) {
+            total += pool_bytes(pl, g, 2).len; /* the group */
+            total += rand_items(g, pl, 1, 2, 1, 97, 0).len;
+        }
+        e->shares = gls_bytes_of(at, total);
+    } else {
+        e->share.group = (uint16_t)rng_next(g);
+        e->share.key = pool_bytes(pl, g, rng_range(g, 1, 97));
     }
     e->hrr_group = (uint16_t)rng_next(g);
 }
@@ -307,22 +330,19 @@ static inline void rand_ext(struct rng *g, struct pool *pl, enum gls_ext_ctx ctx
         }
         break;
     case GLS_X_SUPPORTED_GROUPS:
-        rand_u16s(g, e->groups, &e->n_groups, GLS_MAX_GROUPS);
+        e->groups = rand_u16s(g, pl, 32);
         break;
     case GLS_X_EC_POINT_FORMATS:
-        rand_u8s(g, e->point_formats, &e->n_point_formats, GLS_MAX_POINT_FORMATS);
+        e->point_formats = rand_u8s(g, pl, 8);
         break;
     case GLS_X_SIGNATURE_ALGORITHMS:
-        rand_u16s(g, e->sigalgs, &e->n_sigalgs, GLS_MAX_SIGALGS);
+        e->sigalgs = rand_u16s(g, pl, 32);
         break;
     case GLS_X_SIGNATURE_ALGORITHMS_CERT:
-        rand_u16s(g, e->sigalgs_cert, &e->n_sigalgs_cert, GLS_MAX_SIGALGS);
+        e->sigalgs_cert = rand_u16s(g, pl, 32);
         break;
     case GLS_X_ALPN:
-        e->n_alpn = ch ? (uint8_t)rng_range(g, 1, GLS_MAX_ALPN) : 1;
-        for (size_t i = 0; i < e->n_alpn; i++) {
-            e->alpn[i] = pool_bytes(pl, g, rng_range(g, 1, 30));
-        }
+        e->alpn = rand_items(g, pl, ch ? rng_range(g, 1, 8) : 1, 1, 1, 30, 0);
         break;
     case GLS_X_RECORD_SIZE_LIMIT:
         e->record_size_limit = (uint16_t)rng_next(g);
@@ -337,22 +357,19 @@ static inline void rand_ext(struct rng *g, struct pool *pl, enum gls_ext_ctx ctx
         e->renegotiation_info = pool_bytes(pl, g, rng_range(g, 0, 48));
         break;
     case GLS_X_SUPPORTED_VERSIONS:
-        rand_u16s(g, e->versions, &e->n_versions, GLS_MAX_VERSIONS);
+        e->versions = ch ? rand_u16s(g, pl, 16) : gls_bytes_of(NULL, 0);
         e->selected_version = (uint16_t)rng_next(g);
-        if (!ch) {
-            e->n_versions = 0;
-        }
         break;
     case GLS_X_COOKIE:
         e->cookie = pool_bytes(pl, g, rng_range(g, 1, 100));
         break;
     case GLS_X_PSK_KEY_EXCHANGE_MODES:
-        rand_u8s(g, e->psk_modes, &e->n_psk_modes, GLS_MAX_PSK_MODES);
+        e->psk_modes = rand_u8s(g, pl, 8);
         break;
     case GLS_X_KEY_SHARE:
         rand_shares(g, pl, ctx, e);
         if (ctx == GLS_CTX_HRR) {
-            e->n_shares = 0;
+            memset(&e->share, 0, sizeof e->share);
         }
         break;
     case GLS_X_EARLY_DATA:

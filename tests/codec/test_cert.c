@@ -249,9 +249,7 @@ TEST(certificate_request13)
     memset(&cr, 0, sizeof cr);
     cr.tls13 = true;
     gls_exts_set(&cr.ext, GLS_X_SIGNATURE_ALGORITHMS);
-    cr.ext.sigalgs[0] = GLS_SIG_RSA_PSS_RSAE_SHA256;
-    cr.ext.sigalgs[1] = GLS_SIG_ECDSA_SECP256R1_SHA256;
-    cr.ext.n_sigalgs = 2;
+    cr.ext.sigalgs = gls_bytes_of("\x08\x04\x04\x03", 4);
     uint8_t out[256];
     gls_writer w = gls_writer_init(out, sizeof out);
     CHECK_OK(gls_certificate_request_write(&w, &cr));
@@ -274,8 +272,8 @@ TEST(certificate_request13)
     CHECK(rewrites_exactly(rewrite_cr13, m + 4, n - 4));
     gls_reader r = gls_reader_init(m + 4, n - 4);
     CHECK_OK(gls_certificate_request_parse(&r, true, &cr));
-    CHECK_EQ(cr.ext.n_sigalgs, 16);
-    CHECK_EQ(cr.ext.sigalgs[0], GLS_SIG_ECDSA_SECP256R1_SHA256);
+    CHECK_EQ(gls_u16_list_count(cr.ext.sigalgs), 16);
+    CHECK_EQ(gls_u16_list_at(cr.ext.sigalgs, 0), GLS_SIG_ECDSA_SECP256R1_SHA256);
 }
 
 TEST(certificate_request12)
@@ -291,9 +289,7 @@ TEST(certificate_request12)
     struct gls_certificate_request cr;
     memset(&cr, 0, sizeof cr);
     cr.cert_types = gls_bytes_of("\x01\x40", 2);
-    cr.sigalgs[0] = GLS_SIG_RSA_PKCS1_SHA256;
-    cr.sigalgs[1] = GLS_SIG_ECDSA_SECP256R1_SHA256;
-    cr.n_sigalgs = 2;
+    cr.sigalgs = gls_bytes_of("\x04\x01\x04\x03", 4);
     static const uint8_t cas[] = {0, 4, 0x30, 0x0d, 0x31, 0x0b, 0, 2, 0x30, 0};
     cr.authorities = gls_bytes_of(cas, sizeof cas);
     uint8_t out[256];
@@ -319,7 +315,7 @@ TEST(certificate_request12)
     gls_reader r = gls_reader_init(m + 4, n - 4);
     CHECK_OK(gls_certificate_request_parse(&r, false, &cr));
     CHECK_HEX(cr.cert_types.p, cr.cert_types.len, "010240");
-    CHECK_EQ(cr.n_sigalgs, 20);
+    CHECK_EQ(gls_u16_list_count(cr.sigalgs), 20);
     CHECK_EQ(cr.authorities.len, 0);
 }
 
@@ -388,7 +384,7 @@ TEST(random_round_trips)
             } while (cr.ext.present == 0);
         } else {
             cr.cert_types = pool_bytes(&pl, &g, rng_range(&g, 1, 8));
-            rand_u16s(&g, cr.sigalgs, &cr.n_sigalgs, GLS_MAX_SIGALGS);
+            cr.sigalgs = rand_u16s(&g, &pl, 32);
             cr.authorities = rng_bool(&g) ? rand_opaque16_list(&g, &pl) : gls_bytes_of(NULL, 0);
         }
         w = gls_writer_init(a, sizeof a);

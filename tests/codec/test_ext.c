@@ -154,41 +154,35 @@ static void ch_block(struct tb *t)
 static const uint8_t rid[] = {0, 3, 'a', 'b', 'c'};
 static const uint8_t dn[] = {0, 4, 0x30, 0x0a, 0x31, 0x08};
 
+/* List bodies as the wire has them (struct gls_exts keeps views of them). */
+static uint8_t shares_body[] = {0x00, 0x1d, 0, 4, 1, 2, 3, 4, 0x00, 0x17, 0, 3, 4, 5, 6};
+static uint8_t psk_ids_body[] = {0, 4, 'i', 'd', '0', '1', 1, 2, 3, 4};
+static uint8_t binders_body[33];
+
 static void ch_struct(struct gls_exts *e)
 {
     memset(e, 0, sizeof *e);
+    binders_body[0] = 32;
+    memcpy(binders_body + 1, binder, 32);
     e->present = (1u << GLS_X_COUNT) - 1;
     e->server_name = gls_bytes_of("example.com", 11);
     e->status_type = 1;
     e->ocsp_responder_ids = gls_bytes_of(rid, sizeof rid);
-    e->groups[e->n_groups++] = GLS_GROUP_X25519;
-    e->groups[e->n_groups++] = GLS_GROUP_SECP256R1;
-    e->groups[e->n_groups++] = GLS_GROUP_FFDHE2048;
-    e->point_formats[e->n_point_formats++] = 0;
-    e->sigalgs[e->n_sigalgs++] = GLS_SIG_RSA_PSS_RSAE_SHA256;
-    e->sigalgs[e->n_sigalgs++] = GLS_SIG_ECDSA_SECP256R1_SHA256;
-    e->sigalgs[e->n_sigalgs++] = GLS_SIG_ED25519;
-    e->sigalgs_cert[e->n_sigalgs_cert++] = GLS_SIG_RSA_PKCS1_SHA256;
-    e->alpn[e->n_alpn++] = gls_bytes_of("h2", 2);
-    e->alpn[e->n_alpn++] = gls_bytes_of("http/1.1", 8);
+    e->groups = gls_bytes_of("\x00\x1d\x00\x17\x01\x00", 6);
+    e->point_formats = gls_bytes_of("\x00", 1);
+    e->sigalgs = gls_bytes_of("\x08\x04\x04\x03\x08\x07", 6);
+    e->sigalgs_cert = gls_bytes_of("\x04\x01", 2);
+    e->alpn = gls_bytes_of("\x02h2\x08http/1.1", 12);
     e->record_size_limit = 0x4001;
     e->session_ticket = gls_bytes_of("tick", 4);
     e->cert_authorities = gls_bytes_of(dn, sizeof dn);
     e->renegotiation_info = gls_bytes_of(NULL, 0);
-    e->versions[e->n_versions++] = GLS_TLS13;
-    e->versions[e->n_versions++] = GLS_TLS12;
+    e->versions = gls_bytes_of("\x03\x04\x03\x03", 4);
     e->cookie = gls_bytes_of("\xc0\x0c\x1e", 3);
-    e->psk_modes[e->n_psk_modes++] = GLS_PSK_DHE_KE;
-    e->shares[0].group = GLS_GROUP_X25519;
-    e->shares[0].key = gls_bytes_of("\x01\x02\x03\x04", 4);
-    e->shares[1].group = GLS_GROUP_SECP256R1;
-    e->shares[1].key = gls_bytes_of("\x04\x05\x06", 3);
-    e->n_shares = 2;
-    e->psk_ids[0].identity = gls_bytes_of("id01", 4);
-    e->psk_ids[0].obfuscated_age = 0x01020304;
-    e->n_psk_ids = 1;
-    e->psk_binders[0] = gls_bytes_of(binder, sizeof binder);
-    e->n_psk_binders = 1;
+    e->psk_modes = gls_bytes_of("\x01", 1);
+    e->shares = gls_bytes_of(shares_body, sizeof shares_body);
+    e->psk_ids = gls_bytes_of(psk_ids_body, sizeof psk_ids_body);
+    e->psk_binders = gls_bytes_of(binders_body, sizeof binders_body);
 }
 
 /* The writer on a struct gives the hand encoding; parse -> write gives it back; every
@@ -224,32 +218,38 @@ TEST(client_hello_block_every_extension)
     CHECK_EQ(p.status_type, 1);
     CHECK_EQ(p.ocsp_responder_ids.len, 5);
     CHECK_EQ(p.ocsp_request_exts.len, 0);
-    CHECK_EQ(p.n_groups, 3);
-    CHECK_EQ(p.groups[2], GLS_GROUP_FFDHE2048);
-    CHECK_EQ(p.n_point_formats, 1);
-    CHECK_EQ(p.n_sigalgs, 3);
-    CHECK_EQ(p.sigalgs[2], GLS_SIG_ED25519);
-    CHECK_EQ(p.n_sigalgs_cert, 1);
-    CHECK_EQ(p.n_alpn, 2);
-    CHECK(p.alpn[1].len == 8 && memcmp(p.alpn[1].p, "http/1.1", 8) == 0);
+    CHECK_EQ(gls_u16_list_count(p.groups), 3);
+    CHECK_EQ(gls_u16_list_at(p.groups, 2), GLS_GROUP_FFDHE2048);
+    CHECK_EQ(p.point_formats.len, 1);
+    CHECK_EQ(gls_u16_list_count(p.sigalgs), 3);
+    CHECK_EQ(gls_u16_list_at(p.sigalgs, 2), GLS_SIG_ED25519);
+    CHECK_EQ(gls_u16_list_count(p.sigalgs_cert), 1);
+    size_t n_alpn = 0;
+    gls_bytes first = gls_opaque8_first(p.alpn, &n_alpn);
+    CHECK_EQ(n_alpn, 2);
+    CHECK(first.len == 2 && memcmp(first.p, "h2", 2) == 0);
     CHECK_EQ(p.record_size_limit, 0x4001);
     CHECK(p.session_ticket.len == 4 && memcmp(p.session_ticket.p, "tick", 4) == 0);
     CHECK_EQ(p.cert_authorities.len, 6);
     CHECK_EQ(p.renegotiation_info.len, 0);
-    CHECK_EQ(p.n_versions, 2);
-    CHECK_EQ(p.versions[0], GLS_TLS13);
+    CHECK_EQ(gls_u16_list_count(p.versions), 2);
+    CHECK_EQ(gls_u16_list_at(p.versions, 0), GLS_TLS13);
     CHECK_EQ(p.cookie.len, 3);
-    CHECK_EQ(p.n_psk_modes, 1);
-    CHECK_EQ(p.psk_modes[0], GLS_PSK_DHE_KE);
-    CHECK_EQ(p.n_shares, 2);
-    CHECK_EQ(p.shares[1].group, GLS_GROUP_SECP256R1);
-    CHECK_EQ(p.shares[1].key.len, 3);
-    CHECK_EQ(p.n_psk_ids, 1);
+    CHECK(p.psk_modes.len == 1 && gls_u8_list_has(p.psk_modes, GLS_PSK_DHE_KE));
+    struct gls_key_share_entry ks;
+    CHECK(gls_key_shares_find(p.shares, GLS_GROUP_SECP256R1, &ks));
+    CHECK_EQ(ks.key.len, 3);
+    CHECK(!gls_key_shares_find(p.shares, GLS_GROUP_SECP384R1, &ks));
+    struct gls_psk_identity id;
+    gls_reader it = gls_reader_init(p.psk_ids.p, p.psk_ids.len);
+    CHECK(gls_psk_ids_next(&it, &id));
+    CHECK_EQ(id.obfuscated_age, 0x01020304);
+    CHECK(!gls_psk_ids_next(&it, &id));
     CHECK_EQ(p.psk_ids_total, 1);
-    CHECK_EQ(p.psk_ids[0].obfuscated_age, 0x01020304);
-    CHECK_EQ(p.n_psk_binders, 1);
     CHECK_EQ(p.psk_binders_total, 1);
-    CHECK(memcmp(p.psk_binders[0].p, binder, 32) == 0);
+    size_t n_binders = 0;
+    gls_bytes b0 = gls_opaque8_first(p.psk_binders, &n_binders);
+    CHECK(n_binders == 1 && b0.len == 32 && memcmp(b0.p, binder, 32) == 0);
     /* the binders list is the last 2 + 1 + 32 bytes */
     CHECK(p.psk_binders_at == t.buf + t.len - 35);
     CHECK_EQ(gls_psk_binders_len(&p), 35);
@@ -282,15 +282,14 @@ TEST(server_hello_block)
     gls_exts_set(&e, GLS_X_KEY_SHARE);
     gls_exts_set(&e, GLS_X_PRE_SHARED_KEY);
     e.selected_version = GLS_TLS13;
-    e.shares[0].group = GLS_GROUP_X25519;
-    e.shares[0].key = gls_bytes_of("\xaa\xbb\xcc\xdd", 4);
-    e.n_shares = 1;
+    e.share.group = GLS_GROUP_X25519;
+    e.share.key = gls_bytes_of("\xaa\xbb\xcc\xdd", 4);
     CHECK(block_checks(GLS_CTX_SERVER_HELLO, &e, &t, parse_sh, rewrite_sh));
     struct gls_exts p;
     CHECK_OK(parse_block(GLS_CTX_SERVER_HELLO, t.buf, t.len, &p));
     CHECK_EQ(p.selected_version, GLS_TLS13);
-    CHECK_EQ(p.n_shares, 1);
-    CHECK_EQ(p.shares[0].key.len, 4);
+    CHECK_EQ(p.share.group, GLS_GROUP_X25519);
+    CHECK_EQ(p.share.key.len, 4);
     CHECK_EQ(p.psk_selected, 0);
 }
 
@@ -319,7 +318,7 @@ TEST(hello_retry_request_block)
     struct gls_exts p;
     CHECK_OK(parse_block(GLS_CTX_HRR, t.buf, t.len, &p));
     CHECK_EQ(p.hrr_group, GLS_GROUP_SECP384R1);
-    CHECK_EQ(p.n_shares, 0);
+    CHECK_EQ(p.share.key.len, 0);
 }
 
 /* Every TLS 1.2 ServerHello extension, in canonical order. */
@@ -359,12 +358,8 @@ TEST(server_hello_12_block)
                 1u << GLS_X_EC_POINT_FORMATS | 1u << GLS_X_ALPN | 1u << GLS_X_ENCRYPT_THEN_MAC |
                 1u << GLS_X_EXTENDED_MASTER_SECRET | 1u << GLS_X_RECORD_SIZE_LIMIT |
                 1u << GLS_X_SESSION_TICKET | 1u << GLS_X_RENEGOTIATION_INFO;
-    e.point_formats[0] = 0;
-    e.point_formats[1] = 1;
-    e.point_formats[2] = 2;
-    e.n_point_formats = 3;
-    e.alpn[0] = gls_bytes_of("h2", 2);
-    e.n_alpn = 1;
+    e.point_formats = gls_bytes_of("\x00\x01\x02", 3);
+    e.alpn = gls_bytes_of("\x02h2", 3);
     e.record_size_limit = 0x200;
     static const uint8_t verify[24] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12,
                                        13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24};
@@ -398,10 +393,8 @@ TEST(encrypted_extensions_block)
     memset(&e, 0, sizeof e);
     e.present = 1u << GLS_X_SERVER_NAME | 1u << GLS_X_SUPPORTED_GROUPS | 1u << GLS_X_ALPN |
                 1u << GLS_X_RECORD_SIZE_LIMIT | 1u << GLS_X_EARLY_DATA;
-    e.groups[0] = GLS_GROUP_X25519;
-    e.n_groups = 1;
-    e.alpn[0] = gls_bytes_of("http/1.1", 8);
-    e.n_alpn = 1;
+    e.groups = gls_bytes_of("\x00\x1d", 2);
+    e.alpn = gls_bytes_of("\x08http/1.1", 9);
     e.record_size_limit = 0x4001;
     CHECK(block_checks(GLS_CTX_ENCRYPTED_EXTENSIONS, &e, &t, parse_ee, rewrite_ee));
 }
@@ -429,11 +422,8 @@ TEST(certificate_request_block)
     memset(&e, 0, sizeof e);
     e.present = 1u << GLS_X_STATUS_REQUEST | 1u << GLS_X_SIGNATURE_ALGORITHMS |
                 1u << GLS_X_SIGNATURE_ALGORITHMS_CERT | 1u << GLS_X_CERTIFICATE_AUTHORITIES;
-    e.sigalgs[0] = GLS_SIG_ECDSA_SECP256R1_SHA256;
-    e.sigalgs[1] = GLS_SIG_RSA_PSS_RSAE_SHA256;
-    e.n_sigalgs = 2;
-    e.sigalgs_cert[0] = GLS_SIG_RSA_PKCS1_SHA256;
-    e.n_sigalgs_cert = 1;
+    e.sigalgs = gls_bytes_of("\x04\x03\x08\x04", 4);
+    e.sigalgs_cert = gls_bytes_of("\x04\x01", 2);
     e.cert_authorities = gls_bytes_of(dn, sizeof dn);
     CHECK(block_checks(GLS_CTX_CERTIFICATE_REQUEST, &e, &t, parse_cr, rewrite_cr));
 }
@@ -540,7 +530,7 @@ TEST(unknown_extensions_are_skipped_in_client_hello)
     CHECK_OK(parse_block(GLS_CTX_CLIENT_HELLO, t.buf, t.len, &e));
     CHECK_EQ(e.present, 1u << GLS_X_SUPPORTED_GROUPS);
     CHECK_EQ(e.n_order, 1);
-    CHECK_EQ(e.groups[0], GLS_GROUP_X25519);
+    CHECK_EQ(gls_u16_list_at(e.groups, 0), GLS_GROUP_X25519);
 }
 
 TEST(pre_shared_key_must_be_last)
@@ -612,8 +602,8 @@ TEST(structural_rules_are_decode_errors)
     CHECK_OK(parse_hex_block(GLS_CTX_CLIENT_HELLO, ""));
 }
 
-/* More items than a cap: keep the first N, still check all of them. */
-TEST(lists_over_the_cap)
+/* Long lists are kept whole (views of the wire bytes): every item is checked and reachable. */
+TEST(lists_kept_whole)
 {
     struct tb t;
     struct gls_exts e;
@@ -651,14 +641,13 @@ TEST(lists_over_the_cap)
     tb_close(&t);
     tb_close(&t);
     CHECK_OK(parse_block(GLS_CTX_CLIENT_HELLO, t.buf, t.len, &e));
-    CHECK_EQ(e.n_groups, GLS_MAX_GROUPS);
-    CHECK_EQ(e.groups[GLS_MAX_GROUPS - 1], 0x100 + GLS_MAX_GROUPS - 1);
-    CHECK_EQ(e.n_shares, GLS_MAX_KEY_SHARES);
-    CHECK_EQ(e.n_psk_ids, GLS_MAX_PSK_IDS);
+    CHECK_EQ(gls_u16_list_count(e.groups), 40);
+    CHECK(gls_u16_list_has(e.groups, 0x100 + 39));
+    struct gls_key_share_entry ks;
+    CHECK(gls_key_shares_find(e.shares, 9, &ks)); /* the tenth share */
     CHECK_EQ(e.psk_ids_total, 6);
-    CHECK_EQ(e.n_psk_binders, GLS_MAX_PSK_IDS);
     CHECK_EQ(e.psk_binders_total, 5);
-    /* a bad item past the cap is still found */
+    /* a bad item at the end is found */
     t.buf[t.len - 33] = 31; /* the 5th binder: shorter than 32 */
     CHECK_ERR(parse_block(GLS_CTX_CLIENT_HELLO, t.buf, t.len, &e), GLS_E_DECODE);
 }
@@ -673,10 +662,10 @@ TEST(write_order_canonical_and_psk_last)
     gls_exts_set(&e, GLS_X_PRE_SHARED_KEY);
     gls_exts_set(&e, GLS_X_ENCRYPT_THEN_MAC);
     e.server_name = gls_bytes_of("a", 1);
-    e.psk_ids[0].identity = gls_bytes_of("i", 1);
-    e.n_psk_ids = 1;
-    e.psk_binders[0] = gls_bytes_of(binder, sizeof binder);
-    e.n_psk_binders = 1;
+    e.psk_ids = gls_bytes_of("\x00\x01i\x00\x00\x00\x00", 7);
+    uint8_t b[33] = {32};
+    memcpy(b + 1, binder, 32);
+    e.psk_binders = gls_bytes_of(b, sizeof b);
     gls_writer w = gls_writer_init(buf, sizeof buf);
     CHECK_OK(gls_exts_write(&w, GLS_CTX_CLIENT_HELLO, &e));
     CHECK_HEX(buf, w.len,
@@ -695,18 +684,14 @@ TEST(write_order_canonical_and_psk_last)
               "b1b2b3b4b5b6b7b8b9babbbcbdbebfc0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0");
     /* the binder helpers: the tail of the block, rewritable in place */
     CHECK_EQ(gls_psk_binders_len(&e), 35);
-    static const uint8_t other[32] = {7};
-    e.psk_binders[0] = gls_bytes_of(other, sizeof other);
+    static const uint8_t other[33] = {32, 7};
+    e.psk_binders = gls_bytes_of(other, sizeof other);
     gls_writer tail = gls_writer_init(buf + w.len - 35, 35);
     CHECK_OK(gls_psk_binders_write(&tail, &e));
     CHECK_EQ(tail.len, 35);
     CHECK_HEX(buf + w.len - 35, 35,
               "0021 20 0700000000000000000000000000000000000000000000000000000000000000");
-    /* the writer refuses counts over the caps and a full buffer */
-    e.n_psk_binders = GLS_MAX_PSK_IDS + 1;
-    w = gls_writer_init(buf, sizeof buf);
-    CHECK_ERR(gls_exts_write(&w, GLS_CTX_CLIENT_HELLO, &e), GLS_E_INTERNAL);
-    e.n_psk_binders = 1;
+    /* the writer refuses a full buffer */
     w = gls_writer_init(buf, 10);
     CHECK_ERR(gls_exts_write(&w, GLS_CTX_CLIENT_HELLO, &e), GLS_E_INTERNAL);
 }

@@ -92,25 +92,20 @@ TEST(client_hello_by_hand)
     ch.legacy_version = GLS_TLS12;
     unhex(random_hex, ch.random, sizeof ch.random);
     ch.session_id = gls_bytes_of(t.buf + 2 + 32 + 1, 32);
-    ch.suites[0] = GLS_TLS_AES_128_GCM_SHA256;
-    ch.suites[1] = GLS_TLS_AES_256_GCM_SHA384;
-    ch.suites[2] = GLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
-    ch.suites[3] = GLS_TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
-    ch.n_suites = 4;
+    static const uint16_t suites[4] = {GLS_TLS_AES_128_GCM_SHA256, GLS_TLS_AES_256_GCM_SHA384,
+                                       GLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+                                       GLS_TLS_EMPTY_RENEGOTIATION_INFO_SCSV};
+    uint8_t suites_body[8];
+    ch.suites = gls_u16_list_put(suites_body, sizeof suites_body, suites, 4);
     ch.compression = gls_bytes_of("", 1);
     ch.has_exts = true;
     struct gls_exts *e = &ch.ext;
     e->present =
         1u << GLS_X_SUPPORTED_VERSIONS | 1u << GLS_X_KEY_SHARE | 1u << GLS_X_PRE_SHARED_KEY;
-    e->versions[e->n_versions++] = GLS_TLS13;
-    e->shares[0].group = GLS_GROUP_X25519;
-    e->shares[0].key = gls_bytes_of("\x01\x02", 2);
-    e->n_shares = 1;
-    e->psk_ids[0].identity = gls_bytes_of("ticket", 6);
-    e->psk_ids[0].obfuscated_age = 7;
-    e->n_psk_ids = 1;
-    e->psk_binders[0] = gls_bytes_of(t.buf + t.len - 32, 32);
-    e->n_psk_binders = 1;
+    e->versions = gls_bytes_of("\x03\x04", 2);
+    e->shares = gls_bytes_of("\x00\x1d\x00\x02\x01\x02", 6);
+    e->psk_ids = gls_bytes_of("\x00\x06ticket\x00\x00\x00\x07", 12);
+    e->psk_binders = gls_bytes_of(t.buf + t.len - 33, 33);
 
     uint8_t out[1024];
     gls_writer w = gls_writer_init(out, sizeof out);
@@ -125,10 +120,10 @@ TEST(client_hello_by_hand)
     struct gls_client_hello p;
     gls_reader r = gls_reader_init(t.buf, t.len);
     CHECK_OK(gls_client_hello_parse(&r, &p));
-    CHECK_EQ(p.n_suites, 4);
-    CHECK_EQ(p.suites_raw.len, 8);
-    CHECK(gls_u16_list_has(p.suites_raw, GLS_TLS_EMPTY_RENEGOTIATION_INFO_SCSV));
-    CHECK(!gls_u16_list_has(p.suites_raw, 0x5600));
+    CHECK_EQ(gls_u16_list_count(p.suites), 4);
+    CHECK_EQ(p.suites.len, 8);
+    CHECK(gls_u16_list_has(p.suites, GLS_TLS_EMPTY_RENEGOTIATION_INFO_SCSV));
+    CHECK(!gls_u16_list_has(p.suites, 0x5600));
     CHECK_EQ(p.session_id.len, 32);
     CHECK_EQ(p.binders_offset, t.len - 35);
     CHECK_EQ(gls_psk_binders_len(&p.ext), 35);
@@ -205,10 +200,9 @@ TEST(client_hello_more_suites_than_kept)
     struct gls_client_hello p;
     gls_reader r = gls_reader_init(t.buf, t.len);
     CHECK_OK(gls_client_hello_parse(&r, &p));
-    CHECK_EQ(p.n_suites, GLS_MAX_SUITES);
-    CHECK_EQ(p.suites[GLS_MAX_SUITES - 1], 0x1000 + GLS_MAX_SUITES - 1);
-    CHECK_EQ(p.suites_raw.len, 200);
-    CHECK(gls_u16_list_has(p.suites_raw, 0x1000 + 90));
+    CHECK_EQ(gls_u16_list_count(p.suites), 100);
+    CHECK_EQ(gls_u16_list_at(p.suites, 99), 0x1000 + 99);
+    CHECK(gls_u16_list_has(p.suites, 0x1000 + 90));
 }
 
 static const char *const rfc = "rfc8448.txt";
@@ -227,29 +221,30 @@ TEST(rfc8448_client_hello)
     CHECK_EQ(ch.legacy_version, GLS_TLS12);
     CHECK_EQ(ch.random[0], 0xcb);
     CHECK_EQ(ch.session_id.len, 0);
-    CHECK_EQ(ch.n_suites, 3);
-    CHECK_EQ(ch.suites[0], GLS_TLS_AES_128_GCM_SHA256);
-    CHECK_EQ(ch.suites[1], GLS_TLS_CHACHA20_POLY1305_SHA256);
-    CHECK_EQ(ch.suites[2], GLS_TLS_AES_256_GCM_SHA384);
+    CHECK_EQ(gls_u16_list_count(ch.suites), 3);
+    CHECK_EQ(gls_u16_list_at(ch.suites, 0), GLS_TLS_AES_128_GCM_SHA256);
+    CHECK_EQ(gls_u16_list_at(ch.suites, 1), GLS_TLS_CHACHA20_POLY1305_SHA256);
+    CHECK_EQ(gls_u16_list_at(ch.suites, 2), GLS_TLS_AES_256_GCM_SHA384);
     CHECK(ch.compression.len == 1 && ch.compression.p[0] == 0);
     const struct gls_exts *e = &ch.ext;
     CHECK_EQ(e->n_order, 9);
     CHECK(e->server_name.len == 6 && memcmp(e->server_name.p, "server", 6) == 0);
     CHECK(gls_exts_has(e, GLS_X_RENEGOTIATION_INFO) && e->renegotiation_info.len == 0);
-    CHECK_EQ(e->n_groups, 9);
-    CHECK_EQ(e->groups[0], GLS_GROUP_X25519);
-    CHECK_EQ(e->groups[8], 0x0104); /* ffdhe8192 */
+    CHECK_EQ(gls_u16_list_count(e->groups), 9);
+    CHECK_EQ(gls_u16_list_at(e->groups, 0), GLS_GROUP_X25519);
+    CHECK_EQ(gls_u16_list_at(e->groups, 8), 0x0104); /* ffdhe8192 */
     CHECK(gls_exts_has(e, GLS_X_SESSION_TICKET) && e->session_ticket.len == 0);
-    CHECK_EQ(e->n_shares, 1);
-    CHECK_EQ(e->shares[0].group, GLS_GROUP_X25519);
-    CHECK_HEX(e->shares[0].key.p, e->shares[0].key.len,
+    struct gls_key_share_entry ks;
+    CHECK(gls_key_shares_find(e->shares, GLS_GROUP_X25519, &ks));
+    CHECK_EQ(e->shares.len, 4 + 32);
+    CHECK_HEX(ks.key.p, ks.key.len,
               "99381de560e4bd43d23d8e435a7dbafeb3c06e51c13cae4d5413691e529aaf2c");
-    CHECK_EQ(e->n_versions, 1);
-    CHECK_EQ(e->versions[0], GLS_TLS13);
-    CHECK_EQ(e->n_sigalgs, 15);
-    CHECK_EQ(e->sigalgs[0], GLS_SIG_ECDSA_SECP256R1_SHA256);
-    CHECK_EQ(e->sigalgs[14], 0x0202); /* the legacy dsa_sha1 code point */
-    CHECK(e->n_psk_modes == 1 && e->psk_modes[0] == GLS_PSK_DHE_KE);
+    CHECK_EQ(gls_u16_list_count(e->versions), 1);
+    CHECK_EQ(gls_u16_list_at(e->versions, 0), GLS_TLS13);
+    CHECK_EQ(gls_u16_list_count(e->sigalgs), 15);
+    CHECK_EQ(gls_u16_list_at(e->sigalgs, 0), GLS_SIG_ECDSA_SECP256R1_SHA256);
+    CHECK_EQ(gls_u16_list_at(e->sigalgs, 14), 0x0202); /* the legacy dsa_sha1 code point */
+    CHECK(e->psk_modes.len == 1 && e->psk_modes.p[0] == GLS_PSK_DHE_KE);
     CHECK_EQ(e->record_size_limit, 0x4001);
     CHECK(!gls_exts_has(e, GLS_X_PRE_SHARED_KEY));
     CHECK_EQ(ch.binders_offset, 0);
@@ -266,13 +261,16 @@ TEST(rfc8448_resumed_client_hello_binders)
     CHECK_OK(gls_client_hello_parse(&r, &ch)); /* padding (21) is skipped */
     const struct gls_exts *e = &ch.ext;
     CHECK(gls_exts_has(e, GLS_X_EARLY_DATA));
-    CHECK_EQ(e->n_psk_ids, 1);
+    struct gls_psk_identity id;
+    gls_reader ids = gls_reader_init(e->psk_ids.p, e->psk_ids.len);
+    CHECK(gls_psk_ids_next(&ids, &id));
     CHECK_EQ(e->psk_ids_total, 1);
-    CHECK_EQ(e->psk_ids[0].identity.len, 0xb2);
-    CHECK_EQ(e->psk_ids[0].obfuscated_age, 0xfad6aacb);
-    CHECK_EQ(e->n_psk_binders, 1);
-    CHECK_HEX(e->psk_binders[0].p, e->psk_binders[0].len,
-              "3add4fb2d8fdf822a0ca3cf7678ef5e88dae990141c5924d57bb6fa31b9e5f9d");
+    CHECK_EQ(id.identity.len, 0xb2);
+    CHECK_EQ(id.obfuscated_age, 0xfad6aacb);
+    size_t n_binders = 0;
+    gls_bytes b0 = gls_opaque8_first(e->psk_binders, &n_binders);
+    CHECK_EQ(n_binders, 1);
+    CHECK_HEX(b0.p, b0.len, "3add4fb2d8fdf822a0ca3cf7678ef5e88dae990141c5924d57bb6fa31b9e5f9d");
     /* RFC 8448 §4: the binder hash covers the first 477 bytes (header included) */
     CHECK_EQ(4 + ch.binders_offset, 477);
     CHECK_EQ(ch.binders_offset + gls_psk_binders_len(e), n - 4);
@@ -280,7 +278,7 @@ TEST(rfc8448_resumed_client_hello_binders)
     uint8_t t[512];
     size_t tn = load_vector(rfc, "new_session_ticket", t, sizeof t);
     CHECK(tn > 20 + 0xb2);
-    CHECK(memcmp(t + 4 + 4 + 4 + 1 + 2 + 2, e->psk_ids[0].identity.p, 0xb2) == 0); /* nonce 0000 */
+    CHECK(memcmp(t + 4 + 4 + 4 + 1 + 2 + 2, id.identity.p, 0xb2) == 0); /* nonce 0000 */
     /* re-written without the unknown padding extension, the binders stay the tail */
     uint8_t out[1024];
     gls_writer w = gls_writer_init(out, sizeof out);
@@ -300,32 +298,35 @@ TEST(openssl_client_hellos)
     gls_reader r = gls_reader_init(m + 4, n - 4);
     CHECK_OK(gls_client_hello_parse(&r, &ch));
     CHECK_EQ(ch.session_id.len, 32); /* middlebox compatibility mode */
-    CHECK_EQ(ch.n_suites, 31);
-    CHECK_EQ(ch.suites[0], GLS_TLS_AES_256_GCM_SHA384);
-    CHECK_EQ(ch.suites[30], GLS_TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    CHECK_EQ(gls_u16_list_count(ch.suites), 31);
+    CHECK_EQ(gls_u16_list_at(ch.suites, 0), GLS_TLS_AES_256_GCM_SHA384);
+    CHECK_EQ(gls_u16_list_at(ch.suites, 30), GLS_TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     const struct gls_exts *e = &ch.ext;
     CHECK_EQ(e->n_order, 11);
     CHECK_EQ(e->order[0], GLS_X_SERVER_NAME);
     CHECK_EQ(e->order[10], GLS_X_KEY_SHARE);
     CHECK(e->server_name.len == 9 && memcmp(e->server_name.p, "localhost", 9) == 0);
-    CHECK_EQ(e->n_alpn, 2);
-    CHECK(e->alpn[0].len == 2 && memcmp(e->alpn[0].p, "h2", 2) == 0);
+    size_t n_alpn = 0;
+    gls_bytes a0 = gls_opaque8_first(e->alpn, &n_alpn);
+    CHECK_EQ(n_alpn, 2);
+    CHECK(a0.len == 2 && memcmp(a0.p, "h2", 2) == 0);
     CHECK(gls_exts_has(e, GLS_X_ENCRYPT_THEN_MAC) && gls_exts_has(e, GLS_X_EXTENDED_MASTER_SECRET));
-    CHECK_EQ(e->n_versions, 4);
-    CHECK_EQ(e->versions[0], GLS_TLS13);
-    CHECK_EQ(e->n_sigalgs, 20);
-    CHECK_EQ(e->n_shares, 1);
-    CHECK_EQ(e->shares[0].group, GLS_GROUP_X25519);
-    CHECK_EQ(e->shares[0].key.len, 32);
-    CHECK_EQ(e->n_point_formats, 3);
+    CHECK_EQ(gls_u16_list_count(e->versions), 4);
+    CHECK_EQ(gls_u16_list_at(e->versions, 0), GLS_TLS13);
+    CHECK_EQ(gls_u16_list_count(e->sigalgs), 20);
+    struct gls_key_share_entry ks;
+    CHECK(gls_key_shares_find(e->shares, GLS_GROUP_X25519, &ks));
+    CHECK_EQ(e->shares.len, 4 + 32);
+    CHECK_EQ(ks.key.len, 32);
+    CHECK_EQ(e->point_formats.len, 3);
 
     n = load_vector(capture, "tls12_ecdhe_c_client_hello", m, sizeof m);
     CHECK(hs_header_ok(m, n, GLS_HS_CLIENT_HELLO));
     CHECK(rewrites_exactly(rewrite_ch, m + 4, n - 4));
     r = gls_reader_init(m + 4, n - 4);
     CHECK_OK(gls_client_hello_parse(&r, &ch));
-    CHECK_EQ(ch.n_suites, 2);
-    CHECK_EQ(ch.suites[0], GLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256);
+    CHECK_EQ(gls_u16_list_count(ch.suites), 2);
+    CHECK_EQ(gls_u16_list_at(ch.suites, 0), GLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256);
     CHECK(!gls_exts_has(&ch.ext, GLS_X_SUPPORTED_VERSIONS));
     CHECK(all_truncations_fail(parse_ch, m + 4, n - 4, (const long[]){2 + 32 + 1 + 6 + 2, -1}));
 }
@@ -344,9 +345,8 @@ TEST(rfc8448_and_openssl_server_hellos)
     CHECK_EQ(sh.cipher_suite, GLS_TLS_AES_128_GCM_SHA256);
     CHECK_EQ(sh.compression, 0);
     CHECK_EQ(sh.ext.selected_version, GLS_TLS13);
-    CHECK_EQ(sh.ext.n_shares, 1);
-    CHECK_EQ(sh.ext.shares[0].group, GLS_GROUP_X25519);
-    CHECK_HEX(sh.ext.shares[0].key.p, sh.ext.shares[0].key.len,
+    CHECK_EQ(sh.ext.share.group, GLS_GROUP_X25519);
+    CHECK_HEX(sh.ext.share.key.p, sh.ext.share.key.len,
               "c9828876112095fe66762bdbf7c672e156d6cc253b833df1dd69b1b04e751f0f");
     CHECK(all_truncations_fail(parse_sh, m + 4, n - 4, (const long[]){2 + 32 + 1 + 3, -1}));
 
@@ -470,10 +470,7 @@ TEST(random_round_trips)
         memset(&ch, 0, sizeof ch);
         ch.legacy_version = (uint16_t)rng_next(&g);
         ch.session_id = pool_bytes(&pl, &g, rng_range(&g, 0, 32));
-        ch.n_suites = (uint8_t)rng_range(&g, 1, GLS_MAX_SUITES);
-        for (size_t k = 0; k < ch.n_suites; k++) {
-            ch.suites[k] = (uint16_t)rng_next(&g);
-        }
+        ch.suites = rand_u16s(&g, &pl, 64);
         ch.compression = pool_bytes(&pl, &g, rng_range(&g, 1, 5));
         ch.has_exts = rng_range(&g, 0, 7) != 0;
         if (ch.has_exts) {

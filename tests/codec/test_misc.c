@@ -81,8 +81,8 @@ TEST(encrypted_extensions)
     CHECK_OK(gls_encrypted_extensions_parse(&r, &ee));
     CHECK_EQ(ee.ext.n_order, 3);
     CHECK_EQ(ee.ext.order[2], GLS_X_SERVER_NAME); /* written back in wire order, not ours */
-    CHECK_EQ(ee.ext.n_groups, 9);
-    CHECK_EQ(ee.ext.groups[0], GLS_GROUP_X25519);
+    CHECK_EQ(gls_u16_list_count(ee.ext.groups), 9);
+    CHECK_EQ(gls_u16_list_at(ee.ext.groups, 0), GLS_GROUP_X25519);
     CHECK_EQ(ee.ext.record_size_limit, 0x4001);
     CHECK(gls_exts_has(&ee.ext, GLS_X_SERVER_NAME) && ee.ext.server_name.len == 0);
 
@@ -102,8 +102,7 @@ TEST(encrypted_extensions)
     tb_close(&t);
     memset(&ee, 0, sizeof ee);
     gls_exts_set(&ee.ext, GLS_X_ALPN);
-    ee.ext.alpn[0] = gls_bytes_of("h2", 2);
-    ee.ext.n_alpn = 1;
+    ee.ext.alpn = gls_bytes_of("\x02h2", 3);
     gls_writer w = gls_writer_init(m, sizeof m);
     CHECK_OK(gls_encrypted_extensions_write(&w, &ee));
     CHECK(same_bytes(m, w.len, t.buf, t.len));

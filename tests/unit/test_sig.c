@@ -90,12 +90,23 @@ static const struct {
     int key;
     size_t max_len;
 } cases[] = {
-    {GLS_SIG_RSA_PKCS1_SHA256, K_RSA, 256},        {GLS_SIG_RSA_PKCS1_SHA384, K_RSA, 256},
-    {GLS_SIG_RSA_PKCS1_SHA512, K_RSA, 256},        {GLS_SIG_RSA_PSS_RSAE_SHA256, K_RSA, 256},
-    {GLS_SIG_RSA_PSS_RSAE_SHA384, K_RSA, 256},     {GLS_SIG_RSA_PSS_RSAE_SHA512, K_RSA, 256},
-    {GLS_SIG_RSA_PSS_PSS_SHA256, K_PSS, 256},      {GLS_SIG_RSA_PSS_PSS_SHA384, K_PSS, 256},
-    {GLS_SIG_RSA_PSS_PSS_SHA512, K_PSS, 256},      {GLS_SIG_ECDSA_SECP256R1_SHA256, K_P256, 72},
-    {GLS_SIG_ECDSA_SECP384R1_SHA384, K_P384, 104}, {GLS_SIG_ED25519, K_ED25519, 64},
+    {GLS_SIG_RSA_PKCS1_SHA256, K_RSA, 256},
+    {GLS_SIG_RSA_PKCS1_SHA384, K_RSA, 256},
+    {GLS_SIG_RSA_PKCS1_SHA512, K_RSA, 256},
+    {GLS_SIG_RSA_PSS_RSAE_SHA256, K_RSA, 256},
+    {GLS_SIG_RSA_PSS_RSAE_SHA384, K_RSA, 256},
+    {GLS_SIG_RSA_PSS_RSAE_SHA512, K_RSA, 256},
+    {GLS_SIG_RSA_PSS_PSS_SHA256, K_PSS, 256},
+    {GLS_SIG_RSA_PSS_PSS_SHA384, K_PSS, 256},
+    {GLS_SIG_RSA_PSS_PSS_SHA512, K_PSS, 256},
+    {GLS_SIG_ECDSA_SECP256R1_SHA256, K_P256, 72},
+    {GLS_SIG_ECDSA_SECP384R1_SHA384, K_P384, 104},
+    {GLS_SIG_ED25519, K_ED25519, 64},
+    /* RFC 8422 §5.1.3: in TLS 1.2 any hash goes with any curve (TLS 1.3's binding of curve
+     * and hash is negotiate.c's rule) */
+    {GLS_SIG_ECDSA_SECP384R1_SHA384, K_P256, 72},
+    {GLS_SIG_ECDSA_SECP521R1_SHA512, K_P256, 72},
+    {GLS_SIG_ECDSA_SECP256R1_SHA256, K_P384, 104},
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 
@@ -108,7 +119,7 @@ TEST(supported_schemes)
     }
     CHECK(!gls_sig_supported(0x0201)); /* rsa_pkcs1_sha1 */
     CHECK(!gls_sig_supported(0x0203)); /* ecdsa_sha1 */
-    CHECK(!gls_sig_supported(0x0603)); /* ecdsa_secp521r1_sha512 */
+    CHECK(gls_sig_supported(0x0603));  /* ecdsa_secp521r1_sha512 (with our curves, TLS 1.2) */
     CHECK(!gls_sig_supported(0x0808)); /* ed448 */
     CHECK(!gls_sig_supported(0x0000));
 }
@@ -182,17 +193,11 @@ TEST(scheme_key_mismatch)
         uint16_t scheme;
         int key;
     } bad[] = {
-        {GLS_SIG_ECDSA_SECP384R1_SHA384, K_P256},
-        {GLS_SIG_ECDSA_SECP256R1_SHA256, K_P384},
-        {GLS_SIG_RSA_PSS_PSS_SHA256, K_RSA},
-        {GLS_SIG_RSA_PSS_RSAE_SHA256, K_PSS},
-        {GLS_SIG_RSA_PKCS1_SHA256, K_PSS},
-        {GLS_SIG_RSA_PKCS1_SHA256, K_ED25519},
-        {GLS_SIG_ED25519, K_P256},
-        {GLS_SIG_ECDSA_SECP256R1_SHA256, K_RSA},
-        {GLS_SIG_RSA_PSS_RSAE_SHA256, K_ED25519},
-        {GLS_SIG_RSA_PSS_RSAE_SHA512, K_RSA1024},
-        {GLS_SIG_RSA_PSS_PSS_SHA512, K_RSA1024},
+        {GLS_SIG_ECDSA_SECP521R1_SHA512, K_RSA},  {GLS_SIG_RSA_PSS_PSS_SHA256, K_RSA},
+        {GLS_SIG_RSA_PSS_RSAE_SHA256, K_PSS},     {GLS_SIG_RSA_PKCS1_SHA256, K_PSS},
+        {GLS_SIG_RSA_PKCS1_SHA256, K_ED25519},    {GLS_SIG_ED25519, K_P256},
+        {GLS_SIG_ECDSA_SECP256R1_SHA256, K_RSA},  {GLS_SIG_RSA_PSS_RSAE_SHA256, K_ED25519},
+        {GLS_SIG_RSA_PSS_RSAE_SHA512, K_RSA1024}, {GLS_SIG_RSA_PSS_PSS_SHA512, K_RSA1024},
     };
     uint8_t sig[512];
     size_t len = 0;
