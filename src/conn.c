@@ -251,8 +251,10 @@ static int on_alert_record(gls_conn *c, gls_bytes data)
     gls_reader r = gls_reader_init(data.p, data.len);
     uint8_t level = gls_read_u8(&r);
     uint8_t desc = gls_read_u8(&r);
-    if (!gls_reader_done(&r)) { /* RFC 8446 §6: exactly one alert per record */
-        return GLS_E_DECODE;
+    if (!gls_reader_done(&r)) {
+        return gls_hs_reject(c, GLS_E_DECODE,
+                             "an alert record of %zu bytes: one alert per record (RFC 8446 §6)",
+                             data.len);
     }
     gls_hs_event(c, "<- alert %u level %u", desc, level);
     if (desc == GLS_ALERT_CLOSE_NOTIFY) {
@@ -346,8 +348,11 @@ static int process_record(gls_conn *c, size_t *used)
     }
     TRY(err);
     c->hs.skip_early = false; /* the first record that opens ends the early data */
-    if (c->rd.mode != GLS_REC_PLAIN && rc.data.len > c->recv_limit) { /* RFC 8449 §4 */
-        return GLS_E_RECORD_OVERFLOW;
+    if (c->rd.mode != GLS_REC_PLAIN && rc.data.len > c->recv_limit) {
+        return gls_hs_reject(c, GLS_E_RECORD_OVERFLOW,
+                             "protected record of %zu bytes over our limit of %zu (RFC 8449 §4, "
+                             "RFC 8446 §5.2)",
+                             rc.data.len, c->recv_limit);
     }
     switch (rc.type) {
     case GLS_CT_HANDSHAKE:

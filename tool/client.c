@@ -1,5 +1,8 @@
 /* tool/client.c — `glasstls client`: connect, handshake, print what was
  * negotiated, then pipe stdin to the server and the server to stdout. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <poll.h>
@@ -30,6 +33,8 @@ static const char client_help[] =
     "  --key-update         send a KeyUpdate (asking the server to update too) after the\n"
     "                       handshake (TLS 1.3)\n"
     "  --trace              print handshake messages and secrets as they happen\n"
+    "  --timeout S          seconds to connect, and again to finish the handshake\n"
+    "                       (default 10)\n"
     "  --quiet              no summary\n"
     "  --explain            explain this connection: every message and secret with its\n"
     "                       formula, what the server proved, what the wire "
@@ -44,31 +49,79 @@ struct client_opts {
     bool trace;
     bool resume;
     bool key_update;
+    int timeout_ms; /* to connect, and again for the handshake */
     bool explain;
 };
 
-static int connect_tcp(const char *host, const char *port)
+/* "host:port", or "[v6]:port". */
+static const char *host_port(const char *host, const char *port)
+{
+    static char buf[300];
+    snprintf(buf, sizeof buf, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
+    return buf;
+}
+
+/* Waits for a non-blocking connect to finish within ms; 0, or the errno that ended it. */
+static int connect_wait(int fd, int ms)
+{
+    struct pollfd p = {fd, POLLOUT, 0};
+    int n;
+    do {
+        n = poll(&p, 1, ms);
+    } while (n < 0 && errno == EINTR);
+    if (n == 0) {
+        return ETIMEDOUT;
+    }
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (n < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
+        return errno;
+    }
+    return err;
+}
+
+/* Connects to the first address of host that answers within timeout_ms each; says why not
+ * ("Connection refused", "timed out after 10 s") when none does. */
+static int connect_tcp(const char *host, const char *port, int timeout_ms)
 {
     struct addrinfo hints = {0};
     struct addrinfo *res = NULL;
     hints.ai_socktype = SOCK_STREAM;
     int rc = getaddrinfo(host, port, &hints, &res);
     if (rc != 0) {
-        fprintf(stderr, "glasstls: %s: %s\n", host, gai_strerror(rc));
+        fprintf(stderr, "glasstls: cannot connect to %s: %s\n", host_port(host, port),
+                gai_strerror(rc));
         return -1;
     }
     int fd = -1;
+    int why = 0;
     for (struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-        if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) {
+            why = errno;
+            continue;
+        }
+        why = connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ? 0 : errno;
+        if (why == EINPROGRESS) {
+            why = connect_wait(fd, timeout_ms);
+        }
+        if (why != 0) {
             close(fd);
             fd = -1;
         }
     }
     freeaddrinfo(res);
     if (fd < 0) {
-        fprintf(stderr, "glasstls: cannot connect to %s:%s\n", host, port);
+        if (why == ETIMEDOUT) {
+            fprintf(stderr, "glasstls: cannot connect to %s: timed out after %g s\n",
+                    host_port(host, port), timeout_ms / 1000.0);
+        } else {
+            fprintf(stderr, "glasstls: cannot connect to %s: %s\n", host_port(host, port),
+                    strerror(why));
+        }
+        return -1;
     }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK); /* the data phase blocks */
     return fd;
 }
 
@@ -249,6 +302,8 @@ static int apply_option(gls_config *cfg, struct client_opts *o, int opt, const c
     case 'u':
         o->key_update = true;
         return GLS_OK;
+    case 'W':
+        return parse_seconds(arg, &o->timeout_ms);
     case 'E':
         o->explain = true;
         return GLS_OK;
@@ -276,6 +331,7 @@ static const struct option client_long[] = {
     {"resume", no_argument, 0, 'r'},
     {"kx", required_argument, 0, 'X'},
     {"key-update", no_argument, 0, 'u'},
+    {"timeout", required_argument, 0, 'W'},
     {"explain", no_argument, 0, 'E'},
     {"help", no_argument, 0, 'h'},
     FLEET_CLIENT_OPTIONS{0, 0, 0, 0},
@@ -308,12 +364,15 @@ static int one_connection(gls_config *cfg, const struct client_opts *o, bool fir
 {
     int rc = 1;
     int err;
-    int fd = connect_tcp(o->host, o->port);
+    int fd = connect_tcp(o->host, o->port, o->timeout_ms);
     gls_conn *c = fd < 0 ? NULL : gls_client_new(cfg, o->servername ? o->servername : o->host);
     fleet_client_conn(c);
     if (c != NULL) {
-        err = gls_sock_handshake(c, fd);
-        if (err != GLS_OK) {
+        err = gls_sock_handshake_timeout(c, fd, o->timeout_ms);
+        if (err == GLS_E_TIMEOUT) {
+            fprintf(stderr, "glasstls: handshake failed: timeout: no answer from %s within %g s\n",
+                    host_port(o->host, o->port), o->timeout_ms / 1000.0);
+        } else if (err != GLS_OK) {
             fprintf(stderr, "glasstls: handshake failed: %s: %s\n", gls_error_name(err),
                     gls_conn_error(c) ? gls_conn_error_detail(c) : gls_error_message(err));
         } else {
@@ -348,7 +407,7 @@ static int one_connection(gls_config *cfg, const struct client_opts *o, bool fir
 /* --explain: the one hook into explain_live.c. */
 static int explain_connection(gls_config *cfg, const struct client_opts *o)
 {
-    int fd = connect_tcp(o->host, o->port);
+    int fd = connect_tcp(o->host, o->port, o->timeout_ms);
     int rc = fd < 0 ? 1 : explain_live(cfg, fd, o->servername ? o->servername : o->host);
     if (fd >= 0) {
         close(fd);
@@ -359,7 +418,7 @@ static int explain_connection(gls_config *cfg, const struct client_opts *o)
 /* see tool.h */
 int cmd_client(int argc, char **argv)
 {
-    struct client_opts o = {0};
+    struct client_opts o = {.timeout_ms = 10000};
     const char *cert = NULL;
     const char *key = NULL;
     FILE *keylog = NULL;
@@ -370,7 +429,8 @@ int cmd_client(int argc, char **argv)
         return fail("cannot create config");
     }
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", client_long, NULL)) != -1) {
+    int li = 0;
+    while ((opt = getopt_long(argc, argv, "", client_long, &li)) != -1) {
         if (opt == 'h') {
             fputs(client_help, stdout);
             gls_config_free(cfg);
@@ -381,8 +441,9 @@ int cmd_client(int argc, char **argv)
                              : apply_option(cfg, &o, opt, optarg, &cert, &key, &keylog);
         if (err != GLS_OK) {
             gls_config_free(cfg);
-            return usage_error("client", "bad option %s: %s", argv[optind - 1],
-                               gls_error_message(err));
+            return usage_error("client", "bad option %s%s %s: %s", opt == '?' ? "" : "--",
+                               opt == '?' ? argv[optind - 1] : client_long[li].name,
+                               optarg ? optarg : "", option_error(optarg, err));
         }
     }
     if (optind != argc - 1) {
@@ -395,9 +456,10 @@ int cmd_client(int argc, char **argv)
     }
     int err = GLS_OK;
     if ((cert == NULL) != (key == NULL)) {
+        fprintf(stderr, "glasstls client: --cert and --key go together\n");
         err = GLS_E_INVALID_ARGUMENT;
     } else if (cert != NULL) {
-        err = gls_config_add_cert_files(cfg, cert, key);
+        err = load_cert_pair(cfg, "client", cert, key);
     }
     if (err == GLS_OK && !have_ca) {
         err = gls_config_use_system_ca(cfg);

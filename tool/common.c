@@ -1,7 +1,10 @@
 /* tool/common.c — helpers the subcommands share: name lists, key logs, the
  * connection summary. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tool.h"
 
@@ -123,4 +126,112 @@ void print_summary(FILE *f, const gls_conn *c, const char *verify_result)
     }
     fprintf(f, "Verify    : %s\n", verify_result);
     fprintf(f, "---\n");
+}
+
+/* see tool.h */
+int parse_seconds(const char *arg, int *ms)
+{
+    char *end = NULL;
+    double v = strtod(arg, &end);
+    if (end == arg || *end != 0 || !(v >= 0.001 && v <= 86400)) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    *ms = (int)(v * 1000 + 0.5);
+    return GLS_OK;
+}
+
+/* see tool.h */
+const char *option_error(const char *arg, int err)
+{
+    static char why[256];
+    FILE *f = err == GLS_E_FILE && arg != NULL ? fopen(arg, "r") : NULL;
+    if (err != GLS_E_FILE || arg == NULL || f != NULL) {
+        if (f != NULL) {
+            fclose(f);
+        }
+        return gls_error_message(err);
+    }
+    snprintf(why, sizeof why, "cannot read it: %s", strerror(errno));
+    return why;
+}
+
+static bool readable(const char *cmd, const char *flag, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        fprintf(stderr, "glasstls %s: %s %s: cannot read it: %s\n", cmd, flag, path,
+                strerror(errno));
+        return false;
+    }
+    fclose(f);
+    return true;
+}
+
+/* see tool.h */
+int load_cert_pair(gls_config *cfg, const char *cmd, const char *cert, const char *key)
+{
+    if (!readable(cmd, "--cert", cert) || !readable(cmd, "--key", key)) {
+        return GLS_E_FILE;
+    }
+    int err = gls_config_add_cert_files(cfg, cert, key);
+    switch (err) {
+    case GLS_OK:
+        break;
+    case GLS_E_BAD_CERT_FILE:
+        fprintf(stderr, "glasstls %s: --cert %s: no certificate in it could be parsed (PEM)\n", cmd,
+                cert);
+        break;
+    case GLS_E_BAD_KEY_FILE:
+        fprintf(stderr, "glasstls %s: --key %s: the private key could not be parsed\n", cmd, key);
+        break;
+    case GLS_E_KEY_MISMATCH:
+        fprintf(stderr, "glasstls %s: --key %s does not match the certificate in --cert %s\n", cmd,
+                key, cert);
+        break;
+    default:
+        fprintf(stderr, "glasstls %s: --cert %s / --key %s: %s\n", cmd, cert, key,
+                gls_error_message(err));
+    }
+    return err;
+}
+
+static void utc_line(int64_t t, char *out, size_t cap)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (gmtime_r(&tt, &tm) == NULL || strftime(out, cap, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0) {
+        snprintf(out, cap, "%lld", (long long)t);
+    }
+}
+
+/* see tool.h */
+void warn_cert_validity(gls_config *cfg, size_t i, const char *file)
+{
+    int64_t from = 0;
+    int64_t until = 0;
+    int64_t now = (int64_t)time(NULL);
+    char when[64];
+    if (gls_config_cert_validity(cfg, i, &from, &until) != GLS_OK) {
+        return;
+    }
+    if (now > until) {
+        utc_line(until, when, sizeof when);
+        fprintf(stderr,
+                "glasstls server: WARNING: the certificate in %s expired on %s (notAfter); "
+                "clients will refuse it\n",
+                file, when);
+    } else if (now < from) {
+        utc_line(from, when, sizeof when);
+        fprintf(stderr,
+                "glasstls server: WARNING: the certificate in %s is not valid before %s "
+                "(notBefore); clients will refuse it\n",
+                file, when);
+    }
+}
+
+/* see tool.h */
+bool use_colour(int fd)
+{
+    const char *no = getenv("NO_COLOR");
+    return isatty(fd) && (no == NULL || *no == 0);
 }

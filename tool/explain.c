@@ -1223,7 +1223,7 @@ int cmd_explain(int argc, char **argv)
     unsigned only = 0; /* bit i: kinds[i] asked for; 0: all */
     bool json = false;
     const char *html = NULL;
-    color = isatty(1);
+    color = use_colour(1);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (opt) {

@@ -1,28 +1,35 @@
-/* tool/server.c — `glasstls server`: accept TLS connections, one thread each,
- * and answer HTTP GETs with a page describing the connection (--www, the
- * default) or echo what arrives (--echo). Stops cleanly on SIGINT/SIGTERM. */
-#include <arpa/inet.h>
+/* tool/server.c — `glasstls server`: options, the config they build, the listening
+ * sockets; the connections themselves are served by the event loop in serve.c (one
+ * thread, epoll, deadlines, a connection cap). Answers HTTP GETs with a page describing
+ * the connection (--www, the default) or echoes what arrives (--echo). Stops cleanly on
+ * SIGINT/SIGTERM. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "glasstls/gls_sock.h"
 #include "fleet.h"
+#include "serve.h"
 #include "tool.h"
 
 static const char server_help[] =
     "usage: glasstls server [options]\n"
     "  --port N             listen port (default 4433)\n"
-    "  --bind ADDR          listen address (default 127.0.0.1)\n"
+    "  --bind ADDR          listen address or name (default 127.0.0.1; every address of a\n"
+    "                       name, e.g. localhost: 127.0.0.1 and ::1; '::' for all of IPv6)\n"
     "  --cert FILE --key FILE   certificate chain and key; repeat for RSA and ECDSA side by side\n"
     "                       (default: a fresh self-signed certificate for localhost, 127.0.0.1)\n"
-    "  --www                answer HTTP GETs with a page describing the connection (default)\n"
+    "  --www                answer HTTP GETs with a page describing the connection (default);\n"
+    "                       ALPN: http/1.1 (never a protocol it does not speak)\n"
     "  --echo               echo received data back\n"
     "  --verify-client      require a client certificate (with --cafile)\n"
     "  --cafile FILE        CAs for client certificates\n"
@@ -30,10 +37,13 @@ static const char server_help[] =
     "  --ciphers LIST       suites;  --groups LIST  groups;  --alpn LIST  protocols\n"
     "  --tls1.2-rsa-kx      enable TLS 1.2 RSA key exchange (no forward secrecy)\n"
     "  --keylog FILE        NSS key log (also SSLKEYLOGFILE)\n"
+    "  --handshake-timeout S  seconds from connect to handshake done (default 10)\n"
+    "  --idle-timeout S     seconds a connection may sit idle after the handshake; with --www,\n"
+    "                       for the request line to arrive (default 60)\n"
+    "  --max-conns N        open connections at most (default 10000); beyond it a new\n"
+    "                       connection is closed at once, unless one that has sent nothing for\n"
+    "                       a second can make room\n"
     "  --max N              exit after N connections\n" FLEET_SERVER_HELP;
-
-#define REQUEST_MS   10000
-#define HANDSHAKE_MS 10000
 
 static volatile sig_atomic_t stopping;
 
@@ -43,131 +53,80 @@ static void on_signal(int sig)
     stopping = 1;
 }
 
-struct session_arg {
-    gls_config *cfg;
-    int fd;
-    bool echo;
-};
-
-/* Waits for the request line (ended by LF or CRLF; the rest of the request is not
- * needed), at most REQUEST_MS, and whatever arrives after it is ignored. */
-static bool read_request_line(gls_conn *c, int fd)
+/* Every listening socket for addr:port (all addresses of a name). The first failure ends
+ * it, with the reason in *why. */
+static size_t listen_on(const char *addr, int port, int *fds, size_t cap, char *why, size_t n)
 {
-    char req[8192];
-    size_t have = 0;
-    while (have < sizeof req) {
-        size_t got = 0;
-        if (gls_sock_read_timeout(c, fd, req + have, sizeof req - have, &got, REQUEST_MS) !=
-            GLS_OK) {
-            return false;
+    struct addrinfo hints = {0};
+    struct addrinfo *res = NULL;
+    char service[8];
+    size_t count = 0;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    snprintf(service, sizeof service, "%d", port);
+    int rc = getaddrinfo(addr, service, &hints, &res);
+    if (rc != 0) {
+        snprintf(why, n, "%s", gai_strerror(rc));
+        return 0;
+    }
+    for (struct addrinfo *ai = res; ai != NULL && count < cap; ai = ai->ai_next) {
+        int one = 1;
+        int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd >= 0) {
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+            if (ai->ai_family == AF_INET6) { /* so 127.0.0.1 and ::1 can both be bound */
+                setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+            }
         }
-        if (memchr(req + have, '\n', got) != NULL) {
-            return true;
+        if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, SOMAXCONN) != 0) {
+            snprintf(why, n, "%s", strerror(errno));
+            if (fd >= 0) {
+                close(fd);
+            }
+            while (count > 0) {
+                close(fds[--count]);
+            }
+            break;
         }
-        have += got;
-    }
-    return false; /* a request line longer than 8 KiB */
-}
-
-static void serve_www(gls_conn *c, int fd)
-{
-    if (!read_request_line(c, fd)) {
-        return;
-    }
-    gls_conn_info info;
-    char body[2048];
-    char resp[3072];
-    size_t put = 0;
-    if (gls_conn_get_info(c, &info) != GLS_OK) {
-        return;
-    }
-    int n = snprintf(
-        body, sizeof body,
-        "<html><body><h1>glasstls</h1><pre>\n"
-        "Protocol       : %s\nCipher suite   : %s\nKey exchange   : %s\n"
-        "Forward secret : %s\nALPN           : %s\nResumed        : %s\n"
-        "</pre></body></html>\n",
-        info.version == 0x0304 ? "TLSv1.3" : "TLSv1.2", info.suite_name ? info.suite_name : "?",
-        info.group ? info.group_name : "RSA (no ephemeral key)", info.forward_secret ? "yes" : "no",
-        info.alpn ? info.alpn : "none", info.resumed ? "yes" : "no");
-    int m = snprintf(resp, sizeof resp,
-                     "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n"
-                     "Connection: close\r\n\r\n%s",
-                     n, body);
-    (void)gls_sock_write(c, fd, resp, (size_t)m, &put);
-}
-
-static void serve_echo(gls_conn *c, int fd)
-{
-    uint8_t buf[16384];
-    for (;;) {
-        size_t got = 0;
-        size_t put = 0;
-        int err = gls_sock_read(c, fd, buf, sizeof buf, &got);
-        if (got > 0 && gls_sock_write(c, fd, buf, got, &put) != GLS_OK) {
-            return;
+        char host[NI_MAXHOST];
+        if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof host, NULL, 0, NI_NUMERICHOST) ==
+            0) {
+            fprintf(stderr,
+                    ai->ai_family == AF_INET6 ? "listening on [%s]:%d\n" : "listening on %s:%d\n",
+                    host, port);
         }
-        if (err != GLS_OK && err != GLS_E_WANT_READ) {
-            return;
-        }
+        fds[count++] = fd;
     }
-}
-
-static void *serve(void *p)
-{
-    struct session_arg *a = p;
-    gls_conn *c = gls_server_new(a->cfg);
-    if (c != NULL) {
-        int err = gls_sock_handshake_timeout(c, a->fd, HANDSHAKE_MS);
-        if (err != GLS_OK) {
-            fprintf(stderr, "glasstls server: handshake failed: %s: %s\n", gls_error_name(err),
-                    gls_conn_error_detail(c));
-        } else if (fleet_after_handshake(c), a->echo) {
-            serve_echo(c, a->fd);
-        } else {
-            serve_www(c, a->fd);
-        }
-        (void)gls_sock_close(c, a->fd);
-        gls_conn_free(c);
-    }
-    close(a->fd);
-    free(a);
-    return NULL;
-}
-
-static int listen_on(const char *bind_addr, int port)
-{
-    struct sockaddr_in sa = {0};
-    int one = 1;
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    if (inet_pton(AF_INET, bind_addr, &sa.sin_addr) != 1) {
-        return -1;
-    }
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) {
-        return -1;
-    }
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 64) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
+    freeaddrinfo(res);
+    return count;
 }
 
 static const struct option server_long[] = {
-    {"port", required_argument, 0, 'p'},    {"bind", required_argument, 0, 'b'},
-    {"cert", required_argument, 0, 'C'},    {"key", required_argument, 0, 'K'},
-    {"www", no_argument, 0, 'w'},           {"echo", no_argument, 0, 'e'},
-    {"verify-client", no_argument, 0, 'v'}, {"cafile", required_argument, 0, 'A'},
-    {"tls1.2", no_argument, 0, '2'},        {"tls1.3", no_argument, 0, '3'},
-    {"ciphers", required_argument, 0, 'c'}, {"groups", required_argument, 0, 'g'},
-    {"alpn", required_argument, 0, 'a'},    {"tls1.2-rsa-kx", no_argument, 0, 'R'},
-    {"keylog", required_argument, 0, 'L'},  {"max", required_argument, 0, 'm'},
-    {"help", no_argument, 0, 'h'},          FLEET_SERVER_OPTIONS{0, 0, 0, 0},
+    {"port", required_argument, 0, 'p'},
+    {"bind", required_argument, 0, 'b'},
+    {"cert", required_argument, 0, 'C'},
+    {"key", required_argument, 0, 'K'},
+    {"www", no_argument, 0, 'w'},
+    {"echo", no_argument, 0, 'e'},
+    {"verify-client", no_argument, 0, 'v'},
+    {"cafile", required_argument, 0, 'A'},
+    {"tls1.2", no_argument, 0, '2'},
+    {"tls1.3", no_argument, 0, '3'},
+    {"ciphers", required_argument, 0, 'c'},
+    {"groups", required_argument, 0, 'g'},
+    {"alpn", required_argument, 0, 'a'},
+    {"tls1.2-rsa-kx", no_argument, 0, 'R'},
+    {"keylog", required_argument, 0, 'L'},
+    {"max", required_argument, 0, 'm'},
+    {"handshake-timeout", required_argument, 0, 'H'},
+    {"idle-timeout", required_argument, 0, 'I'},
+    {"max-conns", required_argument, 0, 'N'},
+    {"help", no_argument, 0, 'h'},
+    FLEET_SERVER_OPTIONS{0, 0, 0, 0},
 };
 
+/* What the options ask for. Options that set the config directly do so as they are
+ * parsed; the rest wait here until build_config, which runs once all are known. */
 struct server_opts {
     int port;
     const char *bind;
@@ -175,8 +134,12 @@ struct server_opts {
     const char *keys[4];
     size_t n_certs;
     size_t n_keys;
+    const char *alpn;
     bool echo;
     long max;
+    int handshake_ms;
+    int idle_ms;
+    long max_conns;
     FILE *keylog;
 };
 
@@ -199,6 +162,9 @@ static int server_option(gls_config *cfg, struct server_opts *o, int opt, const 
     case 'e':
         o->echo = true;
         return GLS_OK;
+    case 'a':
+        o->alpn = arg; /* applied in build_config: --www filters it */
+        return GLS_OK;
     case 'v':
         return gls_config_set_client_auth(cfg, GLS_CLIENT_AUTH_REQUIRED);
     case 'R':
@@ -209,6 +175,13 @@ static int server_option(gls_config *cfg, struct server_opts *o, int opt, const 
     case 'm':
         o->max = atol(arg);
         return o->max > 0 ? GLS_OK : GLS_E_INVALID_ARGUMENT;
+    case 'H':
+        return parse_seconds(arg, &o->handshake_ms);
+    case 'I':
+        return parse_seconds(arg, &o->idle_ms);
+    case 'N':
+        o->max_conns = atol(arg);
+        return o->max_conns > 0 && o->max_conns <= 1000000 ? GLS_OK : GLS_E_INVALID_ARGUMENT;
     default:
         return opt >= FLEET_OPT_TICKET_KEYS ? fleet_option(opt, arg)
                                             : apply_common_option(cfg, opt, arg);
@@ -218,23 +191,18 @@ static int server_option(gls_config *cfg, struct server_opts *o, int opt, const 
 static int load_certs(gls_config *cfg, struct server_opts *o)
 {
     if (o->n_certs != o->n_keys) {
+        fprintf(stderr, "glasstls server: --cert and --key come in pairs (%zu --cert, %zu --key)\n",
+                o->n_certs, o->n_keys);
         return GLS_E_INVALID_ARGUMENT;
     }
     for (size_t i = 0; i < o->n_certs; i++) {
-        int err = gls_config_add_cert_files(cfg, o->certs[i], o->keys[i]);
-        if (err != GLS_OK) {
-            fprintf(stderr, "glasstls server: %s / %s: %s\n", o->certs[i], o->keys[i],
-                    gls_error_message(err));
-            return err;
-        }
+        TRY_TOOL(load_cert_pair(cfg, "server", o->certs[i], o->keys[i]));
+        warn_cert_validity(cfg, i, o->certs[i]);
     }
     if (o->n_certs == 0) {
         static const char *const names[] = {"localhost", "127.0.0.1"};
         uint8_t fp[32];
-        int err = gls_config_add_generated_cert(cfg, names, 2, 1, fp);
-        if (err != GLS_OK) {
-            return err;
-        }
+        TRY_TOOL(gls_config_add_generated_cert(cfg, names, 2, 1, fp));
         fprintf(stderr, "generated a self-signed ECDSA P-256 certificate for localhost, "
                         "127.0.0.1\nSHA-256 fingerprint: ");
         for (int i = 0; i < 32; i++) {
@@ -244,52 +212,118 @@ static int load_certs(gls_config *cfg, struct server_opts *o)
     return GLS_OK;
 }
 
-static void accept_loop(gls_config *cfg, int lfd, struct server_opts *o)
+/* ALPN: as asked; for --www only the protocols it speaks, http/1.1 when none is asked. */
+static int set_alpn(gls_config *cfg, const struct server_opts *o)
 {
-    long served = 0;
-    while (!stopping && (o->max == 0 || served < o->max)) {
-        struct pollfd p = {lfd, POLLIN, 0};
-        if (poll(&p, 1, 200) <= 0) {
-            continue;
-        }
-        int fd = accept(lfd, NULL, NULL);
-        if (fd < 0) {
-            continue;
-        }
-        struct session_arg *a = malloc(sizeof *a);
-        pthread_t t;
-        if (a == NULL) {
-            close(fd);
-            continue;
-        }
-        a->cfg = cfg;
-        a->fd = fd;
-        a->echo = o->echo;
-        served++;
-        if (o->max != 0 && served == o->max) {
-            serve(a); /* the last one in this thread, so we exit after it */
-            break;
-        }
-        if (pthread_create(&t, NULL, serve, a) != 0) {
-            close(fd);
-            free(a);
-            continue;
-        }
-        pthread_detach(t);
+    char buf[512];
+    const char *keep[8];
+    size_t n = 0;
+    if (o->alpn == NULL) {
+        return o->echo ? GLS_OK : gls_config_set_alpn(cfg, (const char *[]){SERVE_WWW_ALPN}, 1);
     }
+    snprintf(buf, sizeof buf, "%s", o->alpn);
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t != NULL && n < 8;
+         t = strtok_r(NULL, ",", &save)) {
+        if (o->echo || strcmp(t, SERVE_WWW_ALPN) == 0) {
+            keep[n++] = t;
+        } else {
+            fprintf(stderr, "glasstls server: --www speaks only %s: not offering '%s'\n",
+                    SERVE_WWW_ALPN, t);
+        }
+    }
+    if (n == 0) {
+        keep[n++] = SERVE_WWW_ALPN;
+    }
+    return gls_config_set_alpn(cfg, keep, n);
+}
+
+static int build_config(gls_config *cfg, struct server_opts *o)
+{
+    if (o->keylog == NULL) {
+        o->keylog = open_keylog(NULL);
+    }
+    TRY_TOOL(load_certs(cfg, o));
+    TRY_TOOL(set_alpn(cfg, o));
+    TRY_TOOL(fleet_server_setup(cfg));
+    if (o->keylog != NULL) {
+        TRY_TOOL(gls_config_set_keylog(cfg, keylog_to_file, o->keylog));
+    }
+    return GLS_OK;
+}
+
+/* Room for max_conns descriptors, raising RLIMIT_NOFILE if need be (and lowering the cap
+ * to what the hard limit allows, with a word). */
+static void fit_fd_limit(long *max_conns)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)*max_conns + 64; /* stdio, listeners, epoll, key log, spare */
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want) {
+        return;
+    }
+    struct rlimit up = {want, rl.rlim_max >= want ? rl.rlim_max : want};
+    if (setrlimit(RLIMIT_NOFILE, &up) == 0) {
+        return;
+    }
+    up.rlim_cur = rl.rlim_max;
+    up.rlim_max = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &up) == 0 && rl.rlim_max > 64) {
+        *max_conns = (long)(rl.rlim_max - 64);
+        fprintf(stderr, "glasstls server: the open-file limit (%lu) allows only %ld connections\n",
+                (unsigned long)rl.rlim_max, *max_conns);
+    }
+}
+
+static int run(gls_config *cfg, struct server_opts *o)
+{
+    int fds[8];
+    char why[256] = "";
+    size_t n = listen_on(o->bind, o->port, fds, 8, why, sizeof why);
+    if (n == 0) {
+        return fail("cannot listen on %s:%d: %s", o->bind, o->port, why);
+    }
+    fit_fd_limit(&o->max_conns);
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal; /* no SA_RESTART: epoll_wait returns at once */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    fprintf(stderr, "limits: handshake %g s, idle %g s, %ld connections\n",
+            o->handshake_ms / 1000.0, o->idle_ms / 1000.0, o->max_conns);
+    struct serve_params p = {
+        .cfg = cfg,
+        .listen_fds = fds,
+        .n_listen = n,
+        .echo = o->echo,
+        .max = o->max,
+        .handshake_ms = o->handshake_ms,
+        .idle_ms = o->idle_ms,
+        .max_conns = (size_t)o->max_conns,
+        .stopping = &stopping,
+        .after_handshake = fleet_after_handshake,
+    };
+    int err = serve_loop(&p);
+    for (size_t i = 0; i < n; i++) {
+        close(fds[i]);
+    }
+    return err == GLS_OK ? 0 : fail("event loop: %s", strerror(errno));
 }
 
 /* see tool.h */
 int cmd_server(int argc, char **argv)
 {
-    struct server_opts o = {.port = 4433, .bind = "127.0.0.1"};
+    struct server_opts o = {.port = 4433,
+                            .bind = "127.0.0.1",
+                            .handshake_ms = 10000,
+                            .idle_ms = 60000,
+                            .max_conns = 10000};
     int opt;
+    int li = 0;
     gls_config *cfg = gls_config_new();
     if (cfg == NULL) {
         return fail("cannot create config");
     }
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", server_long, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "", server_long, &li)) != -1) {
         if (opt == 'h') {
             fputs(server_help, stdout);
             gls_config_free(cfg);
@@ -298,43 +332,21 @@ int cmd_server(int argc, char **argv)
         int err = opt == '?' ? GLS_E_INVALID_ARGUMENT : server_option(cfg, &o, opt, optarg);
         if (err != GLS_OK) {
             gls_config_free(cfg);
-            return usage_error("server", "bad option %s: %s", argv[optind - 1],
-                               gls_error_message(err));
+            return usage_error("server", "bad option %s%s %s: %s", opt == '?' ? "" : "--",
+                               opt == '?' ? argv[optind - 1] : server_long[li].name,
+                               optarg ? optarg : "", option_error(optarg, err));
         }
     }
     if (optind != argc) {
         gls_config_free(cfg);
         return usage_error("server", "unexpected argument '%s'", argv[optind]);
     }
-    if (o.keylog == NULL) {
-        o.keylog = open_keylog(NULL);
-    }
-    int err = load_certs(cfg, &o);
-    err = err ? err : fleet_server_setup(cfg);
-    if (err == GLS_OK && o.keylog != NULL) {
-        err = gls_config_set_keylog(cfg, keylog_to_file, o.keylog);
-    }
-    if (err != GLS_OK) {
-        gls_config_free(cfg);
-        return fail("server setup: %s", gls_error_message(err));
-    }
-    int lfd = listen_on(o.bind, o.port);
-    if (lfd < 0) {
-        gls_config_free(cfg);
-        return fail("cannot listen on %s:%d", o.bind, o.port);
-    }
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    fprintf(stderr, "listening on %s:%d\n", o.bind, o.port);
-    accept_loop(cfg, lfd, &o);
-    close(lfd);
+    int err = build_config(cfg, &o);
+    int rc = err == GLS_OK ? run(cfg, &o) : fail("server setup failed: %s", gls_error_message(err));
     gls_config_free(cfg);
     fleet_shutdown();
     if (o.keylog != NULL) {
         fclose(o.keylog);
     }
-    return 0;
+    return rc;
 }

@@ -27,6 +27,28 @@ int parse_groups(const char *list, uint16_t *out, size_t cap, size_t *n);
  * --ciphers (c), --groups (g), --alpn (a). GLS_E_INVALID_ARGUMENT otherwise. */
 int apply_common_option(gls_config *cfg, int opt, const char *arg);
 
+/* Returns from the calling function with x's error, if any. */
+#define TRY_TOOL(x)                                                                                \
+    do {                                                                                           \
+        int try_err_ = (x);                                                                        \
+        if (try_err_ != GLS_OK) {                                                                  \
+            return try_err_;                                                                       \
+        }                                                                                          \
+    } while (0)
+
+/* A duration in seconds ("10", "0.5") as milliseconds, 1 ms .. 1 day. */
+int parse_seconds(const char *arg, int *ms);
+/* Why an option's value was refused: for a file, the system's reason (strerror). */
+const char *option_error(const char *arg, int err);
+/* Adds --cert/--key; on failure prints which file is at fault and why ("glasstls CMD:
+ * --key FILE does not match the certificate in --cert FILE") and returns the error. */
+int load_cert_pair(gls_config *cfg, const char *cmd, const char *cert, const char *key);
+/* Warns (stderr) when the i-th certificate of cfg, from file, has expired or is not yet
+ * valid. */
+void warn_cert_validity(gls_config *cfg, size_t i, const char *file);
+/* Colour on fd only for a terminal, and never with NO_COLOR set (no-color.org). */
+bool use_colour(int fd);
+
 /* The key-log file for --keylog or SSLKEYLOGFILE; NULL if neither. */
 FILE *open_keylog(const char *path);
 void keylog_to_file(void *arg, gls_conn *c, const char *line);

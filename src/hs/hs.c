@@ -60,6 +60,11 @@ int gls_hs_dispatch(gls_conn *c, const struct gls_hs_edge *edges, size_t n, cons
         /* received bytes added = growth minus what the handler itself sent */
         size_t before = gls_transcript_len(&c->hs.transcript) - c->hs.sent_to_transcript;
         int err = e->handler(c, m);
+        if (err != GLS_OK && c->detail[0] == 0 && gls_error_alert(err) != GLS_ALERT_NONE) {
+            /* a parser's refusal: name the message at least */
+            err = gls_hs_reject(c, err, "%s refused: %s (RFC 8446 §4, RFC 5246 §7.4)",
+                                gls_hs_type_name(m->type), gls_error_message(err));
+        }
         assert(err != GLS_OK || (e->flags & NO_TRANSCRIPT) || c->hs.state == ST_CONNECTED ||
                gls_transcript_len(&c->hs.transcript) - c->hs.sent_to_transcript ==
                    before + m->raw.len);
@@ -297,12 +302,16 @@ int gls_hs_on_ccs(gls_conn *c, gls_bytes payload)
     /* RFC 8446 §5: one byte 0x01, unprotected, during the handshake only; any
      * other value is unexpected_message */
     if (payload.len != 1 || payload.p[0] != 1) {
-        return GLS_E_UNEXPECTED_MESSAGE;
+        return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                             "change_cipher_spec is not the one byte 0x01 (RFC 8446 §5, RFC 5246 "
+                             "§7.1)");
     }
     if (c->sess.version == GLS_TLS13 || c->hs.state == ST_C_WAIT_SH ||
         c->hs.state == ST_S13_WAIT_CH2) {
         if (c->hs.state == ST_CONNECTED || c->hs.ccs_seen) {
-            return GLS_E_UNEXPECTED_MESSAGE;
+            return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                                 "a second change_cipher_spec, or one after the handshake (RFC "
+                                 "8446 §5)");
         }
         c->hs.ccs_seen = true;
         return GLS_OK;
@@ -313,7 +322,10 @@ int gls_hs_on_ccs(gls_conn *c, gls_bytes payload)
         (c->hs.state == ST_C12_WAIT_CCS || c->hs.state == ST_S12_WAIT_CCS)) {
         return gls_hs12_on_ccs(c);
     }
-    return GLS_E_UNEXPECTED_MESSAGE;
+    return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                         "change_cipher_spec not expected in state %s (RFC 8446 §5, RFC 5246 "
+                         "§7.1)",
+                         gls_hs_state_name(c->hs.state));
 }
 
 /* see hs.h */

@@ -192,8 +192,9 @@ gls_server www-alpn --alpn h2,http/1.1 --cert "$PKI/server-rsa.pem" --key "$PKI/
 ossl_get ossl-alpn -alpn http/1.1
 expect_contains "$(all_of ossl-alpn)" "ALPN protocol: http/1.1"
 expect_page ossl-alpn ALPN http/1.1
-ossl_get ossl-alpn-pref -alpn http/1.1,h2
-expect_contains "$(all_of ossl-alpn-pref)" "ALPN protocol: h2"
+ossl_get ossl-alpn-pref -alpn http/1.1,h2 # --www speaks HTTP/1.1 only: never h2
+expect_contains "$(all_of ossl-alpn-pref)" "ALPN protocol: http/1.1"
+expect_contains "$(err_of www-alpn)" "--www speaks only http/1.1: not offering 'h2'"
 ossl_get ossl-alpn-none
 expect_contains "$(all_of ossl-alpn-none)" "No ALPN negotiated"
 expect_page ossl-alpn-none ALPN none
