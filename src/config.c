@@ -42,9 +42,12 @@ static const uint16_t default_suites[] = {
     GLS_TLS_RSA_WITH_AES_256_CBC_SHA,
 };
 
+/* OpenSSL 3.0's default groups and order, with the hybrid X25519MLKEM768 in
+ * front (as OpenSSL 3.5, Chrome and Firefox). Pure ML-KEM is off by default. */
 static const uint16_t default_groups[] = {
-    GLS_GROUP_X25519,    GLS_GROUP_SECP256R1, GLS_GROUP_SECP384R1,
-    GLS_GROUP_FFDHE2048, GLS_GROUP_FFDHE3072,
+    GLS_GROUP_X25519MLKEM768, GLS_GROUP_X25519,    GLS_GROUP_SECP256R1, GLS_GROUP_X448,
+    GLS_GROUP_SECP521R1,      GLS_GROUP_SECP384R1, GLS_GROUP_FFDHE2048, GLS_GROUP_FFDHE3072,
+    GLS_GROUP_FFDHE4096,      GLS_GROUP_FFDHE6144, GLS_GROUP_FFDHE8192,
 };
 
 static const uint16_t default_sigalgs[] = {

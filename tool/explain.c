@@ -412,6 +412,9 @@ static int configure(gls_config *scfg, gls_config *ccfg, const struct session_ki
     err = err ? err : gls_config_set_rng(ccfg, recording_rng, rr);
     err = err ? err : gls_config_set_rng(scfg, recording_rng, rr);
     err = err ? err : gls_config_set_keylog(ccfg, on_keylog, rr);
+    /* these sessions are X25519 (the library's default puts X25519MLKEM768 first) */
+    static const uint16_t x25519 = GLS_GROUP_X25519;
+    err = err ? err : gls_config_set_groups(ccfg, &x25519, 1);
     if (seeded) {
         /* deterministic signatures: RSA PKCS #1 v1.5 in TLS 1.2, Ed25519 in TLS 1.3 */
         static const uint16_t pkcs1 = 0x0401;

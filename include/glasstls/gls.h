@@ -139,6 +139,23 @@ typedef struct gls_conn gls_conn;
 typedef void (*gls_keylog_fn)(void *arg, gls_conn *c, const char *line);
 typedef void (*gls_secret_fn)(void *arg, gls_conn *c, const gls_secret_info *info);
 
+/* ---- key exchange groups ----
+ * NamedGroup numbers (IANA TLS Supported Groups) for gls_config_set_groups. */
+#define GLS_GROUP_SECP256R1         0x0017
+#define GLS_GROUP_SECP384R1         0x0018
+#define GLS_GROUP_SECP521R1         0x0019
+#define GLS_GROUP_X25519            0x001d
+#define GLS_GROUP_X448              0x001e
+#define GLS_GROUP_FFDHE2048         0x0100
+#define GLS_GROUP_FFDHE3072         0x0101
+#define GLS_GROUP_FFDHE4096         0x0102
+#define GLS_GROUP_FFDHE6144         0x0103
+#define GLS_GROUP_FFDHE8192         0x0104
+#define GLS_GROUP_MLKEM768          0x0201 /* TLS 1.3 only; pure ML-KEM, off by default */
+#define GLS_GROUP_MLKEM1024         0x0202 /* TLS 1.3 only; pure ML-KEM, off by default */
+#define GLS_GROUP_SECP256R1MLKEM768 0x11eb /* TLS 1.3 only; hybrid, P-256 share first */
+#define GLS_GROUP_X25519MLKEM768    0x11ec /* TLS 1.3 only; hybrid, ML-KEM share first */
+
 /* ---- names ---- */
 /* IANA name of a cipher suite, or NULL if glasstls does not know it. */
 const char *gls_suite_name(uint16_t suite);
@@ -172,8 +189,11 @@ void gls_config_free(gls_config *cfg);
 int gls_config_set_versions(gls_config *cfg, uint16_t min, uint16_t max);
 /* Cipher suites (IANA numbers) in preference order; both versions' suites in one list. */
 int gls_config_set_suites(gls_config *cfg, const uint16_t *suites, size_t n);
-/* Key exchange groups in preference order (default x25519, secp256r1, secp384r1, ffdhe2048,
- * ffdhe3072). */
+/* Key exchange groups (GLS_GROUP_*) in preference order. Default: X25519MLKEM768, x25519,
+ * secp256r1, x448, secp521r1, secp384r1, ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144,
+ * ffdhe8192 (OpenSSL 3.0's set, with the hybrid first). A TLS 1.3 client sends a key share
+ * for the first group, and when that is a post-quantum group also one for the first
+ * classical group, so a server without ML-KEM needs no HelloRetryRequest. */
 int gls_config_set_groups(gls_config *cfg, const uint16_t *groups, size_t n);
 int gls_config_set_sigalgs(gls_config *cfg, const uint16_t *schemes, size_t n);
 /* A certificate chain (PEM, leaf first) and its private key, from files. Repeat to

@@ -5,6 +5,8 @@
 #ifndef GLS_BASE_WIRE_H
 #define GLS_BASE_WIRE_H
 
+#include "glasstls/gls.h"
+
 /* Protocol versions */
 #define GLS_TLS12 0x0303
 #define GLS_TLS13 0x0304
@@ -123,13 +125,8 @@
 #define GLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 0xcca9
 #define GLS_TLS_EMPTY_RENEGOTIATION_INFO_SCSV             0x00ff
 
-/* NamedGroup (RFC 8446 §4.2.7, RFC 7919) */
-#define GLS_GROUP_SECP256R1 0x0017
-#define GLS_GROUP_SECP384R1 0x0018
-#define GLS_GROUP_X25519    0x001d
-#define GLS_GROUP_FFDHE2048 0x0100
-#define GLS_GROUP_FFDHE3072 0x0101
-#define GLS_GROUP_FFDHE4096 0x0102
+/* NamedGroup (RFC 8446 §4.2.7, RFC 7919, draft-ietf-tls-ecdhe-mlkem): public,
+ * GLS_GROUP_* in glasstls/gls.h. */
 
 /* SignatureScheme (RFC 8446 §4.2.3) */
 #define GLS_SIG_RSA_PKCS1_SHA256       0x0401

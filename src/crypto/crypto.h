@@ -146,29 +146,65 @@ GLS_MUST_CHECK int gls_cbc_open(gls_cbc_ctx *x, const uint8_t hdr11[11], uint8_t
                                 size_t *off, size_t *pt_len);
 void gls_cbc_free(gls_cbc_ctx *x);
 
-/* ---- key exchange: X25519, P-256, P-384, FFDHE 2048/3072/4096 ----
- * `group` is the IANA NamedGroup (base/wire.h). */
+/* ---- key exchange, KEM-shaped (STYLE §12.4) ----
+ * `group` is the IANA NamedGroup (GLS_GROUP_*). Three steps fit every kind:
+ *   client: gls_kex_new (its key) and gls_kex_public (its share);
+ *   server: gls_kex_respond, one shot — (EC)DH makes a key and derives, a KEM
+ *           encapsulates — giving the server's share and the secret;
+ *   client: gls_kex_finish — (EC)DH derives, a KEM decapsulates.
+ * TLS 1.2, where the server speaks first, runs new/public/finish on the server
+ * and respond (or new/finish) on the client. Groups: X25519, X448, P-256,
+ * P-384, P-521, FFDHE 2048-8192, ML-KEM-768/1024, X25519MLKEM768 and
+ * SecP256r1MLKEM768. */
 typedef struct gls_kex gls_kex;
-/* A (EC)DHE shared secret. FFDHE's is as long as p (up to 1024 bytes for an
- * explicit TLS 1.2 group), too long for a gls_secret; same wiping rules. */
+/* A shared secret. FFDHE's is as long as p (up to 1024 bytes), too long for
+ * a gls_secret; a hybrid's is both secrets (64 bytes). Same wiping rules. */
 #define GLS_MAX_KEX_SECRET 1024
 typedef struct {
     uint8_t b[GLS_MAX_KEX_SECRET];
     size_t len;
 } gls_kex_secret;
+/* The largest share of any group, either direction (ML-KEM-1024's 1,568-byte
+ * key and ciphertext); the group table is checked against it. */
+#define GLS_KEX_MAX_SHARE 1568
+/* What kind of key exchange a group is; the handshake asks, never infers. */
+typedef enum {
+    GLS_KEX_NONE,   /* not a group we know */
+    GLS_KEX_EC,     /* X25519, X448, NIST curves: TLS 1.2 ECDHE and TLS 1.3 */
+    GLS_KEX_FFDH,   /* RFC 7919 groups: TLS 1.2 DHE and TLS 1.3 */
+    GLS_KEX_HYBRID, /* ECDH + ML-KEM: TLS 1.3 only */
+    GLS_KEX_KEM,    /* ML-KEM alone: TLS 1.3 only */
+} gls_kex_kind;
 void gls_kex_secret_wipe(gls_kex_secret *s);
 bool gls_kex_supported(uint16_t group);
-/* Makes an ephemeral key pair, its private part drawn from rng. */
+gls_kex_kind gls_kex_group_kind(uint16_t group);
+/* The size of the client's (server == false) or server's share: X25519 32,
+ * X448 56, P-256/384/521 65/97/133, FFDHE |p|, ML-KEM-768 1184/1088,
+ * ML-KEM-1024 1568/1568, X25519MLKEM768 1216/1120, SecP256r1MLKEM768
+ * 1249/1153; 0 for an unknown group. */
+size_t gls_kex_share_len(uint16_t group, bool server);
+/* The largest share in the group table (for the test that GLS_KEX_MAX_SHARE holds). */
+size_t gls_kex_max_share_len(void);
+/* Makes an ephemeral key pair (or KEM key), its private part drawn from rng. */
 GLS_MUST_CHECK int gls_kex_new(const gls_crypto *c, uint16_t group, const gls_rng *rng,
                                gls_kex **out);
-/* The public value as it goes on the wire: X25519 32 bytes; P-256/384 the
- * uncompressed point (0x04 || X || Y); FFDHE the value left-padded to |p|. */
+/* The share as it goes on the wire: X25519/X448 raw; P-256/384/521 the
+ * uncompressed point (0x04 || X || Y); FFDHE the value left-padded to |p|;
+ * ML-KEM the encapsulation key; a hybrid both, in the draft's order. */
 GLS_MUST_CHECK int gls_kex_public(const gls_kex *k, uint8_t *out, size_t cap, size_t *len);
-/* Checks the peer value (point on curve, not identity; 1 < y < p-1) and
- * derives the shared secret: X25519 32 bytes (all-zero rejected); ECDH the
- * x-coordinate; FFDHE left-padded to |p| (RFC 8446 §7.4.1). A bad peer value is
- * GLS_E_BAD_KEY_SHARE. */
-GLS_MUST_CHECK int gls_kex_derive(gls_kex *k, const uint8_t *peer, size_t peer_len,
+/* Server, one shot: checks the client's share, writes the server's share
+ * (out holds at least gls_kex_share_len(group, true) bytes) and the secret.
+ * A bad share (wrong length, point not on the curve or the identity, FFDHE Y
+ * not in 1 < Y < p-1, an all-zero X25519/X448 result, an ML-KEM key failing
+ * the FIPS 203 §7.2 checks, either half of a hybrid) is GLS_E_BAD_KEY_SHARE. */
+GLS_MUST_CHECK int gls_kex_respond(const gls_crypto *c, uint16_t group, const gls_rng *rng,
+                                   const uint8_t *peer, size_t peer_len, uint8_t *out, size_t cap,
+                                   size_t *out_len, gls_kex_secret *shared);
+/* Client: checks the server's share and derives (or decapsulates) the shared
+ * secret: X25519/X448 raw (all-zero rejected); ECDH the x-coordinate; FFDHE
+ * left-padded to |p| (RFC 8446 §7.4.1); ML-KEM 32 bytes; a hybrid both
+ * secrets concatenated. A bad share is GLS_E_BAD_KEY_SHARE. */
+GLS_MUST_CHECK int gls_kex_finish(gls_kex *k, const uint8_t *peer, size_t peer_len,
                                   gls_kex_secret *shared);
 /* FFDHE in TLS 1.2 (server sends p, g, Ys): derive against explicit params. The
  * client makes its own key in the same group. p under 2048 bits is
@@ -181,8 +217,6 @@ GLS_MUST_CHECK int gls_kex_new_ffdh_params(const gls_crypto *c, const uint8_t *p
                                            gls_kex **out);
 /* The RFC 7919 group's prime and generator for TLS 1.2 ServerKeyExchange. */
 GLS_MUST_CHECK int gls_ffdhe_params(uint16_t group, gls_bytes *p, gls_bytes *g);
-/* The size of the group's public value in bytes (32, 65, 97, 256, 384, 512). */
-size_t gls_kex_public_len(uint16_t group);
 void gls_kex_free(gls_kex *k);
 
 /* ---- keys and certificates ---- */

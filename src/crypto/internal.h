@@ -9,6 +9,19 @@
 
 #include "crypto/crypto.h"
 
+/* Marks bytes computed from secrets but public by design (a verdict, a value
+ * that goes on the wire) as defined for the valgrind constant-time tests
+ * (tests/ct, built with GLS_CT_VALGRIND); a no-op otherwise. base/secret.h
+ * may define the same. */
+#ifndef GLS_CT_DECLASSIFY
+#ifdef GLS_CT_VALGRIND
+#include <valgrind/memcheck.h>
+#define GLS_CT_DECLASSIFY(p, n) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (n)))
+#else
+#define GLS_CT_DECLASSIFY(p, n) ((void)(p), (void)(n))
+#endif
+#endif
+
 struct gls_crypto {
     OSSL_LIB_CTX *libctx; /* NULL: the default library context */
     gls_hash_alg hash[GLS_HASH_COUNT];

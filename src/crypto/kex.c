@@ -1,10 +1,18 @@
-/* crypto/kex.c — ephemeral key exchange: X25519 (RFC 7748 §6.1), ECDH over
- * P-256 and P-384 (RFC 8446 §4.2.8.2, the shared secret is the x-coordinate)
- * and finite-field DH over the RFC 7919 groups (RFC 8446 §4.2.8.1, secret
- * left-padded to |p|) or a TLS 1.2 server's explicit p and g (RFC 5246 §7.4.3).
- * Every private key is drawn from the caller's gls_rng, so a fixed rng gives
- * fixed keys. Peer values are checked before use; a bad one is
- * GLS_E_BAD_KEY_SHARE. */
+/* crypto/kex.c — ephemeral key exchange, KEM-shaped (STYLE §12.4): the client
+ * makes a key and its share (gls_kex_new, gls_kex_public), the server answers
+ * in one step (gls_kex_respond: for (EC)DH a key of its own and the shared
+ * secret, for a KEM an encapsulation), and the client finishes
+ * (gls_kex_finish: derive, or decapsulate). The groups: X25519 and X448
+ * (RFC 7748 §6), ECDH over P-256, P-384 and P-521 (RFC 8446 §4.2.8.2, the
+ * shared secret is the x-coordinate), finite-field DH over the RFC 7919 groups
+ * (RFC 8446 §4.2.8.1, secret left-padded to |p|) or a TLS 1.2 server's
+ * explicit p and g (RFC 5246 §7.4.3), ML-KEM-768/1024 (FIPS 203,
+ * draft-ietf-tls-mlkem) and the hybrids X25519MLKEM768 and SecP256r1MLKEM768
+ * (draft-ietf-tls-ecdhe-mlkem: the two shares and the two secrets
+ * concatenated, ML-KEM first for X25519MLKEM768, ECDH first for P-256).
+ * Every private key and KEM seed is drawn from the caller's gls_rng, so a
+ * fixed rng gives fixed keys. Peer values are checked before use; a bad one
+ * is GLS_E_BAD_KEY_SHARE. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,34 +25,52 @@
 
 #include "base/wire.h"
 #include "crypto/internal.h"
+#include "crypto/mlkem.h"
 
 /* Rejection sampling of a private key: a fair rng is out of range this many
  * times in a row with probability below 2^-256. */
 #define MAX_DRAWS    8
-#define X25519_LEN   32
-#define MAX_EC_FIELD 48
+#define MAX_XDH_LEN  56 /* X448 */
+#define MAX_EC_FIELD 66 /* P-521 */
 #define MIN_DH_BITS  2048
 
-enum kind { KIND_X25519, KIND_EC, KIND_FFDH };
+enum kind { KIND_XDH, KIND_EC, KIND_FFDH, KIND_KEM, KIND_HYBRID };
 
 struct group_info {
     uint16_t group;
     enum kind kind;
     const char *name; /* libcrypto's name for the curve */
     int nid;
-    size_t pub_len;
-    int exp_bits; /* FFDHE private exponent size (RFC 7919 §5.2, Appendix A) */
+    size_t pub_len;  /* the client's share (and a TLS 1.2 (EC)DH public value) */
+    size_t resp_len; /* the server's share */
+    int exp_bits;    /* FFDHE private exponent size (RFC 7919 §5.2, Appendix A) */
+    gls_mlkem_set kem;
+    uint16_t classic; /* hybrid: its (EC)DH group */
+    bool kem_first;   /* hybrid: the ML-KEM part comes first in shares and secret */
 };
 
+#define K768  GLS_MLKEM768
+#define K1024 GLS_MLKEM1024
+
+/* The group table: every size the handshake needs comes from here.
+ * GLS_KEX_MAX_SHARE (crypto.h) is the largest share; a test checks it. */
 /* clang-format off */
 static const struct group_info groups[] = {
-    /* group              kind         name         nid                   pub  exp */
-    {GLS_GROUP_X25519,    KIND_X25519, "X25519",    NID_X25519,           32,  0},
-    {GLS_GROUP_SECP256R1, KIND_EC,     "P-256",     NID_X9_62_prime256v1, 65,  0},
-    {GLS_GROUP_SECP384R1, KIND_EC,     "P-384",     NID_secp384r1,        97,  0},
-    {GLS_GROUP_FFDHE2048, KIND_FFDH,   "ffdhe2048", NID_undef,            256, 225},
-    {GLS_GROUP_FFDHE3072, KIND_FFDH,   "ffdhe3072", NID_undef,            384, 275},
-    {GLS_GROUP_FFDHE4096, KIND_FFDH,   "ffdhe4096", NID_undef,            512, 325},
+    /* group                      kind         name         nid                   pub   resp  exp  kem    classic             kem_first */
+    {GLS_GROUP_X25519,            KIND_XDH,    "X25519",    NID_X25519,           32,   32,   0,   0,     0,                  false},
+    {GLS_GROUP_X448,              KIND_XDH,    "X448",      NID_X448,             56,   56,   0,   0,     0,                  false},
+    {GLS_GROUP_SECP256R1,         KIND_EC,     "P-256",     NID_X9_62_prime256v1, 65,   65,   0,   0,     0,                  false},
+    {GLS_GROUP_SECP384R1,         KIND_EC,     "P-384",     NID_secp384r1,        97,   97,   0,   0,     0,                  false},
+    {GLS_GROUP_SECP521R1,         KIND_EC,     "P-521",     NID_secp521r1,        133,  133,  0,   0,     0,                  false},
+    {GLS_GROUP_FFDHE2048,         KIND_FFDH,   "ffdhe2048", NID_undef,            256,  256,  225, 0,     0,                  false},
+    {GLS_GROUP_FFDHE3072,         KIND_FFDH,   "ffdhe3072", NID_undef,            384,  384,  275, 0,     0,                  false},
+    {GLS_GROUP_FFDHE4096,         KIND_FFDH,   "ffdhe4096", NID_undef,            512,  512,  325, 0,     0,                  false},
+    {GLS_GROUP_FFDHE6144,         KIND_FFDH,   "ffdhe6144", NID_undef,            768,  768,  375, 0,     0,                  false},
+    {GLS_GROUP_FFDHE8192,         KIND_FFDH,   "ffdhe8192", NID_undef,            1024, 1024, 400, 0,     0,                  false},
+    {GLS_GROUP_MLKEM768,          KIND_KEM,    "ML-KEM-768", NID_undef,           1184, 1088, 0,   K768,  0,                  false},
+    {GLS_GROUP_MLKEM1024,         KIND_KEM,    "ML-KEM-1024", NID_undef,          1568, 1568, 0,   K1024, 0,                  false},
+    {GLS_GROUP_SECP256R1MLKEM768, KIND_HYBRID, "SecP256r1MLKEM768", NID_undef,    1249, 1153, 0,   K768,  GLS_GROUP_SECP256R1, false},
+    {GLS_GROUP_X25519MLKEM768,    KIND_HYBRID, "X25519MLKEM768", NID_undef,       1216, 1120, 0,   K768,  GLS_GROUP_X25519,    true},
 };
 /* clang-format on */
 
@@ -52,6 +78,9 @@ struct gls_kex {
     enum kind kind;
     const struct group_info *info; /* NULL for explicit TLS 1.2 DH parameters */
     OSSL_LIB_CTX *libctx;
+    const gls_crypto *crypto;
+    gls_kex *classic;   /* hybrid: the (EC)DH half */
+    uint8_t *dk;        /* KEM and hybrid: our ML-KEM decapsulation key */
     EVP_PKEY *pkey;     /* X25519 and EC: our key pair */
     EC_GROUP *ec_group; /* EC: for checking the peer's point */
     BIGNUM *p;          /* FFDH: the group and our exponent x */
@@ -60,7 +89,7 @@ struct gls_kex {
     BIGNUM *x;
     BN_MONT_CTX *mont;
     size_t plen;
-    uint8_t pub[GLS_MAX_KEX_SECRET]; /* as it goes on the wire */
+    uint8_t pub[GLS_KEX_MAX_SHARE]; /* as it goes on the wire */
     size_t pub_len;
 };
 
@@ -81,10 +110,42 @@ bool gls_kex_supported(uint16_t group)
 }
 
 /* see crypto.h */
-size_t gls_kex_public_len(uint16_t group)
+gls_kex_kind gls_kex_group_kind(uint16_t group)
 {
     const struct group_info *gi = group_of(group);
-    return gi != NULL ? gi->pub_len : 0;
+    if (gi == NULL) {
+        return GLS_KEX_NONE;
+    }
+    switch (gi->kind) {
+    case KIND_XDH:
+    case KIND_EC:
+        return GLS_KEX_EC;
+    case KIND_FFDH:
+        return GLS_KEX_FFDH;
+    case KIND_KEM:
+        return GLS_KEX_KEM;
+    case KIND_HYBRID:
+        return GLS_KEX_HYBRID;
+    }
+    return GLS_KEX_NONE;
+}
+
+/* see crypto.h */
+size_t gls_kex_share_len(uint16_t group, bool server)
+{
+    const struct group_info *gi = group_of(group);
+    return gi == NULL ? 0 : server ? gi->resp_len : gi->pub_len;
+}
+
+/* see crypto.h */
+size_t gls_kex_max_share_len(void)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+        m = groups[i].pub_len > m ? groups[i].pub_len : m;
+        m = groups[i].resp_len > m ? groups[i].resp_len : m;
+    }
+    return m;
 }
 
 /* see crypto.h */
@@ -93,18 +154,18 @@ void gls_kex_secret_wipe(gls_kex_secret *s)
     OPENSSL_cleanse(s, sizeof *s);
 }
 
-/* ---- X25519 ---- */
+/* ---- X25519 and X448 ---- */
 
-static int x25519_keygen(gls_kex *k, const gls_rng *rng)
+static int xdh_keygen(gls_kex *k, const gls_rng *rng)
 {
-    uint8_t sk[X25519_LEN];
+    uint8_t sk[MAX_XDH_LEN];
+    size_t n = k->info->pub_len;
     size_t len = sizeof k->pub;
-    int err = gls_rand(rng, sk, sizeof sk);
+    int err = gls_rand(rng, sk, n);
     if (err == GLS_OK) {
         /* libcrypto clamps the scalar itself (RFC 7748 §5) */
-        k->pkey = EVP_PKEY_new_raw_private_key_ex(k->libctx, "X25519", NULL, sk, sizeof sk);
-        err = k->pkey != NULL && EVP_PKEY_get_raw_public_key(k->pkey, k->pub, &len) == 1 &&
-                      len == X25519_LEN
+        k->pkey = EVP_PKEY_new_raw_private_key_ex(k->libctx, k->info->name, NULL, sk, n);
+        err = k->pkey != NULL && EVP_PKEY_get_raw_public_key(k->pkey, k->pub, &len) == 1 && len == n
                   ? GLS_OK
                   : GLS_E_CRYPTO;
         k->pub_len = len;
@@ -125,21 +186,23 @@ static int pkey_derive(gls_kex *k, EVP_PKEY *peer, size_t want, gls_kex_secret *
     return ok ? GLS_OK : GLS_E_CRYPTO;
 }
 
-static int x25519_derive(gls_kex *k, const uint8_t *peer, size_t len, gls_kex_secret *shared)
+static int xdh_derive(gls_kex *k, const uint8_t *peer, size_t len, gls_kex_secret *shared)
 {
-    static const uint8_t zero[X25519_LEN] = {0};
-    if (len != X25519_LEN) {
+    static const uint8_t zero[MAX_XDH_LEN] = {0};
+    if (len != k->info->pub_len) {
         return GLS_E_BAD_KEY_SHARE;
     }
-    EVP_PKEY *pk = EVP_PKEY_new_raw_public_key_ex(k->libctx, "X25519", NULL, peer, len);
+    EVP_PKEY *pk = EVP_PKEY_new_raw_public_key_ex(k->libctx, k->info->name, NULL, peer, len);
     if (pk == NULL) {
         return GLS_E_NO_MEMORY;
     }
     /* libcrypto refuses to derive exactly when the result is all zeros (a
-     * small-order peer point, RFC 7748 §6.1); we check the output as well. */
-    int err = pkey_derive(k, pk, X25519_LEN, shared);
+     * small-order peer point, RFC 7748 §6.1, §6.2); we check the output as well. */
+    int err = pkey_derive(k, pk, len, shared);
     EVP_PKEY_free(pk);
-    if (err != GLS_OK || CRYPTO_memcmp(shared->b, zero, X25519_LEN) == 0) {
+    int nonzero = CRYPTO_memcmp(shared->b, zero, len) != 0;
+    GLS_CT_DECLASSIFY(&nonzero, sizeof nonzero); /* the verdict is public */
+    if (err != GLS_OK || !nonzero) {
         ERR_clear_error();
         return GLS_E_BAD_KEY_SHARE;
     }
@@ -158,14 +221,17 @@ static int ec_draw_scalar(const gls_kex *k, const gls_rng *rng, BIGNUM *d)
 {
     uint8_t buf[MAX_EC_FIELD];
     size_t flen = ec_field_len(k);
+    const BIGNUM *order = EC_GROUP_get0_order(k->ec_group);
+    size_t extra = 8 * flen - (size_t)BN_num_bits(order); /* P-521: 66 bytes, 521 bits */
     int err = GLS_E_RNG;
     for (int i = 0; i < MAX_DRAWS; i++) {
         int e = gls_rand(rng, buf, flen);
+        buf[0] &= (uint8_t)(0xff >> extra);
         if (e != GLS_OK || BN_bin2bn(buf, (int)flen, d) == NULL) {
             err = e != GLS_OK ? e : GLS_E_NO_MEMORY;
             break;
         }
-        if (!BN_is_zero(d) && BN_cmp(d, EC_GROUP_get0_order(k->ec_group)) < 0) {
+        if (!BN_is_zero(d) && BN_cmp(d, order) < 0) {
             err = GLS_OK;
             break;
         }
@@ -293,7 +359,8 @@ static int ffdh_draw_exponent(BIGNUM *x, int bits, const gls_rng *rng)
     int err = GLS_E_RNG;
     for (int i = 0; i < MAX_DRAWS; i++) {
         int e = gls_rand(rng, buf, n);
-        if (e != GLS_OK || BN_bin2bn(buf, (int)n, x) == NULL || BN_mask_bits(x, bits) != 1) {
+        buf[0] &= (uint8_t)(0xff >> (8 * n - (size_t)bits)); /* keep `bits` bits */
+        if (e != GLS_OK || BN_bin2bn(buf, (int)n, x) == NULL) {
             err = e != GLS_OK ? e : GLS_E_CRYPTO;
             break;
         }
@@ -389,6 +456,95 @@ static const struct group_info *ffdhe_known(const gls_kex *k, const uint8_t *p, 
     return NULL;
 }
 
+/* ---- ML-KEM, alone and in a hybrid ---- */
+
+/* Our ML-KEM key: seeds d and z from rng, ek to out, dk kept (wiped on free). */
+static int kem_keygen(gls_kex *k, const gls_rng *rng, uint8_t *ek_out)
+{
+    uint8_t dz[2 * GLS_MLKEM_SEED];
+    gls_mlkem_set set = k->info->kem;
+    k->dk = malloc(gls_mlkem_dk_len(set));
+    if (k->dk == NULL) {
+        return GLS_E_NO_MEMORY;
+    }
+    int err = gls_rand(rng, dz, sizeof dz);
+    if (err == GLS_OK) {
+        err = gls_mlkem_keygen(set, dz, dz + GLS_MLKEM_SEED, ek_out, k->dk);
+    }
+    OPENSSL_cleanse(dz, sizeof dz);
+    return err;
+}
+
+/* Where the ML-KEM and (EC)DH parts sit in a hybrid share of `len` bytes. */
+static void hybrid_split(const struct group_info *gi, size_t len, size_t kem_len, size_t *kem_off,
+                         size_t *ec_off)
+{
+    *kem_off = gi->kem_first ? 0 : len - kem_len;
+    *ec_off = gi->kem_first ? kem_len : 0;
+}
+
+/* A hybrid key: an (EC)DH key and an ML-KEM key, public parts concatenated. */
+static int hybrid_keygen(gls_kex *k, const gls_rng *rng)
+{
+    const struct group_info *gi = k->info;
+    size_t ek_len = gls_mlkem_ek_len(gi->kem);
+    size_t kem_off;
+    size_t ec_off;
+    size_t ec_len = 0;
+    hybrid_split(gi, gi->pub_len, ek_len, &kem_off, &ec_off);
+    TRY(gls_kex_new(k->crypto, gi->classic, rng, &k->classic));
+    TRY(gls_kex_public(k->classic, k->pub + ec_off, gi->pub_len - ek_len, &ec_len));
+    TRY(kem_keygen(k, rng, k->pub + kem_off));
+    k->pub_len = gi->pub_len;
+    return GLS_OK;
+}
+
+/* The client's last step for a KEM: decapsulate the server's ciphertext. */
+static int kem_finish(gls_kex *k, const uint8_t *ct, size_t len, uint8_t ss[GLS_MLKEM_SEED])
+{
+    return gls_mlkem_decaps(k->info->kem, k->dk, ct, len, ss);
+}
+
+/* Hybrid finish: both halves, each checked; the secrets in the group's order. */
+static int hybrid_finish(gls_kex *k, const uint8_t *peer, size_t len, gls_kex_secret *shared)
+{
+    const struct group_info *gi = k->info;
+    size_t ct_len = gls_mlkem_ct_len(gi->kem);
+    size_t kem_off;
+    size_t ec_off;
+    gls_kex_secret ec;
+    uint8_t ss[GLS_MLKEM_SEED];
+    if (len != gi->resp_len) {
+        return GLS_E_BAD_KEY_SHARE;
+    }
+    hybrid_split(gi, len, ct_len, &kem_off, &ec_off);
+    int err = gls_kex_finish(k->classic, peer + ec_off, len - ct_len, &ec);
+    if (err == GLS_OK) {
+        err = kem_finish(k, peer + kem_off, ct_len, ss);
+    }
+    if (err == GLS_OK) {
+        memcpy(shared->b + (gi->kem_first ? 0 : ec.len), ss, sizeof ss);
+        memcpy(shared->b + (gi->kem_first ? sizeof ss : 0), ec.b, ec.len);
+        shared->len = sizeof ss + ec.len;
+    }
+    gls_kex_secret_wipe(&ec);
+    OPENSSL_cleanse(ss, sizeof ss);
+    return err;
+}
+
+/* The server's KEM step: encapsulate to the client's key (checked: §7.2). */
+static int kem_respond(const struct group_info *gi, const gls_rng *rng, const uint8_t *ek,
+                       size_t ek_len, uint8_t *ct, uint8_t ss[GLS_MLKEM_SEED])
+{
+    uint8_t m[GLS_MLKEM_SEED];
+    int err = gls_rand(rng, m, sizeof m);
+    if (err == GLS_OK) {
+        err = gls_mlkem_encaps(gi->kem, ek, ek_len, m, ct, ss);
+    }
+    OPENSSL_cleanse(m, sizeof m);
+    return err;
+}
+
 /* ---- the gls_kex object ---- */
 
 static int kex_alloc(const gls_crypto *c, const struct group_info *gi, gls_kex **out)
@@ -400,6 +556,7 @@ static int kex_alloc(const gls_crypto *c, const struct group_info *gi, gls_kex *
     k->info = gi;
     k->kind = gi != NULL ? gi->kind : KIND_FFDH;
     k->libctx = c != NULL ? c->libctx : NULL;
+    k->crypto = c;
     *out = k;
     return GLS_OK;
 }
@@ -409,14 +566,19 @@ static int kex_keygen(gls_kex *k, const gls_rng *rng)
     gls_bytes p;
     gls_bytes g;
     switch (k->kind) {
-    case KIND_X25519:
-        return x25519_keygen(k, rng);
+    case KIND_XDH:
+        return xdh_keygen(k, rng);
     case KIND_EC:
         return ec_keygen(k, rng);
     case KIND_FFDH:
         TRY(gls_ffdhe_params(k->info->group, &p, &g));
         TRY(ffdh_load(k, p.p, p.len, g.p, g.len));
         return ffdh_keygen(k, k->info->exp_bits, rng);
+    case KIND_KEM:
+        k->pub_len = k->info->pub_len;
+        return kem_keygen(k, rng, k->pub);
+    case KIND_HYBRID:
+        return hybrid_keygen(k, rng);
     }
     return GLS_E_INTERNAL;
 }
@@ -479,22 +641,104 @@ int gls_kex_public(const gls_kex *k, uint8_t *out, size_t cap, size_t *len)
 }
 
 /* see crypto.h */
-int gls_kex_derive(gls_kex *k, const uint8_t *peer, size_t peer_len, gls_kex_secret *shared)
+int gls_kex_finish(gls_kex *k, const uint8_t *peer, size_t peer_len, gls_kex_secret *shared)
 {
     int err;
     if (peer == NULL || peer_len == 0) {
         err = GLS_E_BAD_KEY_SHARE;
-    } else if (k->kind == KIND_X25519) {
-        err = x25519_derive(k, peer, peer_len, shared);
+    } else if (k->kind == KIND_XDH) {
+        err = xdh_derive(k, peer, peer_len, shared);
     } else if (k->kind == KIND_EC) {
         err = ec_derive(k, peer, peer_len, shared);
-    } else {
+    } else if (k->kind == KIND_FFDH) {
         err = ffdh_derive(k, peer, peer_len, shared);
+    } else if (k->kind == KIND_KEM) {
+        err = kem_finish(k, peer, peer_len, shared->b);
+        shared->len = GLS_MLKEM_SEED;
+    } else {
+        err = hybrid_finish(k, peer, peer_len, shared);
     }
     if (err != GLS_OK) {
         gls_kex_secret_wipe(shared);
     }
     return err;
+}
+
+/* (EC)DH respond: a key of our own, its public value, the shared secret. */
+static int dh_respond(const gls_crypto *c, uint16_t group, const gls_rng *rng, const uint8_t *peer,
+                      size_t peer_len, uint8_t *out, size_t cap, size_t *out_len,
+                      gls_kex_secret *shared)
+{
+    gls_kex *k = NULL;
+    TRY(gls_kex_new(c, group, rng, &k));
+    int err = gls_kex_finish(k, peer, peer_len, shared);
+    if (err == GLS_OK) {
+        err = gls_kex_public(k, out, cap, out_len);
+    }
+    gls_kex_free(k); /* the ephemeral key is gone now */
+    return err;
+}
+
+/* Hybrid respond: encapsulate and answer the (EC)DH half, in the group's order. */
+static int hybrid_respond(const gls_crypto *c, const struct group_info *gi, const gls_rng *rng,
+                          const uint8_t *peer, size_t peer_len, uint8_t *out,
+                          gls_kex_secret *shared)
+{
+    size_t ek_len = gls_mlkem_ek_len(gi->kem);
+    size_t ct_len = gls_mlkem_ct_len(gi->kem);
+    size_t in_kem, in_ec, out_kem, out_ec;
+    size_t ec_out_len = 0;
+    gls_kex_secret ec;
+    uint8_t ss[GLS_MLKEM_SEED];
+    if (peer_len != gi->pub_len) {
+        return GLS_E_BAD_KEY_SHARE;
+    }
+    hybrid_split(gi, peer_len, ek_len, &in_kem, &in_ec);
+    hybrid_split(gi, gi->resp_len, ct_len, &out_kem, &out_ec);
+    int err = dh_respond(c, gi->classic, rng, peer + in_ec, peer_len - ek_len, out + out_ec,
+                         gi->resp_len - ct_len, &ec_out_len, &ec);
+    if (err == GLS_OK) {
+        err = kem_respond(gi, rng, peer + in_kem, ek_len, out + out_kem, ss);
+    }
+    if (err == GLS_OK) {
+        memcpy(shared->b + (gi->kem_first ? 0 : ec.len), ss, sizeof ss);
+        memcpy(shared->b + (gi->kem_first ? sizeof ss : 0), ec.b, ec.len);
+        shared->len = sizeof ss + ec.len;
+    }
+    gls_kex_secret_wipe(&ec);
+    OPENSSL_cleanse(ss, sizeof ss);
+    return err;
+}
+
+/* see crypto.h */
+int gls_kex_respond(const gls_crypto *c, uint16_t group, const gls_rng *rng, const uint8_t *peer,
+                    size_t peer_len, uint8_t *out, size_t cap, size_t *out_len,
+                    gls_kex_secret *shared)
+{
+    const struct group_info *gi = group_of(group);
+    int err;
+    if (gi == NULL) {
+        return GLS_E_UNSUPPORTED;
+    }
+    if (cap < gi->resp_len) {
+        return GLS_E_BUFFER_TOO_SMALL;
+    }
+    if (peer == NULL || peer_len == 0) {
+        err = GLS_E_BAD_KEY_SHARE;
+    } else if (gi->kind == KIND_KEM) {
+        err = kem_respond(gi, rng, peer, peer_len, out, shared->b);
+        shared->len = GLS_MLKEM_SEED;
+    } else if (gi->kind == KIND_HYBRID) {
+        err = hybrid_respond(c, gi, rng, peer, peer_len, out, shared);
+    } else {
+        err = dh_respond(c, group, rng, peer, peer_len, out, cap, out_len, shared);
+    }
+    if (err != GLS_OK) {
+        gls_kex_secret_wipe(shared);
+        return err;
+    }
+    *out_len = gi->resp_len;
+    return GLS_OK;
 }
 
 /* see crypto.h */
@@ -504,6 +748,11 @@ void gls_kex_free(gls_kex *k)
         return;
     }
     EVP_PKEY_free(k->pkey); /* libcrypto clears the private key it holds */
+    gls_kex_free(k->classic);
+    if (k->dk != NULL) {
+        OPENSSL_cleanse(k->dk, gls_mlkem_dk_len(k->info->kem));
+        free(k->dk);
+    }
     EC_GROUP_free(k->ec_group);
     BN_clear_free(k->x);
     BN_free(k->p);

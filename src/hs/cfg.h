@@ -16,7 +16,7 @@
 #include "hs/ticketkeys.h"
 
 #define GLS_CFG_MAX_SUITES   32
-#define GLS_CFG_MAX_GROUPS   8
+#define GLS_CFG_MAX_GROUPS   16
 #define GLS_CFG_MAX_SIGALGS  16
 #define GLS_MAX_CERT_KEYS    4
 #define GLS_CFG_MAX_CHAIN    10 /* certificates per chain, ours or the peer's */

@@ -41,29 +41,57 @@ struct hello_bufs {
     uint8_t versions[4];
     uint8_t point_formats[1];
     uint8_t psk_modes[1];
-    uint8_t key[600];
-    uint8_t shares[4 + 600];
+    uint8_t key[GLS_MAX_SHARES * GLS_KEX_MAX_SHARE];
+    uint8_t shares[2 + GLS_MAX_SHARES * (4 + GLS_KEX_MAX_SHARE)];
     uint8_t psk_ids[2 + GLS_MAX_TICKET + 4];
     uint8_t binders[1 + GLS_MAX_HASH];
 };
 
-/* Makes the key shares a client offers: the first configured group only (a
- * server preferring another group answers with HelloRetryRequest). */
+static bool is_post_quantum(uint16_t group)
+{
+    gls_kex_kind k = gls_kex_group_kind(group);
+    return k == GLS_KEX_HYBRID || k == GLS_KEX_KEM;
+}
+
+/* The key shares a client offers (RFC 8446 §4.2.8): one for the first
+ * configured group, and when that is post-quantum a second one for the first
+ * classical group, as browsers do, so that a server without ML-KEM answers at
+ * once rather than with a HelloRetryRequest. After an HRR: the group asked for. */
 static int make_shares(gls_conn *c, struct gls_exts *e, struct hello_bufs *b)
 {
-    struct gls_key_share_entry ks;
+    struct gls_key_share_entry ks[GLS_MAX_SHARES];
     struct gls_hs *hs = &c->hs;
-    uint16_t group = hs->hrr_group ? hs->hrr_group : c->cfg->groups[0];
-    size_t len = 0;
-    gls_kex_free(hs->kex[0]);
-    hs->kex[0] = NULL;
-    TRY(gls_kex_new(c->cfg->crypto, group, &c->cfg->rng, &hs->kex[0]));
-    TRY(gls_kex_public(hs->kex[0], b->key, sizeof b->key, &len));
-    hs->kex_group[0] = group;
-    hs->n_kex = 1;
-    ks.group = group;
-    ks.key = gls_bytes_of(b->key, len);
-    e->shares = gls_key_shares_put(b->shares, sizeof b->shares, &ks, 1);
+    const gls_config *cfg = c->cfg;
+    uint16_t want[GLS_MAX_SHARES] = {hs->hrr_group ? hs->hrr_group : cfg->groups[0]};
+    bool after_hrr = hs->hrr;
+    size_t n = 1;
+    size_t off = 0;
+    for (size_t i = 0; !after_hrr && is_post_quantum(want[0]) && i < cfg->n_groups; i++) {
+        if (!is_post_quantum(cfg->groups[i])) {
+            want[n++] = cfg->groups[i];
+            break;
+        }
+    }
+    bool same = hs->hrr && hs->hrr_group == 0; /* a cookie-only HRR: the same shares again */
+    n = same ? hs->n_kex : n;
+    for (size_t i = 0; i < GLS_MAX_SHARES && !same; i++) {
+        gls_kex_free(hs->kex[i]);
+        hs->kex[i] = NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t len = 0;
+        want[i] = same ? hs->kex_group[i] : want[i];
+        if (!same) {
+            TRY(gls_kex_new(cfg->crypto, want[i], &cfg->rng, &hs->kex[i]));
+        }
+        TRY(gls_kex_public(hs->kex[i], b->key + off, sizeof b->key - off, &len));
+        hs->kex_group[i] = want[i];
+        ks[i].group = want[i];
+        ks[i].key = gls_bytes_of(b->key + off, len);
+        off += len;
+    }
+    hs->n_kex = n;
+    e->shares = gls_key_shares_put(b->shares, sizeof b->shares, ks, n);
     gls_exts_set(e, GLS_X_KEY_SHARE);
     return GLS_OK;
 }
@@ -92,7 +120,14 @@ static void hello_extensions(gls_conn *c, struct gls_exts *e, struct hello_bufs 
         e->server_name = gls_bytes_of(c->sess.server_name, strlen(c->sess.server_name));
         gls_exts_set(e, GLS_X_SERVER_NAME);
     }
-    e->groups = gls_u16_list_put(b->groups, sizeof b->groups, cfg->groups, cfg->n_groups);
+    uint16_t groups[GLS_CFG_MAX_GROUPS];
+    size_t n_groups = 0;
+    for (size_t i = 0; i < cfg->n_groups; i++) {
+        if (tls13 || !is_post_quantum(cfg->groups[i])) { /* ML-KEM groups are TLS 1.3 only */
+            groups[n_groups++] = cfg->groups[i];
+        }
+    }
+    e->groups = gls_u16_list_put(b->groups, sizeof b->groups, groups, n_groups);
     gls_exts_set(e, GLS_X_SUPPORTED_GROUPS);
     e->sigalgs = gls_u16_list_put(b->sigalgs, sizeof b->sigalgs, cfg->sigalgs, cfg->n_sigalgs);
     gls_exts_set(e, GLS_X_SIGNATURE_ALGORITHMS);

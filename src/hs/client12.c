@@ -187,9 +187,9 @@ static int check_ske_signature(gls_conn *c, const struct gls_server_key_exchange
 /* Which RFC 7919 group has this prime (for the report), or 0. */
 static uint16_t ffdhe_group_of(gls_bytes p)
 {
-    static const uint16_t groups[] = {GLS_GROUP_FFDHE2048, GLS_GROUP_FFDHE3072,
-                                      GLS_GROUP_FFDHE4096};
-    for (size_t i = 0; i < 3; i++) {
+    static const uint16_t groups[] = {GLS_GROUP_FFDHE2048, GLS_GROUP_FFDHE3072, GLS_GROUP_FFDHE4096,
+                                      GLS_GROUP_FFDHE6144, GLS_GROUP_FFDHE8192};
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
         gls_bytes gp;
         gls_bytes gg;
         if (gls_ffdhe_params(groups[i], &gp, &gg) == GLS_OK && gp.len == p.len &&
@@ -211,7 +211,8 @@ static int make_key(gls_conn *c, const struct gls_server_key_exchange *ske)
         for (size_t i = 0; i < cfg->n_groups; i++) {
             ours |= cfg->groups[i] == ske->group;
         }
-        if (!ours || ske->group >= GLS_GROUP_FFDHE2048) { /* RFC 8422 §5.4: one we offered */
+        /* RFC 8422 §5.4: a curve we offered (not a TLS 1.3-only or FFDHE group) */
+        if (!ours || gls_kex_group_kind(ske->group) != GLS_KEX_EC) {
             return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
                                  "server chose group %s, which we did not offer (RFC 8422 "
                                  "§5.4)",
@@ -230,7 +231,7 @@ static int make_key(gls_conn *c, const struct gls_server_key_exchange *ske)
         c->sess.group = ffdhe_group_of(ske->dh_p);
     }
     hs->n_kex = 1;
-    TRY(gls_kex_derive(hs->kex[0], peer.p, peer.len, &hs->pms));
+    TRY(gls_kex_finish(hs->kex[0], peer.p, peer.len, &hs->pms));
     if (ske->kx == GLS_KX_DHE) {
         gls_hs12_strip_zeros(&hs->pms);
     }

@@ -94,7 +94,11 @@ static int on_hello_retry_request(gls_conn *c, const gls_hs_msg *m,
                                  "(RFC 8446 §4.2.8)",
                                  group);
         }
-        if (group == hs->kex_group[0]) {
+        bool sent = false;
+        for (size_t i = 0; i < hs->n_kex; i++) {
+            sent |= group == hs->kex_group[i];
+        }
+        if (sent) {
             return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
                                  "HelloRetryRequest selects %s, for which we already sent a share "
                                  "(RFC 8446 §4.2.8)",
@@ -123,7 +127,7 @@ static int on_hello_retry_request(gls_conn *c, const gls_hs_msg *m,
     gls_hs_event(c, "HelloRetryRequest: server wants a %s key share",
                  gls_group_name(group ? group : hs->kex_group[0]));
     hs->hrr = true;
-    hs->hrr_group = gls_exts_has(&sh->ext, GLS_X_KEY_SHARE) ? group : hs->kex_group[0];
+    hs->hrr_group = gls_exts_has(&sh->ext, GLS_X_KEY_SHARE) ? group : 0; /* 0: same shares */
     TRY(gls_transcript_choose(&hs->transcript, c->sess.hash, false));
     TRY(gls_transcript_hrr_rewrite(&hs->transcript));
     TRY(gls_transcript_add(&hs->transcript, m->raw));
@@ -170,7 +174,7 @@ int gls_client13_on_server_hello(gls_conn *c, const gls_hs_msg *m,
                              "§4.2.8)",
                              gls_group_name(sh->ext.share.group));
     }
-    TRY(gls_kex_derive(hs->kex[i], sh->ext.share.key.p, sh->ext.share.key.len, &shared));
+    TRY(gls_kex_finish(hs->kex[i], sh->ext.share.key.p, sh->ext.share.key.len, &shared));
     c->sess.group = hs->kex_group[i];
     memcpy(hs->server_random, sh->random, 32);
     gls_hs_event(c, "TLS 1.3, %s, key exchange %s", c->sess.suite->name,

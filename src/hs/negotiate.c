@@ -95,6 +95,12 @@ static bool is_ffdhe(uint16_t g)
     return (g & 0xff00) == 0x0100; /* RFC 7919 §2: the FFDHE range 0x0100-0x01ff */
 }
 
+static bool is_post_quantum(uint16_t g)
+{
+    gls_kex_kind k = gls_kex_group_kind(g);
+    return k == GLS_KEX_HYBRID || k == GLS_KEX_KEM;
+}
+
 /* see negotiate.h */
 int gls_choose_group13(const gls_config *cfg, const struct gls_client_hello *ch, uint16_t *group,
                        gls_bytes *share, bool *hrr)
@@ -114,6 +120,23 @@ int gls_choose_group13(const gls_config *cfg, const struct gls_client_hello *ch,
             return GLS_E_ILLEGAL_PARAMETER;
         }
         at++;
+    }
+    /* When our most preferred group the client supports is post-quantum, it
+     * wins even without a share (then via HelloRetryRequest): it protects
+     * against recording now and decrypting later. Among classical groups a
+     * share in hand avoids the HRR. */
+    for (size_t i = 0; i < cfg->n_groups; i++) {
+        uint16_t g = cfg->groups[i];
+        if (!gls_u16_list_has(e->groups, g)) {
+            continue;
+        }
+        if (!is_post_quantum(g)) {
+            break;
+        }
+        *group = g;
+        *hrr = !gls_key_shares_find(e->shares, g, &ks);
+        *share = *hrr ? gls_bytes_of(NULL, 0) : ks.key;
+        return GLS_OK;
     }
     for (size_t i = 0; i < cfg->n_groups; i++) {
         if (gls_key_shares_find(e->shares, cfg->groups[i], &ks)) {
@@ -146,7 +169,7 @@ int gls_choose_group12(const gls_config *cfg, const struct gls_client_hello *ch,
     }
     for (size_t i = 0; i < cfg->n_groups; i++) {
         uint16_t g = cfg->groups[i];
-        if (is_ffdhe(g) != (kx == GLS_KX_DHE)) {
+        if (is_post_quantum(g) || is_ffdhe(g) != (kx == GLS_KX_DHE)) { /* PQ: TLS 1.3 only */
             continue;
         }
         if (gls_u16_list_has(groups, g) ||

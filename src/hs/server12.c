@@ -318,7 +318,7 @@ static int on_client_key_exchange(gls_conn *c, const gls_hs_msg *m)
         hs->pms.len = pms.len;
         gls_secret_wipe(&pms);
     } else {
-        TRY(gls_kex_derive(hs->kex[0], cke.exchange.p, cke.exchange.len, &hs->pms));
+        TRY(gls_kex_finish(hs->kex[0], cke.exchange.p, cke.exchange.len, &hs->pms));
         gls_kex_free(hs->kex[0]);
         hs->kex[0] = NULL;
         if (cke.kx == GLS_KX_DHE) {

@@ -239,14 +239,12 @@ static int send_certificate_request(gls_conn *c)
 static int send_flight(gls_conn *c, uint16_t group, gls_bytes share)
 {
     struct gls_hs *hs = &c->hs;
-    uint8_t pub[600];
+    uint8_t pub[GLS_KEX_MAX_SHARE];
     size_t pub_len = 0;
     gls_kex_secret shared;
-    TRY(gls_kex_new(c->cfg->crypto, group, &c->cfg->rng, &hs->kex[0]));
-    TRY(gls_kex_public(hs->kex[0], pub, sizeof pub, &pub_len));
-    TRY(gls_kex_derive(hs->kex[0], share.p, share.len, &shared));
-    gls_kex_free(hs->kex[0]); /* the ephemeral key is gone now */
-    hs->kex[0] = NULL;
+    /* (EC)DH: our key and the secret; KEM: encapsulate to the client's key */
+    TRY(gls_kex_respond(c->cfg->crypto, group, &c->cfg->rng, share.p, share.len, pub, sizeof pub,
+                        &pub_len, &shared));
     c->sess.group = group;
     TRY(gls_rand(&c->cfg->rng, hs->server_random, 32));
     int err = send_server_hello(c, false, group, gls_bytes_of(pub, pub_len));

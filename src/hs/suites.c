@@ -144,6 +144,14 @@ static const struct {
     {GLS_GROUP_FFDHE2048, "ffdhe2048", "ffdhe2048"},
     {GLS_GROUP_FFDHE3072, "ffdhe3072", "ffdhe3072"},
     {GLS_GROUP_FFDHE4096, "ffdhe4096", "ffdhe4096"},
+    {GLS_GROUP_X448, "x448", "X448"},
+    {GLS_GROUP_SECP521R1, "secp521r1", "P-521"},
+    {GLS_GROUP_FFDHE6144, "ffdhe6144", "ffdhe6144"},
+    {GLS_GROUP_FFDHE8192, "ffdhe8192", "ffdhe8192"},
+    {GLS_GROUP_X25519MLKEM768, "X25519MLKEM768", "x25519_mlkem768"},
+    {GLS_GROUP_SECP256R1MLKEM768, "SecP256r1MLKEM768", "p256_mlkem768"},
+    {GLS_GROUP_MLKEM768, "MLKEM768", "ML-KEM-768"},
+    {GLS_GROUP_MLKEM1024, "MLKEM1024", "ML-KEM-1024"},
 };
 
 /* see gls.h */

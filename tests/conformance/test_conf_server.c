@@ -711,7 +711,7 @@ static void groups12(struct hello *h, int which)
         h_u16_list(h, X_GROUPS, 2, 2, 0x0042, 0x0a0a);
         break;
     case 1: /* an FFDHE group we do not know, no curve: no DHE either (RFC 7919 §4) */
-        h_u16_list(h, X_GROUPS, 2, 2, 0x0042, G_FFDHE8192);
+        h_u16_list(h, X_GROUPS, 2, 2, 0x0042, 0x01fc); /* unassigned FFDHE code point */
         break;
     case 2: /* ffdhe3072 named: that one */
         h_u16_list(h, X_GROUPS, 2, 2, 0x0042, G_FFDHE3072);

@@ -25,7 +25,7 @@ TEST(basic_handshake_and_data)
     CHECK_OK(gls_conn_get_info(cc, &info));
     CHECK_EQ(info.version, 0x0304);
     CHECK_EQ(info.suite, 0x1301);
-    CHECK_EQ(info.group, 0x001d);
+    CHECK_EQ(info.group, GLS_GROUP_X25519MLKEM768); /* the default: hybrid first */
     CHECK_EQ(info.sigalg, 0x0403);
     CHECK(info.forward_secret);
     CHECK_EQ(info.peer_certs, 1);

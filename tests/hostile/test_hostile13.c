@@ -1031,7 +1031,7 @@ TEST(client_server_hello_not_ending_its_record_is_unexpected_message)
     gls_config *ccfg = client_config(0x0304);
     gls_conn *c = gls_client_new(ccfg, "localhost");
     gls_conn *s = gls_server_new(scfg);
-    uint8_t rec[512];
+    uint8_t rec[2048];
     size_t len = 0;
     pair_move(c, s, 0);
     const uint8_t *out = gls_conn_net_out(s, &len);
@@ -1432,7 +1432,7 @@ TEST(change_cipher_spec_other_value_is_unexpected_message)
 
 struct flight {
     struct duo d;
-    uint8_t sh[600]; /* the real ServerHello record, passed on unchanged */
+    uint8_t sh[2048]; /* the real ServerHello record, passed on unchanged */
     size_t sh_len;
     uint8_t
         hs[8192]; /* the flight's handshake messages in plaintext: EE, Certificate, CV, Finished */

@@ -93,9 +93,9 @@ TEST(x25519_rfc7748_section_6_1)
     CHECK_OK(gls_kex_public(bob, pub_buf, sizeof pub_buf, &pub_len));
     CHECK_HEX(pub_buf, pub_len, BOB_PUB);
 
-    CHECK_OK(gls_kex_derive(alice, peer, unhex(BOB_PUB, peer, sizeof peer), &k));
+    CHECK_OK(gls_kex_finish(alice, peer, unhex(BOB_PUB, peer, sizeof peer), &k));
     CHECK_HEX(k.b, k.len, X25519_K);
-    CHECK_OK(gls_kex_derive(bob, peer, unhex(ALICE_PUB, peer, sizeof peer), &k));
+    CHECK_OK(gls_kex_finish(bob, peer, unhex(ALICE_PUB, peer, sizeof peer), &k));
     CHECK_HEX(k.b, k.len, X25519_K);
     gls_kex_free(alice);
     gls_kex_free(bob);
@@ -111,15 +111,15 @@ TEST(x25519_bad_peers)
 
     CHECK_OK(gls_kex_new(crypto(), GLS_GROUP_X25519, &rng, &k));
     /* u = 0 and u = 1 have small order: the shared secret would be all zeros */
-    CHECK_ERR(gls_kex_derive(k, peer, 32, &s), GLS_E_BAD_KEY_SHARE);
+    CHECK_ERR(gls_kex_finish(k, peer, 32, &s), GLS_E_BAD_KEY_SHARE);
     peer[0] = 1;
-    CHECK_ERR(gls_kex_derive(k, peer, 32, &s), GLS_E_BAD_KEY_SHARE);
+    CHECK_ERR(gls_kex_finish(k, peer, 32, &s), GLS_E_BAD_KEY_SHARE);
     CHECK_EQ(s.len, 0); /* wiped on failure */
     unhex(BOB_PUB, peer, sizeof peer);
-    CHECK_ERR(gls_kex_derive(k, peer, 31, &s), GLS_E_BAD_KEY_SHARE);
-    CHECK_ERR(gls_kex_derive(k, peer, 33, &s), GLS_E_BAD_KEY_SHARE);
-    CHECK_ERR(gls_kex_derive(k, peer, 0, &s), GLS_E_BAD_KEY_SHARE);
-    CHECK_OK(gls_kex_derive(k, peer, 32, &s)); /* the key still works */
+    CHECK_ERR(gls_kex_finish(k, peer, 31, &s), GLS_E_BAD_KEY_SHARE);
+    CHECK_ERR(gls_kex_finish(k, peer, 33, &s), GLS_E_BAD_KEY_SHARE);
+    CHECK_ERR(gls_kex_finish(k, peer, 0, &s), GLS_E_BAD_KEY_SHARE);
+    CHECK_OK(gls_kex_finish(k, peer, 32, &s)); /* the key still works */
     CHECK_HEX(s.b, s.len, X25519_K);
     gls_kex_free(k);
 }
@@ -171,14 +171,14 @@ TEST(ecdh_rfc5903_vectors)
         CHECK_OK(gls_kex_new(crypto(), e->group, &rng_r, &resp));
         CHECK_EQ(ri.off, ri.len);
         CHECK_OK(gls_kex_public(init, pub_buf, sizeof pub_buf, &pub_len));
-        CHECK_EQ(pub_len, gls_kex_public_len(e->group));
+        CHECK_EQ(pub_len, gls_kex_share_len(e->group, false));
         CHECK_HEX(pub_buf, pub_len, e->gi);
         CHECK_OK(gls_kex_public(resp, pub_buf, sizeof pub_buf, &pub_len));
         CHECK_HEX(pub_buf, pub_len, e->gr);
 
-        CHECK_OK(gls_kex_derive(init, peer, unhex(e->gr, peer, sizeof peer), &s));
+        CHECK_OK(gls_kex_finish(init, peer, unhex(e->gr, peer, sizeof peer), &s));
         CHECK_HEX(s.b, s.len, e->girx); /* the x-coordinate only */
-        CHECK_OK(gls_kex_derive(resp, peer, unhex(e->gi, peer, sizeof peer), &s));
+        CHECK_OK(gls_kex_finish(resp, peer, unhex(e->gi, peer, sizeof peer), &s));
         CHECK_HEX(s.b, s.len, e->girx);
         gls_kex_free(init);
         gls_kex_free(resp);
@@ -199,25 +199,25 @@ TEST(ecdh_bad_peers)
         gls_kex_secret s;
         CHECK_OK(gls_kex_new(crypto(), e->group, &rng, &k));
 
-        CHECK_ERR(gls_kex_derive(k, good, n - 1, &s), GLS_E_BAD_KEY_SHARE);
+        CHECK_ERR(gls_kex_finish(k, good, n - 1, &s), GLS_E_BAD_KEY_SHARE);
         memcpy(bad, good, n);
         bad[n] = 0;
-        CHECK_ERR(gls_kex_derive(k, bad, n + 1, &s), GLS_E_BAD_KEY_SHARE);
+        CHECK_ERR(gls_kex_finish(k, bad, n + 1, &s), GLS_E_BAD_KEY_SHARE);
         bad[0] = 0x02 | (good[n - 1] & 1); /* compressed form, full length */
-        CHECK_ERR(gls_kex_derive(k, bad, n, &s), GLS_E_BAD_KEY_SHARE);
-        CHECK_ERR(gls_kex_derive(k, bad, 1 + half, &s), GLS_E_BAD_KEY_SHARE);
+        CHECK_ERR(gls_kex_finish(k, bad, n, &s), GLS_E_BAD_KEY_SHARE);
+        CHECK_ERR(gls_kex_finish(k, bad, 1 + half, &s), GLS_E_BAD_KEY_SHARE);
         bad[0] = 0x00; /* the encoding of the point at infinity */
-        CHECK_ERR(gls_kex_derive(k, bad, 1, &s), GLS_E_BAD_KEY_SHARE);
+        CHECK_ERR(gls_kex_finish(k, bad, 1, &s), GLS_E_BAD_KEY_SHARE);
         memcpy(bad, good, n);
         bad[n - 1] ^= 1; /* y changed: not on the curve */
-        CHECK_ERR(gls_kex_derive(k, bad, n, &s), GLS_E_BAD_KEY_SHARE);
+        CHECK_ERR(gls_kex_finish(k, bad, n, &s), GLS_E_BAD_KEY_SHARE);
         memset(bad + 1, 0, n - 1); /* (0, 0) */
-        CHECK_ERR(gls_kex_derive(k, bad, n, &s), GLS_E_BAD_KEY_SHARE);
+        CHECK_ERR(gls_kex_finish(k, bad, n, &s), GLS_E_BAD_KEY_SHARE);
         memset(bad + 1, 0xff, half); /* x above the field prime */
         memcpy(bad + 1 + half, good + 1 + half, half);
-        CHECK_ERR(gls_kex_derive(k, bad, n, &s), GLS_E_BAD_KEY_SHARE);
+        CHECK_ERR(gls_kex_finish(k, bad, n, &s), GLS_E_BAD_KEY_SHARE);
         CHECK_EQ(s.len, 0);
-        CHECK_OK(gls_kex_derive(k, good, n, &s));
+        CHECK_OK(gls_kex_finish(k, good, n, &s));
         CHECK_HEX(s.b, s.len, e->girx);
         gls_kex_free(k);
     }
@@ -247,8 +247,10 @@ TEST(ecdh_scalar_out_of_range_is_redrawn)
 
 /* ---- FFDHE ---- */
 
-static const uint16_t ffdhe[3] = {GLS_GROUP_FFDHE2048, GLS_GROUP_FFDHE3072, GLS_GROUP_FFDHE4096};
-static const char *const ffdhe_name[3] = {"ffdhe2048", "ffdhe3072", "ffdhe4096"};
+static const uint16_t ffdhe[5] = {GLS_GROUP_FFDHE2048, GLS_GROUP_FFDHE3072, GLS_GROUP_FFDHE4096,
+                                  GLS_GROUP_FFDHE6144, GLS_GROUP_FFDHE8192};
+static const char *const ffdhe_name[5] = {"ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144",
+                                          "ffdhe8192"};
 
 /* libcrypto's own key in a named DH group (the oracle side). */
 static EVP_PKEY *oracle_dh_key(const char *group)
@@ -297,24 +299,25 @@ static bool oracle_derive(EVP_PKEY *pk, const uint8_t *peer, size_t n, uint8_t *
 
 TEST(ffdhe_agrees_with_libcrypto)
 {
-    static uint8_t theirs[512];
-    static uint8_t want[512];
-    for (int i = 0; i < 3; i++) {
+    static const size_t lens[5] = {256, 384, 512, 768, 1024};
+    static uint8_t theirs[1024];
+    static uint8_t want[1024];
+    for (int i = 0; i < 5; i++) {
         uint64_t seed = 42;
         gls_rng rng = {seq_fn, &seed};
         gls_kex *k = NULL;
         gls_kex_secret s;
-        size_t plen = gls_kex_public_len(ffdhe[i]);
+        size_t plen = gls_kex_share_len(ffdhe[i], false);
         size_t want_len = sizeof want;
         EVP_PKEY *oracle = oracle_dh_key(ffdhe_name[i]);
         CHECK(oracle != NULL);
-        CHECK_EQ(plen, 256 + 128 * i);
+        CHECK_EQ(plen, lens[i]);
 
         CHECK_OK(gls_kex_new(crypto(), ffdhe[i], &rng, &k));
         CHECK_OK(gls_kex_public(k, pub_buf, sizeof pub_buf, &pub_len));
         CHECK_EQ(pub_len, plen);
         CHECK(oracle_pub(oracle, theirs, plen));
-        CHECK_OK(gls_kex_derive(k, theirs, plen, &s));
+        CHECK_OK(gls_kex_finish(k, theirs, plen, &s));
         CHECK_EQ(s.len, plen);
         CHECK(oracle_derive(oracle, pub_buf, pub_len, want, &want_len));
         CHECK_EQ(want_len, plen);
@@ -326,15 +329,15 @@ TEST(ffdhe_agrees_with_libcrypto)
 
 TEST(ffdhe_both_sides_agree)
 {
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 5; i++) {
         uint64_t seed_a = 1;
         uint64_t seed_b = 2;
         gls_rng rng_a = {seq_fn, &seed_a};
         gls_rng rng_b = {seq_fn, &seed_b};
         gls_kex *a = NULL;
         gls_kex *b = NULL;
-        static uint8_t pa[512];
-        static uint8_t pb[512];
+        static uint8_t pa[1024];
+        static uint8_t pb[1024];
         size_t na = 0;
         size_t nb = 0;
         static gls_kex_secret sa;
@@ -343,9 +346,9 @@ TEST(ffdhe_both_sides_agree)
         CHECK_OK(gls_kex_new(crypto(), ffdhe[i], &rng_b, &b));
         CHECK_OK(gls_kex_public(a, pa, sizeof pa, &na));
         CHECK_OK(gls_kex_public(b, pb, sizeof pb, &nb));
-        CHECK_OK(gls_kex_derive(a, pb, nb, &sa));
-        CHECK_OK(gls_kex_derive(b, pa, na, &sb));
-        CHECK_EQ(sa.len, gls_kex_public_len(ffdhe[i]));
+        CHECK_OK(gls_kex_finish(a, pb, nb, &sa));
+        CHECK_OK(gls_kex_finish(b, pa, na, &sb));
+        CHECK_EQ(sa.len, gls_kex_share_len(ffdhe[i], false));
         CHECK_EQ(sb.len, sa.len);
         CHECK(memcmp(sa.b, sb.b, sa.len) == 0);
         gls_kex_free(a);
@@ -367,7 +370,7 @@ TEST(deterministic_rng_gives_deterministic_keys)
             gls_kex *k = NULL;
             CHECK_OK(gls_kex_new(crypto(), all[i], &rng, &k));
             CHECK_OK(gls_kex_public(k, pub_buf, sizeof pub_buf, &pub_len));
-            CHECK_EQ(pub_len, gls_kex_public_len(all[i]));
+            CHECK_EQ(pub_len, gls_kex_share_len(all[i], false));
             if (run == 0) {
                 memcpy(first, pub_buf, pub_len);
                 first_len = pub_len;
@@ -405,41 +408,43 @@ TEST(ffdhe_bad_peers)
     CHECK_OK(gls_kex_new(crypto(), GLS_GROUP_FFDHE2048, &rng, &k));
 
     memset(y, 0, sizeof y);
-    CHECK_ERR(gls_kex_derive(k, y, 256, &s), GLS_E_BAD_KEY_SHARE); /* 0 */
+    CHECK_ERR(gls_kex_finish(k, y, 256, &s), GLS_E_BAD_KEY_SHARE); /* 0 */
     y[255] = 1;
-    CHECK_ERR(gls_kex_derive(k, y, 256, &s), GLS_E_BAD_KEY_SHARE); /* 1 */
+    CHECK_ERR(gls_kex_finish(k, y, 256, &s), GLS_E_BAD_KEY_SHARE); /* 1 */
     be_add(p.p, 256, -1, y);
-    CHECK_ERR(gls_kex_derive(k, y, 256, &s), GLS_E_BAD_KEY_SHARE);   /* p-1 */
-    CHECK_ERR(gls_kex_derive(k, p.p, 256, &s), GLS_E_BAD_KEY_SHARE); /* p */
+    CHECK_ERR(gls_kex_finish(k, y, 256, &s), GLS_E_BAD_KEY_SHARE);   /* p-1 */
+    CHECK_ERR(gls_kex_finish(k, p.p, 256, &s), GLS_E_BAD_KEY_SHARE); /* p */
     memset(y, 0xff, sizeof y);
-    CHECK_ERR(gls_kex_derive(k, y, 256, &s), GLS_E_BAD_KEY_SHARE); /* > p */
+    CHECK_ERR(gls_kex_finish(k, y, 256, &s), GLS_E_BAD_KEY_SHARE); /* > p */
     CHECK_EQ(s.len, 0);
 
     /* TLS 1.3 pads Y to |p|: every other length is wrong, even for a good Y */
     memset(y, 0, sizeof y);
     y[255] = 2;
-    CHECK_ERR(gls_kex_derive(k, y + 1, 255, &s), GLS_E_BAD_KEY_SHARE);
-    CHECK_ERR(gls_kex_derive(k, y, 257, &s), GLS_E_BAD_KEY_SHARE);
-    CHECK_ERR(gls_kex_derive(k, y, 0, &s), GLS_E_BAD_KEY_SHARE);
-    CHECK_OK(gls_kex_derive(k, y, 256, &s)); /* 2 and p-2 are the edges inside */
+    CHECK_ERR(gls_kex_finish(k, y + 1, 255, &s), GLS_E_BAD_KEY_SHARE);
+    CHECK_ERR(gls_kex_finish(k, y, 257, &s), GLS_E_BAD_KEY_SHARE);
+    CHECK_ERR(gls_kex_finish(k, y, 0, &s), GLS_E_BAD_KEY_SHARE);
+    CHECK_OK(gls_kex_finish(k, y, 256, &s)); /* 2 and p-2 are the edges inside */
     be_add(p.p, 256, -2, y);
-    CHECK_OK(gls_kex_derive(k, y, 256, &s));
+    CHECK_OK(gls_kex_finish(k, y, 256, &s));
     CHECK_EQ(s.len, 256);
     gls_kex_free(k);
 }
 
 TEST(ffdhe_params_are_rfc7919)
 {
-    static const char *const last[3] = {"886B4238 61285C97 FFFFFFFF FFFFFFFF",
-                                        "25E41D2B 66C62E37 FFFFFFFF FFFFFFFF",
-                                        "C68A007E 5E655F6A FFFFFFFF FFFFFFFF"};
-    static uint8_t want[512];
-    for (int i = 0; i < 3; i++) {
+    static const char *const last[5] = {
+        "886B4238 61285C97 FFFFFFFF FFFFFFFF", "25E41D2B 66C62E37 FFFFFFFF FFFFFFFF",
+        "C68A007E 5E655F6A FFFFFFFF FFFFFFFF", "A40E329C D0E40E65 FFFFFFFF FFFFFFFF",
+        "D68C8BB7 C5C6424C FFFFFFFF FFFFFFFF"};
+    static const size_t plen[5] = {256, 384, 512, 768, 1024};
+    static uint8_t want[1024];
+    for (int i = 0; i < 5; i++) {
         gls_bytes p;
         gls_bytes g;
         BIGNUM *bp = NULL;
         CHECK_OK(gls_ffdhe_params(ffdhe[i], &p, &g));
-        CHECK_EQ(p.len, 256 + 128 * i);
+        CHECK_EQ(p.len, plen[i]);
         CHECK_HEX(p.p, 16, "FFFFFFFF FFFFFFFF ADF85458 A2BB4A9A");
         CHECK_HEX(p.p + p.len - 16, 16, last[i]);
         CHECK_HEX(g.p, g.len, "02");
@@ -456,7 +461,7 @@ TEST(ffdhe_params_are_rfc7919)
     gls_bytes p;
     gls_bytes g;
     CHECK_ERR(gls_ffdhe_params(GLS_GROUP_X25519, &p, &g), GLS_E_UNSUPPORTED);
-    CHECK_ERR(gls_ffdhe_params(0x0103, &p, &g), GLS_E_UNSUPPORTED); /* ffdhe6144 */
+    CHECK_ERR(gls_ffdhe_params(0x0105, &p, &g), GLS_E_UNSUPPORTED); /* unassigned */
 }
 
 /* ---- TLS 1.2 DHE with explicit p and g ---- */
@@ -484,20 +489,20 @@ TEST(ffdh_explicit_params_agree_with_named_group)
     CHECK_OK(gls_kex_public(client, pc, sizeof pc, &nc));
     CHECK_OK(gls_kex_public(server, ps, sizeof ps, &ns));
     CHECK_EQ(nc, 256);
-    CHECK_OK(gls_kex_derive(client, ps, ns, &sc));
-    CHECK_OK(gls_kex_derive(server, pc, nc, &ss));
+    CHECK_OK(gls_kex_finish(client, ps, ns, &sc));
+    CHECK_OK(gls_kex_finish(server, pc, nc, &ss));
     CHECK_EQ(sc.len, 256);
     CHECK(sc.len == ss.len && memcmp(sc.b, ss.b, sc.len) == 0);
 
     /* TLS 1.2 does not pad Y: a short one is the same number */
     uint8_t two[256] = {0};
     two[255] = 2;
-    CHECK_OK(gls_kex_derive(client, two + 255, 1, &sc));
-    CHECK_OK(gls_kex_derive(client, two, 256, &s2));
+    CHECK_OK(gls_kex_finish(client, two + 255, 1, &sc));
+    CHECK_OK(gls_kex_finish(client, two, 256, &s2));
     CHECK(sc.len == 256 && s2.len == 256 && memcmp(sc.b, s2.b, 256) == 0);
-    CHECK_ERR(gls_kex_derive(client, two, 0, &sc), GLS_E_BAD_KEY_SHARE);
+    CHECK_ERR(gls_kex_finish(client, two, 0, &sc), GLS_E_BAD_KEY_SHARE);
     two[255] = 1;
-    CHECK_ERR(gls_kex_derive(client, two + 255, 1, &sc), GLS_E_BAD_KEY_SHARE);
+    CHECK_ERR(gls_kex_finish(client, two + 255, 1, &sc), GLS_E_BAD_KEY_SHARE);
     gls_kex_free(client);
     gls_kex_free(server);
 }
@@ -600,7 +605,7 @@ TEST(ffdh_explicit_params_agree_with_libcrypto)
     CHECK_OK(gls_kex_new_ffdh_params(crypto(), p, sizeof p, g, sizeof g, &rng, &k));
     CHECK_OK(gls_kex_public(k, pub_buf, sizeof pub_buf, &pub_len));
     CHECK(oracle_pub(oracle, theirs, 256));
-    CHECK_OK(gls_kex_derive(k, theirs, 256, &s));
+    CHECK_OK(gls_kex_finish(k, theirs, 256, &s));
     CHECK(oracle_derive(oracle, pub_buf, pub_len, want, &want_len));
     CHECK(want_len == 256 && s.len == 256 && memcmp(s.b, want, 256) == 0);
 
@@ -681,20 +686,27 @@ TEST(supported_groups_and_lengths)
     CHECK(gls_kex_supported(GLS_GROUP_FFDHE2048));
     CHECK(gls_kex_supported(GLS_GROUP_FFDHE3072));
     CHECK(gls_kex_supported(GLS_GROUP_FFDHE4096));
-    CHECK(!gls_kex_supported(0x0019)); /* secp521r1 */
-    CHECK(!gls_kex_supported(0x001e)); /* x448 */
-    CHECK(!gls_kex_supported(0x0103)); /* ffdhe6144 */
+    CHECK(gls_kex_supported(GLS_GROUP_SECP521R1));
+    CHECK(gls_kex_supported(GLS_GROUP_X448));
+    CHECK(gls_kex_supported(GLS_GROUP_FFDHE6144));
+    CHECK(gls_kex_supported(GLS_GROUP_FFDHE8192));
+    CHECK(gls_kex_supported(GLS_GROUP_X25519MLKEM768));
+    CHECK(gls_kex_supported(GLS_GROUP_SECP256R1MLKEM768));
+    CHECK(gls_kex_supported(GLS_GROUP_MLKEM768));
+    CHECK(gls_kex_supported(GLS_GROUP_MLKEM1024));
+    CHECK(!gls_kex_supported(0x0016)); /* secp256k1: not offered */
+    CHECK(!gls_kex_supported(0x0200)); /* MLKEM512 */
     CHECK(!gls_kex_supported(0));
-    CHECK_EQ(gls_kex_public_len(GLS_GROUP_X25519), 32);
-    CHECK_EQ(gls_kex_public_len(GLS_GROUP_SECP256R1), 65);
-    CHECK_EQ(gls_kex_public_len(GLS_GROUP_SECP384R1), 97);
-    CHECK_EQ(gls_kex_public_len(GLS_GROUP_FFDHE2048), 256);
-    CHECK_EQ(gls_kex_public_len(GLS_GROUP_FFDHE3072), 384);
-    CHECK_EQ(gls_kex_public_len(GLS_GROUP_FFDHE4096), 512);
-    CHECK_EQ(gls_kex_public_len(0x0019), 0);
+    CHECK_EQ(gls_kex_share_len(GLS_GROUP_X25519, false), 32);
+    CHECK_EQ(gls_kex_share_len(GLS_GROUP_SECP256R1, false), 65);
+    CHECK_EQ(gls_kex_share_len(GLS_GROUP_SECP384R1, false), 97);
+    CHECK_EQ(gls_kex_share_len(GLS_GROUP_FFDHE2048, false), 256);
+    CHECK_EQ(gls_kex_share_len(GLS_GROUP_FFDHE3072, false), 384);
+    CHECK_EQ(gls_kex_share_len(GLS_GROUP_FFDHE4096, false), 512);
+    CHECK_EQ(gls_kex_share_len(0x0016, false), 0);
 
     gls_kex *k = NULL;
-    CHECK_ERR(gls_kex_new(crypto(), 0x0019, NULL, &k), GLS_E_UNSUPPORTED);
+    CHECK_ERR(gls_kex_new(crypto(), 0x0016, NULL, &k), GLS_E_UNSUPPORTED);
     CHECK(k == NULL);
     /* a NULL rng is the system generator */
     CHECK_OK(gls_kex_new(crypto(), GLS_GROUP_SECP256R1, NULL, &k));
