@@ -124,6 +124,7 @@ void gls_conn_free(gls_conn *c)
     }
     gls_secret_wipe(&c->export12);
     gls_config_free(c->cfg);
+    gls_config_free(c->cfg_first);
     gls_wipe(c, sizeof *c);
     free(c);
 }

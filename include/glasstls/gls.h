@@ -133,9 +133,12 @@ typedef struct {
     size_t len;
 } gls_secret_info;
 
-/* NSS key-log line without newline, e.g. "CLIENT_RANDOM <hex> <hex>". */
-typedef void (*gls_keylog_fn)(void *arg, const char *line);
-typedef void (*gls_secret_fn)(void *arg, const gls_secret_info *info);
+/* NSS key-log line without newline, e.g. "CLIENT_RANDOM <hex> <hex>". The
+ * trace and key-log callbacks receive the connection they are about (for
+ * gls_conn_get_user_data); they must not free it. */
+typedef struct gls_conn gls_conn;
+typedef void (*gls_keylog_fn)(void *arg, gls_conn *c, const char *line);
+typedef void (*gls_secret_fn)(void *arg, gls_conn *c, const gls_secret_info *info);
 
 /* ---- key exchange groups ----
  * NamedGroup numbers (IANA TLS Supported Groups) for gls_config_set_groups. */
@@ -266,7 +269,7 @@ int gls_config_set_resumption(gls_config *cfg, int on, uint32_t lifetime_seconds
 int gls_config_set_keylog(gls_config *cfg, gls_keylog_fn fn, void *arg);
 int gls_config_set_secret_trace(gls_config *cfg, gls_secret_fn fn, void *arg);
 /* Human-readable protocol events ("-> ClientHello", "chose TLS_AES_128_GCM_SHA256"). */
-typedef void (*gls_event_fn)(void *arg, const char *line);
+typedef void (*gls_event_fn)(void *arg, gls_conn *c, const char *line);
 int gls_config_set_event_trace(gls_config *cfg, gls_event_fn fn, void *arg);
 /* Randomness and time, replaceable for deterministic tests and demos. */
 typedef int (*gls_random_fn)(void *arg, uint8_t *out, size_t len);
@@ -446,15 +449,17 @@ typedef struct {
 /* Answers the callback may give; zeroed before the call, so leaving a field
  * alone keeps the config's own choice. */
 typedef struct {
-    gls_config *config; /* go on with this config instead (certificates, trust, ALPN, limits) */
-    int cert_index;     /* 1-based: use the config's cert_index'th certificate */
-    const char *alpn;   /* answer this protocol (one the client offered) */
+    gls_config *config; /* go on with this config instead: its certificates (so this is how a
+                           certificate is picked), trust, versions, suites, ALPN, limits */
+    const char *alpn;   /* answer this protocol; it must be one the client offered */
 } gls_client_hello_choice;
 /* Called once per handshake on a server, after the ClientHello is parsed and
  * before anything is chosen. Return GLS_OK to go on, or a negative GLS_E_* to
- * refuse (with its alert). The config switched to is taken by the connection
- * (the caller keeps its own reference). Not called for a second ClientHello
- * after HelloRetryRequest. */
+ * refuse (with its alert). The config switched to is referenced by the
+ * connection (the caller keeps its own reference) and frozen; tickets are then
+ * sealed and opened with its keys. An ALPN answer the client did not offer is
+ * GLS_E_NO_APPLICATION_PROTOCOL. Not called for a second ClientHello after
+ * HelloRetryRequest. */
 typedef int (*gls_client_hello_fn)(void *arg, gls_conn *c, const gls_client_hello_info *hello,
                                    gls_client_hello_choice *choice);
 int gls_config_set_client_hello_callback(gls_config *cfg, gls_client_hello_fn fn, void *arg);

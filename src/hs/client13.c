@@ -273,12 +273,7 @@ static int send_client_auth(gls_conn *c)
     if (!hs->cert_requested) {
         return GLS_OK;
     }
-    size_t index = 0;
-    hs->cert = NULL;
-    if (gls_choose_client_cert(c->cfg, hs->peer_sigalgs, hs->n_peer_sigalgs, true, &index,
-                               &hs->sigalg) == GLS_OK) {
-        hs->cert = &c->cfg->certs[index];
-    }
+    gls_hs_choose_client_cert(c, true);
     gls_hs_event(c, hs->cert ? "presenting our client certificate" : "no client certificate");
     TRY(gls_hs13_send_certificate(c, gls_bytes_of(hs->cr_context, hs->cr_context_len)));
     if (hs->cert != NULL) {

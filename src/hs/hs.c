@@ -214,7 +214,7 @@ void gls_hs_event(gls_conn *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    c->cfg->event(c->cfg->event_arg, line);
+    c->cfg->event(c->cfg->event_arg, c, line);
 }
 
 /* see hs.h */
@@ -257,12 +257,12 @@ static void on_secret(void *arg, enum gls_secret_id id, const uint8_t *v, size_t
     const gls_config *cfg = c->cfg;
     if (cfg->secret_trace != NULL) {
         gls_secret_info info = gls_secret_info_in(id, kx_context(c), v, len);
-        cfg->secret_trace(cfg->secret_trace_arg, &info);
+        cfg->secret_trace(cfg->secret_trace_arg, c, &info);
     }
     if (cfg->keylog != NULL && gls_secret_keylog_label(id) != NULL) {
         char line[GLS_KEYLOG_LINE_MAX];
         if (gls_keylog_line(id, c->hs.client_random, v, len, line, sizeof line) == GLS_OK) {
-            cfg->keylog(cfg->keylog_arg, line);
+            cfg->keylog(cfg->keylog_arg, c, line);
         }
         gls_wipe(line, sizeof line);
     }

@@ -120,6 +120,8 @@ struct gls_conn {
     struct gls_ticket *offer; /* client: the session gls_conn_set_session gave */
     gls_secret export12;      /* TLS 1.2 with EMS: the master secret, for RFC 5705 */
     uint8_t export_randoms[64];
+    gls_config *cfg_first; /* server: the config before the ClientHello hook switched */
+    char alpn_choice[GLS_CFG_MAX_ALPN_LEN + 1]; /* server: the hook's ALPN answer */
 };
 
 /* Dispatches m through a transition table: GLS_E_UNEXPECTED_MESSAGE if no row
@@ -313,6 +315,16 @@ bool gls_hs_ticket_open(gls_conn *c, const uint8_t *in, size_t n, struct gls_tic
 void gls_hs_session_id_put(gls_conn *c, const uint8_t id[32], const struct gls_ticket *t);
 bool gls_hs_session_id_get(gls_conn *c, const uint8_t id[32], struct gls_ticket *t);
 void gls_hs_session_id_remove(gls_conn *c, const uint8_t id[32]);
+
+/* Server: the program's ClientHello callback, if any: may switch the config
+ * and choose the ALPN answer (hooks.c). */
+GLS_MUST_CHECK int gls_hs_client_hello_hook(gls_conn *c, const struct gls_client_hello *ch);
+/* Client, asked for a certificate: the program's callback picks one (or
+ * none), else the first that can sign with the server's schemes; sets
+ * hs->cert (NULL: none) and hs->sigalg. */
+void gls_hs_choose_client_cert(gls_conn *c, bool tls13);
+/* Server: the ALPN answer: the hook's, else the config's choice (negotiate.c). */
+GLS_MUST_CHECK int gls_hs_choose_alpn(gls_conn *c, const struct gls_exts *ch_ext);
 
 /* Gives the (empty) output buffer back: to the pool, or freed if it was grown. */
 void gls_hs_out_release(gls_conn *c);

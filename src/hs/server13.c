@@ -292,7 +292,7 @@ static int choose_auth(gls_conn *c, const struct gls_client_hello *ch)
     }
     hs->cert = &c->cfg->certs[index];
     c->sess.sigalg = hs->sigalg;
-    err = gls_choose_alpn(c->cfg, &ch->ext, c->sess.alpn);
+    err = gls_hs_choose_alpn(c, &ch->ext);
     if (err != GLS_OK) {
         return gls_hs_reject(c, err,
                              "no protocol of the client's ALPN list is ours (RFC 7301 "

@@ -373,8 +373,9 @@ TEST(record_size_limit_is_honoured)
 
 static int key_updates_seen;
 
-static void count_key_updates(void *arg, const char *line)
+static void count_key_updates(void *arg, gls_conn *c, const char *line)
 {
+    (void)c;
     (void)arg;
     if (strncmp(line, "-> KeyUpdate", 12) == 0) {
         key_updates_seen++;
