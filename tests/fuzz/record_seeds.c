@@ -46,8 +46,9 @@ static void on_wire(void *arg, int from_server, const uint8_t *p, size_t n)
     gb_put(&w->dir[from_server], p, n);
 }
 
-static void on_keylog(void *arg, const char *line)
+static void on_keylog(void *arg, gls_conn *c, const char *line)
 {
+    (void)c;
     struct wire *w = arg;
     gb_put(&w->keylog, line, strlen(line));
     gb_put(&w->keylog, "\n", 1);
