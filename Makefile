@@ -6,7 +6,7 @@ BENCH_BUILD ?= build-bench
 JOBS ?= $(shell nproc)
 PREFIX ?= /usr/local
 
-.PHONY: all setup build demo test asan bench fuzz-smoke format check-format check-layers install clean
+.PHONY: all setup build demo test asan tsan bench fuzz-smoke format check-format check-layers install clean
 
 all: build
 
@@ -32,6 +32,13 @@ asan: setup
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -LE interop
 
+# ThreadSanitizer: the library and the test where threads share configs (tests/threads).
+TSAN_BUILD ?= build-tsan
+tsan: setup
+	@[ -f $(TSAN_BUILD)/CMakeCache.txt ] || cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DGLS_TSAN=ON -DGLS_BUILD_BENCH=OFF >/dev/null
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target test_threads_share
+	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -L threads
+
 # Benchmarks against OpenSSL (a Release build of their own; not tests): prints
 # Markdown tables and a summary against the performance goals, in under a minute.
 bench: setup
@@ -43,10 +50,11 @@ bench: setup
 # temporary directory). A crash stops with the input that caused it.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 15
+FUZZ_TARGETS ?= server client msg hs_server hs_client record decrypt
 fuzz-smoke: setup
 	@[ -f $(FUZZ_BUILD)/CMakeCache.txt ] || cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DGLS_FUZZ=ON -DGLS_BUILD_TESTS=OFF -DGLS_BUILD_BENCH=OFF >/dev/null
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_server fuzz_client fuzz_msg
-	@for t in server client msg; do \
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
 	  work=$$(mktemp -d); \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	  $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$work tests/fuzz/corpus/$$t 2>&1 | grep -E "stat::number_of_executed_units|ERROR|SUMMARY|crash" ; \

@@ -14,6 +14,7 @@ PACKAGES=(
   redis-server libhiredis-dev        # the tool's fleet store (ticket keys, sessions) and its test
   libgnutls28-dev valgrind           # bench: GnuTLS as a second yardstick; instruction counts
   python3-cryptography               # explain self-check: an independent X25519/AES-GCM/RSA
+  valgrind                           # constant-time checker (tests/ct)
   chromium                           # explain --html: the page checked in a real browser
 )
 

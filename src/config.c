@@ -88,6 +88,7 @@ gls_config *gls_config_new(void)
     cfg->max_idle_records = 32;
     cfg->record_limit = GLS_MAX_PLAINTEXT;
     cfg->key_update_records = (uint64_t)1 << 23;
+    cfg->key_update_min_records = 16;
     cfg->rng.fn = gls_rand_system;
     cfg->resumption = true;
     cfg->ticket_lifetime = 7200;
@@ -325,6 +326,14 @@ int gls_config_danger_accept_any_cert(gls_config *cfg)
 }
 
 /* see gls.h */
+int gls_config_danger_verify_chain_only(gls_config *cfg)
+{
+    TRY(writable(cfg));
+    cfg->danger_chain_only = true;
+    return GLS_OK;
+}
+
+/* see gls.h */
 int gls_config_set_alpn(gls_config *cfg, const char *const *protos, size_t n)
 {
     TRY(writable(cfg));
@@ -406,6 +415,17 @@ int gls_config_set_key_update_interval(gls_config *cfg, uint64_t records)
         return GLS_E_INVALID_ARGUMENT;
     }
     cfg->key_update_records = records;
+    return GLS_OK;
+}
+
+/* see gls.h */
+int gls_config_set_key_update_min_records(gls_config *cfg, uint64_t records)
+{
+    TRY(writable(cfg));
+    if (records == 0 || records > ((uint64_t)1 << 24)) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    cfg->key_update_min_records = records;
     return GLS_OK;
 }
 

@@ -25,6 +25,7 @@ static gls_conn *conn_new(gls_config *cfg, bool is_server)
     c->send_limit = GLS_MAX_PLAINTEXT;
     c->recv_limit = GLS_MAX_PLAINTEXT;
     c->is_server = is_server;
+    c->ku_tokens = GLS_KEY_UPDATE_BURST;
     c->hs.state = is_server ? ST_S_WAIT_CH : ST_START;
     return c;
 }
@@ -68,6 +69,13 @@ gls_conn *gls_client_new(gls_config *cfg, const char *server_name)
             return NULL;
         }
         memcpy(c->sess.server_name, server_name, n + 1);
+    }
+    if (c->sess.server_name[0] == 0 && cfg->trust != NULL && !cfg->danger_accept_any &&
+        !cfg->danger_chain_only) { /* fail closed: a chain without a name proves nothing */
+        conn_fail(c, gls_hs_reject(c, GLS_E_INVALID_ARGUMENT,
+                                   "no server name to check the certificate against (see "
+                                   "gls_config_danger_verify_chain_only)"));
+        return c;
     }
     int err = gls_hs_start(c);
     if (err != GLS_OK) {
@@ -116,6 +124,7 @@ void gls_conn_free(gls_conn *c)
     }
     gls_secret_wipe(&c->export12);
     gls_config_free(c->cfg);
+    gls_config_free(c->cfg_first);
     gls_wipe(c, sizeof *c);
     free(c);
 }
@@ -353,9 +362,15 @@ static int process_record(gls_conn *c, size_t *used)
                              "RFC 8446 §5.2)",
                              rc.data.len, c->recv_limit);
     }
+    if (!handshaking) {
+        c->ku_records++; /* for the KeyUpdate bound (hs/common13.c) */
+    }
     switch (rc.type) {
     case GLS_CT_HANDSHAKE:
-        c->idle_records = 0;
+        /* never resets the idle guard; after the handshake, carries nothing for the reader */
+        if (!handshaking) {
+            TRY(idle_record(c));
+        }
         return on_handshake_record(c, rc.data);
     case GLS_CT_ALERT:
         TRY(idle_record(c));
@@ -528,6 +543,7 @@ int gls_conn_write(gls_conn *c, const void *buf, size_t len, size_t *put)
         if (err != GLS_OK) {
             return conn_fail(c, err);
         }
+        c->ku_answered = false; /* a new KeyUpdate request gets a new answer */
         *put += n;
     }
     return *put > 0 || len == 0 ? GLS_OK : GLS_E_WANT_WRITE;
@@ -619,16 +635,35 @@ int gls_conn_get_info(const gls_conn *c, gls_conn_info *info)
     info->forward_secret = s->version == GLS_TLS13 || s->suite->kx != GLS_KX_RSA;
     info->peer_verified = s->peer_verified;
     info->peer_certs = s->n_peer;
+    info->peer_name_checked = s->peer_name_checked;
+    info->peer_authenticated = (s->peer_id.flags & GLS_PEER_PRESENT) != 0;
     return GLS_OK;
 }
 
 /* see gls.h */
 int gls_conn_peer_subject(const gls_conn *c, size_t i, char *buf, size_t cap)
 {
-    if (i >= c->sess.n_peer || buf == NULL || cap == 0) {
+    if (buf == NULL || cap == 0) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    if (i == 0 && c->sess.n_peer == 0 && (c->sess.peer_id.flags & GLS_PEER_PRESENT)) {
+        snprintf(buf, cap, "%s", c->sess.peer_id.subject); /* resumed: as the session kept it */
+        return GLS_OK;
+    }
+    if (i >= c->sess.n_peer) {
         return GLS_E_INVALID_ARGUMENT;
     }
     gls_cert_subject(c->sess.peer_chain[i], buf, cap);
+    return GLS_OK;
+}
+
+/* see gls.h */
+int gls_conn_peer_leaf_sha256(const gls_conn *c, uint8_t out[32])
+{
+    if ((c->sess.peer_id.flags & GLS_PEER_PRESENT) == 0) {
+        return GLS_E_INVALID_ARGUMENT;
+    }
+    memcpy(out, c->sess.peer_id.leaf_sha256, 32);
     return GLS_OK;
 }
 

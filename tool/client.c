@@ -125,14 +125,16 @@ static int connect_tcp(const char *host, const char *port, int timeout_ms)
     return fd;
 }
 
-static void trace_line(void *arg, const char *line)
+static void trace_line(void *arg, gls_conn *c, const char *line)
 {
+    (void)c;
     (void)arg;
     fprintf(stderr, "  %s\n", line);
 }
 
-static void trace_secret(void *arg, const gls_secret_info *s)
+static void trace_secret(void *arg, gls_conn *c, const gls_secret_info *s)
 {
+    (void)c;
     (void)arg;
     fprintf(stderr, "  secret %s = ", s->name);
     for (size_t i = 0; i < s->len; i++) {

@@ -93,8 +93,9 @@ FILE *open_keylog(const char *path)
 }
 
 /* see tool.h */
-void keylog_to_file(void *arg, const char *line)
+void keylog_to_file(void *arg, gls_conn *c, const char *line)
 {
+    (void)c;
     fprintf((FILE *)arg, "%s\n", line);
 }
 

@@ -86,8 +86,9 @@ static const char *c_on(const char *code)
     return color ? code : "";
 }
 
-static void on_event(void *arg, const char *line)
+static void on_event(void *arg, gls_conn *c, const char *line)
 {
+    (void)c;
     struct side *s = arg;
     if (s->mute) {
         return;
@@ -120,8 +121,9 @@ static void secret_json(struct jbuf *j, const char *who, const gls_secret_info *
     jb_printf(j, ",\"len\":%zu}", info->len);
 }
 
-static void on_secret(void *arg, const gls_secret_info *info)
+static void on_secret(void *arg, gls_conn *c, const gls_secret_info *info)
 {
+    (void)c;
     struct side *s = arg;
     if (s->mute) {
         return;
@@ -341,8 +343,9 @@ static int recording_rng(void *arg, uint8_t *out, size_t len)
     return GLS_OK;
 }
 
-static void on_keylog(void *arg, const char *line)
+static void on_keylog(void *arg, gls_conn *c, const char *line)
 {
+    (void)c;
     struct recorder *r = arg;
     size_t n = strlen(line);
     if (r->keylog_len + n + 1 < sizeof r->keylog) {

@@ -32,14 +32,16 @@ struct live {
     size_t n;
 };
 
-static void live_event(void *arg, const char *line)
+static void live_event(void *arg, gls_conn *c, const char *line)
 {
+    (void)c;
     (void)arg;
     printf("  client %s\n", line);
 }
 
-static void live_secret(void *arg, const gls_secret_info *info)
+static void live_secret(void *arg, gls_conn *c, const gls_secret_info *info)
 {
+    (void)c;
     struct live *l = arg;
     if (l->n < LIVE_MAX_SECRETS && info->len <= 64) {
         snprintf(l->seen[l->n].name, sizeof l->seen[l->n].name, "%s", info->name);
@@ -55,8 +57,9 @@ static void live_secret(void *arg, const gls_secret_info *info)
            info->who);
 }
 
-static void live_keylog(void *arg, const char *line)
+static void live_keylog(void *arg, gls_conn *c, const char *line)
 {
+    (void)c;
     struct live *l = arg;
     size_t n = strlen(line);
     if (l->keylog_len + n + 1 < sizeof l->keylog) {

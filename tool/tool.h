@@ -51,7 +51,7 @@ bool use_colour(int fd);
 
 /* The key-log file for --keylog or SSLKEYLOGFILE; NULL if neither. */
 FILE *open_keylog(const char *path);
-void keylog_to_file(void *arg, const char *line);
+void keylog_to_file(void *arg, gls_conn *c, const char *line);
 /* explain_live.c: `client --explain`: one handshake on the connected socket fd under cfg
  * (its trust settings kept; its traces and rng taken over), explained from the client's side.
  * 0 if it completed. */

@@ -79,6 +79,7 @@ enum {
     GLS_E_UNEXPECTED_EOF = -119,
     GLS_E_CERT_REQUIRED = -120,
     GLS_E_DECRYPT_ERROR = -121,
+    GLS_E_TOO_MANY_KEY_UPDATES = -122,
 
     /* the peer's certificate */
     GLS_E_CERT_UNTRUSTED = -200,
@@ -132,9 +133,12 @@ typedef struct {
     size_t len;
 } gls_secret_info;
 
-/* NSS key-log line without newline, e.g. "CLIENT_RANDOM <hex> <hex>". */
-typedef void (*gls_keylog_fn)(void *arg, const char *line);
-typedef void (*gls_secret_fn)(void *arg, const gls_secret_info *info);
+/* NSS key-log line without newline, e.g. "CLIENT_RANDOM <hex> <hex>". The
+ * trace and key-log callbacks receive the connection they are about (for
+ * gls_conn_get_user_data); they must not free it. */
+typedef struct gls_conn gls_conn;
+typedef void (*gls_keylog_fn)(void *arg, gls_conn *c, const char *line);
+typedef void (*gls_secret_fn)(void *arg, gls_conn *c, const gls_secret_info *info);
 
 /* ---- key exchange groups ----
  * NamedGroup numbers (IANA TLS Supported Groups) for gls_config_set_groups. */
@@ -218,6 +222,12 @@ int gls_config_use_system_ca(gls_config *cfg);
 /* Accept any peer certificate without verification. Only for tests and the
  * `explain` demo: with it, anyone on the path can impersonate the peer. */
 int gls_config_danger_accept_any_cert(gls_config *cfg);
+/* Client: verify the server's chain against the trust store but never its name.
+ * Without it, gls_client_new(cfg, NULL) on a config with trust fails closed
+ * (the connection's error is GLS_E_INVALID_ARGUMENT); with it, any server
+ * holding any certificate the trust store accepts is taken, and
+ * gls_conn_info.peer_name_checked says 0. */
+int gls_config_danger_verify_chain_only(gls_config *cfg);
 /* ALPN protocols in preference order. */
 int gls_config_set_alpn(gls_config *cfg, const char *const *protos, size_t n);
 int gls_config_set_client_auth(gls_config *cfg, enum gls_client_auth mode);
@@ -229,10 +239,19 @@ int gls_config_set_record_size_limit(gls_config *cfg, size_t n);
 /* TLS 1.3: send a KeyUpdate on our own after this many records under one key
  * (default 2^23, well inside the AEAD limits of RFC 8446 §5.5). */
 int gls_config_set_key_update_interval(gls_config *cfg, uint64_t records);
+/* TLS 1.3: bound on the KeyUpdates a peer may send (each costs a key
+ * derivation, and a requested one an answer): after a burst of 4, at most one
+ * per `records` records received (default 16, 1..2^24); beyond it the
+ * connection fails with GLS_E_TOO_MANY_KEY_UPDATES (unexpected_message). Any
+ * number of update_requested KeyUpdates received while we send no application
+ * data are answered with one KeyUpdate (RFC 8446 §4.6.3). */
+int gls_config_set_key_update_min_records(gls_config *cfg, uint64_t records);
 /* Longest certificate chain accepted from a peer, leaf included (1..10, default 10). */
 int gls_config_set_max_chain(gls_config *cfg, size_t n);
 /* How many records in a row may carry nothing (empty application data,
- * change_cipher_spec, ignored warning alerts) before the peer is cut off with
+ * change_cipher_spec, ignored warning alerts, handshake messages after the
+ * handshake such as KeyUpdate and NewSessionTicket; only application data
+ * resets the count) before the peer is cut off with
  * unexpected_message (default 32). Input is otherwise processed one record at
  * a time: at most one received record is ever buffered. */
 int gls_config_set_max_idle_records(gls_config *cfg, size_t n);
@@ -250,7 +269,7 @@ int gls_config_set_resumption(gls_config *cfg, int on, uint32_t lifetime_seconds
 int gls_config_set_keylog(gls_config *cfg, gls_keylog_fn fn, void *arg);
 int gls_config_set_secret_trace(gls_config *cfg, gls_secret_fn fn, void *arg);
 /* Human-readable protocol events ("-> ClientHello", "chose TLS_AES_128_GCM_SHA256"). */
-typedef void (*gls_event_fn)(void *arg, const char *line);
+typedef void (*gls_event_fn)(void *arg, gls_conn *c, const char *line);
 int gls_config_set_event_trace(gls_config *cfg, gls_event_fn fn, void *arg);
 /* Randomness and time, replaceable for deterministic tests and demos. */
 typedef int (*gls_random_fn)(void *arg, uint8_t *out, size_t len);
@@ -262,6 +281,10 @@ int gls_config_set_clock(gls_config *cfg, gls_clock_fn fn, void *arg);
  * The caller moves bytes: put received bytes where gls_conn_net_in says, report
  * them with gls_conn_net_in_done, send what gls_conn_net_out shows and report
  * it with gls_conn_net_out_done. Plaintext goes through read and write. */
+/* server_name is the name checked in the server's certificate (and sent as
+ * SNI unless it is an IP literal). NULL or "" on a config with trust and
+ * without gls_config_danger_verify_chain_only gives a connection whose error
+ * is GLS_E_INVALID_ARGUMENT: a chain without a name proves nothing. */
 gls_conn *gls_client_new(gls_config *cfg, const char *server_name);
 gls_conn *gls_server_new(gls_config *cfg);
 void gls_conn_free(gls_conn *c); /* wipes everything */
@@ -307,10 +330,19 @@ typedef struct {
     int forward_secret;
     int peer_verified;
     size_t peer_certs;
+    int peer_name_checked; /* client: the server's certificate was checked for server_name */
+    /* The peer authenticated with a certificate, in this handshake or in the
+     * session this one resumes (then peer_certs is 0, and the leaf's SHA-256 and
+     * subject still come from gls_conn_peer_leaf_sha256 and gls_conn_peer_subject(c, 0)). */
+    int peer_authenticated;
 } gls_conn_info;
 int gls_conn_get_info(const gls_conn *c, gls_conn_info *info);
-/* The subject of the peer's i-th certificate as one line ("CN=example.com, O=..."). */
+/* The subject of the peer's i-th certificate as one line ("CN=example.com, O=...").
+ * On a resumed connection, i = 0 gives the leaf's subject as the session kept it. */
 int gls_conn_peer_subject(const gls_conn *c, size_t i, char *buf, size_t cap);
+/* The SHA-256 of the peer's leaf certificate (DER), also on a resumed
+ * connection; GLS_E_INVALID_ARGUMENT if the peer authenticated with none. */
+int gls_conn_peer_leaf_sha256(const gls_conn *c, uint8_t out[32]);
 /* The DER of the peer's i-th certificate (0 = leaf). */
 int gls_conn_peer_cert(const gls_conn *c, size_t i, const uint8_t **der, size_t *len);
 
@@ -417,15 +449,17 @@ typedef struct {
 /* Answers the callback may give; zeroed before the call, so leaving a field
  * alone keeps the config's own choice. */
 typedef struct {
-    gls_config *config; /* go on with this config instead (certificates, trust, ALPN, limits) */
-    int cert_index;     /* 1-based: use the config's cert_index'th certificate */
-    const char *alpn;   /* answer this protocol (one the client offered) */
+    gls_config *config; /* go on with this config instead: its certificates (so this is how a
+                           certificate is picked), trust, versions, suites, ALPN, limits */
+    const char *alpn;   /* answer this protocol; it must be one the client offered */
 } gls_client_hello_choice;
 /* Called once per handshake on a server, after the ClientHello is parsed and
  * before anything is chosen. Return GLS_OK to go on, or a negative GLS_E_* to
- * refuse (with its alert). The config switched to is taken by the connection
- * (the caller keeps its own reference). Not called for a second ClientHello
- * after HelloRetryRequest. */
+ * refuse (with its alert). The config switched to is referenced by the
+ * connection (the caller keeps its own reference) and frozen; tickets are then
+ * sealed and opened with its keys. An ALPN answer the client did not offer is
+ * GLS_E_NO_APPLICATION_PROTOCOL. Not called for a second ClientHello after
+ * HelloRetryRequest. */
 typedef int (*gls_client_hello_fn)(void *arg, gls_conn *c, const gls_client_hello_info *hello,
                                    gls_client_hello_choice *choice);
 int gls_config_set_client_hello_callback(gls_config *cfg, gls_client_hello_fn fn, void *arg);

@@ -23,6 +23,12 @@
 #define GLS_CFG_MAX_ALPN     8
 #define GLS_CFG_MAX_ALPN_LEN 255
 
+/* Tests and fuzzers only (no public setter): sees, and may replace, the
+ * plaintext and content type of every record a connection of this config is
+ * about to seal. Returns the plaintext to seal (*n bytes, at most 2^14); the
+ * fuzz targets use it to send mutated flights that still decrypt. */
+typedef const uint8_t *(*gls_record_hook)(void *arg, uint8_t *type, const uint8_t *p, size_t *n);
+
 /* One certificate chain with its private key. */
 struct gls_cert_key {
     gls_cert *chain[GLS_CFG_MAX_CHAIN];
@@ -56,16 +62,18 @@ struct gls_config {
     size_t n_certs;
     gls_trust *trust;
     bool danger_accept_any;
+    bool danger_chain_only; /* client: verify the chain, never the name */
     enum gls_client_auth client_auth;
 
     char alpn[GLS_CFG_MAX_ALPN][GLS_CFG_MAX_ALPN_LEN + 1];
     size_t n_alpn;
 
     size_t max_hs_message;
-    size_t max_chain;            /* longest peer chain accepted (<= GLS_CFG_MAX_CHAIN) */
-    size_t max_idle_records;     /* consecutive empty records / warnings / CCS tolerated */
-    size_t record_limit;         /* our record_size_limit (plaintext bytes) */
-    uint64_t key_update_records; /* TLS 1.3 automatic KeyUpdate interval */
+    size_t max_chain;                /* longest peer chain accepted (<= GLS_CFG_MAX_CHAIN) */
+    size_t max_idle_records;         /* consecutive empty records / warnings / CCS tolerated */
+    size_t record_limit;             /* our record_size_limit (plaintext bytes) */
+    uint64_t key_update_records;     /* TLS 1.3 automatic KeyUpdate interval */
+    uint64_t key_update_min_records; /* a peer's KeyUpdates: one per this many records */
 
     /* resumption: tickets sealed under keys rotating every ticket_rotation
      * seconds; clients keep what they receive in the cache; TLS 1.2 servers
@@ -87,6 +95,8 @@ struct gls_config {
     gls_rng rng;
     gls_clock_fn clock;
     void *clock_arg;
+    gls_record_hook record_hook; /* NULL outside tests */
+    void *record_hook_arg;
 
     /* deployment hooks (config_hooks.c; see gls.h) */
     gls_session_fn session_cb;

@@ -341,12 +341,7 @@ static int on_server_hello_done(gls_conn *c, const gls_hs_msg *m)
     }
     hs->cert = NULL;
     if (hs->cert_requested) {
-        size_t index = 0;
-        if (hs->n_peer_sigalgs > 0 &&
-            gls_choose_client_cert(c->cfg, hs->peer_sigalgs, hs->n_peer_sigalgs, false, &index,
-                                   &hs->sigalg) == GLS_OK) {
-            hs->cert = &c->cfg->certs[index];
-        }
+        gls_hs_choose_client_cert(c, false);
         gls_hs_event(c, hs->cert ? "presenting our client certificate" : "no client certificate");
         TRY(gls_hs12_send_certificate(c));
     }

@@ -156,7 +156,7 @@ int gls_client13_on_server_hello(gls_conn *c, const gls_hs_msg *m,
         }
         hs->psk_accepted = true;
         c->sess.resumed = true;
-        c->sess.peer_verified = true; /* the ticket came from a verified session */
+        gls_hs_adopt_peer_id(c, &hs->resume); /* as verified when the ticket came */
         gls_hs_event(c, "server accepted our ticket: resumed session");
     }
     if (!gls_exts_has(&sh->ext, GLS_X_KEY_SHARE)) { /* psk_ke is not offered */
@@ -273,12 +273,7 @@ static int send_client_auth(gls_conn *c)
     if (!hs->cert_requested) {
         return GLS_OK;
     }
-    size_t index = 0;
-    hs->cert = NULL;
-    if (gls_choose_client_cert(c->cfg, hs->peer_sigalgs, hs->n_peer_sigalgs, true, &index,
-                               &hs->sigalg) == GLS_OK) {
-        hs->cert = &c->cfg->certs[index];
-    }
+    gls_hs_choose_client_cert(c, true);
     gls_hs_event(c, hs->cert ? "presenting our client certificate" : "no client certificate");
     TRY(gls_hs13_send_certificate(c, gls_bytes_of(hs->cr_context, hs->cr_context_len)));
     if (hs->cert != NULL) {
@@ -322,6 +317,7 @@ static int on_new_session_ticket(gls_conn *c, const gls_hs_msg *m)
     k.lifetime = t.lifetime < 7 * 24 * 3600 ? t.lifetime : 7 * 24 * 3600; /* RFC 8446 §4.6.1 */
     k.age_add = t.age_add;
     memcpy(k.server_name, c->sess.server_name, sizeof k.server_name);
+    k.peer = c->sess.peer_id; /* the server as verified in this session */
     memcpy(k.ticket, t.ticket.p, t.ticket.len);
     k.ticket_len = t.ticket.len;
     gls_secret_sink sink = gls_hs_sink(c);

@@ -66,6 +66,7 @@ void gls_hs12_session(gls_conn *c, struct gls_ticket *t)
     t->issued = gls_hs_now(c);
     t->lifetime = c->cfg->ticket_lifetime;
     memcpy(t->server_name, c->sess.server_name, sizeof t->server_name);
+    t->peer = c->sess.peer_id;
 }
 
 /* see hs.h */
@@ -138,6 +139,7 @@ int gls_hs12_check_finished(gls_conn *c, const gls_hs_msg *m)
     TRY(verify_data(c, c->is_server, expect)); /* the peer's side */
     bool ok = gls_ct_eq(fin.verify_data.p, expect, sizeof expect);
     gls_wipe(expect, sizeof expect);
+    GLS_CT_DECLASSIFY(&ok, sizeof ok);
     if (!ok) {
         return gls_hs_reject(c, GLS_E_BAD_FINISHED,
                              "peer Finished.verify_data is wrong (RFC 5246 "

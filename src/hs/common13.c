@@ -119,6 +119,7 @@ int gls_hs13_check_finished(gls_conn *c, const gls_secret *base, const gls_hs_ms
     TRY(finished_value(c, base, false, &expect));
     bool ok = gls_ct_eq(fin.verify_data.p, expect.b, expect.len);
     gls_secret_wipe(&expect);
+    GLS_CT_DECLASSIFY(&ok, sizeof ok);
     if (!ok) {
         return gls_hs_reject(c, GLS_E_BAD_FINISHED,
                              "peer Finished.verify_data is wrong (RFC 8446 "
@@ -301,8 +302,23 @@ int gls_hs13_on_key_update(gls_conn *c, const gls_hs_msg *m)
     struct gls_key_update ku;
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
     TRY(gls_key_update_parse(&r, &ku));
+    /* records between the previous KeyUpdate and this one's (which ends its record) */
+    uint64_t earned = (c->ku_records > 0 ? c->ku_records - 1 : 0) / c->cfg->key_update_min_records;
+    c->ku_tokens = earned >= GLS_KEY_UPDATE_BURST - c->ku_tokens ? GLS_KEY_UPDATE_BURST
+                                                                 : c->ku_tokens + (unsigned)earned;
+    c->ku_records = 0;
+    if (c->ku_tokens == 0) {
+        return gls_hs_reject(c, GLS_E_TOO_MANY_KEY_UPDATES,
+                             "KeyUpdate after %d in a burst with fewer than %llu records between "
+                             "(our bound; RFC 8446 §4.6.3 sets none)",
+                             GLS_KEY_UPDATE_BURST,
+                             (unsigned long long)c->cfg->key_update_min_records);
+    }
+    c->ku_tokens--;
     TRY(next_traffic(c, false));
-    if (ku.request_update == 1 && !c->sent_close) {
+    /* RFC 8446 §4.6.3: requests received while we are silent get one answer */
+    if (ku.request_update == 1 && !c->sent_close && !c->ku_answered) {
+        c->ku_answered = true;
         return gls_hs13_send_key_update(c, false);
     }
     return GLS_OK;
@@ -343,4 +359,16 @@ int gls_hs13_binder(gls_conn *c, const struct gls_suite *s, gls_bytes truncated,
     int err = gls_ks13_binder(&early, &th, binder, &sink);
     gls_secret_wipe(&early.s);
     return err;
+}
+
+/* see hs.h */
+int gls_hs13_check_binder(gls_conn *c, const struct gls_suite *s, gls_bytes truncated,
+                          gls_bytes received)
+{
+    gls_secret binder;
+    TRY(gls_hs13_binder(c, s, truncated, &binder));
+    bool ok = received.len == binder.len && gls_ct_eq(received.p, binder.b, binder.len);
+    gls_secret_wipe(&binder);
+    GLS_CT_DECLASSIFY(&ok, sizeof ok);
+    return ok ? GLS_OK : GLS_E_BAD_BINDER;
 }

@@ -217,10 +217,17 @@ int gls_hs_send(gls_conn *c, uint8_t type, const uint8_t *p, size_t n)
         if (chunk > c->send_limit) {
             chunk = c->send_limit;
         }
-        size_t need = gls_rec_sealed_len(&c->wr, chunk);
+        const uint8_t *pt = n > 0 ? p + off : p;
+        uint8_t rtype = type;
+        size_t len = chunk;
+        if (c->cfg->record_hook != NULL) { /* tests and fuzzers only (hs/cfg.h) */
+            pt = c->cfg->record_hook(c->cfg->record_hook_arg, &rtype, pt, &len);
+            len = len < GLS_MAX_PLAINTEXT ? len : GLS_MAX_PLAINTEXT;
+        }
+        size_t need = gls_rec_sealed_len(&c->wr, len);
         TRY(grow_out(c, need));
-        TRY(gls_rec_seal(&c->wr, type, n > 0 ? p + off : p, chunk, &c->cfg->rng,
-                         c->out + c->out_len, c->out_cap - c->out_len, &written));
+        TRY(gls_rec_seal(&c->wr, rtype, pt, len, &c->cfg->rng, c->out + c->out_len,
+                         c->out_cap - c->out_len, &written));
         c->out_len += written;
         off += chunk;
     } while (off < n);
@@ -238,7 +245,7 @@ void gls_hs_event(gls_conn *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    c->cfg->event(c->cfg->event_arg, line);
+    c->cfg->event(c->cfg->event_arg, c, line);
 }
 
 /* see hs.h */
@@ -281,12 +288,12 @@ static void on_secret(void *arg, enum gls_secret_id id, const uint8_t *v, size_t
     const gls_config *cfg = c->cfg;
     if (cfg->secret_trace != NULL) {
         gls_secret_info info = gls_secret_info_in(id, kx_context(c), v, len);
-        cfg->secret_trace(cfg->secret_trace_arg, &info);
+        cfg->secret_trace(cfg->secret_trace_arg, c, &info);
     }
     if (cfg->keylog != NULL && gls_secret_keylog_label(id) != NULL) {
         char line[GLS_KEYLOG_LINE_MAX];
         if (gls_keylog_line(id, c->hs.client_random, v, len, line, sizeof line) == GLS_OK) {
-            cfg->keylog(cfg->keylog_arg, line);
+            cfg->keylog(cfg->keylog_arg, c, line);
         }
         gls_wipe(line, sizeof line);
     }

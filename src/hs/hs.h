@@ -89,6 +89,12 @@ struct gls_conn {
     size_t send_limit;   /* largest plaintext per record we send (peer's record_size_limit) */
     size_t idle_records; /* consecutive records that carried nothing */
     size_t recv_limit;   /* largest plaintext per protected record we accept (ours) */
+    /* TLS 1.3 KeyUpdate bound (gls_hs13_on_key_update): records received since the
+     * peer's last KeyUpdate, KeyUpdates it may still send now, and whether we already
+     * answered an update_requested since our last application data */
+    uint64_t ku_records;
+    unsigned ku_tokens;
+    bool ku_answered;
 
     uint8_t *in; /* received, not yet processed network bytes */
     size_t in_len;
@@ -114,6 +120,8 @@ struct gls_conn {
     struct gls_ticket *offer; /* client: the session gls_conn_set_session gave */
     gls_secret export12;      /* TLS 1.2 with EMS: the master secret, for RFC 5705 */
     uint8_t export_randoms[64];
+    gls_config *cfg_first; /* server: the config before the ClientHello hook switched */
+    char alpn_choice[GLS_CFG_MAX_ALPN_LEN + 1]; /* server: the hook's ALPN answer */
 };
 
 /* Dispatches m through a transition table: GLS_E_UNEXPECTED_MESSAGE if no row
@@ -238,7 +246,10 @@ GLS_MUST_CHECK int gls_hs13_send_certificate_verify(gls_conn *c);
 GLS_MUST_CHECK int gls_hs13_on_certificate(gls_conn *c, const gls_hs_msg *m, gls_bytes context);
 /* Parses and checks the peer's CertificateVerify. */
 GLS_MUST_CHECK int gls_hs13_on_certificate_verify(gls_conn *c, const gls_hs_msg *m);
-/* KeyUpdate received on a connected TLS 1.3 connection (RFC 8446 §4.6.3). */
+#define GLS_KEY_UPDATE_BURST 4 /* KeyUpdates a peer may send before the rate bound applies */
+/* KeyUpdate received on a connected TLS 1.3 connection (RFC 8446 §4.6.3): at
+ * most GLS_KEY_UPDATE_BURST, then one per cfg->key_update_min_records records
+ * received; one answer per run of requests while we send no data. */
 GLS_MUST_CHECK int gls_hs13_on_key_update(gls_conn *c, const gls_hs_msg *m);
 GLS_MUST_CHECK int gls_hs13_send_key_update(gls_conn *c, bool request_peer);
 /* Honours the peer's record_size_limit (RFC 8449) if it sent one, and from then
@@ -250,6 +261,10 @@ uint16_t gls_hs_own_record_limit(const gls_conn *c, bool tls13);
  * followed by the truncated ClientHello (RFC 8446 §4.2.11.2). */
 GLS_MUST_CHECK int gls_hs13_binder(gls_conn *c, const struct gls_suite *s, gls_bytes truncated,
                                    gls_secret *binder);
+/* Server: the client's binder for c->hs.resume, compared in constant time:
+ * GLS_OK or GLS_E_BAD_BINDER. */
+GLS_MUST_CHECK int gls_hs13_check_binder(gls_conn *c, const struct gls_suite *s,
+                                         gls_bytes truncated, gls_bytes received);
 /* Sends the middlebox-compatibility change_cipher_spec once (RFC 8446 §D.4). */
 GLS_MUST_CHECK int gls_hs13_send_compat_ccs(gls_conn *c);
 
@@ -259,6 +274,18 @@ GLS_MUST_CHECK int gls_hs_load_peer_chain(gls_conn *c, const struct gls_certific
 /* Verifies the peer chain in c->sess.peer_chain for this side: the trust store,
  * the time, and (client) the server name. Sets a detail on failure. */
 GLS_MUST_CHECK int gls_hs_verify_peer(gls_conn *c);
+/* Notes who the peer is (leaf hash, subject, verification flags) in
+ * c->sess.peer_id from c->sess.peer_chain, for tickets and sessions. */
+void gls_hs_note_peer_id(gls_conn *c);
+/* Resumption: takes the identity a session carries as this connection's
+ * (peer_verified, peer_name_checked and the peer's identity). */
+void gls_hs_adopt_peer_id(gls_conn *c, const struct gls_ticket *t);
+/* Server: may this session resume here? Only under the server name it was
+ * made for (RFC 8446 §4.6.1, RFC 6066 §3), and never across client
+ * authentication: client_auth required takes only sessions where the client
+ * authenticated, none takes only sessions where it did not (optional takes
+ * both, and reports what the session carries). Sets an event line if not. */
+bool gls_hs_session_fits_identity(gls_conn *c, const struct gls_ticket *t);
 /* Picks our certificate and signature scheme for the peer's schemes (and SNI). */
 GLS_MUST_CHECK int gls_hs_choose_cert(gls_conn *c, const uint16_t *peer_sigalgs, size_t n,
                                       bool tls13);
@@ -288,6 +315,16 @@ bool gls_hs_ticket_open(gls_conn *c, const uint8_t *in, size_t n, struct gls_tic
 void gls_hs_session_id_put(gls_conn *c, const uint8_t id[32], const struct gls_ticket *t);
 bool gls_hs_session_id_get(gls_conn *c, const uint8_t id[32], struct gls_ticket *t);
 void gls_hs_session_id_remove(gls_conn *c, const uint8_t id[32]);
+
+/* Server: the program's ClientHello callback, if any: may switch the config
+ * and choose the ALPN answer (hooks.c). */
+GLS_MUST_CHECK int gls_hs_client_hello_hook(gls_conn *c, const struct gls_client_hello *ch);
+/* Client, asked for a certificate: the program's callback picks one (or
+ * none), else the first that can sign with the server's schemes; sets
+ * hs->cert (NULL: none) and hs->sigalg. */
+void gls_hs_choose_client_cert(gls_conn *c, bool tls13);
+/* Server: the ALPN answer: the hook's, else the config's choice (negotiate.c). */
+GLS_MUST_CHECK int gls_hs_choose_alpn(gls_conn *c, const struct gls_exts *ch_ext);
 
 /* Gives the (empty) output buffer back: to the pool, or freed if it was grown. */
 void gls_hs_out_release(gls_conn *c);

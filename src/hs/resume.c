@@ -10,7 +10,7 @@
 #include "base/bytes.h"
 #include "keys/hkdf.h"
 
-#define TICKET_FORMAT 1
+#define TICKET_FORMAT 2 /* 2: the peer's identity */
 
 /* see resume.h */
 void gls_ticket_wipe(struct gls_ticket *t)
@@ -142,6 +142,10 @@ static void ticket_body(gls_writer *w, const struct gls_ticket *t)
     gls_write_u32(w, t->lifetime);
     gls_write_u32(w, t->age_add);
     gls_write_opaque8(w, t->server_name, strlen(t->server_name));
+    gls_write_u8(w, t->peer.flags);
+    gls_write_opaque8(w, t->peer.leaf_sha256,
+                      t->peer.flags & GLS_PEER_PRESENT ? sizeof t->peer.leaf_sha256 : 0);
+    gls_write_opaque8(w, t->peer.subject, strlen(t->peer.subject));
 }
 
 /* see resume.h */
@@ -184,11 +188,21 @@ static bool parse_body(gls_reader *r, struct gls_ticket *t)
     t->lifetime = gls_read_u32(r);
     t->age_add = gls_read_u32(r);
     name = gls_read_opaque8(r, 0, sizeof t->server_name - 1);
-    if (!ok || !gls_reader_done(r) || gls_secret_set(&t->psk, psk.p, psk.len) != GLS_OK) {
+    t->peer.flags = gls_read_u8(r);
+    gls_bytes leaf = gls_read_opaque8(r, 0, sizeof t->peer.leaf_sha256);
+    gls_bytes subject = gls_read_opaque8(r, 0, sizeof t->peer.subject - 1);
+    bool present = (t->peer.flags & GLS_PEER_PRESENT) != 0;
+    if (!ok || !gls_reader_done(r) || leaf.len != (present ? sizeof t->peer.leaf_sha256 : 0) ||
+        gls_secret_set(&t->psk, psk.p, psk.len) != GLS_OK) {
         return false;
     }
     memcpy(t->server_name, name.p, name.len);
     t->server_name[name.len] = 0;
+    if (present) {
+        memcpy(t->peer.leaf_sha256, leaf.p, leaf.len);
+    }
+    memcpy(t->peer.subject, subject.p, subject.len);
+    t->peer.subject[subject.len] = 0;
     return true;
 }
 

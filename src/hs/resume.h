@@ -15,11 +15,24 @@
 #include "base/secret.h"
 #include "crypto/crypto.h"
 
-#define GLS_MAX_TICKET         512
+#define GLS_MAX_TICKET         1024
 #define GLS_TICKET_CACHE       32
 #define GLS_TICKET_KEY_LEN     32
 #define GLS_TICKET_AGE_SKEW_MS (60 * 1000) /* tolerated clock difference in ticket ages */
 #define GLS_SESSION_CACHE      256         /* server: TLS 1.2 sessions kept by id */
+
+/* Who the peer proved to be when a session was made, so that resuming it
+ * reports the same identity (issue 9 item 3): the leaf certificate's SHA-256
+ * and its subject line (cut to fit). */
+#define GLS_PEER_SUBJECT      200
+#define GLS_PEER_PRESENT      1u /* the peer authenticated with a certificate */
+#define GLS_PEER_VERIFIED     2u /* its chain verified against our trust store */
+#define GLS_PEER_NAME_CHECKED 4u /* client: and the server name was checked in it */
+struct gls_peer_id {
+    uint8_t flags;
+    uint8_t leaf_sha256[32];
+    char subject[GLS_PEER_SUBJECT];
+};
 
 /* What a ticket carries (sealed inside the ticket for a server; kept beside
  * it by a client). */
@@ -31,7 +44,8 @@ struct gls_ticket {
     int64_t issued; /* seconds since the epoch */
     uint32_t lifetime;
     uint32_t age_add;
-    char server_name[256];
+    char server_name[256]; /* the SNI it was made for: it resumes under no other */
+    struct gls_peer_id peer;
     /* client side only */
     uint8_t ticket[GLS_MAX_TICKET];
     size_t ticket_len;

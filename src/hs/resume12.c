@@ -16,8 +16,7 @@
 
 /* A stored session resumes only with EMS, for the same server name, in a
  * suite we still enable and the client offers now. */
-static bool session_fits(const gls_conn *c, const struct gls_client_hello *ch,
-                         const struct gls_ticket *t)
+static bool session_fits(gls_conn *c, const struct gls_client_hello *ch, const struct gls_ticket *t)
 {
     const gls_config *cfg = c->cfg;
     const struct gls_suite *s = gls_suite_get(t->suite);
@@ -27,7 +26,7 @@ static bool session_fits(const gls_conn *c, const struct gls_client_hello *ch,
     }
     return t->version == GLS_TLS12 && t->ems && s != NULL && s->version == GLS_TLS12 && ours &&
            (s->kx != GLS_KX_RSA || cfg->rsa_kx) && gls_u16_list_has(ch->suites, t->suite) &&
-           strcmp(t->server_name, c->sess.server_name) == 0;
+           gls_hs_session_fits_identity(c, t);
 }
 
 /* The session the client offers: the ticket if it sent one, else the id. */
@@ -62,6 +61,7 @@ int gls_server12_try_resume(gls_conn *c, const struct gls_client_hello *ch)
             memcpy(hs->session_id, ch->session_id.p, ch->session_id.len); /* echo it */
             hs->session_id_len = ch->session_id.len;
             c->sess.resumed = true;
+            gls_hs_adopt_peer_id(c, &hs->resume);
             gls_hs_event(c, "resuming the session (abbreviated handshake, %s)", s->name);
             return GLS_OK;
         }
@@ -177,7 +177,7 @@ int gls_client12_check_resume(gls_conn *c, const struct gls_server_hello *sh)
             "server resumed an extended-master-secret session without it (RFC 7627 §5.3)");
     }
     c->sess.resumed = true;
-    c->sess.peer_verified = true; /* the session came from a verified handshake */
+    gls_hs_adopt_peer_id(c, &hs->resume); /* as verified (or not) when the session was made */
     return GLS_OK;
 }
 

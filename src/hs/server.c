@@ -47,6 +47,7 @@ int gls_server_on_client_hello_msg(gls_conn *c, const gls_hs_msg *m)
                              gls_hs_type_name(m->type));
     }
     TRY(gls_hs_client_hello_parse(c, &r, &ch));
+    TRY(gls_hs_client_hello_hook(c, &ch));
     TRY(choose_version(c, &ch, &version));
     c->sess.version = version;
     memcpy(c->hs.client_random, ch.random, 32);

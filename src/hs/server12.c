@@ -101,7 +101,7 @@ static int choose(gls_conn *c, const struct gls_client_hello *ch)
                                  s->name);
         }
     }
-    err = gls_choose_alpn(c->cfg, &ch->ext, c->sess.alpn);
+    err = gls_hs_choose_alpn(c, &ch->ext);
     if (err != GLS_OK) {
         return gls_hs_reject(c, err,
                              "no protocol of the client's ALPN list is ours (RFC 7301 "
@@ -227,7 +227,7 @@ static int send_server_hello_done(gls_conn *c)
 static int send_abbreviated(gls_conn *c, const gls_hs_msg *m, const struct gls_client_hello *ch)
 {
     struct gls_hs *hs = &c->hs;
-    int err = gls_choose_alpn(c->cfg, &ch->ext, c->sess.alpn);
+    int err = gls_hs_choose_alpn(c, &ch->ext);
     if (err != GLS_OK) {
         return gls_hs_reject(c, err,
                              "no protocol of the client's ALPN list is ours (RFC 7301 "

@@ -83,7 +83,6 @@ static int try_resume(gls_conn *c, const gls_hs_msg *m, const struct gls_client_
     struct gls_hs *hs = &c->hs;
     const struct gls_exts *e = &ch->ext;
     const gls_config *cfg = c->cfg;
-    gls_secret binder;
     struct gls_psk_identity id;
     size_t n_binders = 0;
     hs->psk_accepted = false;
@@ -111,20 +110,24 @@ static int try_resume(gls_conn *c, const gls_hs_msg *m, const struct gls_client_
         return GLS_OK;
     }
     const struct gls_suite *ts = gls_suite_get(hs->resume.suite);
-    if (hs->resume.version != GLS_TLS13 || ts == NULL || ts->prf != c->sess.suite->prf) {
+    if (hs->resume.version != GLS_TLS13 || ts == NULL || ts->prf != c->sess.suite->prf ||
+        !gls_hs_session_fits_identity(c, &hs->resume)) {
+        gls_ticket_wipe(&hs->resume);
         return GLS_OK;
     }
     gls_bytes truncated = gls_bytes_of(m->raw.p, 4 + ch->binders_offset);
-    TRY(gls_hs13_binder(c, c->sess.suite, truncated, &binder));
-    bool ok = first_binder.len == binder.len && gls_ct_eq(first_binder.p, binder.b, binder.len);
-    gls_secret_wipe(&binder);
-    if (!ok) {
+    int err = gls_hs13_check_binder(c, c->sess.suite, truncated, first_binder);
+    if (err == GLS_E_BAD_BINDER) {
         return gls_hs_reject(c, GLS_E_BAD_BINDER,
                              "the binder of PSK identity 0 does not verify (RFC 8446 §4.2.11.2)");
     }
+    TRY(err);
     hs->psk_accepted = true;
     c->sess.resumed = true;
-    gls_hs_event(c, "ticket accepted: resuming (no certificate this time)");
+    gls_hs_adopt_peer_id(c, &hs->resume);
+    gls_hs_event(c, "ticket accepted: resuming (no certificate this time)%s%s",
+                 c->sess.peer_id.flags & GLS_PEER_PRESENT ? "; client was " : "",
+                 c->sess.peer_id.subject);
     return GLS_OK;
 }
 
@@ -148,6 +151,7 @@ static int send_ticket(gls_conn *c)
     t.issued = gls_hs_now(c);
     t.lifetime = c->cfg->ticket_lifetime;
     memcpy(t.server_name, c->sess.server_name, sizeof t.server_name);
+    t.peer = c->sess.peer_id;
     int err = gls_rand(&c->cfg->rng, nonce, sizeof nonce);
     err = err ? err : gls_rand(&c->cfg->rng, (uint8_t *)&t.age_add, sizeof t.age_add);
     err = err ? err
@@ -288,7 +292,7 @@ static int choose_auth(gls_conn *c, const struct gls_client_hello *ch)
     }
     hs->cert = &c->cfg->certs[index];
     c->sess.sigalg = hs->sigalg;
-    err = gls_choose_alpn(c->cfg, &ch->ext, c->sess.alpn);
+    err = gls_hs_choose_alpn(c, &ch->ext);
     if (err != GLS_OK) {
         return gls_hs_reject(c, err,
                              "no protocol of the client's ALPN list is ours (RFC 7301 "

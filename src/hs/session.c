@@ -21,6 +21,9 @@ enum {
     TAG_ALPN = 9,
     TAG_TICKET = 10,
     TAG_SESSION_ID = 11,
+    TAG_PEER_FLAGS = 12, /* who the peer proved to be (resume.h, struct gls_peer_id) */
+    TAG_PEER_LEAF = 13,
+    TAG_PEER_SUBJECT = 14,
 };
 
 static const uint8_t magic[4] = {'G', 'L', 'S', 'S'};
@@ -64,6 +67,11 @@ int gls_session_encode(const struct gls_ticket *t, const char *alpn, uint8_t *ou
     }
     if (t->session_id_len > 0) {
         field(&w, TAG_SESSION_ID, t->session_id, t->session_id_len);
+    }
+    if (t->peer.flags & GLS_PEER_PRESENT) {
+        field_uint(&w, TAG_PEER_FLAGS, t->peer.flags, 1);
+        field(&w, TAG_PEER_LEAF, t->peer.leaf_sha256, sizeof t->peer.leaf_sha256);
+        field(&w, TAG_PEER_SUBJECT, t->peer.subject, strlen(t->peer.subject));
     }
     int err = gls_writer_result(&w);
     *len = w.len;
@@ -134,6 +142,22 @@ static bool decode_field(uint8_t tag, gls_bytes v, struct gls_ticket *t, unsigne
             t->session_id_len = v.len;
         }
         break;
+    case TAG_PEER_FLAGS:
+        t->peer.flags = (uint8_t)uint_of(v, 1, &ok);
+        break;
+    case TAG_PEER_LEAF:
+        ok = v.len == sizeof t->peer.leaf_sha256;
+        if (ok) {
+            memcpy(t->peer.leaf_sha256, v.p, v.len);
+        }
+        break;
+    case TAG_PEER_SUBJECT:
+        ok = v.len < sizeof t->peer.subject && memchr(v.p, 0, v.len) == NULL;
+        if (ok) {
+            memcpy(t->peer.subject, v.p, v.len);
+            t->peer.subject[v.len] = 0;
+        }
+        break;
     default: /* TAG_ALPN and newer fields: informational here */
         break;
     }
@@ -158,6 +182,8 @@ int gls_session_decode(const uint8_t *in, size_t n, struct gls_ticket *t)
         gls_bytes v = gls_read_opaque16(&r, 0, 65535);
         ok = !r.bad && decode_field(tag, v, t, &seen);
     }
+    bool peer = (t->peer.flags & GLS_PEER_PRESENT) != 0; /* an identity comes whole */
+    ok = ok && peer == ((seen & 1u << TAG_PEER_LEAF) != 0);
     if (!ok || r.bad || (seen & required) != required) {
         gls_ticket_wipe(t);
         return GLS_E_DECODE;

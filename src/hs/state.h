@@ -107,6 +107,8 @@ struct gls_session {
     char server_name[256];
     bool resumed;
     bool peer_verified;
+    bool peer_name_checked;     /* client: server_name was checked in the verified chain */
+    struct gls_peer_id peer_id; /* from peer_chain, or from the session resumed */
     gls_cert *peer_chain[GLS_CFG_MAX_CHAIN];
     size_t n_peer;
     gls_secret c_ap_traffic; /* current application traffic secrets (KeyUpdate) */

@@ -39,9 +39,11 @@ int gls_hs_verify_peer(gls_conn *c)
     if (cfg->danger_accept_any) {
         gls_hs_event(c, "peer certificate NOT verified (danger_accept_any_cert)");
         s->peer_verified = false;
+        gls_hs_note_peer_id(c);
         return GLS_OK;
     }
-    const char *name = c->is_server || s->server_name[0] == 0 ? NULL : s->server_name;
+    const char *name =
+        c->is_server || s->server_name[0] == 0 || cfg->danger_chain_only ? NULL : s->server_name;
     time_t now = (time_t)gls_hs_now(c);
     int err = GLS_E_CERT_NO_TRUST;
     snprintf(reason, sizeof reason, "no trust store configured");
@@ -59,8 +61,59 @@ int gls_hs_verify_peer(gls_conn *c)
         return gls_hs_reject(c, err, "certificate verify failed: %s", reason);
     }
     s->peer_verified = true;
-    gls_hs_event(c, "peer certificate verified%s%s", name ? " for " : "", name ? name : "");
+    s->peer_name_checked = name != NULL;
+    gls_hs_note_peer_id(c);
+    gls_hs_event(c, "peer certificate verified%s%s", name ? " for " : " (name NOT checked)",
+                 name ? name : "");
     return GLS_OK;
+}
+
+/* see hs.h */
+void gls_hs_note_peer_id(gls_conn *c)
+{
+    struct gls_session *s = &c->sess;
+    struct gls_peer_id *id = &s->peer_id;
+    memset(id, 0, sizeof *id);
+    if (s->n_peer == 0) {
+        return;
+    }
+    gls_bytes der = gls_cert_der(s->peer_chain[0]);
+    if (gls_hash(gls_hash_get(c->cfg->crypto, GLS_HASH_SHA256), der.p, der.len, id->leaf_sha256) !=
+        GLS_OK) {
+        return; /* no identity noted: the session is not kept with one it lacks */
+    }
+    gls_cert_subject(s->peer_chain[0], id->subject, sizeof id->subject);
+    id->flags = (uint8_t)(GLS_PEER_PRESENT | (s->peer_verified ? GLS_PEER_VERIFIED : 0) |
+                          (s->peer_name_checked ? GLS_PEER_NAME_CHECKED : 0));
+}
+
+/* see hs.h */
+void gls_hs_adopt_peer_id(gls_conn *c, const struct gls_ticket *t)
+{
+    struct gls_session *s = &c->sess;
+    s->peer_id = t->peer;
+    s->peer_verified = (t->peer.flags & GLS_PEER_VERIFIED) != 0;
+    s->peer_name_checked = (t->peer.flags & GLS_PEER_NAME_CHECKED) != 0;
+}
+
+/* see hs.h */
+bool gls_hs_session_fits_identity(gls_conn *c, const struct gls_ticket *t)
+{
+    bool authenticated = (t->peer.flags & GLS_PEER_PRESENT) != 0;
+    enum gls_client_auth mode = c->cfg->client_auth;
+    if (strcmp(t->server_name, c->sess.server_name) != 0) {
+        gls_hs_event(c, "session was made for server name \"%s\", not this one: full handshake",
+                     t->server_name);
+        return false;
+    }
+    if ((mode == GLS_CLIENT_AUTH_REQUIRED && !authenticated) ||
+        (mode == GLS_CLIENT_AUTH_NONE && authenticated)) {
+        gls_hs_event(c, "session %s client authentication, this server %s: full handshake",
+                     authenticated ? "had" : "had no",
+                     mode == GLS_CLIENT_AUTH_NONE ? "asks for none" : "requires it");
+        return false;
+    }
+    return true;
 }
 
 /* see hs.h (moved from common13.c to serve both versions) */

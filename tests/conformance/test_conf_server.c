@@ -1632,8 +1632,9 @@ TEST(tls12_ticket_resumption)
 
 static char events[8192];
 
-static void keep_event(void *arg, const char *line)
+static void keep_event(void *arg, gls_conn *c, const char *line)
 {
+    (void)c;
     (void)arg;
     if (strlen(events) + strlen(line) + 2 < sizeof events) {
         strcat(events, line);

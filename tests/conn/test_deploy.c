@@ -168,6 +168,55 @@ static void on_session(void *arg, gls_conn *c, const uint8_t *session, size_t le
     s->len = len;
 }
 
+struct traced {
+    int events, keylogs, secrets;
+    int with_user_data;
+};
+
+static void count_event(void *arg, gls_conn *c, const char *line)
+{
+    struct traced *t = arg;
+    (void)line;
+    t->events++;
+    t->with_user_data += gls_conn_get_user_data(c) == (void *)t;
+}
+
+static void count_keylog(void *arg, gls_conn *c, const char *line)
+{
+    struct traced *t = arg;
+    (void)line;
+    t->keylogs++;
+    t->with_user_data += gls_conn_get_user_data(c) == (void *)t;
+}
+
+static void count_secret(void *arg, gls_conn *c, const gls_secret_info *info)
+{
+    struct traced *t = arg;
+    (void)info;
+    t->secrets++;
+    t->with_user_data += gls_conn_get_user_data(c) == (void *)t;
+}
+
+/* The trace and key-log callbacks are told which connection (user data set
+ * right after gls_client_new is seen from the ClientHello on). */
+TEST(trace_callbacks_receive_the_connection)
+{
+    gls_config *s, *c;
+    struct traced t = {0};
+    configs(&s, &c, 0x0304);
+    CHECK_OK(gls_config_set_event_trace(c, count_event, &t));
+    CHECK_OK(gls_config_set_keylog(c, count_keylog, &t));
+    CHECK_OK(gls_config_set_secret_trace(c, count_secret, &t));
+    gls_conn *cc = gls_client_new(c, "localhost");
+    gls_conn *sc = gls_server_new(s);
+    gls_conn_set_user_data(cc, &t);
+    CHECK_OK(pair_handshake(cc, sc, 0));
+    CHECK(t.events > 0 && t.keylogs >= 4 && t.secrets >= 4);
+    /* the ClientHello event came inside gls_client_new, before the user data */
+    CHECK_EQ(t.with_user_data, t.events + t.keylogs + t.secrets - 1);
+    pair_free(cc, sc, s, c);
+}
+
 TEST(session_callback_and_user_data)
 {
     gls_config *s, *c;
@@ -576,4 +625,143 @@ TEST(version)
     CHECK(strcmp(gls_version(), GLS_VERSION_STRING) == 0);
     CHECK_EQ(GLS_VERSION_NUMBER,
              GLS_VERSION_MAJOR * 10000 + GLS_VERSION_MINOR * 100 + GLS_VERSION_PATCH);
+}
+
+struct hello_seen {
+    int calls;
+    char sni[64];
+    size_t n_alpn;
+    char alpn0[32];
+    int tls13_offered;
+    size_t n_sigalgs, n_groups, n_suites;
+    gls_config *switch_to;
+    const char *alpn;
+    int refuse;
+};
+
+static int on_hello(void *arg, gls_conn *c, const gls_client_hello_info *h,
+                    gls_client_hello_choice *choice)
+{
+    struct hello_seen *s = arg;
+    (void)c;
+    s->calls++;
+    snprintf(s->sni, sizeof s->sni, "%s", h->server_name ? h->server_name : "(none)");
+    s->n_alpn = h->n_alpn;
+    snprintf(s->alpn0, sizeof s->alpn0, "%s", h->n_alpn ? h->alpn[0] : "");
+    for (size_t i = 0; i < h->n_versions; i++) {
+        s->tls13_offered |= h->versions[i] == 0x0304;
+    }
+    s->n_sigalgs = h->n_sigalgs;
+    s->n_groups = h->n_groups;
+    s->n_suites = h->n_suites;
+    choice->config = s->switch_to;
+    choice->alpn = s->alpn;
+    return s->refuse;
+}
+
+TEST(client_hello_callback)
+{
+    static const char *const hosts[] = {"localhost"};
+    static const char *const offer[] = {"h2", "http/1.1"};
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    gls_conn_info info;
+    struct hello_seen seen = {0};
+    configs(&s, &c, 0x0304);
+    gls_config *rsa = gls_config_new(); /* the config switched to: an RSA certificate, h2 first */
+    CHECK_OK(gls_config_add_generated_cert(rsa, hosts, 1, 0, NULL));
+    CHECK_OK(gls_config_set_alpn(rsa, offer, 2));
+    CHECK_OK(gls_config_set_alpn(c, offer, 2));
+    CHECK_OK(gls_config_set_client_hello_callback(s, on_hello, &seen));
+    seen.switch_to = rsa;
+    seen.alpn = "http/1.1";
+    CHECK_OK(handshake(s, c, &cc, &sc));
+    CHECK_EQ(seen.calls, 1);
+    CHECK(strcmp(seen.sni, "localhost") == 0);
+    CHECK_EQ(seen.n_alpn, 2);
+    CHECK(strcmp(seen.alpn0, "h2") == 0);
+    CHECK(seen.tls13_offered);
+    CHECK(seen.n_sigalgs > 0 && seen.n_groups > 0 && seen.n_suites > 0);
+    CHECK_OK(gls_conn_get_info(cc, &info));
+    CHECK_EQ(info.sigalg, 0x0804); /* rsa_pss_rsae_sha256: the switched-to certificate */
+    CHECK(info.alpn != NULL && strcmp(info.alpn, "http/1.1") == 0);
+    CHECK_ERR(gls_config_set_alpn(rsa, offer, 1), GLS_E_CONFIG_FROZEN);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(rsa); /* the connections held their own references */
+
+    /* an ALPN answer the client did not offer: no_application_protocol (120) */
+    seen = (struct hello_seen){.alpn = "spdy/1"};
+    CHECK_ERR(handshake(s, c, &cc, &sc), GLS_E_PEER_ALERT_BASE - 120);
+    CHECK_EQ(gls_conn_error(sc), GLS_E_NO_APPLICATION_PROTOCOL);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    /* refused: the callback's error and its alert (unrecognized_name, 112) */
+    seen = (struct hello_seen){.refuse = GLS_E_UNRECOGNIZED_NAME};
+    CHECK_ERR(handshake(s, c, &cc, &sc), GLS_E_PEER_ALERT_BASE - 112);
+    CHECK_EQ(gls_conn_error(sc), GLS_E_UNRECOGNIZED_NAME);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+struct cert_pick {
+    int calls;
+    size_t n_sigalgs;
+    int answer;
+};
+
+static int on_client_cert(void *arg, gls_conn *c, const uint16_t *sigalgs, size_t n)
+{
+    struct cert_pick *p = arg;
+    (void)c;
+    (void)sigalgs;
+    p->calls++;
+    p->n_sigalgs = n;
+    return p->answer;
+}
+
+static void client_cert_callback(uint16_t version)
+{
+    static const char *const hosts[] = {"client"};
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    uint8_t fp[2][32];
+    uint8_t got[32];
+    unsigned got_len = 0;
+    const uint8_t *der;
+    size_t der_len;
+    struct cert_pick pick = {.answer = 2};
+    configs(&s, &c, version);
+    CHECK_OK(gls_config_set_client_auth(s, GLS_CLIENT_AUTH_REQUIRED));
+    CHECK_OK(gls_config_danger_accept_any_cert(s));
+    CHECK_OK(gls_config_add_generated_cert(c, hosts, 1, 1, fp[0]));
+    CHECK_OK(gls_config_add_generated_cert(c, hosts, 1, 0, fp[1]));
+    CHECK_OK(gls_config_set_client_cert_callback(c, on_client_cert, &pick));
+    CHECK_OK(gls_config_set_resumption(c, 0, 7200)); /* each handshake asks for a certificate */
+    CHECK_OK(handshake(s, c, &cc, &sc));
+    CHECK_EQ(pick.calls, 1);
+    CHECK(pick.n_sigalgs > 0);
+    CHECK_OK(gls_conn_peer_cert(sc, 0, &der, &der_len));
+    CHECK(EVP_Digest(der, der_len, got, &got_len, EVP_sha256(), NULL) == 1);
+    CHECK(got_len == 32 && memcmp(got, fp[1], 32) == 0); /* the second one, as chosen */
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+    pick.answer = 0; /* none: the server requires one */
+    /* TLS 1.3: certificate_required (116); TLS 1.2 has none: handshake_failure (40) */
+    int alert = version == 0x0304 ? 116 : 40;
+    CHECK_ERR(handshake(s, c, &cc, &sc), GLS_E_PEER_ALERT_BASE - alert);
+    CHECK_EQ(gls_error_alert(gls_conn_error(sc)), alert);
+    pair_free(cc, sc, s, c);
+}
+
+TEST(client_cert_callback_tls13)
+{
+    client_cert_callback(0x0304);
+}
+
+TEST(client_cert_callback_tls12)
+{
+    client_cert_callback(0x0303);
 }

@@ -101,8 +101,9 @@ struct log {
     size_t n;
 };
 
-static void on_line(void *arg, const char *line)
+static void on_line(void *arg, gls_conn *c, const char *line)
 {
+    (void)c;
     struct log *l = arg;
     if (l->n < 64) {
         snprintf(l->lines[l->n++], sizeof l->lines[0], "%s", line);
@@ -151,15 +152,17 @@ struct secrets {
     char keylog[256];
 };
 
-static void on_secret(void *arg, const gls_secret_info *info)
+static void on_secret(void *arg, gls_conn *c, const gls_secret_info *info)
 {
+    (void)c;
     struct secrets *s = arg;
     s->ems |= strcmp(info->name, "extended_master_secret") == 0 && info->len == 48;
     s->classic |= strcmp(info->name, "master_secret") == 0;
 }
 
-static void on_keylog(void *arg, const char *line)
+static void on_keylog(void *arg, gls_conn *c, const char *line)
 {
+    (void)c;
     struct secrets *s = arg;
     s->client_random_line |=
         strncmp(line, "CLIENT_RANDOM ", 14) == 0 && strlen(line) == 14 + 64 + 1 + 96;

@@ -147,3 +147,102 @@ TEST(ed25519)
     CHECK(handshake_with(k, 0x0807));
     EVP_PKEY_free(k);
 }
+
+/* A trusted certificate for localhost written to a CA file; the server and client configs. */
+struct trusted {
+    char path[32];
+    gls_config *s;
+    gls_config *c;
+};
+
+static int trusted_setup(struct trusted *t, bool chain_only)
+{
+    struct pem pem;
+    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    int ok = k != NULL && self_signed(k, &pem);
+    EVP_PKEY_free(k);
+    strcpy(t->path, "/tmp/gls-ca-XXXXXX");
+    int fd = ok ? mkstemp(t->path) : -1;
+    ok = fd >= 0 && write(fd, pem.cert, strlen(pem.cert)) == (ssize_t)strlen(pem.cert);
+    if (fd >= 0) {
+        close(fd);
+    }
+    t->s = gls_config_new();
+    t->c = gls_config_new();
+    ok = ok &&
+         gls_config_add_cert_pem(t->s, (const uint8_t *)pem.cert, strlen(pem.cert),
+                                 (const uint8_t *)pem.key, strlen(pem.key)) == GLS_OK &&
+         gls_config_set_ca(t->c, t->path, NULL) == GLS_OK;
+    if (chain_only) {
+        ok = ok && gls_config_danger_verify_chain_only(t->c) == GLS_OK;
+    }
+    return ok;
+}
+
+static void trusted_free(struct trusted *t)
+{
+    gls_config_free(t->s);
+    gls_config_free(t->c);
+    unlink(t->path);
+}
+
+/* Issue 9 item 5: no server name on a config with trust fails closed with invalid_argument (and
+ * sends nothing); the name is checked when given. */
+TEST(no_server_name_fails_closed)
+{
+    struct trusted t;
+    gls_conn_info info;
+    size_t len = 1;
+    CHECK(trusted_setup(&t, false));
+    const char *const absent[] = {NULL, ""};
+    for (size_t i = 0; i < 2; i++) {
+        gls_conn *cc = gls_client_new(t.c, absent[i]);
+        CHECK(cc != NULL);
+        CHECK_EQ(gls_conn_error(cc), GLS_E_INVALID_ARGUMENT);
+        CHECK(strstr(gls_conn_error_detail(cc), "danger_verify_chain_only") != NULL);
+        gls_conn_net_out(cc, &len);
+        CHECK_EQ(len, 0);
+        CHECK(gls_conn_wants(cc) & GLS_CLOSED);
+        gls_conn_free(cc);
+    }
+    gls_conn *cc = gls_client_new(t.c, "localhost");
+    gls_conn *sc = gls_server_new(t.s);
+    CHECK_ERR(pair_handshake(cc, sc, 0), GLS_OK);
+    CHECK_ERR(gls_conn_get_info(cc, &info), GLS_OK);
+    CHECK(info.peer_verified && info.peer_name_checked);
+    pair_free(cc, sc, NULL, NULL);
+    cc = gls_client_new(t.c, "other.example"); /* the name is checked: a mismatch fails */
+    sc = gls_server_new(t.s);
+    CHECK_ERR(pair_handshake(cc, sc, 0), GLS_E_CERT_HOSTNAME);
+    pair_free(cc, sc, NULL, NULL);
+    trusted_free(&t);
+}
+
+/* With gls_config_danger_verify_chain_only the chain is verified, the name never is, and
+ * gls_conn_info says so. */
+TEST(chain_only_verification_reports_the_name_unchecked)
+{
+    struct trusted t;
+    gls_conn_info info;
+    CHECK(trusted_setup(&t, true));
+    const char *const names[] = {NULL, "other.example"};
+    for (size_t i = 0; i < 2; i++) {
+        gls_conn *cc = gls_client_new(t.c, names[i]);
+        gls_conn *sc = gls_server_new(t.s);
+        CHECK_ERR(pair_handshake(cc, sc, 0), GLS_OK);
+        CHECK_ERR(gls_conn_get_info(cc, &info), GLS_OK);
+        CHECK(info.peer_verified);
+        CHECK(!info.peer_name_checked);
+        pair_free(cc, sc, NULL, NULL);
+    }
+    /* an untrusted chain still fails */
+    gls_config *other = gls_config_new();
+    static const char *const hosts[] = {"localhost"};
+    CHECK_ERR(gls_config_add_generated_cert(other, hosts, 1, 1, NULL), GLS_OK);
+    gls_conn *cc = gls_client_new(t.c, NULL);
+    gls_conn *sc = gls_server_new(other);
+    CHECK(pair_handshake(cc, sc, 0) != GLS_OK);
+    CHECK_EQ(gls_conn_error(cc), GLS_E_CERT_UNTRUSTED);
+    pair_free(cc, sc, other, NULL);
+    trusted_free(&t);
+}

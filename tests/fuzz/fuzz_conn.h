@@ -9,7 +9,7 @@
 
 #include "glasstls/gls.h"
 
-static gls_config *fuzz_server_cfg(void)
+static inline gls_config *fuzz_server_cfg(void)
 {
     static gls_config *cfg;
     if (cfg == NULL) {
@@ -23,7 +23,7 @@ static gls_config *fuzz_server_cfg(void)
     return cfg;
 }
 
-static gls_config *fuzz_client_cfg(void)
+static inline gls_config *fuzz_client_cfg(void)
 {
     static gls_config *cfg;
     if (cfg == NULL) {
@@ -36,7 +36,7 @@ static gls_config *fuzz_client_cfg(void)
 }
 
 /* Feeds data to c in pieces as the connection takes them; drains its output. */
-static void fuzz_feed(gls_conn *c, const uint8_t *data, size_t size)
+static inline void fuzz_feed(gls_conn *c, const uint8_t *data, size_t size)
 {
     size_t len = 0;
     gls_conn_net_out(c, &len);

@@ -639,6 +639,7 @@ TEST(failure_before_keys_is_sticky_and_silent)
 #define HRR_RANDOM  "cf21ad74e59a6111 be1d8c021e65b891 c2a211167abb8c5e 079e09e2c8a8339c"
 #define SH13        "0303" SH_RANDOM
 #define HRR         "0303" HRR_RANDOM
+#define SH12        "0303" SH_RANDOM /* no supported_versions: TLS 1.2 */
 #define S_VERSION13 "002b 0002 0304"
 #define S_SHARE     "0033 0024 001d 0020" X25519_BASE
 #define S_EXTS13    S_VERSION13 S_SHARE
@@ -956,6 +957,30 @@ TEST(client_server_hello_contradicting_hrr_is_illegal_parameter)
     CHECK(script_after_hrr(&sc, cfg));
     CHECK_ERR(send_server_hello(&sc, SH13, "1301 00", S_EXTS13), GLS_E_ILLEGAL_PARAMETER);
     CHECK(plain_alert(sc.c, A_ILLEGAL_PARAMETER));
+    gls_conn_free(sc.c);
+    gls_config_free(cfg);
+}
+
+/* RFC 8446 §4.1.4: a client that sent a second ClientHello after a HelloRetryRequest takes only a
+ * TLS 1.3 ServerHello; a TLS 1.2 one (no supported_versions) is illegal_parameter, even though the
+ * client would have accepted TLS 1.2 from the start (hrr_client_config allows it). */
+TEST(client_tls12_server_hello_after_hrr_is_illegal_parameter)
+{
+    gls_config *cfg = hrr_client_config();
+    struct script sc;
+    uint8_t rec[256];
+    /* a fresh session id (not an echo of the compatibility id): a full TLS 1.2 handshake */
+    size_t len =
+        server_hello_record(rec, sizeof rec, SH12, NULL, 0, "c02b 00", "ff01 0001 00", SIZE_MAX);
+    CHECK(script_after_hrr(&sc, cfg));
+    CHECK_ERR(feed(sc.c, rec, len), GLS_E_ILLEGAL_PARAMETER);
+    CHECK(plain_alert(sc.c, A_ILLEGAL_PARAMETER));
+    CHECK(strstr(gls_conn_error_detail(sc.c), "HelloRetryRequest") != NULL);
+    gls_conn_free(sc.c);
+    /* the same ServerHello without the HRR is a TLS 1.2 handshake going on */
+    CHECK(script_start(&sc, cfg));
+    CHECK_ERR(feed(sc.c, rec, len), GLS_OK);
+    CHECK_EQ(gls_conn_error(sc.c), GLS_OK);
     gls_conn_free(sc.c);
     gls_config_free(cfg);
 }
@@ -1322,6 +1347,121 @@ TEST(records_out_of_place_after_handshake)
     pair_move(d.c, d.s, 0);
     CHECK_EQ(gls_conn_error(d.s), GLS_E_UNEXPECTED_MESSAGE);
     CHECK(sealed_alert(d.s, d.c, A_UNEXPECTED_MESSAGE));
+    duo_free(&d);
+}
+
+/* ---- issue 9 item 6: KeyUpdates are bounded, and nothing but data resets the idle guard ---- */
+
+/* Sends n KeyUpdates from `from` (which updates its own keys each time) and moves them. */
+static void key_updates(gls_conn *from, gls_conn *to, int n, int request_peer)
+{
+    for (int i = 0; i < n; i++) {
+        if (gls_conn_key_update(from, request_peer) != GLS_OK) {
+            abort();
+        }
+    }
+    pair_move(from, to, 0);
+}
+
+/* A burst of GLS_KEY_UPDATE_BURST is taken; one more with no records between fails with
+ * too_many_key_updates and an unexpected_message alert the peer can still open. */
+TEST(key_update_burst_then_refused)
+{
+    struct duo d;
+    duo_configs(&d);
+    CHECK(duo_connect(&d));
+    key_updates(d.c, d.s, GLS_KEY_UPDATE_BURST, 0);
+    CHECK_EQ(gls_conn_error(d.s), GLS_OK);
+    CHECK_OK(pair_exchange(d.c, d.s, "still fine"));
+    key_updates(d.c, d.s, 1, 0);
+    CHECK_EQ(gls_conn_error(d.s), GLS_E_TOO_MANY_KEY_UPDATES);
+    CHECK(sealed_alert(d.s, d.c, A_UNEXPECTED_MESSAGE));
+    duo_free(&d);
+}
+
+/* After the burst, one KeyUpdate per N records received (N = 4 here): 3 records between are
+ * too few, 4 are enough, again and again (100 rounds). */
+TEST(key_update_rate_is_one_per_n_records)
+{
+    struct duo d;
+    duo_configs(&d);
+    CHECK_OK(gls_config_set_key_update_min_records(d.scfg, 4));
+    CHECK_ERR(gls_config_set_key_update_min_records(d.scfg, 0), GLS_E_INVALID_ARGUMENT);
+    CHECK(duo_connect(&d));
+    key_updates(d.c, d.s, GLS_KEY_UPDATE_BURST, 0);
+    for (int round = 0; round < 100; round++) {
+        for (int i = 0; i < 4; i++) {
+            CHECK_OK(pair_exchange(d.c, d.s, "r"));
+        }
+        key_updates(d.c, d.s, 1, 0);
+        CHECK_EQ(gls_conn_error(d.s), GLS_OK);
+    }
+    for (int i = 0; i < 3; i++) {
+        CHECK_OK(pair_exchange(d.c, d.s, "r"));
+    }
+    key_updates(d.c, d.s, 1, 0);
+    CHECK_EQ(gls_conn_error(d.s), GLS_E_TOO_MANY_KEY_UPDATES);
+    CHECK(strstr(gls_conn_error_detail(d.s), "KeyUpdate") != NULL);
+    CHECK(sealed_alert(d.s, d.c, A_UNEXPECTED_MESSAGE));
+    duo_free(&d);
+}
+
+/* RFC 8446 §4.6.3: update_requested KeyUpdates received while we send nothing get one answer;
+ * after we send data, a new request gets a new answer. */
+TEST(key_update_requests_answered_once_while_silent)
+{
+    struct duo d;
+    size_t len = 0;
+    duo_configs(&d);
+    CHECK(duo_connect(&d));
+    uint64_t seq0 = d.s->wr.seq;
+    key_updates(d.c, d.s, 3, 1);
+    CHECK_EQ(gls_conn_error(d.s), GLS_OK);
+    pending(d.s, &len);
+    CHECK_EQ(len, 5 + 5 + 1 + 16);        /* exactly one protected KeyUpdate record */
+    CHECK(d.s->wr.seq == 0 && seq0 >= 1); /* and its keys changed once (sequence restarted) */
+    pair_move(d.s, d.c, 0);
+    CHECK_OK(pair_exchange(d.s, d.c, "data from the server"));
+    CHECK_OK(pair_exchange(d.c, d.s, "data from the client"));
+    key_updates(d.c, d.s, 1, 1);
+    pending(d.s, &len);
+    CHECK_EQ(len, 5 + 5 + 1 + 16); /* answered again */
+    pair_move(d.s, d.c, 0);
+    CHECK_OK(pair_exchange(d.c, d.s, "both on new keys"));
+    CHECK_OK(pair_exchange(d.s, d.c, "both on new keys"));
+    duo_free(&d);
+}
+
+/* Empty records around a KeyUpdate: the KeyUpdate does not reset the count (it counts), so with
+ * a limit of 3, two empty records, a KeyUpdate and one more empty record fail. */
+TEST(key_update_does_not_reset_the_idle_guard)
+{
+    struct duo d;
+    duo_configs(&d);
+    CHECK_OK(gls_config_set_max_idle_records(d.scfg, 3));
+    CHECK(duo_connect(&d));
+    CHECK_OK(pair_exchange(d.c, d.s, "data")); /* counting starts here (not at the CCS) */
+    CHECK_OK(gls_hs_send(d.c, GLS_CT_APPLICATION_DATA, NULL, 0));
+    CHECK_OK(gls_hs_send(d.c, GLS_CT_APPLICATION_DATA, NULL, 0));
+    key_updates(d.c, d.s, 1, 0);
+    CHECK_EQ(gls_conn_error(d.s), GLS_OK);
+    CHECK_OK(gls_hs_send(d.c, GLS_CT_APPLICATION_DATA, NULL, 0));
+    pair_move(d.c, d.s, 0);
+    CHECK_EQ(gls_conn_error(d.s), GLS_E_UNEXPECTED_MESSAGE);
+    CHECK(strstr(gls_conn_error_detail(d.s), "carried nothing") != NULL);
+    CHECK(sealed_alert(d.s, d.c, A_UNEXPECTED_MESSAGE));
+    duo_close(&d);
+    /* application data does reset it */
+    CHECK(duo_connect(&d));
+    CHECK_OK(pair_exchange(d.c, d.s, "data")); /* counting starts here (not at the CCS) */
+    CHECK_OK(gls_hs_send(d.c, GLS_CT_APPLICATION_DATA, NULL, 0));
+    CHECK_OK(gls_hs_send(d.c, GLS_CT_APPLICATION_DATA, NULL, 0));
+    key_updates(d.c, d.s, 1, 0);
+    CHECK_OK(pair_exchange(d.c, d.s, "data"));
+    CHECK_OK(gls_hs_send(d.c, GLS_CT_APPLICATION_DATA, NULL, 0));
+    CHECK_OK(gls_hs_send(d.c, GLS_CT_APPLICATION_DATA, NULL, 0));
+    pair_move(d.c, d.s, 0);
+    CHECK_EQ(gls_conn_error(d.s), GLS_OK);
     duo_free(&d);
 }
 

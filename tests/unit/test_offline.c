@@ -40,8 +40,9 @@ struct rec {
     bool key_update; /* TLS 1.3: a KeyUpdate each way, then the request and reply again */
 };
 
-static void on_keylog(void *arg, const char *line)
+static void on_keylog(void *arg, gls_conn *c, const char *line)
 {
+    (void)c;
     struct rec *r = arg;
     size_t n = strlen(line);
     if (r->keylog_len + n + 1 < sizeof r->keylog) {
@@ -51,8 +52,9 @@ static void on_keylog(void *arg, const char *line)
     }
 }
 
-static void on_secret(void *arg, const gls_secret_info *info)
+static void on_secret(void *arg, gls_conn *c, const gls_secret_info *info)
 {
+    (void)c;
     struct rec *r = arg;
     if (strcmp(info->name, "client_write_key") == 0 && info->len <= sizeof r->c_key) {
         memcpy(r->c_key, info->value, info->len);
