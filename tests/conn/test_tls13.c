@@ -37,8 +37,9 @@ TEST(basic_handshake_and_data)
 }
 
 /* Counts "res master" among the traced secrets. */
-static void count_res_master(void *arg, const gls_secret_info *info)
+static void count_res_master(void *arg, gls_conn *c, const gls_secret_info *info)
 {
+    (void)c;
     if (strcmp(info->name, "res master") == 0) {
         ++*(int *)arg;
     }
