@@ -1721,6 +1721,18 @@ TEST(flight_bad_encrypted_extensions)
         {"08 000006 0004 fafa 0000", GLS_E_UNSUPPORTED_EXTENSION, A_UNSUPPORTED_EXTENSION},
         {"08 000006 0004 0033 0000", GLS_E_ILLEGAL_PARAMETER, A_ILLEGAL_PARAMETER},
         {"08 00000a 0008 0000 0000 0000 0000", GLS_E_DUPLICATE_EXTENSION, A_ILLEGAL_PARAMETER},
+        /* §4.2 table: supported_versions, pre_shared_key, cookie, signature_algorithms and
+         * psk_key_exchange_modes never go in EncryptedExtensions */
+        {"08 000008 0006 002b 0002 0304", GLS_E_ILLEGAL_PARAMETER, A_ILLEGAL_PARAMETER},
+        {"08 000008 0006 0029 0002 0000", GLS_E_ILLEGAL_PARAMETER, A_ILLEGAL_PARAMETER},
+        {"08 000008 0006 002c 0002 0000", GLS_E_ILLEGAL_PARAMETER, A_ILLEGAL_PARAMETER},
+        {"08 00000a 0008 000d 0004 0002 0804", GLS_E_ILLEGAL_PARAMETER, A_ILLEGAL_PARAMETER},
+        {"08 000007 0005 002d 0001 01", GLS_E_ILLEGAL_PARAMETER, A_ILLEGAL_PARAMETER},
+        /* §4.3.1: the block must close exactly */
+        {"08 000000", GLS_E_DECODE, A_DECODE_ERROR},
+        {"08 000006 0006 fafa 0000", GLS_E_DECODE, A_DECODE_ERROR},
+        {"08 000003 0000 00", GLS_E_DECODE, A_DECODE_ERROR},
+        {"08 000006 0004 fafa 0001", GLS_E_DECODE, A_DECODE_ERROR},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct flight f;
