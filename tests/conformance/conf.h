@@ -244,7 +244,9 @@ static inline void h_add(struct hello *h, uint32_t type, const uint8_t *p, size_
     if (h->used + n > sizeof h->data || h->n_exts == MAX_EXTS) {
         abort();
     }
-    memmove(h->data + h->used, p, n);
+    if (n > 0) { /* an empty body may come as NULL */
+        memmove(h->data + h->used, p, n);
+    }
     struct ext *e = &h->exts[h->n_exts++];
     e->type = type;
     e->off = h->used;
