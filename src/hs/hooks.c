@@ -119,7 +119,7 @@ int gls_hs_choose_alpn(gls_conn *c, const struct gls_exts *ch_ext)
 /* see hs.h */
 void gls_hs_choose_client_cert(gls_conn *c, bool tls13)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     const gls_config *cfg = c->cfg;
     size_t index = 0;
     hs->cert = NULL;

@@ -1,5 +1,6 @@
 /* hs/state.h — what a connection knows during and after the handshake:
- * struct gls_hs (handshake-only state, wiped when the handshake ends) and
+ * struct gls_hs (handshake-only state: its own allocation, wiped and freed
+ * when the handshake ends, STYLE §12.2) and
  * struct gls_session (what was negotiated, and the secrets that outlive the
  * handshake: application traffic secrets for KeyUpdate, the resumption secret). */
 #ifndef GLS_HS_STATE_H
@@ -30,7 +31,6 @@ typedef struct gls_conn gls_conn;
 #define GLS_MAX_EARLY_RECORDS 64          /* ... and records */
 
 struct gls_hs {
-    int state; /* enum gls_hs_state */
     gls_transcript transcript;
     size_t sent_to_transcript; /* bytes of our own messages in it (debug check) */
     uint8_t client_random[32];
