@@ -26,6 +26,7 @@ static gls_conn *conn_new(gls_config *cfg, bool is_server)
     c->recv_limit = GLS_MAX_PLAINTEXT;
     c->is_server = is_server;
     c->ku_tokens = GLS_KEY_UPDATE_BURST;
+    gls_session_init(&c->sess);
     c->state = is_server ? ST_S_WAIT_CH : ST_START;
     return c;
 }
@@ -47,7 +48,7 @@ static int conn_fail(gls_conn *c, int err)
         }
     }
     gls_hs_event(c, "error: %s (%s)%s%s", gls_error_name(err), gls_error_message(err),
-                 c->detail[0] ? ": " : "", c->detail);
+                 c->detail ? ": " : "", c->detail ? c->detail : "");
     gls_rec_dir_wipe(&c->rd);
     gls_rec_dir_wipe(&c->wr);
     gls_hs_wipe(c);
@@ -64,11 +65,11 @@ gls_conn *gls_client_new(gls_config *cfg, const char *server_name)
     }
     if (server_name != NULL) {
         size_t n = strlen(server_name);
-        if (n >= sizeof c->sess.server_name) {
+        if (n > GLS_MAX_SERVER_NAME ||
+            gls_session_set_name(&c->sess.server_name, server_name, n) != GLS_OK) {
             gls_conn_free(c);
             return NULL;
         }
-        memcpy(c->sess.server_name, server_name, n + 1);
     }
     if (c->sess.server_name[0] == 0 && cfg->trust != NULL && !cfg->danger_accept_any &&
         !cfg->danger_chain_only) { /* fail closed: a chain without a name proves nothing */
@@ -114,6 +115,7 @@ void gls_conn_free(gls_conn *c)
     gls_hs_out_release(c);
     gls_wipe(c->hsbuf, c->hs_cap);
     free(c->hsbuf);
+    free(c->detail);
     if (c->own_session != NULL) {
         gls_wipe(c->own_session, GLS_SESSION_MAX);
         free(c->own_session);
@@ -600,7 +602,7 @@ int gls_conn_error(const gls_conn *c)
 /* see gls.h */
 const char *gls_conn_error_detail(const gls_conn *c)
 {
-    return c->detail[0] ? c->detail : gls_error_message(c->err);
+    return c->detail ? c->detail : gls_error_message(c->err);
 }
 
 /* see gls.h */

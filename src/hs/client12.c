@@ -66,8 +66,7 @@ static int check_alpn(gls_conn *c, const struct gls_exts *e)
         return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
                              "server selected an ALPN protocol we did not offer (RFC 7301 §3.1)");
     }
-    memcpy(c->sess.alpn, p.p, p.len);
-    c->sess.alpn[p.len] = 0;
+    TRY(gls_session_set_name(&c->sess.alpn, p.p, p.len));
     return GLS_OK;
 }
 

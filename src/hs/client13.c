@@ -214,8 +214,7 @@ static int on_encrypted_extensions(gls_conn *c, const gls_hs_msg *m)
                                  "server selected an ALPN protocol we did not offer (RFC 7301 "
                                  "§3.1)");
         }
-        memcpy(c->sess.alpn, p.p, p.len);
-        c->sess.alpn[p.len] = 0;
+        TRY(gls_session_set_name(&c->sess.alpn, p.p, p.len));
     }
     TRY(gls_transcript_add(&c->hs->transcript, m->raw));
     c->state = c->hs->psk_accepted ? ST_C13_WAIT_FINISHED : ST_C13_WAIT_CERT_CR;
@@ -316,7 +315,7 @@ static int on_new_session_ticket(gls_conn *c, const gls_hs_msg *m)
     k.issued = gls_hs_now(c);
     k.lifetime = t.lifetime < 7 * 24 * 3600 ? t.lifetime : 7 * 24 * 3600; /* RFC 8446 §4.6.1 */
     k.age_add = t.age_add;
-    memcpy(k.server_name, c->sess.server_name, sizeof k.server_name);
+    gls_name_copy(k.server_name, sizeof k.server_name, c->sess.server_name);
     k.peer = c->sess.peer_id; /* the server as verified in this session */
     memcpy(k.ticket, t.ticket.p, t.ticket.len);
     k.ticket_len = t.ticket.len;

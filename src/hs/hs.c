@@ -62,7 +62,7 @@ int gls_hs_dispatch(gls_conn *c, const struct gls_hs_edge *edges, size_t n, cons
         size_t before =
             c->hs ? gls_transcript_len(&c->hs->transcript) - c->hs->sent_to_transcript : 0;
         int err = e->handler(c, m);
-        if (err != GLS_OK && c->detail[0] == 0 && gls_error_alert(err) != GLS_ALERT_NONE) {
+        if (err != GLS_OK && c->detail == NULL && gls_error_alert(err) != GLS_ALERT_NONE) {
             /* a parser's refusal: name the message at least */
             err = gls_hs_reject(c, err, "%s refused: %s (RFC 8446 §4, RFC 5246 §7.4)",
                                 gls_hs_type_name(m->type), gls_error_message(err));
@@ -255,11 +255,14 @@ void gls_hs_event(gls_conn *c, const char *fmt, ...)
 int gls_hs_reject(gls_conn *c, int code, const char *fmt, ...)
 {
     va_list ap;
-    if (c->detail[0] != 0 || c->err != GLS_OK) {
+    if (c->detail != NULL || c->err != GLS_OK) {
         return code; /* the first sentence belongs to the first error */
     }
+    if ((c->detail = malloc(GLS_DETAIL_MAX)) == NULL) {
+        return code; /* the code still says what went wrong */
+    }
     va_start(ap, fmt);
-    vsnprintf(c->detail, sizeof c->detail, fmt, ap);
+    vsnprintf(c->detail, GLS_DETAIL_MAX, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -399,6 +402,9 @@ void gls_hs_wipe(gls_conn *c)
         memcpy(c->export_randoms, hs->client_random, 32);
         memcpy(c->export_randoms + 32, hs->server_random, 32);
         c->kx_after = kx_context(c);
+        for (size_t i = 0; i < c->sess.n_peer; i++) {
+            gls_cert_shed(c->sess.peer_chain[i]); /* the DER stays for gls_conn_peer_* */
+        }
         if (c->sess.version == GLS_TLS12 && hs->ems && hs->ms12.len > 0) {
             c->export12 = hs->ms12; /* RFC 5705 exporters need it (with EMS only) */
         }
@@ -416,9 +422,53 @@ void gls_hs_wipe(gls_conn *c)
     c->hs = NULL;
 }
 
+const char gls_no_name[1] = "";
+
+static void free_name(const char **name)
+{
+    if (*name != NULL && *name != gls_no_name) {
+        free((void *)*name); /* a name is not secret: no wipe */
+    }
+    *name = gls_no_name;
+}
+
+/* see state.h */
+int gls_session_set_name(const char **dst, const void *p, size_t n)
+{
+    char *copy = NULL;
+    if (n > 0) {
+        if ((copy = malloc(n + 1)) == NULL) {
+            return GLS_E_NO_MEMORY;
+        }
+        memcpy(copy, p, n);
+        copy[n] = 0;
+    }
+    free_name(dst);
+    if (copy != NULL) {
+        *dst = copy;
+    }
+    return GLS_OK;
+}
+
+/* see state.h */
+void gls_name_copy(char *out, size_t cap, const char *name)
+{
+    size_t n = strnlen(name, cap - 1);
+    memcpy(out, name, n);
+    out[n] = 0;
+}
+
+/* see state.h */
+void gls_session_init(struct gls_session *s)
+{
+    s->alpn = s->server_name = gls_no_name;
+}
+
 /* see state.h */
 void gls_session_wipe(struct gls_session *s)
 {
+    free_name(&s->alpn);
+    free_name(&s->server_name);
     for (size_t i = 0; i < s->n_peer; i++) {
         gls_cert_free(s->peer_chain[i]);
     }

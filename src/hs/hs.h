@@ -73,13 +73,14 @@ struct gls_hs_edge {
     gls_hs_handler handler;
     unsigned flags;
 };
-#define NO_TRANSCRIPT 1u /* the handler does not add the message to the transcript */
+#define NO_TRANSCRIPT  1u  /* the handler does not add the message to the transcript */
+#define GLS_DETAIL_MAX 256 /* bytes of an error detail, NUL included */
 
 struct gls_conn {
     gls_config *cfg;
     bool is_server;
-    int err;          /* sticky first error */
-    char detail[256]; /* error detail a person can read */
+    int err;      /* sticky first error */
+    char *detail; /* error detail a person can read (GLS_DETAIL_MAX, allocated when there is one) */
     bool peer_closed; /* close_notify received */
     bool sent_close;  /* close_notify queued */
 
@@ -123,7 +124,6 @@ struct gls_conn {
     uint8_t export_randoms[64]; /* client and server random, once the handshake is over */
     unsigned kx_after;          /* the secret trace's key-exchange context, once it is over */
     gls_config *cfg_first;      /* server: the config before the ClientHello hook switched */
-    char alpn_choice[GLS_CFG_MAX_ALPN_LEN + 1]; /* server: the hook's ALPN answer */
 };
 
 /* Dispatches m through a transition table: GLS_E_UNEXPECTED_MESSAGE if no row

@@ -150,7 +150,7 @@ static int send_ticket(gls_conn *c)
     t.suite = c->sess.suite->id;
     t.issued = gls_hs_now(c);
     t.lifetime = c->cfg->ticket_lifetime;
-    memcpy(t.server_name, c->sess.server_name, sizeof t.server_name);
+    gls_name_copy(t.server_name, sizeof t.server_name, c->sess.server_name);
     t.peer = c->sess.peer_id;
     int err = gls_rand(&c->cfg->rng, nonce, sizeof nonce);
     err = err ? err : gls_rand(&c->cfg->rng, (uint8_t *)&t.age_add, sizeof t.age_add);
