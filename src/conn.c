@@ -117,7 +117,7 @@ void gls_conn_free(gls_conn *c)
     free(c->hsbuf);
     free(c->detail);
     if (c->own_session != NULL) {
-        gls_wipe(c->own_session, GLS_SESSION_MAX);
+        gls_wipe(c->own_session, c->own_session_len);
         free(c->own_session);
     }
     if (c->offer != NULL) {
