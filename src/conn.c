@@ -270,8 +270,10 @@ static int on_alert_record(gls_conn *c, gls_bytes data)
         return GLS_OK;
     }
     bool tls13 = c->sess.version == GLS_TLS13;
-    if (level == GLS_ALERT_LEVEL_WARNING && !tls13 && desc != GLS_ALERT_NO_RENEGOTIATION) {
-        return GLS_OK; /* TLS 1.2 warnings other than these are ignored */
+    if (level == GLS_ALERT_LEVEL_WARNING && !tls13) {
+        /* TLS 1.2 warnings are ignored (RFC 5246 §7.2). That includes no_renegotiation: we
+         * never ask to renegotiate, so one is never an answer to us. */
+        return GLS_OK;
     }
     if (desc == GLS_ALERT_USER_CANCELED) {
         return GLS_OK; /* RFC 8446 §6.1: followed by close_notify */

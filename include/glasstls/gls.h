@@ -80,6 +80,7 @@ enum {
     GLS_E_CERT_REQUIRED = -120,
     GLS_E_DECRYPT_ERROR = -121,
     GLS_E_TOO_MANY_KEY_UPDATES = -122,
+    GLS_E_INAPPROPRIATE_FALLBACK = -123,
 
     /* the peer's certificate */
     GLS_E_CERT_UNTRUSTED = -200,

@@ -55,6 +55,7 @@ static const struct gls_error_info table[] = {
     {GLS_E_CERT_REQUIRED,             "cert_required",         GLS_ALERT_CERTIFICATE_REQUIRED,      "peer sent no certificate but one is required"},
     {GLS_E_DECRYPT_ERROR,             "decrypt_error",         GLS_ALERT_DECRYPT_ERROR,             "a cryptographic check on peer data failed"},
     {GLS_E_TOO_MANY_KEY_UPDATES,      "too_many_key_updates",  GLS_ALERT_UNEXPECTED_MESSAGE,        "peer sent KeyUpdates faster than the configured bound"},
+    {GLS_E_INAPPROPRIATE_FALLBACK,    "inappropriate_fallback", GLS_ALERT_INAPPROPRIATE_FALLBACK,   "peer signalled a version fallback but a higher version is in common"},
 
     {GLS_E_CERT_UNTRUSTED,            "cert_untrusted",        GLS_ALERT_UNKNOWN_CA,                "certificate verify failed: unknown CA"},
     {GLS_E_CERT_EXPIRED,              "cert_expired",          GLS_ALERT_CERTIFICATE_EXPIRED,       "certificate verify failed: certificate has expired"},

@@ -124,6 +124,7 @@
 #define GLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256   0xcca8
 #define GLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 0xcca9
 #define GLS_TLS_EMPTY_RENEGOTIATION_INFO_SCSV             0x00ff
+#define GLS_TLS_FALLBACK_SCSV                             0x5600
 
 /* NamedGroup (RFC 8446 §4.2.7, RFC 7919, draft-ietf-tls-ecdhe-mlkem): public,
  * GLS_GROUP_* in glasstls/gls.h. */

@@ -315,6 +315,12 @@ static int server_version(gls_conn *c, const struct gls_server_hello *sh, uint16
                                  "8446 §4.2.1)",
                                  sh->ext.selected_version);
         }
+        if (sh->legacy_version != GLS_TLS12) {
+            return gls_hs_reject(c, GLS_E_PROTOCOL_VERSION,
+                                 "TLS 1.3 ServerHello.legacy_version 0x%04x, must be 0x0303 (RFC "
+                                 "8446 §4.1.3)",
+                                 sh->legacy_version);
+        }
         *version = GLS_TLS13;
         return GLS_OK;
     }

@@ -311,10 +311,28 @@ gls_secret_sink gls_hs_sink(gls_conn *c)
     return s;
 }
 
+/* RFC 5246 §7.4.1.1: a HelloRequest while a handshake is under way is ignored by the
+ * client and kept out of the transcript. TLS 1.3 has no HelloRequest: once 1.3 is chosen
+ * one is unexpected_message like any message out of place. */
+static int on_hello_request_in_handshake(gls_conn *c, const gls_hs_msg *m)
+{
+    if (m->body.len != 0) {
+        return gls_hs_reject(c, GLS_E_DECODE,
+                             "HelloRequest with a body of %zu bytes (RFC 5246 §7.4.1.1)",
+                             m->body.len);
+    }
+    gls_hs_event(c, "HelloRequest during the handshake: ignored (RFC 5246 §7.4.1.1)");
+    return GLS_OK;
+}
+
 /* see hs.h */
 int gls_hs_on_message(gls_conn *c, const gls_hs_msg *m)
 {
     gls_hs_event(c, "<- %s (%zu bytes)", gls_hs_type_name(m->type), m->raw.len);
+    if (!c->is_server && m->type == GLS_HS_HELLO_REQUEST && c->hs.state != ST_CONNECTED &&
+        c->sess.version != GLS_TLS13) {
+        return on_hello_request_in_handshake(c, m);
+    }
     switch (c->hs.state) {
     case ST_C_WAIT_SH:
         return gls_client_on_server_hello_msg(c, m);

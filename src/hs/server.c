@@ -21,6 +21,12 @@ static int choose_version(gls_conn *c, const struct gls_client_hello *ch, uint16
                                  : ": SSL 3.0 and below are refused");
     }
     if (gls_choose_version(c->cfg, ch, version) == GLS_OK) {
+        if (gls_u16_list_has(ch->suites, GLS_TLS_FALLBACK_SCSV) && *version < c->cfg->max_version) {
+            return gls_hs_reject(c, GLS_E_INAPPROPRIATE_FALLBACK,
+                                 "TLS_FALLBACK_SCSV with version 0x%04x chosen while we speak up "
+                                 "to 0x%04x (RFC 7507 §3)",
+                                 *version, c->cfg->max_version);
+        }
         return GLS_OK;
     }
     if (has_sv) {

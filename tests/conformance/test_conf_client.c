@@ -378,6 +378,9 @@ static void hrr(struct hello *s, int which)
     case 13: /* no supported_versions: a TLS 1.2 ServerHello with the HRR random */
         h_del(s, X_VERSIONS);
         break;
+    case 15: /* legacy_version not 0x0303 (RFC 8446 §4.1.4: the same fields as a ServerHello) */
+        s->version = 0x0301;
+        break;
     default: /* key share and cookie */
         h_set_hex(s, X_COOKIE, "0002 abcd");
         break;
@@ -530,6 +533,12 @@ TEST(server_hello_fields)
          AL_PROTOCOL_VERSION, .says = "RFC 8446 D.5"},
         {"8446 D.5", "1.3 ServerHello with legacy_version 0x0200", legacy_sv, 0x0200, CC_BOTH,
          AL_PROTOCOL_VERSION},
+        {"8446 4.1.3", "1.3 ServerHello with legacy_version 0x0301", legacy_sv, 0x0301, CC_BOTH,
+         AL_PROTOCOL_VERSION, .says = "must be 0x0303"},
+        {"8446 4.1.3", "1.3 ServerHello with legacy_version 0x0302", legacy_sv, 0x0302, CC_BOTH,
+         AL_PROTOCOL_VERSION},
+        {"8446 4.1.3", "1.3 ServerHello with legacy_version 0x0304", legacy_sv, 0x0304, CC_BOTH,
+         AL_PROTOCOL_VERSION},
         {"8446 4.1.3", "suite 0x1304, not offered", suite13, 0x1304, CC_BOTH, AL_ILLEGAL_PARAMETER,
          .says = "which we did not offer for TLS 1.3"},
         {"8446 4.1.3", "a TLS 1.2 suite in a 1.3 ServerHello", suite13, CS_ECDHE_RSA_AES128_GCM,
@@ -628,6 +637,8 @@ TEST(hello_retry_request)
         {"8446 4.1.4", "compression 1", hrr, 7, CC_BOTH, AL_ILLEGAL_PARAMETER},
         {"8446 4.1.4", "session id echo differs", hrr, 8, CC_BOTH, AL_ILLEGAL_PARAMETER},
         {"8446 4.1.4", "selected_version 0x0303", hrr, 9, CC_BOTH, AL_ILLEGAL_PARAMETER},
+        {"8446 4.1.4", "legacy_version 0x0301", hrr, 15, CC_BOTH, AL_PROTOCOL_VERSION,
+         .says = "must be 0x0303"},
         {"8446 4.2.8", "key_share of 3 bytes", hrr, 10, CC_BOTH, AL_DECODE_ERROR},
         {"8446 4.2", "ALPN in a HelloRetryRequest", hrr, 11, CC_BOTH, AL_ILLEGAL_PARAMETER},
         {"8446 4.2.8", "a ServerHello-style key_share", hrr, 12, CC_BOTH, AL_DECODE_ERROR},

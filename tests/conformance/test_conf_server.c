@@ -919,6 +919,17 @@ static void misc12(struct hello *h, int which)
     }
 }
 
+/* TLS_FALLBACK_SCSV (RFC 7507 §3): a client that fell back says so. */
+static void fallback(struct hello *h, int which)
+{
+    if (which == 13) {
+        h13(h);
+    } else {
+        h12(h);
+    }
+    h_suite_add(h, CS_SCSV_FALLBACK);
+}
+
 /* ALPN (RFC 7301 §3.1, §3.2) against a server that speaks h2 only. */
 static void alpn13(struct hello *h, int which)
 {
@@ -1331,6 +1342,12 @@ TEST(client_hello_other_extensions)
         {"9325 4.1", "1.2: 3DES suites only", misc12, 6, CFG_BOTH, AL_HANDSHAKE_FAILURE},
         {"8446 4.1.2", "1.2: a TLS 1.3 suite only", misc12, 7, CFG_BOTH, AL_HANDSHAKE_FAILURE},
         {"8446 4.2.1", "1.2: supported_versions {1.2}", misc12, 8, CFG_BOTH, W_HELLO, V12},
+        {"7507 3", "1.2 hello with the fallback SCSV, 1.3 in common", fallback, 12, CFG_BOTH,
+         AL_INAPPROPRIATE_FALLBACK, .says = "RFC 7507"},
+        {"7507 3", "1.2 hello with the fallback SCSV, 1.2-only server", fallback, 12, CFG_12,
+         W_HELLO, V12},
+        {"7507 3", "1.3 hello with the fallback SCSV: 1.3 chosen", fallback, 13, CFG_BOTH, W_HELLO,
+         V13},
         {"7301 3.2", "ALPN h2", alpn13, 0, CFG_ALPN, W_HELLO, V13},
         {"7301 3.2", "ALPN without overlap", alpn13, 1, CFG_ALPN, AL_NO_APPLICATION_PROTOCOL,
          .says = "RFC 7301 §3.2"},

@@ -453,7 +453,7 @@ TEST(renegotiation_refused)
     gls_conn_net_out(cc, &len);
     CHECK(len > 0); /* the warning alert */
     pair_move(cc, sc, 0);
-    CHECK_EQ(gls_conn_error(sc), GLS_E_PEER_ALERT_BASE - 100);
+    CHECK_OK(gls_conn_error(sc)); /* a warning: ignored (RFC 5246 §7.2) */
     pair_free(cc, sc, s, c);
 
     make_pair(&s, &c, 1);
@@ -465,10 +465,52 @@ TEST(renegotiation_refused)
     gls_conn_net_out(sc, &len);
     CHECK(len > 0); /* the warning alert */
     pair_move(sc, cc, 0);
-    CHECK_EQ(gls_conn_error(cc), GLS_E_PEER_ALERT_BASE - 100); /* it answers nothing we did */
+    CHECK_OK(gls_conn_error(cc)); /* a warning answering nothing we did: ignored */
     size_t put = 0;
     CHECK_OK(gls_conn_write(sc, "still up", 8, &put));
+    CHECK_OK(gls_conn_write(cc, "both up", 7, &put));
     pair_free(cc, sc, s, c);
+}
+
+/* RFC 5246 §7.4.1.1: a HelloRequest while the client is negotiating is ignored (and kept
+ * out of the transcript, or Finished would fail), whether it comes before the ServerHello
+ * or inside the server's flight; one with a body is decode_error. */
+TEST(hello_request_during_handshake)
+{
+    static const uint8_t hello_request[4] = {0, 0, 0, 0};
+    static const uint8_t with_body[5] = {0, 0, 0, 1, 0};
+    for (int when = 0; when < 3; when++) {
+        gls_config *s, *c;
+        make_pair(&s, &c, 1);
+        CHECK_OK(gls_config_set_versions(c, 0x0303, 0x0304)); /* version unknown until SH */
+        gls_conn *cc = gls_client_new(c, "localhost");
+        gls_conn *sc = gls_server_new(s);
+        if (when == 0) { /* before the ServerHello */
+            CHECK_OK(gls_hs_send(sc, GLS_CT_HANDSHAKE, hello_request, sizeof hello_request));
+        }
+        pair_move(cc, sc, 0);
+        if (when > 0) { /* after the server's flight, before the client has answered it */
+            CHECK_OK(gls_hs_send(sc, GLS_CT_HANDSHAKE, when == 1 ? hello_request : with_body,
+                                 when == 1 ? sizeof hello_request : sizeof with_body));
+        }
+        if (when < 2) {
+            CHECK_OK(pair_handshake(cc, sc, 0));
+            CHECK_OK(pair_exchange(cc, sc, "after a HelloRequest"));
+            CHECK_OK(pair_exchange(sc, cc, "both ways"));
+        } else {
+            pair_move(sc, cc, 0);
+            CHECK_EQ(gls_conn_error(cc), GLS_E_DECODE);
+            CHECK(strstr(gls_conn_error_detail(cc), "RFC 5246 §7.4.1.1") != NULL);
+            size_t len = 0, at = 0, last = 0;
+            const uint8_t *out = gls_conn_net_out(cc, &len);
+            while (at + 5 <= len) { /* the client's flight, then its (sealed) alert */
+                last = at;
+                at += 5 + ((size_t)out[at + 3] << 8 | out[at + 4]);
+            }
+            CHECK(at == len && len > 0 && out[last] == GLS_CT_ALERT);
+        }
+        pair_free(cc, sc, s, c);
+    }
 }
 
 TEST(record_size_limit_tls12)
