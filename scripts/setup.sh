@@ -12,9 +12,9 @@ PACKAGES=(
   python3                            # test helpers
   libpcap-dev tcpdump tshark         # decrypt: reading captures; capture tests
   redis-server libhiredis-dev        # the tool's fleet store (ticket keys, sessions) and its test
-  libgnutls28-dev valgrind           # bench: GnuTLS as a second yardstick; instruction counts
+  libgnutls28-dev                    # bench: GnuTLS as a second yardstick
+  valgrind                           # constant-time checker (tests/ct); bench instruction counts
   python3-cryptography               # explain self-check: an independent X25519/AES-GCM/RSA
-  valgrind                           # constant-time checker (tests/ct)
   chromium                           # explain --html: the page checked in a real browser
   nodejs                             # ML-KEM differential test; node's TLS as an interop peer
 )

@@ -43,9 +43,12 @@ static const char server_help[] =
     "  --max-conns N        open connections at most (default 10000); beyond it a new\n"
     "                       connection is closed at once, unless one that has sent nothing for\n"
     "                       a second can make room\n"
-    "  --max N              exit after N connections\n" FLEET_SERVER_HELP;
+    "  --max N              exit after N connections\n"
+    "  --log                one line on stderr per completed handshake: version, suite,\n"
+    "                       group, ALPN, resumed\n" FLEET_SERVER_HELP;
 
 static volatile sig_atomic_t stopping;
+static bool log_handshakes; /* --log */
 
 static void on_signal(int sig)
 {
@@ -121,6 +124,7 @@ static const struct option server_long[] = {
     {"handshake-timeout", required_argument, 0, 'H'},
     {"idle-timeout", required_argument, 0, 'I'},
     {"max-conns", required_argument, 0, 'N'},
+    {"log", no_argument, 0, 'l'},
     {"help", no_argument, 0, 'h'},
     FLEET_SERVER_OPTIONS{0, 0, 0, 0},
 };
@@ -179,6 +183,9 @@ static int server_option(gls_config *cfg, struct server_opts *o, int opt, const 
         return parse_seconds(arg, &o->handshake_ms);
     case 'I':
         return parse_seconds(arg, &o->idle_ms);
+    case 'l':
+        log_handshakes = true;
+        return GLS_OK;
     case 'N':
         o->max_conns = atol(arg);
         return o->max_conns > 0 && o->max_conns <= 1000000 ? GLS_OK : GLS_E_INVALID_ARGUMENT;
@@ -273,6 +280,20 @@ static void fit_fd_limit(long *max_conns)
     }
 }
 
+/* After each handshake: what fleet options print, then the --log line. */
+static void after_handshake(gls_conn *c)
+{
+    gls_conn_info info;
+    fleet_after_handshake(c);
+    if (!log_handshakes || gls_conn_get_info(c, &info) != GLS_OK) {
+        return;
+    }
+    fprintf(stderr, "glasstls server: handshake: %s %s group %s alpn %s resumed %s\n",
+            info.version == 0x0304 ? "TLSv1.3" : "TLSv1.2", info.suite_name ? info.suite_name : "?",
+            info.group ? info.group_name : "none", info.alpn ? info.alpn : "none",
+            info.resumed ? "yes" : "no");
+}
+
 static int run(gls_config *cfg, struct server_opts *o)
 {
     int fds[8];
@@ -299,7 +320,7 @@ static int run(gls_config *cfg, struct server_opts *o)
         .idle_ms = o->idle_ms,
         .max_conns = (size_t)o->max_conns,
         .stopping = &stopping,
-        .after_handshake = fleet_after_handshake,
+        .after_handshake = after_handshake,
     };
     int err = serve_loop(&p);
     for (size_t i = 0; i < n; i++) {
