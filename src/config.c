@@ -397,6 +397,14 @@ int gls_config_set_resumption(gls_config *cfg, int on, uint32_t lifetime_seconds
 }
 
 /* see gls.h */
+int gls_config_set_session_keep_peer_chain(gls_config *cfg, int on)
+{
+    TRY(writable(cfg));
+    cfg->keep_peer_chain = on != 0;
+    return GLS_OK;
+}
+
+/* see gls.h */
 int gls_config_set_record_size_limit(gls_config *cfg, size_t n)
 {
     TRY(writable(cfg));

@@ -115,7 +115,7 @@ void gls_conn_free(gls_conn *c)
     gls_wipe(c->hsbuf, c->hs_cap);
     free(c->hsbuf);
     if (c->own_session != NULL) {
-        gls_wipe(c->own_session, GLS_SESSION_MAX);
+        gls_wipe(c->own_session, c->own_session_len);
         free(c->own_session);
     }
     if (c->offer != NULL) {

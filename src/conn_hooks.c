@@ -49,8 +49,9 @@ int gls_conn_set_session(gls_conn *c, const uint8_t *session, size_t len)
         gls_ticket_wipe(&t);
         return GLS_E_NO_MEMORY;
     }
-    *c->offer = t;
-    gls_ticket_wipe(&t);
+    gls_ticket_wipe(c->offer); /* a session set before: replaced */
+    *c->offer = t;             /* a move: the offer owns t's ticket and chain now */
+    gls_wipe(&t, sizeof t);
     /* start again: a ClientHello that offers the session */
     gls_hs_wipe(c);
     gls_wipe(c->out, c->out_len);

@@ -266,6 +266,18 @@ int gls_config_set_max_handshake_message(gls_config *cfg, size_t n);
  * sessions); only sessions made with the extended master secret are kept,
  * and they resume only when it is negotiated again (RFC 7627 §5.3). */
 int gls_config_set_resumption(gls_config *cfg, int on, uint32_t lifetime_seconds);
+/* Keep the peer's whole certificate chain (DER) in the sessions this config
+ * makes (default off: a session keeps the leaf's SHA-256, its subject and the
+ * verification flags only). A server keeps the client's chain in its tickets
+ * (TLS 1.3 and 1.2) and session-id cache entries, a client the server's chain in
+ * its cached and exported sessions; a connection that resumes such a session
+ * reports the chain again (gls_conn_info.peer_certs, gls_conn_peer_cert,
+ * gls_conn_peer_subject). A chain over 4096 bytes (certificates as 2-byte
+ * length + DER) is not kept: the session is made without it, and a connection
+ * resuming it reports peer_authenticated = 1 with peer_certs = 0 (leaf hash and
+ * subject only). Tickets that carry a chain are up to 5120 bytes instead of
+ * 1024. A session whose kept chain does not match its leaf hash is not resumed. */
+int gls_config_set_session_keep_peer_chain(gls_config *cfg, int on);
 /* Callbacks. Secrets leave the library only through keylog and secret trace. */
 int gls_config_set_keylog(gls_config *cfg, gls_keylog_fn fn, void *arg);
 int gls_config_set_secret_trace(gls_config *cfg, gls_secret_fn fn, void *arg);
@@ -333,8 +345,10 @@ typedef struct {
     size_t peer_certs;
     int peer_name_checked; /* client: the server's certificate was checked for server_name */
     /* The peer authenticated with a certificate, in this handshake or in the
-     * session this one resumes (then peer_certs is 0, and the leaf's SHA-256 and
-     * subject still come from gls_conn_peer_leaf_sha256 and gls_conn_peer_subject(c, 0)). */
+     * session this one resumes (then peer_certs is the chain kept in the session
+     * (gls_config_set_session_keep_peer_chain), or 0 if none was kept, and the
+     * leaf's SHA-256 and subject still come from gls_conn_peer_leaf_sha256 and
+     * gls_conn_peer_subject(c, 0)). */
     int peer_authenticated;
 } gls_conn_info;
 int gls_conn_get_info(const gls_conn *c, gls_conn_info *info);
@@ -344,7 +358,8 @@ int gls_conn_peer_subject(const gls_conn *c, size_t i, char *buf, size_t cap);
 /* The SHA-256 of the peer's leaf certificate (DER), also on a resumed
  * connection; GLS_E_INVALID_ARGUMENT if the peer authenticated with none. */
 int gls_conn_peer_leaf_sha256(const gls_conn *c, uint8_t out[32]);
-/* The DER of the peer's i-th certificate (0 = leaf). */
+/* The DER of the peer's i-th certificate (0 = leaf); on a resumed connection,
+ * of the chain the session kept (i < peer_certs). */
 int gls_conn_peer_cert(const gls_conn *c, size_t i, const uint8_t **der, size_t *len);
 
 /* ---- deployment: sessions, ticket keys, trust and per-connection hooks ----
@@ -357,7 +372,9 @@ int gls_conn_peer_cert(const gls_conn *c, size_t i, const uint8_t **der, size_t 
  * master secret, with the server name, ALPN, issue time and lifetime. THE BYTES
  * ARE SECRET: whoever holds them can decrypt nothing recorded, but can resume
  * the session as this client. Keep them as you would a private key. */
-#define GLS_SESSION_MAX 1024 /* largest session gls_conn_get_session produces */
+/* Largest session gls_conn_get_session produces (a session from a server whose
+ * tickets carry a chain, or with a kept chain, can pass 1 KiB; others stay under). */
+#define GLS_SESSION_MAX 10240
 
 /* Copies the newest session this connection received into buf. GLS_E_WANT_READ
  * if there is none yet (TLS 1.3 tickets arrive after the handshake: read, then

@@ -79,6 +79,7 @@ struct gls_config {
      * seconds; clients keep what they receive in the cache; TLS 1.2 servers
      * also keep sessions by id */
     bool resumption;
+    bool keep_peer_chain; /* sessions keep the peer chain (set_session_keep_peer_chain) */
     uint32_t ticket_lifetime;
     int64_t ticket_rotation;
     uint8_t ticket_master[GLS_TICKET_KEY_LEN];

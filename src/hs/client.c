@@ -43,7 +43,7 @@ struct hello_bufs {
     uint8_t psk_modes[1];
     uint8_t key[GLS_MAX_SHARES * GLS_KEX_MAX_SHARE];
     uint8_t shares[2 + GLS_MAX_SHARES * (4 + GLS_KEX_MAX_SHARE)];
-    uint8_t psk_ids[2 + GLS_MAX_TICKET + 4];
+    uint8_t psk_ids[2 + GLS_MAX_TICKET_LARGE + 4];
     uint8_t binders[1 + GLS_MAX_HASH];
 };
 

@@ -306,7 +306,7 @@ static int on_new_session_ticket(gls_conn *c, const gls_hs_msg *m)
     struct gls_new_session_ticket t;
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
     TRY(gls_new_session_ticket_parse(&r, true, &t));
-    if (!c->cfg->resumption || c->sess.server_name[0] == 0 || t.ticket.len > GLS_MAX_TICKET) {
+    if (!c->cfg->resumption || c->sess.server_name[0] == 0 || t.ticket.len > GLS_MAX_TICKET_LARGE) {
         return GLS_OK;
     }
     struct gls_ticket k;
@@ -317,13 +317,12 @@ static int on_new_session_ticket(gls_conn *c, const gls_hs_msg *m)
     k.lifetime = t.lifetime < 7 * 24 * 3600 ? t.lifetime : 7 * 24 * 3600; /* RFC 8446 §4.6.1 */
     k.age_add = t.age_add;
     memcpy(k.server_name, c->sess.server_name, sizeof k.server_name);
-    k.peer = c->sess.peer_id; /* the server as verified in this session */
-    memcpy(k.ticket, t.ticket.p, t.ticket.len);
-    k.ticket_len = t.ticket.len;
+    gls_hs_session_peer(c, &k); /* the server as verified in this session */
+    bool kept = gls_ticket_set_ticket(&k, t.ticket.p, t.ticket.len);
     gls_secret_sink sink = gls_hs_sink(c);
     int err = gls_ks13_ticket_psk(c->sess.hash, &c->sess.res_master, t.nonce.p, t.nonce.len, &k.psk,
                                   &sink);
-    if (err == GLS_OK && k.lifetime > 0) {
+    if (err == GLS_OK && k.lifetime > 0 && kept) {
         gls_hs_client_new_session(c, &k);
         gls_hs_event(c, "NewSessionTicket: kept for resumption (lifetime %u s)", k.lifetime);
     }

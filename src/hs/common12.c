@@ -66,7 +66,7 @@ void gls_hs12_session(gls_conn *c, struct gls_ticket *t)
     t->issued = gls_hs_now(c);
     t->lifetime = c->cfg->ticket_lifetime;
     memcpy(t->server_name, c->sess.server_name, sizeof t->server_name);
-    t->peer = c->sess.peer_id;
+    gls_hs_session_peer(c, t);
 }
 
 /* see hs.h */

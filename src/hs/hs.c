@@ -406,6 +406,7 @@ void gls_hs_wipe(gls_conn *c)
         memcpy(c->export_randoms + 32, hs->server_random, 32);
     }
     gls_transcript_free(&hs->transcript);
+    gls_ticket_wipe(&hs->resume); /* frees its ticket and kept chain */
     for (size_t i = 0; i < GLS_MAX_SHARES; i++) {
         gls_kex_free(hs->kex[i]);
     }

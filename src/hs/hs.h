@@ -278,8 +278,16 @@ GLS_MUST_CHECK int gls_hs_verify_peer(gls_conn *c);
  * c->sess.peer_id from c->sess.peer_chain, for tickets and sessions. */
 void gls_hs_note_peer_id(gls_conn *c);
 /* Resumption: takes the identity a session carries as this connection's
- * (peer_verified, peer_name_checked and the peer's identity). */
+ * (peer_verified, peer_name_checked and the peer's identity), and the peer's
+ * chain into c->sess.peer_chain if the session kept one. */
 void gls_hs_adopt_peer_id(gls_conn *c, const struct gls_ticket *t);
+/* A new session: who the peer is (c->sess.peer_id), and its chain if the config
+ * keeps chains and it fits GLS_MAX_PEER_CHAIN_KEPT (else none, and an event
+ * says so). t's chain is replaced. */
+void gls_hs_session_peer(gls_conn *c, struct gls_ticket *t);
+/* Is the chain a session kept (if any) whole: every certificate parses and the
+ * first is the leaf whose hash the session carries? Sets an event line if not. */
+bool gls_hs_kept_chain_ok(gls_conn *c, const struct gls_ticket *t);
 /* Server: may this session resume here? Only under the server name it was
  * made for (RFC 8446 §4.6.1, RFC 6066 §3), and never across client
  * authentication: client_auth required takes only sessions where the client

@@ -5,17 +5,90 @@
  * epoch E opens in E and E+1, so nothing mutable is needed on the server. */
 #include "hs/resume.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/bytes.h"
+#include "hs/cfg.h"
 #include "keys/hkdf.h"
 
-#define TICKET_FORMAT 2 /* 2: the peer's identity */
+/* 2: the peer's identity; 3: and the peer's chain when kept (may be empty). Format 2 tickets
+ * (sealed before the chain could be kept) still open. */
+#define TICKET_FORMAT    3
+#define TICKET_FORMAT_V2 2
+
+static void free_blob(uint8_t **p, size_t *n)
+{
+    if (*p != NULL) {
+        gls_wipe(*p, *n);
+        free(*p);
+    }
+    *p = NULL;
+    *n = 0;
+}
 
 /* see resume.h */
 void gls_ticket_wipe(struct gls_ticket *t)
 {
+    free_blob(&t->ticket, &t->ticket_len);
+    free_blob(&t->peer_chain, &t->peer_chain_len);
     gls_wipe(t, sizeof *t);
+}
+
+static bool set_blob(uint8_t **p, size_t *n, const uint8_t *src, size_t len)
+{
+    free_blob(p, n);
+    if (len == 0) {
+        return true;
+    }
+    *p = malloc(len);
+    if (*p == NULL) {
+        return false;
+    }
+    memcpy(*p, src, len);
+    *n = len;
+    return true;
+}
+
+/* see resume.h */
+bool gls_ticket_set_ticket(struct gls_ticket *t, const uint8_t *p, size_t n)
+{
+    return set_blob(&t->ticket, &t->ticket_len, p, n);
+}
+
+/* see resume.h */
+bool gls_ticket_set_chain(struct gls_ticket *t, const uint8_t *p, size_t n)
+{
+    return set_blob(&t->peer_chain, &t->peer_chain_len, p, n);
+}
+
+/* see resume.h */
+bool gls_ticket_copy(struct gls_ticket *dst, const struct gls_ticket *src)
+{
+    *dst = *src;
+    dst->ticket = NULL;
+    dst->ticket_len = 0;
+    dst->peer_chain = NULL;
+    dst->peer_chain_len = 0;
+    bool ok = gls_ticket_set_ticket(dst, src->ticket, src->ticket_len);
+    ok = ok && gls_ticket_set_chain(dst, src->peer_chain, src->peer_chain_len);
+    if (!ok) {
+        free_blob(&dst->ticket, &dst->ticket_len);
+        free_blob(&dst->peer_chain, &dst->peer_chain_len);
+    }
+    return ok;
+}
+
+/* see resume.h */
+bool gls_peer_chain_well_formed(const uint8_t *p, size_t n)
+{
+    size_t certs = 0;
+    gls_reader r = gls_reader_init(p, n);
+    while (n <= GLS_MAX_PEER_CHAIN_KEPT && gls_reader_left(&r) > 0 && certs < GLS_CFG_MAX_CHAIN) {
+        (void)gls_read_opaque16(&r, 1, 65535);
+        certs++;
+    }
+    return n > 0 && n <= GLS_MAX_PEER_CHAIN_KEPT && certs > 0 && gls_reader_done(&r);
 }
 
 /* see resume.h */
@@ -29,6 +102,9 @@ int gls_ticket_cache_init(struct gls_ticket_cache *c)
 void gls_ticket_cache_free(struct gls_ticket_cache *c)
 {
     pthread_mutex_destroy(&c->lock);
+    for (size_t i = 0; i < c->n; i++) {
+        gls_ticket_wipe(&c->entries[i]);
+    }
     gls_wipe(c->entries, sizeof c->entries);
 }
 
@@ -41,7 +117,7 @@ void gls_ticket_cache_put(struct gls_ticket_cache *c, const struct gls_ticket *t
         memmove(&c->entries[0], &c->entries[1], (GLS_TICKET_CACHE - 1) * sizeof c->entries[0]);
         c->n--;
     }
-    c->entries[c->n++] = *t;
+    (void)gls_ticket_copy(&c->entries[c->n++], t); /* out of memory: kept without blobs */
     pthread_mutex_unlock(&c->lock);
 }
 
@@ -57,9 +133,9 @@ bool gls_ticket_cache_take(struct gls_ticket_cache *c, const char *server_name, 
             now - t->issued >= (int64_t)t->lifetime) {
             continue;
         }
-        *out = *t;
-        gls_ticket_wipe(t);
+        *out = *t; /* a move: the entry's blobs go with it */
         memmove(t, t + 1, (c->n - i) * sizeof *t);
+        gls_wipe(&c->entries[c->n - 1], sizeof *t);
         c->n--;
         found = true;
     }
@@ -83,6 +159,9 @@ int gls_session_cache_init(struct gls_session_cache *c)
 void gls_session_cache_free(struct gls_session_cache *c)
 {
     pthread_mutex_destroy(&c->lock);
+    for (size_t i = 0; i < GLS_SESSION_CACHE; i++) {
+        gls_ticket_wipe(&c->entries[i].s);
+    }
     gls_wipe(c->entries, sizeof c->entries);
 }
 
@@ -92,9 +171,10 @@ void gls_session_cache_put(struct gls_session_cache *c, const uint8_t id[32],
 {
     pthread_mutex_lock(&c->lock);
     struct gls_session_entry *e = &c->entries[c->next];
+    gls_ticket_wipe(&e->s);
     gls_wipe(e, sizeof *e);
     memcpy(e->id, id, 32);
-    e->s = *s;
+    (void)gls_ticket_copy(&e->s, s); /* out of memory: kept without the chain */
     c->next = (c->next + 1) % GLS_SESSION_CACHE;
     pthread_mutex_unlock(&c->lock);
 }
@@ -111,10 +191,11 @@ bool gls_session_cache_get(struct gls_session_cache *c, const uint8_t id[32], in
             continue;
         }
         if (expired(&e->s, now)) {
+            gls_ticket_wipe(&e->s);
             gls_wipe(e, sizeof *e);
             break;
         }
-        *out = e->s;
+        (void)gls_ticket_copy(out, &e->s);
         found = true;
     }
     pthread_mutex_unlock(&c->lock);
@@ -146,6 +227,7 @@ static void ticket_body(gls_writer *w, const struct gls_ticket *t)
     gls_write_opaque8(w, t->peer.leaf_sha256,
                       t->peer.flags & GLS_PEER_PRESENT ? sizeof t->peer.leaf_sha256 : 0);
     gls_write_opaque8(w, t->peer.subject, strlen(t->peer.subject));
+    gls_write_opaque16(w, t->peer_chain, t->peer_chain_len);
 }
 
 /* see resume.h */
@@ -179,7 +261,8 @@ static bool parse_body(gls_reader *r, struct gls_ticket *t)
 {
     gls_bytes psk;
     gls_bytes name;
-    bool ok = gls_read_u8(r) == TICKET_FORMAT;
+    uint8_t format = gls_read_u8(r);
+    bool ok = format == TICKET_FORMAT || format == TICKET_FORMAT_V2;
     t->version = gls_read_u16(r);
     t->suite = gls_read_u16(r);
     psk = gls_read_opaque8(r, 1, GLS_MAX_SECRET);
@@ -191,9 +274,15 @@ static bool parse_body(gls_reader *r, struct gls_ticket *t)
     t->peer.flags = gls_read_u8(r);
     gls_bytes leaf = gls_read_opaque8(r, 0, sizeof t->peer.leaf_sha256);
     gls_bytes subject = gls_read_opaque8(r, 0, sizeof t->peer.subject - 1);
+    gls_bytes chain = {NULL, 0};
+    if (format == TICKET_FORMAT) {
+        chain = gls_read_opaque16(r, 0, GLS_MAX_PEER_CHAIN_KEPT);
+    }
     bool present = (t->peer.flags & GLS_PEER_PRESENT) != 0;
     if (!ok || !gls_reader_done(r) || leaf.len != (present ? sizeof t->peer.leaf_sha256 : 0) ||
-        gls_secret_set(&t->psk, psk.p, psk.len) != GLS_OK) {
+        (chain.len > 0 && (!present || !gls_peer_chain_well_formed(chain.p, chain.len))) ||
+        gls_secret_set(&t->psk, psk.p, psk.len) != GLS_OK ||
+        !gls_ticket_set_chain(t, chain.p, chain.len)) {
         return false;
     }
     memcpy(t->server_name, name.p, name.len);
@@ -210,7 +299,7 @@ static bool parse_body(gls_reader *r, struct gls_ticket *t)
 bool gls_ticket_open(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN], int64_t now,
                      int64_t rotation, const uint8_t *in, size_t n, struct gls_ticket *t)
 {
-    uint8_t buf[GLS_MAX_TICKET];
+    uint8_t buf[GLS_MAX_TICKET_LARGE];
     uint8_t key[32];
     gls_aead_ctx *x = NULL;
     uint64_t current = (uint64_t)(now / rotation);

@@ -15,11 +15,18 @@
 #include "base/secret.h"
 #include "crypto/crypto.h"
 
-#define GLS_MAX_TICKET         1024
-#define GLS_TICKET_CACHE       32
-#define GLS_TICKET_KEY_LEN     32
-#define GLS_TICKET_AGE_SKEW_MS (60 * 1000) /* tolerated clock difference in ticket ages */
-#define GLS_SESSION_CACHE      256         /* server: TLS 1.2 sessions kept by id */
+#define GLS_MAX_TICKET 1024 /* the tickets we seal, unless a kept chain needs more */
+/* A peer chain kept in a session (gls_config_set_session_keep_peer_chain): the
+ * certificates as opaque16 DER, at most this many bytes in all; a longer chain
+ * is not kept (the session keeps the leaf's hash and subject only). A ticket
+ * that carries one is at most GLS_MAX_TICKET_LARGE, the largest ticket we seal,
+ * open, or accept from a server. */
+#define GLS_MAX_PEER_CHAIN_KEPT 4096
+#define GLS_MAX_TICKET_LARGE    (GLS_MAX_TICKET + GLS_MAX_PEER_CHAIN_KEPT)
+#define GLS_TICKET_CACHE        32
+#define GLS_TICKET_KEY_LEN      32
+#define GLS_TICKET_AGE_SKEW_MS  (60 * 1000) /* tolerated clock difference in ticket ages */
+#define GLS_SESSION_CACHE       256         /* server: TLS 1.2 sessions kept by id */
 
 /* Who the peer proved to be when a session was made, so that resuming it
  * reports the same identity (issue 9 item 3): the leaf certificate's SHA-256
@@ -35,7 +42,9 @@ struct gls_peer_id {
 };
 
 /* What a ticket carries (sealed inside the ticket for a server; kept beside
- * it by a client). */
+ * it by a client). The ticket and the chain are heap blocks the struct owns:
+ * gls_ticket_wipe frees them, gls_ticket_copy duplicates them, and a plain
+ * struct assignment is a move (the source must then be forgotten, not wiped). */
 struct gls_ticket {
     uint16_t version;
     uint16_t suite;
@@ -46,14 +55,27 @@ struct gls_ticket {
     uint32_t age_add;
     char server_name[256]; /* the SNI it was made for: it resumes under no other */
     struct gls_peer_id peer;
+    uint8_t *peer_chain; /* NULL, or the peer's chain as kept (GLS_MAX_PEER_CHAIN_KEPT) */
+    size_t peer_chain_len;
     /* client side only */
-    uint8_t ticket[GLS_MAX_TICKET];
+    uint8_t *ticket; /* NULL, or the ticket as received (at most GLS_MAX_TICKET_LARGE) */
     size_t ticket_len;
     uint8_t session_id[32]; /* TLS 1.2: the server's id for the session (no ticket) */
     size_t session_id_len;
 };
 
+/* Wipes t and frees what it owns; t is then empty (all zero). */
 void gls_ticket_wipe(struct gls_ticket *t);
+/* *dst = a deep copy of *src (dst must own nothing). On allocation failure the
+ * copy has neither ticket nor chain and false is returned. */
+bool gls_ticket_copy(struct gls_ticket *dst, const struct gls_ticket *src);
+/* Replaces t's ticket (or chain) with a copy of p[0..n); false (and none) if
+ * out of memory. */
+bool gls_ticket_set_ticket(struct gls_ticket *t, const uint8_t *p, size_t n);
+bool gls_ticket_set_chain(struct gls_ticket *t, const uint8_t *p, size_t n);
+/* Is p[0..n) a well-formed kept chain: 1..GLS_CFG_MAX_CHAIN certificates as
+ * opaque16 (each non-empty), at most GLS_MAX_PEER_CHAIN_KEPT bytes? */
+bool gls_peer_chain_well_formed(const uint8_t *p, size_t n);
 
 /* The client's ticket cache. */
 struct gls_ticket_cache {

@@ -79,7 +79,7 @@ int gls_server12_send_ticket(gls_conn *c)
     struct gls_hs *hs = &c->hs;
     struct gls_new_session_ticket nst;
     struct gls_ticket t;
-    uint8_t sealed[GLS_MAX_TICKET];
+    uint8_t sealed[GLS_MAX_TICKET_LARGE];
     size_t len = 0;
     gls_writer w;
     if (!hs->ticket12) {
@@ -90,7 +90,8 @@ int gls_server12_send_ticket(gls_conn *c)
         t.issued = hs->resume.issued;
         t.lifetime = hs->resume.lifetime;
     }
-    int err = gls_hs_ticket_seal(c, &t, sealed, sizeof sealed, &len);
+    int err = gls_hs_ticket_seal(
+        c, &t, sealed, t.peer_chain_len > 0 ? GLS_MAX_TICKET_LARGE : GLS_MAX_TICKET, &len);
     int64_t left = (int64_t)t.lifetime - (gls_hs_now(c) - t.issued);
     gls_ticket_wipe(&t);
     TRY(err);
@@ -190,9 +191,8 @@ int gls_client12_on_ticket(gls_conn *c, const gls_hs_msg *m)
     TRY(gls_new_session_ticket_parse(&r, false, &nst));
     TRY(gls_transcript_add(&hs->transcript, m->raw));
     /* RFC 5077 §3.3: an empty ticket means none; one too big for us is dropped */
-    if (nst.ticket.len > 0 && nst.ticket.len <= GLS_MAX_TICKET) {
-        memcpy(hs->resume.ticket, nst.ticket.p, nst.ticket.len);
-        hs->resume.ticket_len = nst.ticket.len;
+    if (nst.ticket.len > 0 && nst.ticket.len <= GLS_MAX_TICKET_LARGE &&
+        gls_ticket_set_ticket(&hs->resume, nst.ticket.p, nst.ticket.len)) {
         hs->resume.lifetime = nst.lifetime;
         hs->new_ticket12 = true;
     }
@@ -209,8 +209,10 @@ void gls_client12_store_session(gls_conn *c)
     }
     gls_hs12_session(c, &t);
     if (hs->new_ticket12) {
-        memcpy(t.ticket, hs->resume.ticket, hs->resume.ticket_len);
-        t.ticket_len = hs->resume.ticket_len;
+        if (!gls_ticket_set_ticket(&t, hs->resume.ticket, hs->resume.ticket_len)) {
+            gls_ticket_wipe(&t);
+            return;
+        }
         if (hs->resume.lifetime != 0) { /* 0: unspecified (RFC 5077 §3.3) */
             t.lifetime = hs->resume.lifetime;
         }

@@ -137,7 +137,7 @@ static int send_ticket(gls_conn *c)
     struct gls_new_session_ticket nst;
     struct gls_ticket t;
     uint8_t nonce[8];
-    uint8_t sealed[GLS_MAX_TICKET];
+    uint8_t sealed[GLS_MAX_TICKET_LARGE];
     size_t len = 0;
     gls_writer w;
     gls_secret_sink sink = gls_hs_sink(c);
@@ -151,13 +151,16 @@ static int send_ticket(gls_conn *c)
     t.issued = gls_hs_now(c);
     t.lifetime = c->cfg->ticket_lifetime;
     memcpy(t.server_name, c->sess.server_name, sizeof t.server_name);
-    t.peer = c->sess.peer_id;
+    gls_hs_session_peer(c, &t);
     int err = gls_rand(&c->cfg->rng, nonce, sizeof nonce);
     err = err ? err : gls_rand(&c->cfg->rng, (uint8_t *)&t.age_add, sizeof t.age_add);
     err = err ? err
               : gls_ks13_ticket_psk(c->sess.hash, &c->sess.res_master, nonce, sizeof nonce, &t.psk,
                                     &sink);
-    err = err ? err : gls_hs_ticket_seal(c, &t, sealed, sizeof sealed, &len);
+    err = err ? err
+              : gls_hs_ticket_seal(c, &t, sealed,
+                                   t.peer_chain_len > 0 ? GLS_MAX_TICKET_LARGE : GLS_MAX_TICKET,
+                                   &len);
     nst.age_add = t.age_add;
     gls_ticket_wipe(&t);
     TRY(err);

@@ -24,6 +24,8 @@ enum {
     TAG_PEER_FLAGS = 12, /* who the peer proved to be (resume.h, struct gls_peer_id) */
     TAG_PEER_LEAF = 13,
     TAG_PEER_SUBJECT = 14,
+    TAG_PEER_CHAIN = 15, /* the peer's chain, if kept (gls_config_set_session_keep_peer_chain);
+                          * readers that predate it skip it and resume with leaf and subject */
 };
 
 static const uint8_t magic[4] = {'G', 'L', 'S', 'S'};
@@ -72,6 +74,9 @@ int gls_session_encode(const struct gls_ticket *t, const char *alpn, uint8_t *ou
         field_uint(&w, TAG_PEER_FLAGS, t->peer.flags, 1);
         field(&w, TAG_PEER_LEAF, t->peer.leaf_sha256, sizeof t->peer.leaf_sha256);
         field(&w, TAG_PEER_SUBJECT, t->peer.subject, strlen(t->peer.subject));
+        if (t->peer_chain_len > 0) {
+            field(&w, TAG_PEER_CHAIN, t->peer_chain, t->peer_chain_len);
+        }
     }
     int err = gls_writer_result(&w);
     *len = w.len;
@@ -129,11 +134,7 @@ static bool decode_field(uint8_t tag, gls_bytes v, struct gls_ticket *t, unsigne
         }
         break;
     case TAG_TICKET:
-        ok = v.len <= sizeof t->ticket;
-        if (ok) {
-            memcpy(t->ticket, v.p, v.len);
-            t->ticket_len = v.len;
-        }
+        ok = v.len <= GLS_MAX_TICKET_LARGE && gls_ticket_set_ticket(t, v.p, v.len);
         break;
     case TAG_SESSION_ID:
         ok = v.len > 0 && v.len <= sizeof t->session_id;
@@ -157,6 +158,9 @@ static bool decode_field(uint8_t tag, gls_bytes v, struct gls_ticket *t, unsigne
             memcpy(t->peer.subject, v.p, v.len);
             t->peer.subject[v.len] = 0;
         }
+        break;
+    case TAG_PEER_CHAIN: /* checked against the leaf's hash when it is used (verify.c) */
+        ok = gls_peer_chain_well_formed(v.p, v.len) && gls_ticket_set_chain(t, v.p, v.len);
         break;
     default: /* TAG_ALPN and newer fields: informational here */
         break;
@@ -183,7 +187,7 @@ int gls_session_decode(const uint8_t *in, size_t n, struct gls_ticket *t)
         ok = !r.bad && decode_field(tag, v, t, &seen);
     }
     bool peer = (t->peer.flags & GLS_PEER_PRESENT) != 0; /* an identity comes whole */
-    ok = ok && peer == ((seen & 1u << TAG_PEER_LEAF) != 0);
+    ok = ok && peer == ((seen & 1u << TAG_PEER_LEAF) != 0) && (peer || t->peer_chain == NULL);
     if (!ok || r.bad || (seen & required) != required) {
         gls_ticket_wipe(t);
         return GLS_E_DECODE;
@@ -194,23 +198,30 @@ int gls_session_decode(const uint8_t *in, size_t n, struct gls_ticket *t)
 /* see hs.h */
 void gls_hs_client_new_session(gls_conn *c, const struct gls_ticket *t)
 {
+    uint8_t buf[GLS_SESSION_MAX];
     size_t len = 0;
     gls_ticket_cache_put(c->cfg->tickets, t);
-    if (c->own_session == NULL) {
-        c->own_session = malloc(GLS_SESSION_MAX);
-    }
-    if (c->own_session == NULL ||
-        gls_session_encode(t, c->sess.alpn, c->own_session, GLS_SESSION_MAX, &len) != GLS_OK) {
+    if (gls_session_encode(t, c->sess.alpn, buf, sizeof buf, &len) != GLS_OK) {
         return; /* the cache still has it */
     }
-    c->own_session_len = len;
-    if (c->cfg->session_cb != NULL) {
+    if (c->own_session != NULL) { /* as long as this session: it may carry a chain */
+        gls_wipe(c->own_session, c->own_session_len);
+        free(c->own_session);
+        c->own_session_len = 0;
+    }
+    c->own_session = malloc(len);
+    if (c->own_session != NULL) {
+        memcpy(c->own_session, buf, len);
+        c->own_session_len = len;
+    }
+    gls_wipe(buf, len);
+    if (c->own_session != NULL && c->cfg->session_cb != NULL) {
         c->cfg->session_cb(c->cfg->session_cb_arg, c, c->own_session, len);
     }
 }
 
 /* Does the session set on the connection fit this handshake? */
-static bool offer_fits(const gls_conn *c, const struct gls_ticket *t, uint16_t version)
+static bool offer_fits(gls_conn *c, const struct gls_ticket *t, uint16_t version)
 {
     const struct gls_suite *s = gls_suite_get(t->suite);
     int64_t now = gls_hs_now(c);
@@ -221,7 +232,8 @@ static bool offer_fits(const gls_conn *c, const struct gls_ticket *t, uint16_t v
     return t->version == version && s != NULL && s->version == version && suite_ok &&
            strcmp(t->server_name, c->sess.server_name) == 0 && now >= t->issued &&
            now - t->issued < (int64_t)t->lifetime &&
-           (version == GLS_TLS13 ? t->ticket_len > 0 : t->ticket_len + t->session_id_len > 0);
+           (version == GLS_TLS13 ? t->ticket_len > 0 : t->ticket_len + t->session_id_len > 0) &&
+           gls_hs_kept_chain_ok(c, t);
 }
 
 /* see hs.h */
@@ -230,11 +242,12 @@ bool gls_hs_client_take_session(gls_conn *c, uint16_t version, struct gls_ticket
     if (c->offer != NULL && c->offer->version == version) {
         bool fits = offer_fits(c, c->offer, version);
         if (fits) {
-            *out = *c->offer;
+            *out = *c->offer; /* a move */
+            gls_wipe(c->offer, sizeof *c->offer);
         } else {
             gls_hs_event(c, "the session set on the connection does not fit: not offered");
+            gls_ticket_wipe(c->offer);
         }
-        gls_ticket_wipe(c->offer);
         free(c->offer);
         c->offer = NULL;
         if (fits) {

@@ -127,7 +127,7 @@ int gls_keyring_seal(struct gls_ticket_keyring *k, const gls_crypto *cr, const g
 bool gls_keyring_open(struct gls_ticket_keyring *k, const gls_crypto *cr, int64_t now,
                       const uint8_t *in, size_t n, struct gls_ticket *t)
 {
-    uint8_t buf[GLS_MAX_TICKET];
+    uint8_t buf[GLS_MAX_TICKET_LARGE];
     uint8_t secret[32];
     gls_aead_ctx *x = NULL;
     bool found = false;

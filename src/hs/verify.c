@@ -87,6 +87,53 @@ void gls_hs_note_peer_id(gls_conn *c)
                           (s->peer_name_checked ? GLS_PEER_NAME_CHECKED : 0));
 }
 
+/* Parses a kept chain (opaque16 DER entries) into certs; false if any fails. */
+static bool parse_kept_chain(const struct gls_ticket *t, gls_cert **certs, size_t *n)
+{
+    gls_reader r = gls_reader_init(t->peer_chain, t->peer_chain_len);
+    *n = 0;
+    while (gls_reader_left(&r) > 0 && *n < GLS_CFG_MAX_CHAIN) {
+        gls_bytes der = gls_read_opaque16(&r, 1, 65535);
+        if (r.bad || gls_cert_from_der(der.p, der.len, &certs[*n]) != GLS_OK) {
+            break;
+        }
+        (*n)++;
+    }
+    if (gls_reader_done(&r) && *n > 0) {
+        return true;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        gls_cert_free(certs[i]);
+    }
+    *n = 0;
+    return false;
+}
+
+/* see hs.h */
+bool gls_hs_kept_chain_ok(gls_conn *c, const struct gls_ticket *t)
+{
+    gls_cert *certs[GLS_CFG_MAX_CHAIN];
+    size_t n = 0;
+    uint8_t leaf[32];
+    if (t->peer_chain_len == 0) {
+        return true;
+    }
+    bool ok = (t->peer.flags & GLS_PEER_PRESENT) && parse_kept_chain(t, certs, &n);
+    if (ok) {
+        gls_bytes der = gls_cert_der(certs[0]);
+        ok = gls_hash(gls_hash_get(c->cfg->crypto, GLS_HASH_SHA256), der.p, der.len, leaf) ==
+                 GLS_OK &&
+             memcmp(leaf, t->peer.leaf_sha256, sizeof leaf) == 0; /* both public */
+    }
+    for (size_t i = 0; i < n; i++) {
+        gls_cert_free(certs[i]);
+    }
+    if (!ok) {
+        gls_hs_event(c, "the chain kept in the session does not match its leaf: not resumed");
+    }
+    return ok;
+}
+
 /* see hs.h */
 void gls_hs_adopt_peer_id(gls_conn *c, const struct gls_ticket *t)
 {
@@ -94,6 +141,32 @@ void gls_hs_adopt_peer_id(gls_conn *c, const struct gls_ticket *t)
     s->peer_id = t->peer;
     s->peer_verified = (t->peer.flags & GLS_PEER_VERIFIED) != 0;
     s->peer_name_checked = (t->peer.flags & GLS_PEER_NAME_CHECKED) != 0;
+    if (s->n_peer == 0 && t->peer_chain_len > 0 && (t->peer.flags & GLS_PEER_PRESENT)) {
+        (void)parse_kept_chain(t, s->peer_chain, &s->n_peer); /* checked before resuming */
+    }
+}
+
+/* see hs.h */
+void gls_hs_session_peer(gls_conn *c, struct gls_ticket *t)
+{
+    const struct gls_session *s = &c->sess;
+    uint8_t buf[GLS_MAX_PEER_CHAIN_KEPT];
+    gls_writer w = gls_writer_init(buf, sizeof buf);
+    t->peer = s->peer_id;
+    (void)gls_ticket_set_chain(t, NULL, 0);
+    if (!c->cfg->keep_peer_chain || s->n_peer == 0 || !(s->peer_id.flags & GLS_PEER_PRESENT)) {
+        return;
+    }
+    for (size_t i = 0; i < s->n_peer; i++) {
+        gls_bytes der = gls_cert_der(s->peer_chain[i]);
+        gls_write_opaque16(&w, der.p, der.len);
+    }
+    if (gls_writer_result(&w) != GLS_OK || !gls_ticket_set_chain(t, buf, w.len)) {
+        gls_hs_event(c,
+                     "the peer's chain is longer than a session keeps (%d bytes): session "
+                     "made with its leaf's hash and subject only",
+                     GLS_MAX_PEER_CHAIN_KEPT);
+    }
 }
 
 /* see hs.h */
@@ -113,7 +186,7 @@ bool gls_hs_session_fits_identity(gls_conn *c, const struct gls_ticket *t)
                      mode == GLS_CLIENT_AUTH_NONE ? "asks for none" : "requires it");
         return false;
     }
-    return true;
+    return gls_hs_kept_chain_ok(c, t);
 }
 
 /* see hs.h (moved from common13.c to serve both versions) */

@@ -251,6 +251,9 @@ static void fuzz_reset(size_t i)
             gls_ticket_wipe(&cfg->tickets->entries[e]);
         }
         cfg->tickets->n = 0;
+        for (size_t e = 0; e < GLS_SESSION_CACHE; e++) {
+            gls_ticket_wipe(&cfg->sessions->entries[e].s);
+        }
         memset(cfg->sessions->entries, 0, sizeof cfg->sessions->entries);
         cfg->sessions->next = 0;
         sides[k]->rng.s = sides[k]->rng.seed;
