@@ -44,23 +44,26 @@ struct fuzz_scenario {
     bool client_auth;
     enum fuzz_resume resume;
     bool mte; /* TLS 1.2 CBC: MAC-then-encrypt (no encrypt_then_mac) */
+    bool pq;  /* TLS 1.3: the default groups, X25519MLKEM768 first (others offer X25519 only) */
 };
 
 static const struct fuzz_scenario fuzz_scenarios[] = {
-    {"tls13-full", 0x0304, 0x1301, false, false, FZ_FULL, false},
-    {"tls13-hrr", 0x0304, 0x1301, true, false, FZ_FULL, false},
-    {"tls13-resumed", 0x0304, 0x1301, false, false, FZ_TICKET, false},
-    {"tls13-client-auth", 0x0304, 0x1302, false, true, FZ_FULL, false},
-    {"tls13-chacha", 0x0304, 0x1303, false, false, FZ_FULL, false},
-    {"tls12-ecdhe-gcm", 0x0303, 0xc02f, false, false, FZ_FULL, false},
-    {"tls12-dhe-gcm", 0x0303, 0x009e, false, false, FZ_FULL, false},
-    {"tls12-rsa-gcm", 0x0303, 0x009c, false, false, FZ_FULL, false},
-    {"tls12-ecdhe-chacha", 0x0303, 0xcca8, false, false, FZ_FULL, false},
-    {"tls12-cbc-etm", 0x0303, 0xc013, false, false, FZ_FULL, false},
-    {"tls12-cbc-mte", 0x0303, 0xc027, false, false, FZ_FULL, true},
-    {"tls12-ticket", 0x0303, 0xc02f, false, false, FZ_TICKET, false},
-    {"tls12-session-id", 0x0303, 0xc030, false, false, FZ_SESSION_ID, false},
-    {"tls12-client-auth", 0x0303, 0xc02f, false, true, FZ_FULL, false},
+    {"tls13-full", 0x0304, 0x1301, false, false, FZ_FULL, false, false},
+    {"tls13-hrr", 0x0304, 0x1301, true, false, FZ_FULL, false, false},
+    {"tls13-resumed", 0x0304, 0x1301, false, false, FZ_TICKET, false, false},
+    {"tls13-client-auth", 0x0304, 0x1302, false, true, FZ_FULL, false, false},
+    {"tls13-chacha", 0x0304, 0x1303, false, false, FZ_FULL, false, false},
+    {"tls12-ecdhe-gcm", 0x0303, 0xc02f, false, false, FZ_FULL, false, false},
+    {"tls12-dhe-gcm", 0x0303, 0x009e, false, false, FZ_FULL, false, false},
+    {"tls12-rsa-gcm", 0x0303, 0x009c, false, false, FZ_FULL, false, false},
+    {"tls12-ecdhe-chacha", 0x0303, 0xcca8, false, false, FZ_FULL, false, false},
+    {"tls12-cbc-etm", 0x0303, 0xc013, false, false, FZ_FULL, false, false},
+    {"tls12-cbc-mte", 0x0303, 0xc027, false, false, FZ_FULL, true, false},
+    {"tls12-ticket", 0x0303, 0xc02f, false, false, FZ_TICKET, false, false},
+    {"tls12-session-id", 0x0303, 0xc030, false, false, FZ_SESSION_ID, false, false},
+    {"tls12-client-auth", 0x0303, 0xc02f, false, true, FZ_FULL, false, false},
+    /* appended, so that the first byte of older inputs still picks the same scenario */
+    {"tls13-hybrid", 0x0304, 0x1301, false, false, FZ_FULL, false, true},
 };
 #define FUZZ_N_SCENARIOS (sizeof fuzz_scenarios / sizeof fuzz_scenarios[0])
 
@@ -201,6 +204,7 @@ static void fuzz_make(size_t i)
     static const uint16_t sig13[] = {0x0807};
     static const uint16_t sig12[] = {0x0401};
     static const uint16_t groups12[] = {0x001d, 0x0017, 0x0100};
+    static const uint16_t groups13[] = {0x001d};
     static const uint16_t hrr_client[] = {0x001d, 0x0017};
     static const uint16_t hrr_server[] = {0x0017};
     bool tls13 = sc->version == 0x0304;
@@ -219,6 +223,8 @@ static void fuzz_make(size_t i)
     err = err ? err : gls_config_set_sigalgs(s->cfg, tls13 ? sig13 : sig12, 1);
     if (!tls13) {
         err = err ? err : gls_config_set_groups(c->cfg, groups12, 3);
+    } else if (!sc->pq) { /* ML-KEM's keygen, encaps and decaps only where they are fuzzed */
+        err = err ? err : gls_config_set_groups(c->cfg, groups13, 1);
     }
     if (sc->hrr) {
         err = err ? err : gls_config_set_groups(c->cfg, hrr_client, 2);
@@ -251,14 +257,95 @@ static void fuzz_reset(size_t i)
             gls_ticket_wipe(&cfg->tickets->entries[e]);
         }
         cfg->tickets->n = 0;
-        for (size_t e = 0; e < GLS_SESSION_CACHE; e++) {
-            gls_ticket_wipe(&cfg->sessions->entries[e].s);
+        for (size_t e = 0; e < GLS_SESSION_CACHE; e++) { /* the used entries only: cheaper */
+            if (cfg->sessions->entries[e].s.version != 0) {
+                gls_ticket_wipe(&cfg->sessions->entries[e].s);
+                memset(cfg->sessions->entries[e].id, 0, 32);
+            }
         }
-        memset(cfg->sessions->entries, 0, sizeof cfg->sessions->entries);
         cfg->sessions->next = 0;
         sides[k]->rng.s = sides[k]->rng.seed;
         cfg->record_hook = NULL;
     }
+}
+
+/* The state a resumed scenario's first, unmutated connection leaves (the sessions both
+ * caches keep, both RNGs and libcrypto's): taken once, then restored instead of making the
+ * session again, which would double the cost of every resumed execution. Deterministic, so
+ * the restored state is the one the connection would leave. */
+struct fuzz_cache_copy {
+    struct gls_ticket tickets[GLS_TICKET_CACHE];
+    size_t n_tickets;
+    struct gls_session_cache *sessions; /* a copy of the entries (next included) */
+};
+
+struct fuzz_snapshot {
+    struct fuzz_cache_copy side[2]; /* server, client */
+    uint64_t rng[2];
+    uint64_t ossl;
+};
+
+static struct fuzz_snapshot *fuzz_snaps[FUZZ_N_SCENARIOS];
+
+static void fuzz_copy_caches(gls_config *from_cfg, struct fuzz_cache_copy *to, bool restore)
+{
+    struct gls_ticket_cache *tc = from_cfg->tickets;
+    struct gls_session_cache *sc = from_cfg->sessions;
+    if (!restore) {
+        for (size_t e = 0; e < tc->n; e++) {
+            (void)gls_ticket_copy(&to->tickets[e], &tc->entries[e]);
+        }
+        to->n_tickets = tc->n;
+        to->sessions = calloc(1, sizeof *to->sessions);
+        if (to->sessions == NULL) {
+            fuzz_die("snapshot");
+        }
+        for (size_t e = 0; e < GLS_SESSION_CACHE; e++) {
+            if (sc->entries[e].s.version != 0) {
+                memcpy(to->sessions->entries[e].id, sc->entries[e].id, 32);
+                (void)gls_ticket_copy(&to->sessions->entries[e].s, &sc->entries[e].s);
+            }
+        }
+        to->sessions->next = sc->next;
+        return;
+    }
+    for (size_t e = 0; e < to->n_tickets; e++) { /* into caches fuzz_reset emptied */
+        (void)gls_ticket_copy(&tc->entries[e], &to->tickets[e]);
+    }
+    tc->n = to->n_tickets;
+    for (size_t e = 0; e < GLS_SESSION_CACHE; e++) {
+        if (to->sessions->entries[e].s.version != 0) {
+            memcpy(sc->entries[e].id, to->sessions->entries[e].id, 32);
+            (void)gls_ticket_copy(&sc->entries[e].s, &to->sessions->entries[e].s);
+        }
+    }
+    sc->next = to->sessions->next;
+}
+
+static void fuzz_snapshot_take(size_t i)
+{
+    struct fuzz_snapshot *sn = calloc(1, sizeof *sn);
+    struct fuzz_side *sides[2] = {&fuzz_servers[i], &fuzz_clients[i]};
+    if (sn == NULL) {
+        fuzz_die("snapshot");
+    }
+    for (int k = 0; k < 2; k++) {
+        fuzz_copy_caches(sides[k]->cfg, &sn->side[k], false);
+        sn->rng[k] = sides[k]->rng.s;
+    }
+    sn->ossl = fuzz_ossl_state;
+    fuzz_snaps[i] = sn;
+}
+
+static void fuzz_snapshot_restore(size_t i)
+{
+    struct fuzz_snapshot *sn = fuzz_snaps[i];
+    struct fuzz_side *sides[2] = {&fuzz_servers[i], &fuzz_clients[i]};
+    for (int k = 0; k < 2; k++) {
+        fuzz_copy_caches(sides[k]->cfg, &sn->side[k], true);
+        sides[k]->rng.s = sn->rng[k];
+    }
+    fuzz_ossl_state = sn->ossl;
 }
 
 /* ---- moving bytes ---- */
@@ -389,10 +476,13 @@ static void fuzz_run(const uint8_t *data, size_t size, bool target_is_server, fu
         fuzz_make(i);
     }
     fuzz_reset(i);
-    if (fuzz_scenarios[i].resume != FZ_FULL) {
+    if (fuzz_scenarios[i].resume != FZ_FULL && fuzz_snaps[i] != NULL) {
+        fuzz_snapshot_restore(i);
+    } else if (fuzz_scenarios[i].resume != FZ_FULL) {
         fuzz_connection(i, false, false, NULL, NULL);
         fuzz_servers[i].rng.s ^= 1; /* the resumed handshake draws other randoms */
         fuzz_clients[i].rng.s ^= 1;
+        fuzz_snapshot_take(i);
     }
     fuzz_in.data = data + 1;
     fuzz_in.size = size - 1;
