@@ -62,7 +62,15 @@ int gls_server12_try_resume(gls_conn *c, const struct gls_client_hello *ch)
             hs->session_id_len = ch->session_id.len;
             c->sess.resumed = true;
             gls_hs_adopt_peer_id(c, &hs->resume);
-            gls_hs_event(c, "resuming the session (abbreviated handshake, %s)", s->name);
+            /* RFC 5077 §3.1: renewing the ticket is up to the server. A ticket that
+             * resumed stays valid (same key, same age), so none is issued again: no
+             * sealing, no NewSessionTicket. Only a client that sent no session id
+             * gets one, as that is how it learns of the resumption (§3.4). */
+            if (hs->ticket12 && ch->ext.session_ticket.len > 0 && ch->session_id.len > 0) {
+                hs->ticket12 = false;
+            }
+            gls_hs_event(c, "resuming the session (abbreviated handshake, %s%s)", s->name,
+                         hs->ticket_ext12 && !hs->ticket12 ? "; the ticket stays valid" : "");
             return GLS_OK;
         }
     }
@@ -219,6 +227,14 @@ void gls_client12_store_session(gls_conn *c)
         if (t.lifetime > MAX_TICKET_HINT) {
             t.lifetime = MAX_TICKET_HINT;
         }
+    } else if (c->sess.resumed && hs->resume.ticket_len > 0) {
+        /* resumed by a ticket the server did not renew: the same ticket, its age going on */
+        if (!gls_ticket_set_ticket(&t, hs->resume.ticket, hs->resume.ticket_len)) {
+            gls_ticket_wipe(&t);
+            return;
+        }
+        t.issued = hs->resume.issued;
+        t.lifetime = hs->resume.lifetime;
     } else if (hs->session_id_len == 32) {
         memcpy(t.session_id, hs->session_id, 32);
         t.session_id_len = 32;
