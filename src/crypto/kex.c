@@ -458,7 +458,8 @@ static const struct group_info *ffdhe_known(const gls_kex *k, const uint8_t *p, 
 
 /* ---- ML-KEM, alone and in a hybrid ---- */
 
-/* Our ML-KEM key: seeds d and z from rng, ek to out, dk kept (wiped on free). */
+/* An ML-KEM key (kem.c: libcrypto's or ours): seeds d and z from rng, ek to out, dk kept
+ * (wiped on free). */
 static int kem_keygen(gls_kex *k, const gls_rng *rng, uint8_t *ek_out)
 {
     uint8_t dz[2 * GLS_MLKEM_SEED];
@@ -469,7 +470,7 @@ static int kem_keygen(gls_kex *k, const gls_rng *rng, uint8_t *ek_out)
     }
     int err = gls_rand(rng, dz, sizeof dz);
     if (err == GLS_OK) {
-        err = gls_mlkem_keygen(set, dz, dz + GLS_MLKEM_SEED, ek_out, k->dk);
+        err = gls_kem_keygen(k->crypto, set, dz, dz + GLS_MLKEM_SEED, ek_out, k->dk);
     }
     OPENSSL_cleanse(dz, sizeof dz);
     return err;
@@ -502,7 +503,7 @@ static int hybrid_keygen(gls_kex *k, const gls_rng *rng)
 /* The client's last step for a KEM: decapsulate the server's ciphertext. */
 static int kem_finish(gls_kex *k, const uint8_t *ct, size_t len, uint8_t ss[GLS_MLKEM_SEED])
 {
-    return gls_mlkem_decaps(k->info->kem, k->dk, ct, len, ss);
+    return gls_kem_decaps(k->crypto, k->info->kem, k->dk, ct, len, ss);
 }
 
 /* Hybrid finish: both halves, each checked; the secrets in the group's order. */
@@ -533,13 +534,13 @@ static int hybrid_finish(gls_kex *k, const uint8_t *peer, size_t len, gls_kex_se
 }
 
 /* The server's KEM step: encapsulate to the client's key (checked: §7.2). */
-static int kem_respond(const struct group_info *gi, const gls_rng *rng, const uint8_t *ek,
-                       size_t ek_len, uint8_t *ct, uint8_t ss[GLS_MLKEM_SEED])
+static int kem_respond(const gls_crypto *c, const struct group_info *gi, const gls_rng *rng,
+                       const uint8_t *ek, size_t ek_len, uint8_t *ct, uint8_t ss[GLS_MLKEM_SEED])
 {
     uint8_t m[GLS_MLKEM_SEED];
     int err = gls_rand(rng, m, sizeof m);
     if (err == GLS_OK) {
-        err = gls_mlkem_encaps(gi->kem, ek, ek_len, m, ct, ss);
+        err = gls_kem_encaps(c, gi->kem, ek, ek_len, m, ct, ss);
     }
     OPENSSL_cleanse(m, sizeof m);
     return err;
@@ -698,7 +699,7 @@ static int hybrid_respond(const gls_crypto *c, const struct group_info *gi, cons
     int err = dh_respond(c, gi->classic, rng, peer + in_ec, peer_len - ek_len, out + out_ec,
                          gi->resp_len - ct_len, &ec_out_len, &ec);
     if (err == GLS_OK) {
-        err = kem_respond(gi, rng, peer + in_kem, ek_len, out + out_kem, ss);
+        err = kem_respond(c, gi, rng, peer + in_kem, ek_len, out + out_kem, ss);
     }
     if (err == GLS_OK) {
         memcpy(shared->b + (gi->kem_first ? 0 : ec.len), ss, sizeof ss);
@@ -726,7 +727,7 @@ int gls_kex_respond(const gls_crypto *c, uint16_t group, const gls_rng *rng, con
     if (peer == NULL || peer_len == 0) {
         err = GLS_E_BAD_KEY_SHARE;
     } else if (gi->kind == KIND_KEM) {
-        err = kem_respond(gi, rng, peer, peer_len, out, shared->b);
+        err = kem_respond(c, gi, rng, peer, peer_len, out, shared->b);
         shared->len = GLS_MLKEM_SEED;
     } else if (gi->kind == KIND_HYBRID) {
         err = hybrid_respond(c, gi, rng, peer, peer_len, out, shared);

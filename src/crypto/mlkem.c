@@ -486,6 +486,22 @@ int gls_mlkem_keygen(gls_mlkem_set set, const uint8_t d[GLS_MLKEM_SEED],
 }
 
 /* see mlkem.h */
+int gls_mlkem_ek_check(gls_mlkem_set set, const uint8_t *ek, size_t ek_len)
+{
+    const struct params *p = params_of(set);
+    poly f;
+    if (p == NULL || ek == NULL || ek_len != p->ek_len) {
+        return GLS_E_BAD_KEY_SHARE; /* §7.2 type check */
+    }
+    for (unsigned i = 0; i < p->k; i++) {
+        if (!decode12_checked(&f, ek + POLY12 * i)) {
+            return GLS_E_BAD_KEY_SHARE; /* §7.2 modulus check */
+        }
+    }
+    return GLS_OK;
+}
+
+/* see mlkem.h */
 int gls_mlkem_encaps(gls_mlkem_set set, const uint8_t *ek, size_t ek_len,
                      const uint8_t m[GLS_MLKEM_SEED], uint8_t *ct, uint8_t ss[GLS_MLKEM_SEED])
 {

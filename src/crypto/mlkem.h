@@ -51,4 +51,25 @@ GLS_MUST_CHECK int gls_mlkem_encaps(gls_mlkem_set set, const uint8_t *ek, size_t
 GLS_MUST_CHECK int gls_mlkem_decaps(gls_mlkem_set set, const uint8_t *dk, const uint8_t *ct,
                                     size_t ct_len, uint8_t ss[GLS_MLKEM_SEED]);
 
+/* The §7.2 input checks alone (length, then every coefficient below q):
+ * GLS_OK or GLS_E_BAD_KEY_SHARE. gls_mlkem_encaps makes them itself. */
+GLS_MUST_CHECK int gls_mlkem_ek_check(gls_mlkem_set set, const uint8_t *ek, size_t ek_len);
+
+/* ---- the ML-KEM behind key exchange (kem.c) ----
+ * libcrypto's own when the libcrypto found at build time has ML-KEM (OpenSSL
+ * 3.5 and later), else the functions above. Same contracts, same bytes from
+ * the same seeds, same errors: kex.c and the tests do not care which one runs.
+ * c gives the library context (NULL: the default one). */
+struct gls_crypto;
+/* "libcrypto" or "glasstls": which implementation gls_kem_* use. */
+const char *gls_kem_impl(void);
+GLS_MUST_CHECK int gls_kem_keygen(const struct gls_crypto *c, gls_mlkem_set set,
+                                  const uint8_t d[GLS_MLKEM_SEED], const uint8_t z[GLS_MLKEM_SEED],
+                                  uint8_t *ek, uint8_t *dk);
+GLS_MUST_CHECK int gls_kem_encaps(const struct gls_crypto *c, gls_mlkem_set set, const uint8_t *ek,
+                                  size_t ek_len, const uint8_t m[GLS_MLKEM_SEED], uint8_t *ct,
+                                  uint8_t ss[GLS_MLKEM_SEED]);
+GLS_MUST_CHECK int gls_kem_decaps(const struct gls_crypto *c, gls_mlkem_set set, const uint8_t *dk,
+                                  const uint8_t *ct, size_t ct_len, uint8_t ss[GLS_MLKEM_SEED]);
+
 #endif

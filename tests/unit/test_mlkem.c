@@ -3,10 +3,12 @@
  * C2SP CCTV edge cases (strcmp-style comparison, long SampleNTT streams,
  * encapsulation keys failing the modulus check), round trips, implicit
  * rejection recomputed as J(z || c) with libcrypto's SHAKE256, and every
- * input check with its exact error. Vectors: tests/vectors/mlkem_acvp.txt. */
+ * input check with its exact error; the key-exchange backend (kem.c) against
+ * our code. Vectors: tests/vectors/mlkem_acvp.txt. */
 #include "harness.h"
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include "crypto/mlkem.h"
 
@@ -200,4 +202,46 @@ TEST(sizes)
     CHECK_EQ(gls_mlkem_ek_len(GLS_MLKEM1024), 1568);
     CHECK_EQ(gls_mlkem_dk_len(GLS_MLKEM1024), 3168);
     CHECK_EQ(gls_mlkem_ct_len(GLS_MLKEM1024), 1568);
+}
+
+/* The ML-KEM key exchange uses (kem.c): libcrypto's when it has one (OpenSSL >= 3.5), else
+ * ours. Either way it must match ours byte for byte from the same seeds, decapsulate what ours
+ * encapsulates (and the reverse), reject what ours rejects with the same error, and give the
+ * same implicit-rejection secret. With OpenSSL 3.0 this checks the dispatch; with 3.5 it is a
+ * differential test against libcrypto. */
+TEST(key_exchange_backend)
+{
+    const gls_mlkem_set sets[] = {GLS_MLKEM768, GLS_MLKEM1024};
+    static uint8_t ek2[GLS_MLKEM_MAX_EK], dk2[GLS_MLKEM_MAX_DK], ct2[GLS_MLKEM_MAX_CT];
+    uint8_t seeds[96], k1[32], k2[32];
+    CHECK(strcmp(gls_kem_impl(),
+                 OPENSSL_VERSION_NUMBER >= 0x30500000L ? "libcrypto" : "glasstls") == 0);
+    for (size_t si = 0; si < 2; si++) {
+        gls_mlkem_set set = sets[si];
+        size_t ekn = gls_mlkem_ek_len(set), dkn = gls_mlkem_dk_len(set);
+        size_t ctn = gls_mlkem_ct_len(set);
+        for (int i = 0; i < 20; i++) {
+            CHECK(RAND_bytes(seeds, sizeof seeds) == 1);
+            CHECK_OK(gls_mlkem_keygen(set, seeds, seeds + 32, a, b));
+            CHECK_OK(gls_kem_keygen(NULL, set, seeds, seeds + 32, ek2, dk2));
+            CHECK(memcmp(a, ek2, ekn) == 0 && memcmp(b, dk2, dkn) == 0);
+            CHECK_OK(gls_mlkem_encaps(set, a, ekn, seeds + 64, c, k1));
+            CHECK_OK(gls_kem_encaps(NULL, set, a, ekn, seeds + 64, ct2, k2));
+            CHECK(memcmp(c, ct2, ctn) == 0 && memcmp(k1, k2, 32) == 0);
+            CHECK_OK(gls_kem_decaps(NULL, set, b, c, ctn, k2));
+            CHECK(memcmp(k1, k2, 32) == 0);
+            c[i % ctn] ^= 0x40; /* implicit rejection: the same J(z || c) on both */
+            CHECK_OK(gls_mlkem_decaps(set, b, c, ctn, k1));
+            CHECK_OK(gls_kem_decaps(NULL, set, b, c, ctn, k2));
+            CHECK(memcmp(k1, k2, 32) == 0);
+        }
+        CHECK_ERR(gls_kem_encaps(NULL, set, a, ekn - 1, seeds, ct2, k2), GLS_E_BAD_KEY_SHARE);
+        a[0] = 0xff; /* the first coefficient 0xfff >= q: the modulus check */
+        a[1] |= 0x0f;
+        CHECK_ERR(gls_kem_encaps(NULL, set, a, ekn, seeds, ct2, k2), GLS_E_BAD_KEY_SHARE);
+        CHECK_ERR(gls_kem_decaps(NULL, set, b, c, ctn - 1, k2), GLS_E_BAD_KEY_SHARE);
+        CHECK_ERR(gls_kem_decaps(NULL, set, b, NULL, 0, k2), GLS_E_BAD_KEY_SHARE);
+        b[dkn - 33] ^= 1; /* the stored H(ek) (dk = dk_pke || ek || H(ek) || z) */
+        CHECK_ERR(gls_kem_decaps(NULL, set, b, c, ctn, k2), GLS_E_CRYPTO);
+    }
 }
