@@ -50,8 +50,8 @@ struct step {
 static void on_step(void *arg, enum gls_secret_id id, const uint8_t *v, size_t len)
 {
     const struct step *s = arg;
-    if (id == GLS_SID_PRE_MASTER_SECRET) {
-        return; /* reported once, as decrypted (report_as) */
+    if (id == GLS_SID_PRE_MASTER_SECRET || id == GLS_SID_DHE_SHARED_SECRET) {
+        return; /* reported once, with where it came from (report_as) */
     }
     gls_secret_info info = gls_secret_info_of(id, v, len);
     s->fn(s->arg, &info);
@@ -587,6 +587,127 @@ int gls_offline_open_records(gls_offline_keys *k, int dir, const struct gls_offl
     return GLS_OK;
 }
 
+/* TLS 1.3: the server's protected flight opened under its handshake keys (k->hs[1], which
+ * this advances) and appended to tr[*len..] through the server's Finished. */
+static int server_flight(gls_offline_keys *k, const struct gls_offline_record *recs, size_t n,
+                         uint8_t *tr, size_t cap, size_t *len, struct gls_offline_why *why)
+{
+    size_t start = *len;
+    for (size_t i = 0; i < n; i++) {
+        struct gls_rec_content c;
+        if (open_one(k, &k->hs[1], &recs[i], &c) != GLS_OK) {
+            return i == 0 ? say(why, GLS_E_BAD_RECORD_MAC, "wrong_key",
+                                "the server's first protected record (EncryptedExtensions) does "
+                                "not open under the server_handshake_write_key derived from this "
+                                "shared secret: it did not make this session")
+                          : say(why, GLS_E_BAD_RECORD_MAC, "record_failed",
+                                "server -> client record %zu does not open", i);
+        }
+        if (c.type != GLS_CT_HANDSHAKE || *len + c.data.len > cap) {
+            continue;
+        }
+        memcpy(tr + *len, c.data.p, c.data.len);
+        *len += c.data.len;
+        for (size_t at = start; at + 4 <= *len;) { /* complete through a Finished? */
+            size_t mlen = 4 + ((size_t)tr[at + 1] << 16 | (size_t)tr[at + 2] << 8 | tr[at + 3]);
+            if (at + mlen > *len) {
+                break;
+            }
+            if (tr[at] == GLS_HS_FINISHED) {
+                *len = at + mlen;
+                return GLS_OK;
+            }
+            at += mlen;
+        }
+    }
+    return say(why, GLS_E_DECODE, "record_failed",
+               "the server's protected flight ends before its Finished");
+}
+
+/* The TLS 1.3 schedule from (EC)DHE to both directions' traffic keys (see trace.h). */
+static int keys13_from_dhe(gls_offline_keys *k, const struct gls_offline_session *s,
+                           const uint8_t *dhe, size_t dhe_len, const struct gls_offline_record *s2c,
+                           size_t n, const struct step *st, struct gls_offline_why *why)
+{
+    gls_secret_sink sink = {st->fn != NULL ? on_step : NULL, (void *)st};
+    static const struct step quiet = {NULL, NULL};
+    gls_early_secret early = {0};
+    gls_handshake_secret hs = {0};
+    gls_master_secret ms = {0};
+    gls_secret t[4];
+    gls_digest th = {.len = k->hash->len};
+    size_t cap = s->transcript_len + 65536;
+    size_t len = s->transcript_len;
+    uint8_t *tr = malloc(cap);
+    memset(t, 0, sizeof t);
+    if (tr == NULL) {
+        return say(why, GLS_E_NO_MEMORY, "unsupported", "out of memory");
+    }
+    memcpy(tr, s->transcript, len);
+    int err = gls_ks13_early(&early, k->hash, NULL, &sink);
+    err = err ? err : gls_ks13_handshake(&hs, &early, dhe, dhe_len, &sink);
+    err = err ? err : gls_hash(k->hash, tr, len, th.b);
+    err = err ? err : gls_ks13_derive(&hs.s, k->hash, GLS_SID_C_HS_TRAFFIC, &th, &t[0], &sink);
+    err = err ? err : gls_ks13_derive(&hs.s, k->hash, GLS_SID_S_HS_TRAFFIC, &th, &t[1], &sink);
+    err = err ? err : install13(k, st, 1, true, &t[1]);
+    err = err ? err : install13(k, st, 0, true, &t[0]);
+    if (err != GLS_OK) {
+        err = say(why, err, "unsupported", "key derivation failed: %s", gls_error_name(err));
+    } else {
+        err = server_flight(k, s2c, n, tr, cap, &len, why);
+    }
+    if (err == GLS_OK) {
+        err = install13(k, &quiet, 1, true, &t[1]); /* back to sequence number 0 */
+        err = err ? err : gls_hash(k->hash, tr, len, th.b);
+        err = err ? err : gls_ks13_master(&ms, &hs, &sink);
+        err = err ? err : gls_ks13_derive(&ms.s, k->hash, GLS_SID_C_AP_TRAFFIC, &th, &t[2], &sink);
+        err = err ? err : gls_ks13_derive(&ms.s, k->hash, GLS_SID_S_AP_TRAFFIC, &th, &t[3], &sink);
+        err = err ? err : install13(k, st, 1, false, &t[3]);
+        err = err ? err : install13(k, st, 0, false, &t[2]);
+        if (err == GLS_OK) {
+            k->ap_secret[0] = t[2];
+            k->ap_secret[1] = t[3];
+        } else {
+            err = say(why, err, "unsupported", "key derivation failed: %s", gls_error_name(err));
+        }
+    }
+    gls_secret_wipe(&early.s);
+    gls_secret_wipe(&hs.s);
+    gls_secret_wipe(&ms.s);
+    for (size_t i = 0; i < 4; i++) {
+        gls_secret_wipe(&t[i]);
+    }
+    gls_wipe(tr, cap);
+    free(tr);
+    return err;
+}
+
+/* see trace.h */
+int gls_offline_keys_from_dhe13(const struct gls_offline_session *s, const uint8_t *dhe,
+                                size_t dhe_len, const char *dhe_formula,
+                                const struct gls_offline_record *s2c, size_t n,
+                                gls_offline_keys **out, gls_offline_step_fn step, void *arg,
+                                struct gls_offline_why *why)
+{
+    struct step st = {step, arg};
+    *out = NULL;
+    if (s->version != GLS_TLS13 || s->transcript_len == 0 || dhe_len == 0) {
+        return say(why, GLS_E_UNSUPPORTED, "unsupported",
+                   "only a TLS 1.3 full handshake opens from its shared secret");
+    }
+    TRY(keys_new(s, out, why));
+    gls_offline_keys *k = *out;
+    k->step = step;
+    k->step_arg = arg;
+    report_as(&st, GLS_SID_DHE_SHARED_SECRET, dhe_formula, "whoever recovered it", dhe, dhe_len);
+    int err = keys13_from_dhe(k, s, dhe, dhe_len, s2c, n, &st, why);
+    if (err != GLS_OK) {
+        gls_offline_keys_free(k);
+        *out = NULL;
+    }
+    return err;
+}
+
 /* see trace.h */
 bool gls_offline_master_secret(const gls_offline_keys *k, uint8_t out[48])
 {
@@ -744,6 +865,55 @@ int gls_trace_x25519_public(const uint8_t priv[32], uint8_t pub[32])
     gls_kex_free(k);
     gls_crypto_free(c);
     gls_wipe(sk, sizeof sk);
+    return err;
+}
+
+/* see trace.h */
+int gls_trace_x25519(const uint8_t priv[32], const uint8_t peer[32], uint8_t out[32])
+{
+    uint8_t sk[32];
+    gls_crypto *c = NULL;
+    gls_kex *k = NULL;
+    gls_kex_secret z;
+    memcpy(sk, priv, sizeof sk);
+    gls_rng rng = {give_key, sk};
+    TRY(gls_crypto_new(&c));
+    int err = gls_kex_new(c, GLS_GROUP_X25519, &rng, &k);
+    err = err ? err : gls_kex_finish(k, peer, 32, &z);
+    err = err ? err : z.len == 32 ? GLS_OK : GLS_E_INTERNAL;
+    if (err == GLS_OK) {
+        memcpy(out, z.b, 32);
+    }
+    gls_kex_secret_wipe(&z);
+    gls_kex_free(k);
+    gls_crypto_free(c);
+    gls_wipe(sk, sizeof sk);
+    return err;
+}
+
+/* see trace.h */
+int gls_trace_mlkem768_decaps(const uint8_t seeds[64], const uint8_t *ct, size_t ct_len,
+                              uint8_t ek[1184], uint8_t ss[32])
+{
+    uint8_t dz[64];
+    gls_crypto *c = NULL;
+    gls_kex *k = NULL;
+    gls_kex_secret z;
+    size_t len = 0;
+    memcpy(dz, seeds, sizeof dz);
+    gls_rng rng = {give_key, dz};
+    TRY(gls_crypto_new(&c));
+    int err = gls_kex_new(c, GLS_GROUP_MLKEM768, &rng, &k);
+    err = err ? err : gls_kex_public(k, ek, 1184, &len);
+    err = err ? err : gls_kex_finish(k, ct, ct_len, &z);
+    err = err ? err : len == 1184 && z.len == 32 ? GLS_OK : GLS_E_INTERNAL;
+    if (err == GLS_OK) {
+        memcpy(ss, z.b, 32);
+    }
+    gls_kex_secret_wipe(&z);
+    gls_kex_free(k);
+    gls_crypto_free(c);
+    gls_wipe(dz, sizeof dz);
     return err;
 }
 

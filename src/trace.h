@@ -173,6 +173,23 @@ GLS_MUST_CHECK int gls_offline_keys_from_ticket(const struct gls_offline_session
                                                 gls_offline_step_fn step, void *arg,
                                                 struct gls_offline_why *why);
 
+/* TLS 1.3: the keys of a recorded full handshake (no HelloRetryRequest) from its key
+ * exchange's shared secret, recovered some other way (explain's "record now, decrypt later":
+ * an adversary who solved the recorded X25519 shares). s->transcript holds ClientHello and
+ * ServerHello. The Handshake Secret and handshake traffic keys come from the secret and
+ * Hash(ClientHello...ServerHello); the server's protected records s2c[0..n) are opened with
+ * them up to its Finished, whose transcript hash gives the Master Secret and the application
+ * traffic keys. Every value goes to step, the secret itself with the caller's formula.
+ * GLS_E_BAD_RECORD_MAC "wrong_key" if the server's first protected record does not open
+ * under the derived handshake key (the secret did not make this session); "record_failed"
+ * if the flight ends without a Finished; GLS_E_UNSUPPORTED "unsupported" for TLS 1.2. */
+GLS_MUST_CHECK int gls_offline_keys_from_dhe13(const struct gls_offline_session *s,
+                                               const uint8_t *dhe, size_t dhe_len,
+                                               const char *dhe_formula,
+                                               const struct gls_offline_record *s2c, size_t n,
+                                               gls_offline_keys **out, gls_offline_step_fn step,
+                                               void *arg, struct gls_offline_why *why);
+
 /* ---- for `explain`, which shows the inputs so that a reader can recompute every value ---- */
 
 /* Hash (SHA-256, or SHA-384 if sha384) of p[0..n) into out; *len gets 32 or 48. */
@@ -185,6 +202,14 @@ GLS_MUST_CHECK int gls_trace_prf12(bool sha384, const uint8_t *secret, size_t se
                                    uint8_t *out, size_t out_len);
 /* The X25519 public key of a private key (RFC 7748 §6.1). */
 GLS_MUST_CHECK int gls_trace_x25519_public(const uint8_t priv[32], uint8_t pub[32]);
+/* X25519(priv, peer) (RFC 7748 §6.1); GLS_E_BAD_KEY_SHARE for an all-zero result. */
+GLS_MUST_CHECK int gls_trace_x25519(const uint8_t priv[32], const uint8_t peer[32],
+                                    uint8_t out[32]);
+/* ML-KEM-768 (FIPS 203): the key pair made from the seeds d || z (64 bytes, as the client
+ * drew them): its encapsulation key to ek (1,184 bytes), and the decapsulation of the
+ * ciphertext ct (1,088 bytes) with it to ss (32 bytes). */
+GLS_MUST_CHECK int gls_trace_mlkem768_decaps(const uint8_t seeds[64], const uint8_t *ct,
+                                             size_t ct_len, uint8_t ek[1184], uint8_t ss[32]);
 /* The other names of the secret called name: the RFC's long name (or NULL) and the NSS
  * key-log label (or NULL). False if no secret has that name. */
 bool gls_trace_secret_names(const char *name, const char **rfc_name, const char **keylog_label);

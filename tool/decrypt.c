@@ -8,6 +8,8 @@
  *   {"version":1, "capture":"FILE", "sessions":[{
  *      "client":"IP:PORT", "server":"IP:PORT", "tls_version":"TLS 1.2"|"TLS 1.3"|null,
  *      "suite":"TLS_..."|null, "key_exchange":"RSA"|"ECDHE"|"DHE"|"TLS1.3"|null,
+ *      "group":"X25519MLKEM768"|"x25519"|...|null (added), "post_quantum":true|false (added:
+ *      an ML-KEM group, alone or hybrid),
  *      "sni":"..."|null, "decrypted":true|false,
  *      "reason":null|{"code":"forward_secret"|"wrong_key"|"no_keylog_line"|"bad_key"|
  *                     "unsupported"|"record_failed"|"no_material"|"not_tls"|
@@ -165,12 +167,50 @@ static bool resumed_master(const struct decrypt_known *known, const struct gls_t
     return false;
 }
 
+/* The protected records of one side, as the library wants them (calloc'd; *n of them). */
+static struct gls_offline_record *protected_records(const struct gls_tls_side *side, size_t *n)
+{
+    struct gls_offline_record *r = calloc(side->n_records + 1, sizeof *r);
+    *n = 0;
+    for (size_t i = 0; r != NULL && i < side->n_records; i++) {
+        const struct gls_tls_record *x = &side->records[i];
+        if (x->encrypted) {
+            r[(*n)++] =
+                (struct gls_offline_record){x->type, x->version, x->payload.p, x->payload.len};
+        }
+    }
+    return r;
+}
+
+/* TLS 1.3 keys from a shared secret given in m (explain's "record now, decrypt later"). */
+static int derive_from_dhe(const struct gls_offline_session *s, const struct gls_tls_facts *f,
+                           const struct decrypt_material *m, gls_offline_step_fn step, void *arg,
+                           gls_offline_keys **k, struct gls_offline_why *why)
+{
+    if (f->hrr) {
+        return why_set(why, GLS_E_UNSUPPORTED, "unsupported",
+                       "a HelloRetryRequest: opening from the shared secret is not done here");
+    }
+    size_t n = 0;
+    struct gls_offline_record *r = protected_records(&f->side[GLS_TLS_S2C], &n);
+    if (r == NULL) {
+        return why_set(why, GLS_E_NO_MEMORY, "unsupported", "out of memory");
+    }
+    int err =
+        gls_offline_keys_from_dhe13(s, m->dhe, m->dhe_len, m->dhe_formula, r, n, k, step, arg, why);
+    free(r);
+    return err;
+}
+
 /* Keys from the key log when it has the session, else from the RSA key. */
 static int derive(const struct gls_offline_session *s, const struct gls_tls_facts *f,
                   const struct decrypt_material *m, gls_offline_step_fn step, void *arg,
                   gls_offline_keys **k, struct gls_offline_why *why)
 {
     bool resumed = s->version == 0x0303 && f->resumed;
+    if (m->dhe_len > 0) {
+        return derive_from_dhe(s, f, m, step, arg, k, why);
+    }
     if (m->ticket_key != NULL) {
         gls_bytes t = nst_ticket(f);
         return gls_offline_keys_from_ticket(s, t.p, t.len, m->ticket_key, m->ticket_rotation,
@@ -215,16 +255,10 @@ static int derive(const struct gls_offline_session *s, const struct gls_tls_fact
 static int open_side(gls_offline_keys *k, const struct gls_tls_side *side, int dir,
                      gls_offline_data_fn data, void *arg, struct gls_offline_why *why)
 {
-    struct gls_offline_record *r = calloc(side->n_records + 1, sizeof *r);
     size_t n = 0;
+    struct gls_offline_record *r = protected_records(side, &n);
     if (r == NULL) {
         return why_set(why, GLS_E_NO_MEMORY, "unsupported", "out of memory");
-    }
-    for (size_t i = 0; i < side->n_records; i++) {
-        const struct gls_tls_record *x = &side->records[i];
-        if (x->encrypted) {
-            r[n++] = (struct gls_offline_record){x->type, x->version, x->payload.p, x->payload.len};
-        }
     }
     int err = gls_offline_open_records(k, dir, r, n, data, arg, why);
     free(r);
@@ -257,7 +291,7 @@ int decrypt_streams(const uint8_t *c2s, size_t n_c2s, const uint8_t *s2c, size_t
     memcpy(s.client_random, facts->client_random, 32);
     memcpy(s.server_random, facts->server_random, 32);
     uint8_t *t = NULL;
-    if (facts->version != 0x0304 && !facts->resumed) {
+    if ((facts->version != 0x0304 && !facts->resumed) || m->dhe_len > 0) {
         t = collect_transcript(facts, &s.transcript_len, &s.through_cke);
         s.transcript = t;
     }
@@ -393,6 +427,19 @@ static const char *kx_name(const struct gls_tls_facts *f)
     return f->version == 0x0304 ? "TLS1.3" : gls_suite_kx(f->suite);
 }
 
+/* The key exchange group's name ("X25519MLKEM768", "x25519", ...), or NULL (RSA, unknown). */
+static const char *group_name(const struct gls_tls_facts *f)
+{
+    return f->group != 0 ? gls_group_name(f->group) : NULL;
+}
+
+/* ML-KEM alone or in a hybrid: what a recording's future quantum adversary cannot solve. */
+static bool post_quantum(uint16_t group)
+{
+    return group == GLS_GROUP_X25519MLKEM768 || group == GLS_GROUP_SECP256R1MLKEM768 ||
+           group == GLS_GROUP_MLKEM768 || group == GLS_GROUP_MLKEM1024;
+}
+
 /* A JSON string (or null), escaped as the shared writer does. */
 static void json_str(const char *s)
 {
@@ -436,6 +483,10 @@ static void print_json(const struct session_out *o, bool first)
     json_str(f->have_server_hello ? gls_suite_name(f->suite) : NULL);
     printf(",\"key_exchange\":");
     json_str(f->have_server_hello ? kx_name(f) : NULL);
+    printf(",\"group\":");
+    json_str(f->have_server_hello ? group_name(f) : NULL);
+    printf(",\"post_quantum\":%s",
+           f->have_server_hello && post_quantum(f->group) ? "true" : "false");
     printf(",\"sni\":");
     json_str(f->server_name[0] != 0 ? f->server_name : NULL);
     printf(",\"decrypted\":%s,\"reason\":", o->err == GLS_OK ? "true" : "false");
@@ -475,8 +526,11 @@ static void print_text(const struct session_out *o, size_t index)
     const char *suite = gls_suite_name(f->suite);
     const char *kx = kx_name(f);
     printf("session %zu: %s -> %s\n", index, o->client, o->server);
-    printf("  %s, %s, key exchange %s%s", v != NULL ? v : "unknown version",
+    const char *group = group_name(f);
+    printf("  %s, %s, key exchange %s%s%s%s%s", v != NULL ? v : "unknown version",
            suite != NULL ? suite : "unknown suite", kx != NULL ? kx : "unknown",
+           group != NULL ? ", group " : "", group != NULL ? group : "",
+           post_quantum(f->group) ? " (post-quantum: includes ML-KEM)" : "",
            f->server_name[0] != 0 ? ", SNI " : "");
     put_escaped(f->server_name);
     printf("\n");

@@ -17,6 +17,7 @@
 #include "explain_html.h"
 #include "explain_inputs.h"
 #include "explain_keys.h"
+#include "explain_pq.h"
 #include "json.h"
 #include "tool.h"
 
@@ -232,7 +233,7 @@ static size_t count_agreement(const struct side *cl, const struct side *sv)
     return same;
 }
 
-static void print_agreement(size_t same, size_t total, int rsa_kx, bool ticket12)
+static void print_agreement(size_t same, size_t total, int rsa_kx, bool ticket12, bool hybrid)
 {
     printf("\n  The server derived the same value for %zu of the client's %zu secrets.\n", same,
            total);
@@ -245,6 +246,13 @@ static void print_agreement(size_t same, size_t total, int rsa_kx, bool ticket12
                "  with the other's public share, then threw the private key away. The server's\n"
                "  long-term key only signed the handshake. What does travel is each Finished's\n"
                "  verify_data (encrypted): proof that the sender holds the keys, not the keys.\n");
+        if (hybrid) {
+            printf(
+                "  In this hybrid the ML-KEM half works differently: the client sent an\n"
+                "  encapsulation key, the server drew a fresh secret and sent it back\n"
+                "  encapsulated (the ciphertext), and only the client's private decapsulation\n"
+                "  key opens it. Both halves' secrets go into the key schedule, concatenated.\n");
+        }
         if (ticket12) {
             printf("  But this TLS 1.2 server also sent a NewSessionTicket in the clear, and the\n"
                    "  ticket carries the master secret sealed under the server's ticket key:\n"
@@ -261,12 +269,18 @@ struct session_kind {
     uint16_t suite;
     int ec_cert;
     int rsa_kx;
+    uint16_t group;
 };
 
-static const struct session_kind kinds[] = {
-    {"--tls1.2-rsa", "TLS 1.2 with RSA key exchange (no forward secrecy)", 0x0303, 0x009c, 0, 1},
-    {"--tls1.2-ecdhe", "TLS 1.2 with ECDHE (X25519), RSA-signed", 0x0303, 0xc02f, 0, 0},
-    {"--tls1.3", "TLS 1.3 with X25519", 0x0304, 0x1301, 1, 0},
+#define N_KINDS 4
+static const struct session_kind kinds[N_KINDS] = {
+    {"--tls1.2-rsa", "TLS 1.2 with RSA key exchange (no forward secrecy)", 0x0303, 0x009c, 0, 1,
+     GLS_GROUP_X25519},
+    {"--tls1.2-ecdhe", "TLS 1.2 with ECDHE (X25519), RSA-signed", 0x0303, 0xc02f, 0, 0,
+     GLS_GROUP_X25519},
+    {"--tls1.3", "TLS 1.3 with X25519", 0x0304, 0x1301, 1, 0, GLS_GROUP_X25519},
+    {"--tls1.3-hybrid", "TLS 1.3 with X25519MLKEM768 (post-quantum hybrid)", 0x0304, 0x1301, 1, 0,
+     GLS_GROUP_X25519MLKEM768},
 };
 
 /* One connection as the lesson needs it: the recording, the server's key, what was sent. */
@@ -282,7 +296,10 @@ struct recording {
     int64_t rotation;
     int64_t now;
     bool have_ticket_key;
-    bool exchanged; /* the request and reply went through */
+    bool exchanged;                       /* the request and reply went through */
+    uint8_t draws[EXPLAIN_MAX_DRAWS][32]; /* both sides' 32-byte random draws: the X25519
+                                             private keys the quantum lesson hands over */
+    size_t n_draws;
     /* for the answers: the start of a few client secrets (hex), and the agreement count */
     char pms[17];
     char master[17];
@@ -339,6 +356,10 @@ static int recording_rng(void *arg, uint8_t *out, size_t len)
     }
     if (len == 32 && r->cap->n_draws < EXPLAIN_MAX_DRAWS) {
         memcpy(r->cap->draws[r->cap->n_draws++], out, 32);
+    }
+    if (len == 64) { /* the client's ML-KEM key seeds d || z */
+        memcpy(r->cap->kem_seeds, out, 64);
+        r->cap->have_kem_seeds = true;
     }
     return GLS_OK;
 }
@@ -412,9 +433,8 @@ static int configure(gls_config *scfg, gls_config *ccfg, const struct session_ki
     err = err ? err : gls_config_set_rng(ccfg, recording_rng, rr);
     err = err ? err : gls_config_set_rng(scfg, recording_rng, rr);
     err = err ? err : gls_config_set_keylog(ccfg, on_keylog, rr);
-    /* these sessions are X25519 (the library's default puts X25519MLKEM768 first) */
-    static const uint16_t x25519 = GLS_GROUP_X25519;
-    err = err ? err : gls_config_set_groups(ccfg, &x25519, 1);
+    /* one group each (the library's default puts X25519MLKEM768 first) */
+    err = err ? err : gls_config_set_groups(ccfg, &k->group, 1);
     if (seeded) {
         /* deterministic signatures: RSA PKCS #1 v1.5 in TLS 1.2, Ed25519 in TLS 1.3 */
         static const uint16_t pkcs1 = 0x0401;
@@ -622,7 +642,8 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
         fprintf(stderr, "glasstls explain: handshake failed: %s / %s\n", gls_conn_error_detail(c),
                 gls_conn_error_detail(s));
     } else if (out == NULL) {
-        print_agreement(same, cl.n, k->rsa_kx, k->version == 0x0303);
+        print_agreement(same, cl.n, k->rsa_kx, k->version == 0x0303,
+                        k->group == GLS_GROUP_X25519MLKEM768);
         print_summary(stdout, c, "skipped (in-process demo)");
         printf("\n");
     }
@@ -639,6 +660,8 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
             print_verify(rec);
             printf("\n");
         }
+        memcpy(rec->draws, cap->draws, sizeof rec->draws);
+        rec->n_draws = cap->n_draws;
         cap->wire[0] = rec->tape.b[0];
         cap->wire[1] = rec->tape.b[1];
         cap->wire_len[0] = rec->tape.len[0];
@@ -785,10 +808,10 @@ static void lesson_json(struct jbuf *out, const struct session_kind *k, const st
 static int lesson_one(const struct session_kind *k, const struct recording *rec, struct jbuf *out,
                       bool ticket)
 {
-    struct decrypt_material m = {rec->key_pem, rec->key_len, NULL, 0, NULL, NULL, 0, 0};
+    struct decrypt_material m = {.key_pem = rec->key_pem, .key_len = rec->key_len};
     if (ticket) { /* the ticket key alone */
-        m = (struct decrypt_material){NULL,          0,       NULL, 0, NULL, rec->ticket_key,
-                                      rec->rotation, rec->now};
+        m = (struct decrypt_material){
+            .ticket_key = rec->ticket_key, .ticket_rotation = rec->rotation, .now = rec->now};
     }
     struct recovered r = {0};
     struct gls_tls_facts f;
@@ -909,6 +932,7 @@ static void recording_free(struct recording *r)
     gls_trace_pem_free(r->key_pem, r->key_len);
     gls_trace_pem_free(r->cert_pem, r->cert_len);
     gls_wipe_tool(r->ticket_key, sizeof r->ticket_key);
+    gls_wipe_tool(r->draws, sizeof r->draws);
 }
 
 /* ---- why bulk data uses symmetric keys: RSA against AES-GCM, timed here and now ---- */
@@ -1154,12 +1178,31 @@ static void print_answers(const struct recording *recs, const struct gls_speed *
     }
 }
 
-/* After the three connections: the lesson, the timing and the answers. */
+/* The TLS 1.3 recordings (X25519, then the hybrid) for "record now, decrypt later". */
+static int quantum_lesson(const struct recording *recs, struct jbuf *out)
+{
+    struct pq_recording pq[2];
+    for (int i = 0; i < 2; i++) {
+        const struct recording *r = &recs[2 + i];
+        pq[i] = (struct pq_recording){kinds[2 + i].title,
+                                      kinds[2 + i].flag,
+                                      kinds[2 + i].group,
+                                      {r->tape.b[0], r->tape.b[1]},
+                                      {r->tape.len[0], r->tape.len[1]},
+                                      (const uint8_t(*)[32])r->draws,
+                                      r->n_draws,
+                                      !r->tape.bad && r->exchanged};
+    }
+    return explain_pq_lesson(pq, 2, request, reply, color, out);
+}
+
+/* After the connections: the lessons, the timing and the answers. */
 static int finale(const struct recording *recs, struct jbuf *out)
 {
     struct gls_speed sp;
     struct speed_view v;
     int rc = lesson(recs, 3, out);
+    rc |= quantum_lesson(recs, out);
     bool timed = measure(&recs[0], &sp, &v, out);
     print_answers(recs, &sp, timed ? &v : NULL, out);
     return rc | !timed;
@@ -1193,13 +1236,15 @@ static int print_json(const struct jbuf *sessions, const struct jbuf *rest, int 
 }
 
 static const char explain_help[] =
-    "usage: glasstls explain [--tls1.2-rsa] [--tls1.2-ecdhe] [--tls1.3] [--seed N]\n"
-    "                        [--json | --html FILE] [--no-color]\n"
+    "usage: glasstls explain [--tls1.2-rsa] [--tls1.2-ecdhe] [--tls1.3] [--tls1.3-hybrid]\n"
+    "                        [--seed N] [--json | --html FILE] [--no-color]\n"
     "Runs TLS connections between an in-process client and server and prints every\n"
     "handshake message and every secret as it is derived, with its formula, its inputs and\n"
     "who can compute it. The session options pick connections (several may be given; none,\n"
-    "or all three, is the whole run). The whole run also decrypts the recordings with the\n"
-    "server's leaked key, times RSA against AES-GCM, and answers the questions they raise.\n"
+    "or all four, is the whole run). The whole run also decrypts the recordings with the\n"
+    "server's leaked key, then as a future quantum computer would (record now, decrypt\n"
+    "later: X25519 falls, the X25519MLKEM768 hybrid holds), times RSA against AES-GCM, and\n"
+    "answers the questions they raise.\n"
     "--seed N makes a run repeatable: a fixed (non-cryptographic) generator seeded with N,\n"
     "a fixed clock (2027-01-01), fixed demo keys and deterministic signatures, so the text\n"
     "can be checked against a second run or a book (only the timings differ).\n"
@@ -1214,6 +1259,7 @@ int cmd_explain(int argc, char **argv)
         {"tls1.2-rsa", no_argument, 0, 'r'},
         {"tls1.2-ecdhe", no_argument, 0, 'e'},
         {"tls1.3", no_argument, 0, '3'},
+        {"tls1.3-hybrid", no_argument, 0, 'q'},
         {"no-color", no_argument, 0, 'n'},
         {"json", no_argument, 0, 'j'},
         {"seed", required_argument, 0, 's'},
@@ -1238,6 +1284,9 @@ int cmd_explain(int argc, char **argv)
             break;
         case '3':
             only |= 4;
+            break;
+        case 'q':
+            only |= 8;
             break;
         case 'n':
             color = false;
@@ -1272,12 +1321,12 @@ int cmd_explain(int argc, char **argv)
     int rc = 0;
     struct jbuf sessions = {0};
     struct jbuf rest = {0};
-    struct recording recs[3];
+    struct recording recs[N_KINDS];
     memset(recs, 0, sizeof recs);
-    if (only == 7) {
-        only = 0; /* all three named: the whole run */
+    if (only == (1u << N_KINDS) - 1) {
+        only = 0; /* all named: the whole run */
     }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < N_KINDS; i++) {
         if (only == 0 || (only & (1u << i))) {
             rc |= run_session(&kinds[i], &recs[i], json ? &sessions : NULL);
         }
@@ -1290,7 +1339,7 @@ int cmd_explain(int argc, char **argv)
     }
     free(sessions.p);
     free(rest.p);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < N_KINDS; i++) {
         recording_free(&recs[i]);
     }
     return rc;

@@ -173,6 +173,12 @@ static void inputs(FILE *f, int si, const struct jnode *in)
                                        "master_secret",
                                        "extended_master_secret",
                                        "ticket_nonce",
+                                       "mlkem_encapsulation_key",
+                                       "mlkem_key_seeds",
+                                       "mlkem_ciphertext",
+                                       "mlkem_shared_secret",
+                                       "x25519_shared_secret",
+                                       "hybrid_shared_secret",
                                        NULL};
     fprintf(f, "<div class=\"node pub\" id=\"s%d-inputs\"><b>inputs</b><table>\n", si);
     for (size_t i = 0; keys[i] != NULL; i++) {
@@ -277,6 +283,43 @@ static void lesson_rows(FILE *f, const struct jnode *arr)
     fputs("</table>\n", f);
 }
 
+/* "Record now, decrypt later": what the adversary recovered and each step it derived. */
+static void quantum_section(FILE *f, const struct jnode *q)
+{
+    fputs("<h2 id=\"quantum\">Record now, decrypt later: a quantum adversary</h2>\n<p>", f);
+    esc(f, jstr(q, "adversary"));
+    fputs("</p>\n", f);
+    const struct jnode *sessions = jget(q, "sessions");
+    lesson_rows(f, sessions);
+    for (const struct jnode *l = sessions != NULL ? sessions->kids : NULL; l != NULL; l = l->next) {
+        fputs("<details><summary>", f);
+        esc(f, jstr(l, "title"));
+        fputs(": the adversary's keys and derivation</summary><table>\n", f);
+        hex_row(f, "client X25519 share (recorded)", jstr(l, "client_x25519_share"));
+        hex_row(f, "its private key, as Shor's algorithm would compute it",
+                jstr(l, "client_x25519_private_key"));
+        hex_row(f, "server X25519 share (recorded)", jstr(l, "server_x25519_share"));
+        hex_row(f, "X25519 shared secret", jstr(l, "x25519_shared_secret"));
+        const struct jnode *steps = jget(l, "steps");
+        for (const struct jnode *st = steps != NULL ? steps->kids : NULL; st != NULL;
+             st = st->next) {
+            fputs("<tr><th>", f);
+            esc(f, jstr(st, "name"));
+            fputs("</th><td><code>", f);
+            esc(f, jstr(st, "value_hex"));
+            fputs("</code><br><i>", f);
+            esc(f, jstr(st, "formula"));
+            fputs("</i></td></tr>\n", f);
+        }
+        fputs("</table></details>\n", f);
+    }
+    fputs("<p>", f);
+    esc(f, jstr(q, "rests_on"));
+    fputs("</p>\n<p>", f);
+    esc(f, jstr(q, "does_not_protect"));
+    fputs("</p>\n", f);
+}
+
 /* see explain_html.h */
 int explain_html(const char *json, size_t len, const char *path)
 {
@@ -291,12 +334,13 @@ int explain_html(const char *json, size_t len, const char *path)
             "<meta name=\"viewport\" content=\"width=device-width\">"
             "<title>glasstls explain</title><style>%s</style></head><body>\n",
             style);
-    fputs("<h1>How TLS makes its keys: three connections, explained</h1>\n"
+    fputs("<h1>How TLS makes its keys: four connections, explained</h1>\n"
           "<p>Client and server ran inside one process; every value below was derived by both "
           "and shown with its formula. Each secret is a node: follow <i>made from</i> to its "
           "inputs. Click a message to see its bytes.</p>\n"
           "<p><a href=\"#sessions\">Connections</a> · <a href=\"#lesson\">Forward secrecy</a> · "
-          "<a href=\"#ticket\">Ticket key</a> · <a href=\"#answers\">Answers</a></p>\n"
+          "<a href=\"#ticket\">Ticket key</a> · <a href=\"#quantum\">Record now, decrypt later</a> "
+          "· <a href=\"#answers\">Answers</a></p>\n"
           "<h2 id=\"sessions\">The connections side by side</h2><div class=\"cols\">\n",
           f);
     const struct jnode *sessions = jget(d, "sessions");
@@ -317,6 +361,10 @@ int explain_html(const char *json, size_t len, const char *path)
         fputs("<p>", f);
         esc(f, jstr(lesson, "ticket_rotation"));
         fputs("</p>\n", f);
+    }
+    const struct jnode *quantum = jget(d, "quantum_lesson");
+    if (quantum != NULL) {
+        quantum_section(f, quantum);
     }
     const struct jnode *answers = jget(d, "answers");
     if (answers != NULL) {

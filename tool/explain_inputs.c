@@ -41,7 +41,19 @@ struct view {
     size_t n_msgs;
     bool text;
     struct jbuf *j;
+    uint8_t client_priv[32]; /* the client's X25519 private key, once key_shares found it */
+    bool have_client_priv;
+    bool hybrid_differs; /* the recomputed hybrid secret is not the one the client reported */
 };
+
+/* Zeroes secrets before the memory goes back. */
+static void gls_wipe_tool_bytes(void *p, size_t n)
+{
+    volatile uint8_t *b = p;
+    while (n-- > 0) {
+        *b++ = 0;
+    }
+}
 
 static void on_opened(void *arg, int dir, const struct gls_offline_opened *o)
 {
@@ -224,9 +236,14 @@ static void key_shares(struct view *v)
             char key[64];
             char label[96];
             if (!any && v->text) {
-                printf("    key exchange X25519 (RFC 7748); the private keys are shown only "
+                printf("    key exchange X25519 (RFC 7748)%s; the private keys are shown only "
                        "because client and\n    server run in this process: a real endpoint "
-                       "never reveals them, and deletes them\n");
+                       "never reveals them, and deletes them\n",
+                       v->f.group == GLS_GROUP_X25519MLKEM768 ? ", the hybrid's X25519 half" : "");
+            }
+            if (d == 0) {
+                memcpy(v->client_priv, v->cap->draws[i], 32);
+                v->have_client_priv = true;
             }
             any = true;
             snprintf(key, sizeof key, "%s_public_share", who[d]);
@@ -245,6 +262,61 @@ static void key_shares(struct view *v)
                             "this process; a real endpoint never reveals them"
                           : NULL);
     }
+}
+
+/* X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem): each share is the ML-KEM part, then the X25519
+ * part. The ML-KEM secret is decapsulated again from the client's seeds, the X25519 secret
+ * recomputed, and their concatenation compared with the shared secret the client reported. */
+static void hybrid_parts(struct view *v)
+{
+    enum { EK = 1184, CT = 1088, SS = 32 };
+    gls_bytes sv = v->f.server_share;
+    const struct msg *ch = find_msg(v, 0, 1);
+    const uint8_t *dhe = NULL;
+    size_t dhe_len = 0;
+    uint8_t ek[EK];
+    uint8_t both[2 * SS];
+    if (v->f.group != GLS_GROUP_X25519MLKEM768 || !v->cap->have_kem_seeds || !v->have_client_priv ||
+        sv.len != CT + 32 ||
+        gls_trace_mlkem768_decaps(v->cap->kem_seeds, sv.p, CT, ek, both) != GLS_OK ||
+        !contains(ch, ek, EK) || gls_trace_x25519(v->client_priv, sv.p + CT, both + SS) != GLS_OK) {
+        return;
+    }
+    bool same = v->cap->secret(v->cap->secret_arg, "(EC)DHE shared secret", &dhe, &dhe_len) &&
+                dhe_len == sizeof both && memcmp(dhe, both, sizeof both) == 0;
+    if (v->text) {
+        printf("    X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem): the client's share is 1216 "
+               "bytes, the ML-KEM-768\n    encapsulation key then its X25519 share; the "
+               "server's is 1120, the ML-KEM ciphertext then\n    its X25519 share\n");
+    }
+    item(v, "mlkem_encapsulation_key",
+         "client ML-KEM-768 encapsulation key (share bytes 0..1183, on the wire)", ek, EK);
+    item(v, "mlkem_key_seeds",
+         "client ML-KEM key seeds d || z (FIPS 203 KeyGen; this process drew them; never sent)",
+         v->cap->kem_seeds, sizeof v->cap->kem_seeds);
+    item(v, "mlkem_ciphertext", "server ML-KEM-768 ciphertext (share bytes 0..1087, on the wire)",
+         sv.p, CT);
+    item(v, "mlkem_shared_secret",
+         "ML-KEM-768 shared secret = ML-KEM.Decaps(decapsulation key from d || z, ciphertext)",
+         both, SS);
+    item(v, "x25519_shared_secret",
+         "X25519 shared secret = X25519(client ephemeral private key, server X25519 share)",
+         both + SS, SS);
+    item(v, "hybrid_shared_secret",
+         "shared secret = ML-KEM-768 shared secret || X25519 shared secret (64 bytes)", both,
+         sizeof both);
+    if (v->text) {
+        printf("      %s the (EC)DHE shared secret the client reported above\n",
+               same ? "equals" : "DIFFERS FROM");
+    }
+    if (v->j != NULL) {
+        jb_printf(v->j,
+                  ",\"hybrid_group\":\"X25519MLKEM768\",\"client_share_len\":1216,"
+                  "\"server_share_len\":1120,\"hybrid_matches_reported\":%s",
+                  same ? "true" : "false");
+    }
+    v->hybrid_differs = !same;
+    gls_wipe_tool_bytes(both, sizeof both);
 }
 
 /* Hash of the transcript messages [0, upto]. */
@@ -581,7 +653,7 @@ bool explain_inputs(const struct explain_capture *cap, bool text, struct jbuf *j
         return false;
     }
     v->cap = cap;
-    struct decrypt_material m = {NULL, 0, cap->keylog, cap->keylog_len, NULL, NULL, 0, 0};
+    struct decrypt_material m = {.keylog = cap->keylog, .keylog_len = cap->keylog_len};
     struct gls_offline_why why = {"", ""};
     int err = decrypt_streams(cap->wire[0], cap->wire_len[0], cap->wire[1], cap->wire_len[1], &m,
                               NULL, NULL, on_opened, v, &v->f, &why);
@@ -598,6 +670,7 @@ bool explain_inputs(const struct explain_capture *cap, bool text, struct jbuf *j
         item(v, "client_random", "client_random (in ClientHello)", v->f.client_random, 32);
         item(v, "server_random", "server_random (in ServerHello)", v->f.server_random, 32);
         key_shares(v);
+        hybrid_parts(v);
         messages(v);
         if (v->f.version == 0x0304) {
             inputs13(v);
@@ -612,6 +685,7 @@ bool explain_inputs(const struct explain_capture *cap, bool text, struct jbuf *j
         if (text) {
             printf("\n");
         }
+        ok = !v->hybrid_differs;
     } else if (text) {
         printf("  (the recording could not be read back: %s)\n\n", why.text);
     }
@@ -619,6 +693,7 @@ bool explain_inputs(const struct explain_capture *cap, bool text, struct jbuf *j
     for (size_t i = 0; i < v->n_rec; i++) {
         free(v->rec[i].p);
     }
+    gls_wipe_tool_bytes(v->client_priv, sizeof v->client_priv);
     free(v);
     return ok;
 }

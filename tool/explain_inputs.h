@@ -24,6 +24,8 @@ struct explain_capture {
     size_t keylog_len;
     uint8_t draws[EXPLAIN_MAX_DRAWS][32];
     size_t n_draws;
+    uint8_t kem_seeds[64]; /* the client's ML-KEM key seeds d || z (hybrid sessions) */
+    bool have_kem_seeds;
     const uint8_t *server_key_pem; /* RSA key exchange: the key that decrypts the pre-master */
     size_t server_key_len;
     bool (*secret)(void *arg, const char *name, const uint8_t **v, size_t *len);

@@ -177,6 +177,10 @@ static void hello_exts(struct gls_tls_facts *f, gls_reader *body, bool client, b
             ch_server_name(f, &e);
         } else if (type == GLS_EXT_SESSION_TICKET && client) {
             f->client_ticket = gls_read_rest(&e);
+        } else if (type == GLS_EXT_KEY_SHARE && !client) {
+            f->group = gls_read_u16(&e); /* a HelloRetryRequest names the group only */
+            f->server_share =
+                gls_reader_left(&e) > 0 ? gls_read_opaque16(&e, 1, 0xffff) : gls_bytes_of(NULL, 0);
         } else {
             (void)gls_read_rest(&e); /* not needed to decrypt */
         }
@@ -261,6 +265,10 @@ static int on_message(struct gls_tls_facts *f, int d, uint8_t type, gls_bytes ra
     }
     if (d == GLS_TLS_C2S && type == GLS_HS_CLIENT_KEY_EXCHANGE) {
         f->client_key_exchange = gls_read_rest(&b);
+    }
+    if (d == GLS_TLS_S2C && type == GLS_HS_SERVER_KEY_EXCHANGE && gls_reader_left(&b) >= 3 &&
+        raw.p[4] == 3) { /* ECParameters: named_curve (RFC 8422 §5.4) */
+        f->group = (uint16_t)(raw.p[5] << 8 | raw.p[6]);
     }
     if (d == GLS_TLS_S2C && type == GLS_HS_SERVER_HELLO_DONE) {
         x->shd = true;

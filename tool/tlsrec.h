@@ -89,6 +89,8 @@ struct gls_tls_facts {
     bool etm;                      /* encrypt_then_mac in both hellos (TLS 1.2, CBC suites) */
     bool resumed;                  /* TLS 1.2 abbreviated handshake (no ServerHelloDone) */
     gls_bytes client_key_exchange; /* TLS 1.2 ClientKeyExchange body; empty if none */
+    uint16_t group;                /* TLS 1.3 key_share / TLS 1.2 ECDHE named curve; 0 if unknown */
+    gls_bytes server_share;        /* TLS 1.3 ServerHello key_share's key_exchange; empty if none */
 
     char problem[200]; /* the first problem met, "" if none */
 };

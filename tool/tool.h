@@ -85,6 +85,11 @@ struct decrypt_material {
     const uint8_t *ticket_key;   /* the server's ticket master key (explain's lesson), or NULL */
     int64_t ticket_rotation;
     int64_t now;
+    /* TLS 1.3: the key exchange's shared secret, recovered some other way (explain's quantum
+     * adversary), with the formula that says how; dhe_len 0 if none */
+    const uint8_t *dhe;
+    size_t dhe_len;
+    const char *dhe_formula;
 };
 /* Scans one recorded connection (c2s: the client's bytes, s2c: the server's) into *facts
  * (free with gls_tls_facts_free whatever the result), derives its keys from m (steps to

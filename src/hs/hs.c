@@ -265,7 +265,8 @@ int gls_hs_reject(gls_conn *c, int code, const char *fmt, ...)
 static unsigned kx_context(const gls_conn *c)
 {
     if (c->sess.version == GLS_TLS13) {
-        return c->hs.psk_accepted ? GLS_KXC_13_PSK_DHE : GLS_KXC_13_DHE;
+        unsigned pq = gls_kex_group_kind(c->sess.group) == GLS_KEX_HYBRID ? GLS_KXC_HYBRID : 0;
+        return (c->hs.psk_accepted ? GLS_KXC_13_PSK_DHE : GLS_KXC_13_DHE) | pq;
     }
     unsigned ticket = c->hs.ticket12 ? GLS_KXC_TICKET12 : 0;
     if (c->sess.resumed) {

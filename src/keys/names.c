@@ -233,9 +233,19 @@ static const char *who_text(enum who_class w, unsigned ctx)
                    : "client and server; anyone holding the PSK if one is used (without one, a "
                      "public constant)";
     case WHO_DHE:
-        return "client and server only: each combines its own ephemeral private key with the "
-               "other's public share";
+        return ctx & GLS_KXC_HYBRID
+                   ? "client and server only: each combines its own ephemeral (EC)DH private key "
+                     "with the other's share, and the ML-KEM part is known to the server, which "
+                     "encapsulated it, and to the client, which decapsulates it with its private "
+                     "key"
+                   : "client and server only: each combines its own ephemeral private key with "
+                     "the other's public share";
     case WHO_HS13:
+        if ((ctx & GLS_KXC_HYBRID) && kx == GLS_KXC_13_DHE) {
+            return "client and server; others need BOTH one side's ephemeral (EC)DH private key "
+                   "(which a quantum computer could compute from the recorded share) AND the "
+                   "ML-KEM shared secret (which needs the client's decapsulation key)";
+        }
         return kx == GLS_KXC_13_DHE
                    ? "client and server; others need one side's ephemeral (EC)DHE private key, "
                      "deleted after the handshake (the certificate key and the ticket key do not "
@@ -276,6 +286,13 @@ static const char *formula_in(enum gls_secret_id id, unsigned ctx, const char *d
                         "constant (RFC 8446 §7.1)"
                : kx == GLS_KXC_13_PSK_DHE || kx == GLS_KXC_13_PSK_KE
                    ? "HKDF-Extract(salt = 0, IKM = PSK)"
+                   : dflt;
+    case GLS_SID_DHE_SHARED_SECRET:
+        return ctx & GLS_KXC_HYBRID
+                   ? "hybrid: both shared secrets concatenated in the group's order "
+                     "(draft-ietf-tls-ecdhe-mlkem): X25519MLKEM768 = ML-KEM-768 shared secret "
+                     "(32 bytes) || X25519 shared secret (32 bytes); SecP256r1MLKEM768 = P-256 "
+                     "ECDH x-coordinate (32) || ML-KEM-768 shared secret (32)"
                    : dflt;
     case GLS_SID_DERIVED_FOR_HANDSHAKE:
         return no_psk ? "Derive-Secret(Early Secret, \"derived\", \"\"): a public constant too"

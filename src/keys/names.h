@@ -87,7 +87,7 @@ const char *gls_secret_keylog_label(enum gls_secret_id id);
 /* What made a connection's secrets: picks the formula and who-can-compute sentence that are
  * true for it (gls_secret_info_in). The kind, ORed with GLS_KXC_TICKET12 when a TLS 1.2
  * NewSessionTicket is issued in the handshake (it carries the master secret, sealed under the
- * server's ticket key, in the clear). */
+ * server's ticket key, in the clear), or with GLS_KXC_HYBRID for a hybrid group. */
 enum {
     GLS_KXC_UNKNOWN = 0,
     GLS_KXC_RSA = 1,        /* TLS 1.2 RSA key transport */
@@ -99,6 +99,7 @@ enum {
     GLS_KXC_13_PSK_KE = 7,  /* TLS 1.3 psk_ke (glasstls neither offers nor accepts it) */
     GLS_KXC_KIND = 0xff,
     GLS_KXC_TICKET12 = 0x100,
+    GLS_KXC_HYBRID = 0x200, /* TLS 1.3 with a hybrid group (ECDH + ML-KEM) */
 };
 gls_secret_info gls_secret_info_in(enum gls_secret_id id, unsigned ctx, const uint8_t *v,
                                    size_t len);

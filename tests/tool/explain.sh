@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `glasstls explain` runs its three connections, each side derives the same
+# `glasstls explain` runs its four connections, each side derives the same
 # secrets, and the output names the values and formulas a reader needs.
 set -euo pipefail
 bin="$GLS_BUILD/glasstls"
@@ -7,12 +7,13 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 "$bin" explain --no-color >"$out"
 for want in "TLS 1.2 with RSA key exchange" "TLS 1.2 with ECDHE" "TLS 1.3 with X25519" \
+    "TLS 1.3 with X25519MLKEM768 (post-quantum hybrid)" \
     "secret pre_master_secret" "secret extended_master_secret" "secret client_write_key" \
     "secret c hs traffic" "secret Master Secret" "What the three connections show"; do
     grep -q -- "$want" "$out" || { echo "missing: $want"; exit 1; }
 done
 n=$(grep -c "The server derived the same value for" "$out")
-[ "$n" -eq 3 ] || { echo "expected 3 agreement checks, got $n"; exit 1; }
+[ "$n" -eq 4 ] || { echo "expected 4 agreement checks, got $n"; exit 1; }
 if grep "The server derived the same value" "$out" | grep -vE "for ([0-9]+) of the client's \1 secrets"; then
     echo "a secret differs between client and server"; exit 1
 fi
@@ -27,14 +28,37 @@ grep -q "the recovered plaintext equals what was sent" "$out" || { echo "plainte
 grep -q "formula: RSA-decrypt(server private key" "$out" || { echo "no decrypted pre-master"; exit 1; }
 [ "$(grep -c "cannot be decrypted: forward secret" "$out")" -eq 2 ] ||
     { echo "expected 2 forward-secret refusals"; exit 1; }
-# the server key opens one recording; the ticket key the two TLS 1.2 ones, not TLS 1.3
-[ "$(grep -c "recovered client -> server" "$out")" -eq 3 ] || { echo "wrong amount recovered"; exit 1; }
+# the server key opens one recording; the ticket key the two TLS 1.2 ones, not TLS 1.3; the
+# quantum adversary the X25519 TLS 1.3 one, not the hybrid
+[ "$(grep -c "recovered client -> server" "$out")" -eq 4 ] || { echo "wrong amount recovered"; exit 1; }
 grep -q "== The same recordings, and a leaked ticket key" "$out" || { echo "no ticket scenario"; exit 1; }
 [ "$(grep -c "formula: unsealed from the NewSessionTicket" "$out")" -eq 2 ] ||
     { echo "the ticket key did not open both TLS 1.2 recordings"; exit 1; }
 grep -q "cannot be decrypted: TLS 1.3 sends its NewSessionTicket encrypted" "$out" ||
     { echo "TLS 1.3 not refused for the ticket key"; exit 1; }
 grep -q "What rotation buys" "$out" || { echo "no rotation paragraph"; exit 1; }
+# record now, decrypt later: X25519 opens to the known plaintext key by key, the hybrid does not
+python3 - "$out" <<'EOF'
+import sys
+text = open(sys.argv[1]).read()
+q = text.split("== Record now, decrypt later")[1].split("\n== ")[0]
+x, hyb = q.split("  TLS 1.3 with X25519: ")[1].split("  TLS 1.3 with X25519MLKEM768")
+for want in ("its private key, as Shor's algorithm would compute it", "X25519 shared secret = ",
+             "Handshake Secret = ", "s hs traffic = ", "c ap traffic = ", "s ap traffic = ",
+             "client_application_write_key = "):
+    assert want in x, want
+assert 'recovered client -> server: "GET /secret HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n"' in x, x[-600:]
+assert 'recovered server -> client: "HTTP/1.1 200 OK\\r\\nContent-Length: 22\\r\\n\\r\\nthe vault code is 4711"' in x
+assert "the recovered plaintext equals what was sent" in x
+assert "1216-byte hybrid share" in hyb and "1088-byte ML-KEM ciphertext" in hyb
+assert "ML-KEM-768 shared secret: UNKNOWN" in hyb and "Handshake Secret = " in hyb
+assert "recovered" not in hyb.split("* What the hybrid")[0].replace("X25519 part is recovered", "")
+assert "cannot be decrypted: the server's first protected record (EncryptedExtensions) does not open" in hyb
+flat = " ".join(q.split())
+for want in ("module-LWE", "needs both", "authentication is still classical",
+             "quantum computer at connection time", "ML-DSA"):
+    assert want in flat, want
+EOF
 # why symmetric keys: the timing section, and the answer quotes its numbers
 grep -qE "^  takes [0-9]+ µs \([0-9]+ timed\)" "$out" || { echo "no RSA time"; exit 1; }
 grep -qE "AES-128-GCM encrypts [0-9]+ MB/s" "$out" || { echo "no AES throughput"; exit 1; }
@@ -60,10 +84,11 @@ def need(obj, spec, where):
         v = obj[key]
         ok = isinstance(v, types) and not (isinstance(v, bool) and bool not in types)
         assert ok, f"{where}.{key}: {v!r}"
-need(d, {"schema": I, "ok": B, "sessions": L, "lesson": D, "speed": D, "answers": L}, "top")
+need(d, {"schema": I, "ok": B, "sessions": L, "lesson": D, "quantum_lesson": D, "speed": D,
+         "answers": L}, "top")
 assert d["schema"] == 1 and d["ok"] is True
 titles = [s["title"] for s in d["sessions"]]
-assert len(titles) == 3 and titles[0].startswith("TLS 1.2 with RSA"), titles
+assert len(titles) == 4 and titles[0].startswith("TLS 1.2 with RSA"), titles
 for s in d["sessions"]:
     need(s, {"title": S, "flag": S, "handshake_done": B, "error": (S, N), "version": (S, N),
              "suite": (S, N), "key_exchange": (S, N), "group": (S, N),
@@ -81,10 +106,11 @@ for s in d["sessions"]:
     assert a["same"] == a["total"] > 0, (s["title"], a)
     assert a["total"] == sum(x["side"] == "client" for x in s["secrets"])
     assert any(e["text"].startswith("-> ClientHello") for e in s["events"])
-assert [s["forward_secret"] for s in d["sessions"]] == [False, True, True]
-assert [s["version"] for s in d["sessions"]] == ["TLS 1.2", "TLS 1.2", "TLS 1.3"]
+assert [s["forward_secret"] for s in d["sessions"]] == [False, True, True, True]
+assert [s["version"] for s in d["sessions"]] == ["TLS 1.2", "TLS 1.2", "TLS 1.3", "TLS 1.3"]
+assert [s["group"] for s in d["sessions"]] == [None, "x25519", "x25519", "X25519MLKEM768"]
 lessons = d["lesson"]["sessions"]
-assert [l["title"] for l in lessons] == titles
+assert [l["title"] for l in lessons] == titles[:3]
 for l in lessons:
     need(l, {"title": S, "flag": S, "decrypted": B, "steps": L}, "lesson")
     for st in l["steps"]:
@@ -112,6 +138,36 @@ need(sp, {"rsa_bits": I, "rsa_private_ops_timed": I, "rsa_private_op_us": (I, F)
           "aes_128_gcm_kb_per_rsa_op": (I, F), "rsa_max_bytes_per_op": I, "rsa_ops_per_mb": I,
           "mb_rsa_seconds": (I, F), "mb_aes_seconds": (I, F)}, "speed")
 assert all(v > 0 for v in sp.values()), sp
+q = d["quantum_lesson"]
+need(q, {"adversary": S, "sessions": L, "rests_on": S, "does_not_protect": S}, "quantum_lesson")
+assert [l["title"] for l in q["sessions"]] == titles[2:]
+for l in q["sessions"]:
+    need(l, {"title": S, "flag": S, "group": S, "recorded": D, "client_x25519_share": S,
+             "client_x25519_private_key": S, "server_x25519_share": S,
+             "x25519_shared_secret": S, "mlkem_shared_secret_known": B,
+             "attempted_shared_secret": S, "attempt_formula": S, "decrypted": B, "steps": L},
+         l["title"])
+x, hyb = q["sessions"]
+assert x["decrypted"] is True and x["matches_sent"] is True and x["mlkem_shared_secret_known"]
+assert x["plaintext"] == rsa["plaintext"]
+assert x["attempted_shared_secret"] == x["x25519_shared_secret"]
+names = [st["name"] for st in x["steps"]]
+for want in ("(EC)DHE shared secret", "Handshake Secret", "s hs traffic", "Master Secret",
+             "c ap traffic", "s ap traffic", "client_application_write_key"):
+    assert want in names, want
+# the adversary's X25519 secret is the one the connection used, and its keys are the client's
+dhe = {s["title"]: [v["value_hex"] for v in s["secrets"] if v["name"] == "(EC)DHE shared secret"]
+       for s in d["sessions"][2:]}
+assert dhe[x["title"]][0] == x["x25519_shared_secret"]
+cap = [v["value_hex"] for v in d["sessions"][2]["secrets"] if v["name"] == "c ap traffic"]
+assert cap[0] == [st["value_hex"] for st in x["steps"] if st["name"] == "c ap traffic"][0]
+assert hyb["decrypted"] is False and hyb["reason_code"] == "wrong_key" and "plaintext" not in hyb
+assert hyb["mlkem_shared_secret_known"] is False and hyb["group"] == "X25519MLKEM768"
+assert dhe[hyb["title"]][0][64:] == hyb["x25519_shared_secret"], "the X25519 half was recovered"
+assert dhe[hyb["title"]][0] != hyb["attempted_shared_secret"]
+assert hyb["attempted_shared_secret"] == "00" * 32 + hyb["x25519_shared_secret"]
+assert "EncryptedExtensions" in hyb["reason"]
+assert "module-LWE" in q["rests_on"] and "classical" in q["does_not_protect"]
 assert sp["rsa_bits"] == 2048 and sp["rsa_max_bytes_per_op"] == 245
 assert sp["rsa_ops_per_mb"] == 4082 and sp["rsa_private_ops_timed"] >= 3
 assert sp["mb_rsa_seconds"] > sp["mb_aes_seconds"]
@@ -176,7 +232,7 @@ for d in (a, b, c):
 assert a == b, "two runs with --seed 7 differ"
 assert a["sessions"][0]["inputs"]["client_random"] != c["sessions"][0]["inputs"]["client_random"]
 assert one["sessions"][0] == a["sessions"][2], "--tls1.3 alone differs from the whole run's"
-assert [s["inputs"]["read_back"] for s in a["sessions"]] == [True, True, True]
+assert [s["inputs"]["read_back"] for s in a["sessions"]] == [True, True, True, True]
 EOF
 if "$bin" explain --seed x >/dev/null 2>&1; then echo "bad --seed accepted"; exit 1; fi
 

@@ -43,12 +43,22 @@ for s in d["sessions"]:
 for key in ("sessions", "ticket_key_sessions"):
     for l in d["lesson"][key]:
         values |= {x["value_hex"] for x in l["steps"]}
+for l in d["quantum_lesson"]["sessions"]:
+    values |= {x["value_hex"] for x in l["steps"]}
+    values |= {l["x25519_shared_secret"], l["client_x25519_private_key"]}
+    assert l["title"] in dom
 missing = [v for v in values if v not in dom]
 assert not missing, f"{len(missing)} of {len(values)} secrets not on the page: {missing[:3]}"
 for s in d["sessions"]:
     assert s["title"] in dom and s["inputs"]["client_random"] in dom
 assert "How does the client know it is talking to the real server?" in dom
 assert "leaked ticket key" in dom
+# record now, decrypt later: the section, its outcome rows and what the hybrid rests on
+assert 'id="quantum"' in dom and "Record now, decrypt later" in dom
+q = dom.split('id="quantum"')[1]
+assert "GET /secret HTTP/1.1" in q and "does not open under the server_handshake_write_key" in q
+assert "module-LWE" in q and "authentication is still classical" in q
+assert "X25519MLKEM768 (post-quantum hybrid)" in dom
 print(f"html: {len(values)} secrets on the page, no console messages")
 PY
 echo "1 passed, 0 failed"

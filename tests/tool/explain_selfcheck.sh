@@ -2,7 +2,10 @@
 # tests/tool/explain_selfcheck.sh — every secret `glasstls explain --json` prints, recomputed
 # from the inputs it prints with an implementation independent of glasstls: Python's hashlib
 # and hmac (TLS 1.2 PRF, HKDF) and the `cryptography` package (X25519, RSA, AES-128-GCM), for
-# all three sessions. A secret printed but not recomputed is a failure too.
+# all four sessions. In the X25519MLKEM768 session the ML-KEM-768 secret is taken as printed
+# (no ML-KEM in Python) and the rest checked: the shares' layout, the X25519 half, and the
+# shared secret = ML-KEM ss || X25519 ss that every later secret derives from. A secret
+# printed but not recomputed is a failure too.
 set -euo pipefail
 bin="${GLS_BUILD:?GLS_BUILD is not set}/glasstls"
 json=$(mktemp)
@@ -40,6 +43,7 @@ def x25519(priv, pub):
 d = json.load(open(sys.argv[1]))
 failures = []
 total = 0
+hybrids = 0
 for s in d["sessions"]:
     inp = s["inputs"]
     assert inp["read_back"] is True, s["title"]
@@ -88,8 +92,30 @@ for s in d["sessions"]:
             assert pt.hex() == r["plaintext_hex"], r["direction"]
             assert bytes.fromhex(r["aad"])[:8] == r["seq"].to_bytes(8, "big")
     else:
-        dhe = calc["(EC)DHE shared secret"] = x25519(bytes.fromhex(inp["client_ephemeral_private_key"]),
-                                                     bytes.fromhex(inp["server_public_share"]))
+        dhe = x25519(bytes.fromhex(inp["client_ephemeral_private_key"]),
+                     bytes.fromhex(inp["server_public_share"]))
+        assert x25519(bytes.fromhex(inp["server_ephemeral_private_key"]),
+                      bytes.fromhex(inp["client_public_share"])) == dhe
+        if s["group"] == "X25519MLKEM768":
+            # draft-ietf-tls-ecdhe-mlkem: key_share entries 0x11ec, client 1216 bytes =
+            # ML-KEM-768 encapsulation key (1184) || X25519 (32), server 1120 bytes = ML-KEM
+            # ciphertext (1088) || X25519 (32); shared secret = ML-KEM ss || X25519 ss. Python
+            # has no ML-KEM: its secret is taken as printed, everything else is recomputed.
+            assert inp["hybrid_group"] == "X25519MLKEM768" and inp["hybrid_matches_reported"] is True
+            ek, ct = bytes.fromhex(inp["mlkem_encapsulation_key"]), bytes.fromhex(inp["mlkem_ciphertext"])
+            assert len(ek) == 1184 and len(ct) == 1088
+            cshare = ek + bytes.fromhex(inp["client_public_share"])
+            sshare = ct + bytes.fromhex(inp["server_public_share"])
+            assert b"\x11\xec" + len(cshare).to_bytes(2, "big") + cshare in msgs[types.index(("client", "ClientHello"))]
+            assert b"\x11\xec" + len(sshare).to_bytes(2, "big") + sshare in msgs[types.index(("server", "ServerHello"))]
+            assert (len(cshare), len(sshare)) == (1216, 1120)
+            assert dhe.hex() == inp["x25519_shared_secret"], "X25519 half"
+            kem = bytes.fromhex(inp["mlkem_shared_secret"])
+            assert len(kem) == 32
+            dhe = kem + dhe
+            assert dhe.hex() == inp["hybrid_shared_secret"]
+            hybrids += 1
+        calc["(EC)DHE shared secret"] = dhe
         th = {t["covers"]: bytes.fromhex(t["value"]) for t in inp["transcript_hash"]}
         for t in inp["transcript_hash"]:
             assert H(b"".join(msgs[: t["messages"]])).hex() == t["value"], t["covers"]
@@ -135,6 +161,8 @@ for s in d["sessions"]:
     for x in s["secrets"]:
         if x["side"] == "server" and x["name"] in calc and calc[x["name"]].hex() != x["value_hex"]:
             failures.append(f"{s['title']}: server's {x['name']} differs")
+if hybrids != 1:
+    failures.append(f"{hybrids} hybrid sessions checked, want 1")
 if failures:
     print("\n".join(failures))
     sys.exit(1)
