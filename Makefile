@@ -43,7 +43,7 @@ tsan: setup
 # Markdown tables and a summary against the performance goals, in under a minute.
 bench: setup
 	@[ -f $(BENCH_BUILD)/CMakeCache.txt ] || cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DGLS_BUILD_TESTS=OFF -DGLS_BUILD_BENCH=ON >/dev/null
-	cmake --build $(BENCH_BUILD) -j $(JOBS) --target bench_handshake bench_bulk bench_memory >/dev/null
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target bench_handshake bench_bulk bench_memory bench_pq >/dev/null
 	@bash bench/run.sh $(BENCH_BUILD)
 
 # Each libFuzzer target for FUZZ_SECONDS, from the committed seeds (new finds go to a

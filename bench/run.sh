@@ -62,6 +62,9 @@ count() { # count LIB SCENARIO: instructions per handshake pair (or per math uni
         done
     fi
 
+    echo
+    "$bin/bench_pq" "${GLS_BENCH_HANDSHAKES:-100}" "$rounds"
+
     "$bin/bench_bulk" "${GLS_BENCH_MIB:-64}" "$rounds"
     "$bin/bench_memory" "${GLS_BENCH_CONNS:-200}" "${GLS_BENCH_IDLE_PAIRS:-10000}"
 } >"$out"

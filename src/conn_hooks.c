@@ -45,7 +45,7 @@ int gls_conn_set_session(gls_conn *c, const uint8_t *session, size_t len)
         gls_hs_event(c, "the session given is damaged or of an unknown format: not offered");
         return GLS_OK; /* ignored, not an error */
     }
-    if (c->offer == NULL && (c->offer = malloc(sizeof *c->offer)) == NULL) {
+    if (c->offer == NULL && (c->offer = calloc(1, sizeof *c->offer)) == NULL) {
         gls_ticket_wipe(&t);
         return GLS_E_NO_MEMORY;
     }

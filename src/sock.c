@@ -77,13 +77,19 @@ static int flush_until(gls_conn *c, int fd, int64_t deadline)
     }
 }
 
-/* Reads once from fd into the connection. */
+/* Reads once from fd into the connection. Never GLS_OK without having read: once the peer
+ * has closed (its close_notify came, even inside a handshake, and the connection takes
+ * nothing after it) GLS_E_CLOSED, and with a full input buffer GLS_E_WANT_READ (the pending
+ * plaintext must be read first), so that no caller loops on a connection that cannot move. */
 static int fill(gls_conn *c, int fd, int64_t deadline)
 {
     size_t room = 0;
+    if ((gls_conn_wants(c) & GLS_CLOSED) != 0) {
+        return gls_conn_error(c) != GLS_OK ? gls_conn_error(c) : GLS_E_CLOSED;
+    }
     uint8_t *in = gls_conn_net_in(c, &room);
     if (room == 0) {
-        return in == NULL ? GLS_E_NO_MEMORY : GLS_OK;
+        return in == NULL ? GLS_E_NO_MEMORY : GLS_E_WANT_READ;
     }
     for (;;) {
         int err = wait_ready(fd, POLLIN, deadline);
@@ -121,8 +127,8 @@ static int handshake_until(gls_conn *c, int fd, int64_t deadline)
             return GLS_OK;
         }
         err = fill(c, fd, deadline);
-        if (err == GLS_E_WANT_READ || err == GLS_E_IO || err == GLS_E_TIMEOUT) {
-            return err;
+        if (err != GLS_OK && gls_conn_error(c) == GLS_OK) {
+            return err; /* WANT_READ, IO, TIMEOUT, CLOSED: nothing more comes by looping */
         }
     }
 }

@@ -2,9 +2,9 @@
  * in-process client and server and prints every handshake message and every
  * secret as it is derived, with the formula that made it and who can compute
  * it. The client's secrets are printed; the server's are checked to be equal,
- * which is the point of key agreement. Then the forward-secrecy lesson, a timing
- * of RSA against AES-GCM, and plain answers; as text, or as one JSON object
- * (--json, docs/explain-json.md). */
+ * which is the point of key agreement. Then (explain_lessons.c) the lessons made
+ * from the recordings, a timing of RSA against AES-GCM, and plain answers; as
+ * text, or as one JSON object (--json, docs/explain-json.md). */
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -14,10 +14,10 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "explain.h"
 #include "explain_html.h"
 #include "explain_inputs.h"
 #include "explain_keys.h"
-#include "explain_pq.h"
 #include "json.h"
 #include "tool.h"
 
@@ -82,9 +82,15 @@ static void print_other_names(const char *name)
 
 static bool color;
 
-static const char *c_on(const char *code)
+/* see explain.h */
+const char *explain_c_on(const char *code)
 {
     return color ? code : "";
+}
+
+static const char *c_on(const char *code)
+{
+    return explain_c_on(code);
 }
 
 static void on_event(void *arg, gls_conn *c, const char *line)
@@ -159,14 +165,6 @@ static void on_secret(void *arg, gls_conn *c, const gls_secret_info *info)
         s->last_who = info->who;
     }
 }
-
-/* What crossed the wire in one connection: [0] client to server, [1] back. */
-struct tape {
-    uint8_t *b[2];
-    size_t len[2];
-    size_t cap[2];
-    bool bad; /* out of memory: the recording is incomplete */
-};
 
 static void tape_add(struct tape *t, int d, const uint8_t *p, size_t n)
 {
@@ -261,19 +259,7 @@ static void print_agreement(size_t same, size_t total, int rsa_kx, bool ticket12
     }
 }
 
-/* One of the connections explain runs. */
-struct session_kind {
-    const char *flag;
-    const char *title;
-    uint16_t version;
-    uint16_t suite;
-    int ec_cert;
-    int rsa_kx;
-    uint16_t group;
-};
-
-#define N_KINDS 4
-static const struct session_kind kinds[N_KINDS] = {
+const struct session_kind explain_kinds[N_KINDS] = {
     {"--tls1.2-rsa", "TLS 1.2 with RSA key exchange (no forward secrecy)", 0x0303, 0x009c, 0, 1,
      GLS_GROUP_X25519},
     {"--tls1.2-ecdhe", "TLS 1.2 with ECDHE (X25519), RSA-signed", 0x0303, 0xc02f, 0, 0,
@@ -281,31 +267,6 @@ static const struct session_kind kinds[N_KINDS] = {
     {"--tls1.3", "TLS 1.3 with X25519", 0x0304, 0x1301, 1, 0, GLS_GROUP_X25519},
     {"--tls1.3-hybrid", "TLS 1.3 with X25519MLKEM768 (post-quantum hybrid)", 0x0304, 0x1301, 1, 0,
      GLS_GROUP_X25519MLKEM768},
-};
-
-/* One connection as the lesson needs it: the recording, the server's key, what was sent. */
-struct recording {
-    struct tape tape;
-    uint8_t *key_pem; /* the server's private key: "leaked" in the lesson */
-    size_t key_len;
-    uint8_t *cert_pem; /* its self-signed certificate */
-    size_t cert_len;
-    char verify[2][200];    /* what verification would have said: [0] system trust store, [1] this
-                               certificate as the trust anchor */
-    uint8_t ticket_key[32]; /* the server's ticket master key: "leaked" in the second scenario */
-    int64_t rotation;
-    int64_t now;
-    bool have_ticket_key;
-    bool exchanged;                       /* the request and reply went through */
-    uint8_t draws[EXPLAIN_MAX_DRAWS][32]; /* both sides' 32-byte random draws: the X25519
-                                             private keys the quantum lesson hands over */
-    size_t n_draws;
-    /* for the answers: the start of a few client secrets (hex), and the agreement count */
-    char pms[17];
-    char master[17];
-    char cwk[17];
-    size_t same;
-    size_t total;
 };
 
 /* The randomness both sides draw: from the system, each 32-byte draw kept (the X25519
@@ -390,8 +351,8 @@ static bool client_value(void *arg, const char *name, const uint8_t **v, size_t 
     return false;
 }
 
-static const char request[] = "GET /secret HTTP/1.1\r\nHost: localhost\r\n\r\n";
-static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 22\r\n\r\nthe vault code is 4711";
+const char explain_request[] = "GET /secret HTTP/1.1\r\nHost: localhost\r\n\r\n";
+const char explain_reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 22\r\n\r\nthe vault code is 4711";
 
 /* --seed: the fixed demo key and certificate (explain_keys.c), as owned copies. */
 static int fixed_cert(const struct session_kind *k, struct recording *rec)
@@ -619,7 +580,7 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
         return fail("explain: out of memory");
     }
     rr->cap = cap;
-    rr->prng = seed_value * 3 + (uint64_t)(k - kinds); /* each session repeats on its own */
+    rr->prng = seed_value * 3 + (uint64_t)(k - explain_kinds); /* each session repeats on its own */
     if (scfg == NULL || ccfg == NULL || configure(scfg, ccfg, k, &cl, &sv, rec, rr) != GLS_OK) {
         free(cap);
         free(rr);
@@ -650,8 +611,8 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
     if (done) {
         cl.mute = true;
         sv.mute = true;
-        rec->exchanged = send_through(c, s, c, s, &rec->tape, request) &&
-                         send_through(s, c, c, s, &rec->tape, reply);
+        rec->exchanged = send_through(c, s, c, s, &rec->tape, explain_request) &&
+                         send_through(s, c, c, s, &rec->tape, explain_reply);
         verify_outcomes(scfg, k, rec);
         rec->have_ticket_key =
             gls_trace_ticket_key(scfg, rec->ticket_key, &rec->rotation) == GLS_OK;
@@ -695,236 +656,6 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
     return done && same == cl.n ? 0 : 1;
 }
 
-/* ---- the forward-secrecy lesson: decrypt the recordings with the leaked key ---- */
-
-struct recovered {
-    char text[2][512]; /* application data per direction */
-    size_t len[2];
-};
-
-static void print_quoted(const uint8_t *p, size_t n)
-{
-    putchar('"');
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] == '\r') {
-            fputs("\\r", stdout);
-        } else if (p[i] == '\n') {
-            fputs("\\n", stdout);
-        } else if (p[i] >= 0x20 && p[i] < 0x7f) {
-            putchar(p[i]);
-        } else {
-            printf("\\x%02x", p[i]);
-        }
-    }
-    putchar('"');
-}
-
-/* Each value the offline decryption derives: printed, or (arg: a jbuf) kept for --json. */
-static void on_step(void *arg, const gls_secret_info *info)
-{
-    struct jbuf *steps = arg;
-    if (steps != NULL) {
-        jb_item(steps);
-        jb_lit(steps, "{\"name\":");
-        jb_text(steps, info->name);
-        jb_lit(steps, ",\"value_hex\":");
-        jb_hex(steps, info->value, info->len);
-        jb_lit(steps, ",\"formula\":");
-        jb_text(steps, info->formula);
-        jb_lit(steps, "}");
-        return;
-    }
-    printf("    %s%s%s = ", c_on("\033[33m"), info->name, c_on("\033[0m"));
-    for (size_t i = 0; i < info->len; i++) {
-        printf("%02x", info->value[i]);
-    }
-    printf("\n      formula: %s\n", info->formula);
-}
-
-static void on_plaintext(void *arg, int dir, const struct gls_offline_opened *o)
-{
-    struct recovered *r = arg;
-    if (o->type == 23 && r->len[dir] + o->n <= sizeof r->text[dir]) {
-        memcpy(r->text[dir] + r->len[dir], o->p, o->n);
-        r->len[dir] += o->n;
-    }
-}
-
-/* What one recording gave away (why is NULL if it was decrypted). */
-struct outcome {
-    const struct gls_offline_why *why;
-    const struct recovered *r;
-    bool same; /* the plaintext recovered equals what was sent */
-};
-
-static void lesson_print(const struct outcome *o)
-{
-    if (o->why != NULL) {
-        printf("    cannot be decrypted: %s\n\n", o->why->text);
-        return;
-    }
-    for (int d = 0; d < 2; d++) {
-        printf("    recovered %s: ", d == 0 ? "client -> server" : "server -> client");
-        print_quoted((const uint8_t *)o->r->text[d], o->r->len[d]);
-        printf("\n");
-    }
-    printf("    the recovered plaintext %s what was sent.\n\n",
-           o->same ? "equals" : "DIFFERS FROM");
-}
-
-/* --json: one element of "lesson"."sessions". */
-static void lesson_json(struct jbuf *out, const struct session_kind *k, const struct tape *t,
-                        const struct outcome *o, const struct jbuf *steps)
-{
-    jb_item(out);
-    jb_lit(out, "{\"title\":");
-    jb_text(out, k->title);
-    jb_lit(out, ",\"flag\":");
-    jb_text(out, k->flag);
-    jb_printf(out, ",\"recorded\":{\"client_to_server\":%zu,\"server_to_client\":%zu}", t->len[0],
-              t->len[1]);
-    jb_printf(out, ",\"decrypted\":%s", o->why == NULL ? "true" : "false");
-    if (o->why != NULL) {
-        jb_lit(out, ",\"reason_code\":");
-        jb_text(out, o->why->code);
-        jb_lit(out, ",\"reason\":");
-        jb_text(out, o->why->text);
-    }
-    jb_lit(out, ",\"steps\":");
-    jb_array(out, steps);
-    if (o->why == NULL) {
-        jb_lit(out, ",\"plaintext\":{\"client_to_server\":");
-        jb_str(out, (const uint8_t *)o->r->text[0], o->r->len[0], true);
-        jb_lit(out, ",\"server_to_client\":");
-        jb_str(out, (const uint8_t *)o->r->text[1], o->r->len[1], true);
-        jb_printf(out, "},\"matches_sent\":%s", o->same ? "true" : "false");
-    }
-    jb_lit(out, "}");
-}
-
-/* Decrypts one recording with nothing but the server's private key; 0 if what happened is
- * what the lesson expects (RSA: the plaintext comes back; otherwise: it does not). Prints,
- * or (out not NULL) appends to the JSON lesson's "sessions". */
-static int lesson_one(const struct session_kind *k, const struct recording *rec, struct jbuf *out,
-                      bool ticket)
-{
-    struct decrypt_material m = {.key_pem = rec->key_pem, .key_len = rec->key_len};
-    if (ticket) { /* the ticket key alone */
-        m = (struct decrypt_material){
-            .ticket_key = rec->ticket_key, .ticket_rotation = rec->rotation, .now = rec->now};
-    }
-    struct recovered r = {0};
-    struct gls_tls_facts f;
-    struct gls_offline_why why = {"", ""};
-    struct jbuf steps = {0};
-    if (out == NULL) {
-        printf("  %s%s%s: %zu bytes client -> server, %zu bytes server -> client recorded.\n",
-               c_on("\033[1m"), k->title, c_on("\033[0m"), rec->tape.len[0], rec->tape.len[1]);
-    }
-    int err = decrypt_streams(rec->tape.b[0], rec->tape.len[0], rec->tape.b[1], rec->tape.len[1],
-                              &m, on_step, out != NULL ? &steps : NULL, on_plaintext, &r, &f, &why);
-    gls_tls_facts_free(&f);
-    struct outcome o = {err != GLS_OK ? &why : NULL, &r, false};
-    o.same = err == GLS_OK && r.len[0] == strlen(request) &&
-             memcmp(r.text[0], request, r.len[0]) == 0 && r.len[1] == strlen(reply) &&
-             memcmp(r.text[1], reply, r.len[1]) == 0;
-    if (out != NULL) {
-        lesson_json(out, k, &rec->tape, &o, &steps);
-    } else {
-        lesson_print(&o);
-    }
-    free(steps.p);
-    bool expect_open = ticket ? k->version == 0x0303 : k->rsa_kx;
-    if (err != GLS_OK) {
-        return expect_open || strcmp(why.code, ticket ? "ticket_encrypted" : "forward_secret") != 0;
-    }
-    return !o.same || !expect_open;
-}
-
-static void print_bullet(const char *text);
-
-/* The second scenario: the server's ticket key leaks instead. */
-static int ticket_lesson(const struct recording *recs, size_t n, struct jbuf *out)
-{
-    static const char rotation[] =
-        "What rotation buys: glasstls seals each ticket under a key derived from its ticket "
-        "master for one 12-hour epoch (and still accepts the previous epoch's), so a leaked "
-        "epoch key opens only the TLS 1.2 recordings whose tickets were sealed in those hours. "
-        "The master itself, which this demo leaked, opens every epoch until it is replaced: "
-        "keep it in memory only, replace it regularly, and once the old keys are erased the "
-        "TLS 1.2 recordings they covered are safe again. TLS 1.3 does not depend on it.";
-    struct jbuf items = {0};
-    int rc = 0;
-    if (out == NULL) {
-        printf("%s== The same recordings, and a leaked ticket key ==%s\n\n", c_on("\033[1m"),
-               c_on("\033[0m"));
-        printf(
-            "  This time the server's certificate key stays safe, but its session-ticket key\n"
-            "  leaks. A TLS 1.2 server sends its NewSessionTicket in the clear, and the ticket\n"
-            "  is the master secret sealed under that key; TLS 1.3 sends tickets encrypted.\n\n");
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!recs[i].tape.bad && recs[i].exchanged && recs[i].have_ticket_key) {
-            rc |= lesson_one(&kinds[i], &recs[i], out != NULL ? &items : NULL, true);
-        } else {
-            rc = 1;
-        }
-    }
-    if (out == NULL) {
-        print_bullet(rotation);
-        printf("\n");
-    } else {
-        jb_lit(out, ",\"ticket_key_sessions\":");
-        jb_array(out, &items);
-        jb_lit(out, ",\"ticket_rotation\":");
-        jb_text(out, rotation);
-    }
-    free(items.p);
-    return rc;
-}
-
-/* The lesson over all three recordings: printed, or (out not NULL) as the JSON "lesson". */
-static int lesson(const struct recording *recs, size_t n, struct jbuf *out)
-{
-    struct jbuf items = {0};
-    int rc = 0;
-    if (out == NULL) {
-        printf("%s== The forward-secrecy lesson: a recording and a leaked key ==%s\n\n",
-               c_on("\033[1m"), c_on("\033[0m"));
-        printf("  Each connection above was recorded byte for byte, and then the client sent\n"
-               "  \"GET /secret HTTP/1.1\" and the server answered. Years later the server's\n"
-               "  private key leaks. Here is what the recording and the key alone give away:\n\n");
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!recs[i].tape.bad && recs[i].exchanged) {
-            rc |= lesson_one(&kinds[i], &recs[i], out != NULL ? &items : NULL, false);
-            continue;
-        }
-        rc = 1;
-        if (out == NULL) {
-            printf("  %s: not recorded\n", kinds[i].title);
-            continue;
-        }
-        jb_item(&items);
-        jb_lit(&items, "{\"title\":");
-        jb_text(&items, kinds[i].title);
-        jb_lit(&items, ",\"flag\":");
-        jb_text(&items, kinds[i].flag);
-        jb_lit(&items, ",\"decrypted\":false,\"reason_code\":\"not_recorded\","
-                       "\"reason\":\"the connection was not recorded\",\"steps\":[]}");
-    }
-    if (out != NULL) {
-        jb_lit(out, ",\"lesson\":{\"sessions\":");
-        jb_array(out, &items);
-    }
-    rc |= ticket_lesson(recs, n, out);
-    if (out != NULL) {
-        jb_lit(out, "}");
-    }
-    free(items.p);
-    return rc;
-}
-
 static void recording_free(struct recording *r)
 {
     free(r->tape.b[0]);
@@ -933,279 +664,6 @@ static void recording_free(struct recording *r)
     gls_trace_pem_free(r->cert_pem, r->cert_len);
     gls_wipe_tool(r->ticket_key, sizeof r->ticket_key);
     gls_wipe_tool(r->draws, sizeof r->draws);
-}
-
-/* ---- why bulk data uses symmetric keys: RSA against AES-GCM, timed here and now ---- */
-
-#define MEGABYTE 1000000.0
-
-/* What the section and the answer quote, from one gls_trace_measure. */
-struct speed_view {
-    double rsa_us;         /* one RSA private-key operation */
-    double aes_mb_per_s;   /* AES-128-GCM, MB (10^6 bytes) per second */
-    double kb_per_rsa_op;  /* AES-128-GCM kilobytes (10^3) in the time of one RSA operation */
-    size_t rsa_max;        /* most bytes one PKCS#1 v1.5 encryption carries: k - 11 */
-    size_t ops_per_mb;     /* RSA operations a megabyte would take */
-    double mb_rsa_seconds; /* ... and their time */
-    double mb_aes_seconds; /* a megabyte under AES-128-GCM */
-};
-
-static void speed_derive(const struct gls_speed *sp, struct speed_view *v)
-{
-    v->rsa_us = sp->rsa_op_seconds * 1e6;
-    v->aes_mb_per_s = sp->aead_bytes_per_second / MEGABYTE;
-    v->kb_per_rsa_op = sp->rsa_op_seconds * sp->aead_bytes_per_second / 1000.0;
-    v->rsa_max = sp->rsa_bits / 8 - 11; /* RFC 8017 §7.2.1 */
-    v->ops_per_mb = ((size_t)MEGABYTE + v->rsa_max - 1) / v->rsa_max;
-    v->mb_rsa_seconds = (double)v->ops_per_mb * sp->rsa_op_seconds;
-    v->mb_aes_seconds = MEGABYTE / sp->aead_bytes_per_second;
-}
-
-static void speed_print(const struct gls_speed *sp, const struct speed_view *v)
-{
-    printf("%s== Why bulk data uses symmetric keys ==%s\n\n", c_on("\033[1m"), c_on("\033[0m"));
-    printf("  Timed on this machine just now (MB = 10^6 bytes, KB = 10^3):\n");
-    printf("  one RSA-%zu private-key operation (the server's decryption of a pre-master secret)\n"
-           "  takes %.0f µs (%u timed);\n",
-           sp->rsa_bits, v->rsa_us, sp->rsa_ops);
-    printf("  AES-128-GCM encrypts %.0f MB/s (16 KiB records, %.0f MB timed): in the time of one\n"
-           "  RSA operation it encrypts %.0f KB.\n",
-           v->aes_mb_per_s, (double)sp->aead_bytes / MEGABYTE, v->kb_per_rsa_op);
-    printf("  RSA-%zu with PKCS#1 v1.5 encrypts at most %zu bytes per operation, so a 1 MB\n"
-           "  download under RSA alone would need %zu private-key operations: %.2f s of work,\n"
-           "  against %.3f ms with AES-128-GCM, %.0f times longer.\n\n",
-           sp->rsa_bits, v->rsa_max, v->ops_per_mb, v->mb_rsa_seconds, v->mb_aes_seconds * 1e3,
-           v->mb_rsa_seconds / v->mb_aes_seconds);
-}
-
-static void speed_json(struct jbuf *out, const struct gls_speed *sp, const struct speed_view *v)
-{
-    jb_printf(out,
-              ",\"speed\":{\"rsa_bits\":%zu,\"rsa_private_ops_timed\":%u,"
-              "\"rsa_private_op_us\":%.3f,",
-              sp->rsa_bits, sp->rsa_ops, v->rsa_us);
-    jb_printf(out, "\"aes_128_gcm_bytes_timed\":%zu,\"aes_128_gcm_bytes_per_second\":%.0f,",
-              sp->aead_bytes, sp->aead_bytes_per_second);
-    jb_printf(out, "\"aes_128_gcm_kb_per_rsa_op\":%.3f,\"rsa_max_bytes_per_op\":%zu,",
-              v->kb_per_rsa_op, v->rsa_max);
-    jb_printf(out, "\"rsa_ops_per_mb\":%zu,\"mb_rsa_seconds\":%.6f,\"mb_aes_seconds\":%.9f}",
-              v->ops_per_mb, v->mb_rsa_seconds, v->mb_aes_seconds);
-}
-
-/* Times RSA (the RSA session's leaked key) against AES-128-GCM; false if it failed. */
-static bool measure(const struct recording *rsa, struct gls_speed *sp, struct speed_view *v,
-                    struct jbuf *out)
-{
-    int err = rsa->key_pem != NULL ? gls_trace_measure(rsa->key_pem, rsa->key_len, sp)
-                                   : GLS_E_INVALID_ARGUMENT;
-    bool ok = err == GLS_OK && sp->rsa_op_seconds > 0 && sp->aead_bytes_per_second > 0;
-    if (!ok) {
-        fprintf(stderr, "glasstls explain: the speed measurement failed: %s\n",
-                gls_error_message(err));
-        if (out != NULL) {
-            jb_lit(out, ",\"speed\":null");
-        }
-        return false;
-    }
-    speed_derive(sp, v);
-    if (out != NULL) {
-        speed_json(out, sp, v);
-    } else {
-        speed_print(sp, v);
-    }
-    return true;
-}
-
-/* ---- plain answers ---- */
-
-struct answer {
-    const char *question;
-    const char *answer; /* NULL: made with this run's values (see tied_answer) */
-};
-
-static const struct answer answers[] = {
-    {"What are the pre-master secret, the master secret and the session keys, and which private "
-     "key is meant?",
-     NULL},
-    {"Is the RSA pre-master secret ephemeral, and is it forward secret?",
-     "That RSA pre-master secret is ephemeral (new each session) but not forward secret: it "
-     "travels encrypted under a key that lives for years, which is why the lesson above could "
-     "open the first connection's recording with the leaked key. (EC)DHE private keys exist "
-     "only for one handshake, so the same key could not open the second and third."},
-    {"Do both sides hold the same keys, and what is each key for?", NULL},
-    {"Why does bulk data use symmetric keys?", NULL},
-    {"What did TLS 1.3 change?",
-     "TLS 1.3 removed RSA key exchange: every full handshake is (EC)DHE, and so is a resumption "
-     "in psk_dhe_ke mode (the only one glasstls and browsers use); the other mode, psk_ke, "
-     "resumes with the PSK alone and is not forward secret with respect to the ticket key. It "
-     "encrypts the handshake after ServerHello, sends its session tickets encrypted, and "
-     "replaces the PRF with the HKDF schedule of stages (Early, Handshake, Master) shown above."},
-    {"How does the client know it is talking to the real server?",
-     "Key exchange alone only proves the client shares keys with *someone*; authentication ties "
-     "that someone to the name. The Certificate binds the server's name to a public key, and a "
-     "certificate authority the client trusts signed that binding (here nobody did: the "
-     "certificate is self-signed, which is why the demo skipped verification; see 'Had it "
-     "checked' above). In TLS 1.2 ECDHE/DHE the ServerKeyExchange carries a signature with that "
-     "key over client_random + server_random + the ephemeral public key: the randoms make it "
-     "valid for this handshake only (no replay), and signing the key stops anyone on the path "
-     "from swapping in their own. In TLS 1.3 CertificateVerify signs the hash of the whole "
-     "transcript so far, which covers the key shares and everything negotiated. Finished then "
-     "proves each side derived the same keys from that transcript, so nothing was changed on "
-     "the way. With RSA key exchange nothing is signed at all: the server's Finished is its "
-     "only proof that it holds the private key, because only that key could decrypt the "
-     "pre-master secret the Finished is computed from."},
-    {"What do PRF, HKDF, labels, 'ephemeral', key agreement and key transport mean?",
-     "The TLS 1.2 PRF stretches a secret and a seed into as many pseudo-random bytes as needed "
-     "by chaining HMAC (P_SHA256); HKDF does the same job in TLS 1.3 in two steps: Extract "
-     "concentrates a secret's randomness into one key, Expand turns a key into several outputs. "
-     "A label (\"master secret\", \"key expansion\", \"c hs traffic\") is an ASCII string "
-     "mixed into each derivation so that every output has one purpose and no two can collide. "
-     "Ephemeral, the E of DHE and ECDHE, means a key pair made for one handshake and thrown "
-     "away: that is what gives forward secrecy. Fresh per session is weaker: the RSA "
-     "pre-master secret is new each time but travels under a long-lived key. In key agreement "
-     "(DH, ECDH) both sides contribute and the secret never travels; in key transport (RSA) "
-     "one side picks the secret and sends it encrypted. The server's own key pair cannot protect "
-     "the server-to-client direction by itself: anyone can encrypt to a public key, but what the "
-     "server encrypts with its private key anyone can open with the public one, so the two "
-     "sides first need a shared secret, and symmetric keys for both directions come from it."},
-};
-
-static void symmetric_answer(char *out, size_t cap, const struct gls_speed *sp,
-                             const struct speed_view *v)
-{
-    static const char use[] = "The public key is used once, to agree on (or authenticate the "
-                              "agreement of) a symmetric key.";
-    if (v == NULL) {
-        snprintf(out, cap,
-                 "Bulk data uses symmetric keys because public-key operations are thousands of "
-                 "times slower per byte and cannot encrypt long messages. %s",
-                 use);
-        return;
-    }
-    snprintf(out, cap,
-             "Bulk data uses symmetric keys because public-key operations are far slower and "
-             "cannot encrypt long messages: on this machine one RSA-%zu private-key operation "
-             "took %.0f µs, time in which AES-128-GCM encrypts %.0f KB. RSA-%zu fits at most "
-             "%zu bytes in one operation, so a 1 MB download would need %zu of them, %.2f s of "
-             "work against %.3f ms with AES-128-GCM. %s",
-             sp->rsa_bits, v->rsa_us, v->kb_per_rsa_op, sp->rsa_bits, v->rsa_max, v->ops_per_mb,
-             v->mb_rsa_seconds, v->mb_aes_seconds * 1e3, use);
-}
-
-/* "* " and the text, wrapped at 92 columns with a two-space indent. */
-static void print_bullet(const char *text)
-{
-    size_t col = 2;
-    fputs("* ", stdout);
-    for (const char *p = text; *p != '\0';) {
-        size_t n = strcspn(p, " ");
-        if (col > 2 && col + 1 + n > 92) {
-            fputs("\n  ", stdout);
-            col = 2;
-        } else if (col > 2) {
-            putchar(' ');
-            col++;
-        }
-        fwrite(p, 1, n, stdout);
-        col += n;
-        p += n;
-        p += strspn(p, " ");
-    }
-    putchar('\n');
-}
-
-/* The answers that quote this run's values (question i of answers[]). */
-static void tied_answer(size_t i, const struct recording *recs, char *out, size_t cap)
-{
-    const struct recording *rsa = &recs[0];
-    if (i == 0) {
-        snprintf(out, cap,
-                 "The pre-master secret is the value both sides start from in TLS 1.2. With RSA "
-                 "key exchange the client makes it up and encrypts it to the server: in the "
-                 "first connection it began %s (0303 is the client's version). With (EC)DHE it "
-                 "is the Diffie-Hellman result instead. The master secret is PRF(pre-master "
-                 "secret, ...) (here %s...), and the session keys are cut from PRF(master "
-                 "secret, \"key expansion\", randoms) (client_write_key %s...). The 'private "
-                 "key' of RSA key exchange is the server's long-term certificate key: the one "
-                 "the lesson above leaked.",
-                 rsa->pms, rsa->master, rsa->cwk);
-    } else {
-        snprintf(out, cap,
-                 "Yes: the server derived the same value for %zu of the client's %zu secrets in "
-                 "the first connection, %zu of %zu in the second and %zu of %zu in the third. No "
-                 "key crossed the wire: what travels is the RSA pre-master secret (encrypted to "
-                 "the server's key, in the first connection only) and each side's Finished "
-                 "verify_data (encrypted), which proves the keys are shared without revealing "
-                 "them. Each key has one job, fixed by its label and by who writes: "
-                 "client_write_key encrypts client-to-server records, server_write_key the other "
-                 "direction; TLS 1.3 adds separate handshake and application traffic secrets.",
-                 recs[0].same, recs[0].total, recs[1].same, recs[1].total, recs[2].same,
-                 recs[2].total);
-    }
-}
-
-/* The answers, printed or (out not NULL) as the JSON "answers"; v NULL if nothing was timed. */
-static void print_answers(const struct recording *recs, const struct gls_speed *sp,
-                          const struct speed_view *v, struct jbuf *out)
-{
-    char sym[768];
-    char tied[2][768];
-    symmetric_answer(sym, sizeof sym, sp, v);
-    tied_answer(0, recs, tied[0], sizeof tied[0]);
-    tied_answer(1, recs, tied[1], sizeof tied[1]);
-    if (out == NULL) {
-        printf("%s== What the three connections show ==%s\n\n", c_on("\033[1m"), c_on("\033[0m"));
-    } else {
-        jb_lit(out, ",\"answers\":[");
-    }
-    for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
-        const char *a = answers[i].answer != NULL ? answers[i].answer
-                        : i == 0                  ? tied[0]
-                        : i == 2                  ? tied[1]
-                                                  : sym;
-        if (out == NULL) {
-            print_bullet(a);
-            continue;
-        }
-        jb_lit(out, i > 0 ? ",{\"question\":" : "{\"question\":");
-        jb_text(out, answers[i].question);
-        jb_lit(out, ",\"answer\":");
-        jb_text(out, a);
-        jb_lit(out, "}");
-    }
-    if (out != NULL) {
-        jb_lit(out, "]");
-    }
-}
-
-/* The TLS 1.3 recordings (X25519, then the hybrid) for "record now, decrypt later". */
-static int quantum_lesson(const struct recording *recs, struct jbuf *out)
-{
-    struct pq_recording pq[2];
-    for (int i = 0; i < 2; i++) {
-        const struct recording *r = &recs[2 + i];
-        pq[i] = (struct pq_recording){kinds[2 + i].title,
-                                      kinds[2 + i].flag,
-                                      kinds[2 + i].group,
-                                      {r->tape.b[0], r->tape.b[1]},
-                                      {r->tape.len[0], r->tape.len[1]},
-                                      (const uint8_t(*)[32])r->draws,
-                                      r->n_draws,
-                                      !r->tape.bad && r->exchanged};
-    }
-    return explain_pq_lesson(pq, 2, request, reply, color, out);
-}
-
-/* After the connections: the lessons, the timing and the answers. */
-static int finale(const struct recording *recs, struct jbuf *out)
-{
-    struct gls_speed sp;
-    struct speed_view v;
-    int rc = lesson(recs, 3, out);
-    rc |= quantum_lesson(recs, out);
-    bool timed = measure(&recs[0], &sp, &v, out);
-    print_answers(recs, &sp, timed ? &v : NULL, out);
-    return rc | !timed;
 }
 
 /* Prints the JSON document: {"schema":1, "ok", "sessions", then rest's members}; or, with
@@ -1269,7 +727,7 @@ int cmd_explain(int argc, char **argv)
     };
     /* clang-format on */
     int opt;
-    unsigned only = 0; /* bit i: kinds[i] asked for; 0: all */
+    unsigned only = 0; /* bit i: explain_kinds[i] asked for; 0: all */
     bool json = false;
     const char *html = NULL;
     color = use_colour(1);
@@ -1328,11 +786,11 @@ int cmd_explain(int argc, char **argv)
     }
     for (int i = 0; i < N_KINDS; i++) {
         if (only == 0 || (only & (1u << i))) {
-            rc |= run_session(&kinds[i], &recs[i], json ? &sessions : NULL);
+            rc |= run_session(&explain_kinds[i], &recs[i], json ? &sessions : NULL);
         }
     }
     if (only == 0) {
-        rc |= finale(recs, json ? &rest : NULL);
+        rc |= explain_finale(recs, json ? &rest : NULL);
     }
     if (json) {
         rc = print_json(&sessions, &rest, rc, html);

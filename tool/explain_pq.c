@@ -311,6 +311,12 @@ static void attack_json(struct jbuf *j, const struct pq_recording *r, const stru
         jb_lit(j, ",\"attempt_formula\":");
         jb_text(j, attempt_formula(a->hybrid));
     }
+    const struct gls_tls_side *sv = &a->f.side[GLS_TLS_S2C];
+    if (sv->first_encrypted < sv->n_records) { /* what the derived handshake key must open */
+        const struct gls_tls_record *x = &sv->records[sv->first_encrypted];
+        jb_lit(j, ",\"first_server_record\":");
+        jb_hex(j, r->wire[1] + x->off, 5 + x->payload.len);
+    }
     jb_printf(j, ",\"decrypted\":%s", a->err == GLS_OK ? "true" : "false");
     if (a->err != GLS_OK) {
         jb_lit(j, ",\"reason_code\":");

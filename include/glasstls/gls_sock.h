@@ -26,7 +26,8 @@ extern "C" {
 
 /* Sends all pending output. */
 int gls_sock_flush(gls_conn *c, int fd);
-/* Drives the handshake to completion (or to a want/error). */
+/* Drives the handshake to completion (or to a want/error); GLS_E_CLOSED if the peer
+ * sent close_notify before it completed (it never will). */
 int gls_sock_handshake(gls_conn *c, int fd);
 /* Reads plaintext; GLS_E_CLOSED after the peer's close_notify. */
 int gls_sock_read(gls_conn *c, int fd, void *buf, size_t cap, size_t *got);

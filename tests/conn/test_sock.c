@@ -5,7 +5,10 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -243,4 +246,77 @@ TEST(negative_timeout_is_no_limit)
     close(sv[1]);
     gls_conn_free(s);
     gls_config_free(scfg);
+}
+
+/* A peer that sends close_notify (a plaintext alert record) instead of a ClientHello, then
+ * either hangs up or keeps sending. The connection takes nothing after a close_notify, so
+ * the handshake can never finish: the helper must say GLS_E_CLOSED at once. It used to spin
+ * (fill returned GLS_OK without reading once the buffer was full, and EOF after close_notify
+ * was GLS_OK too), at 100% CPU and past any deadline. Run in a child so that a spin fails the
+ * test instead of hanging it. */
+static int handshake_after_close_notify(bool hang_up, bool with_timeout, long *cpu_ms)
+{
+    static const uint8_t close_notify[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00};
+    static uint8_t junk[64 * 1024];
+    int sv[2];
+    int res[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 || pipe(res) != 0) {
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(sv[0]);
+        gls_config *scfg = gls_config_new();
+        int err = gls_config_add_generated_cert(scfg, names, 1, 1, NULL);
+        gls_conn *s = gls_server_new(scfg);
+        if (err == GLS_OK) {
+            err = with_timeout ? gls_sock_handshake_timeout(s, sv[1], 3000)
+                               : gls_sock_handshake(s, sv[1]);
+        }
+        if (write(res[1], &err, sizeof err) != sizeof err) {
+            _exit(2);
+        }
+        _exit(0);
+    }
+    close(sv[1]);
+    (void)send(sv[0], close_notify, sizeof close_notify, MSG_NOSIGNAL);
+    if (hang_up) {
+        close(sv[0]);
+    } else {
+        memset(junk, 0x17, sizeof junk);
+        fcntl(sv[0], F_SETFL, O_NONBLOCK);
+        (void)send(sv[0], junk, sizeof junk, MSG_NOSIGNAL); /* as much as the socket takes */
+    }
+    int err = 1;
+    int status = 0;
+    for (int i = 0; i < 100 && err == 1; i++) { /* 5 s at most */
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            err = read(res[0], &err, sizeof err) == sizeof err ? err : -2;
+            break;
+        }
+        usleep(50000);
+    }
+    if (err == 1) { /* still running: spinning (or stuck) */
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    *cpu_ms = ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000;
+    if (!hang_up) {
+        close(sv[0]);
+    }
+    close(res[0]);
+    close(res[1]);
+    return err;
+}
+
+TEST(close_notify_inside_the_handshake_ends_it_without_spinning)
+{
+    long cpu_ms = 0;
+    CHECK_ERR(handshake_after_close_notify(true, false, &cpu_ms), GLS_E_CLOSED);
+    CHECK_ERR(handshake_after_close_notify(true, true, &cpu_ms), GLS_E_CLOSED);
+    CHECK_ERR(handshake_after_close_notify(false, false, &cpu_ms), GLS_E_CLOSED);
+    CHECK_ERR(handshake_after_close_notify(false, true, &cpu_ms), GLS_E_CLOSED);
+    CHECK(cpu_ms < 2000); /* the children, all together: no busy loop */
 }

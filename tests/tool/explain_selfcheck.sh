@@ -5,7 +5,8 @@
 # all four sessions. In the X25519MLKEM768 session the ML-KEM-768 secret is taken as printed
 # (no ML-KEM in Python) and the rest checked: the shares' layout, the X25519 half, and the
 # shared secret = ML-KEM ss || X25519 ss that every later secret derives from. A secret
-# printed but not recomputed is a failure too.
+# printed but not recomputed is a failure too. The "record now, decrypt later" lesson is
+# recomputed as well: the adversary's keys, and whether they open the server's first record.
 set -euo pipefail
 bin="${GLS_BUILD:?GLS_BUILD is not set}/glasstls"
 json=$(mktemp)
@@ -16,7 +17,7 @@ for seed in "" 7; do
 import hashlib, hmac, json, sys
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_private_key
 from cryptography.hazmat.primitives.asymmetric import padding
 
 H = lambda b: hashlib.sha256(b).digest()
@@ -161,12 +162,56 @@ for s in d["sessions"]:
     for x in s["secrets"]:
         if x["side"] == "server" and x["name"] in calc and calc[x["name"]].hex() != x["value_hex"]:
             failures.append(f"{s['title']}: server's {x['name']} differs")
+# record now, decrypt later: the adversary's derivation recomputed, and its server handshake
+# key tried on the first protected record the server sent. From the X25519 recording's
+# private key it must open (EncryptedExtensions); from the hybrid's attempt (the ML-KEM half
+# unknown) it must not, while the session's own key opens the same record.
+from cryptography.exceptions import InvalidTag
+by_title = {s["title"]: s for s in d["sessions"]}
+opened = refused = 0
+for q in d.get("quantum_lesson", {"sessions": []})["sessions"]:
+    s = by_title[q["title"]]
+    inp = s["inputs"]
+    priv = bytes.fromhex(q["client_x25519_private_key"])
+    pub = X25519PrivateKey.from_private_bytes(priv).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    assert pub.hex() == q["client_x25519_share"] == inp["client_public_share"], q["title"]
+    x = x25519(priv, bytes.fromhex(q["server_x25519_share"]))
+    assert x.hex() == q["x25519_shared_secret"] and q["server_x25519_share"] == inp["server_public_share"]
+    dhe = bytes.fromhex(q["attempted_shared_secret"])
+    assert dhe == (x if q["mlkem_shared_secret_known"] else bytes(32) + x), q["title"]
+    th = {t["covers"]: bytes.fromhex(t["value"]) for t in inp["transcript_hash"]}
+    hs = extract(derive(extract(b"\0", bytes(32)), "derived", H(b"")), dhe)
+    shs = derive(hs, "s hs traffic", th["ClientHello...ServerHello"])
+    key, iv = expand_label(shs, "key", b"", 16), expand_label(shs, "iv", b"", 12)
+    steps = {st["name"]: bytes.fromhex(st["value_hex"]) for st in q["steps"]}
+    assert steps["(EC)DHE shared secret"] == dhe and steps["Handshake Secret"] == hs
+    assert steps["s hs traffic"] == shs and steps["server_handshake_write_key"] == key
+    rec = bytes.fromhex(q["first_server_record"])
+    def open_with(k, n):
+        return AESGCM(k).decrypt(n, rec[5:], rec[:5])
+    own = {x["name"]: bytes.fromhex(x["value_hex"]) for x in s["secrets"] if x["side"] == "client"}
+    pt = open_with(own["server_handshake_write_key"], own["server_handshake_write_iv"])
+    assert pt[0] == 8 and pt[-1] == 22, "the record is the session's EncryptedExtensions"
+    if q["decrypted"]:
+        assert open_with(key, iv) == pt
+        for name in ("c ap traffic", "s ap traffic", "client_application_write_key"):
+            assert steps[name] == own[name], name
+        opened += 1
+    else:
+        try:
+            open_with(key, iv)
+            failures.append(f"{q['title']}: the adversary's handshake key opens the record")
+        except InvalidTag:
+            refused += 1
+if d.get("quantum_lesson") and (opened, refused) != (1, 1):
+    failures.append(f"quantum lesson: {opened} opened, {refused} refused; want 1 and 1")
 if hybrids != 1:
     failures.append(f"{hybrids} hybrid sessions checked, want 1")
 if failures:
     print("\n".join(failures))
     sys.exit(1)
-print(f"self-check: {total} printed secrets recomputed independently in {len(d['sessions'])} sessions")
+print(f"self-check: {total} printed secrets recomputed independently in {len(d['sessions'])} sessions;"
+      f" record now, decrypt later: {opened} recording opened, {refused} refused, in Python too")
 PY
 done
 echo "1 passed, 0 failed"

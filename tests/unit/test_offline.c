@@ -3,7 +3,9 @@
  * server's key (with extended master secret and the client Finished check), the key block
  * equal to what the live client derived, a wrong key refused as "wrong_key", ECDHE and TLS 1.3
  * refused as forward secret, and ECDHE and TLS 1.3 opened from the key log the live client
- * wrote, with TLS 1.3's inner content types; a key log without the session's line. */
+ * wrote, with TLS 1.3's inner content types; a key log without the session's line; TLS 1.3
+ * (X25519 and X25519MLKEM768) opened from the key exchange's shared secret alone, and refused
+ * as "wrong_key" when part of it is wrong (the hybrid's ML-KEM half unknown). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +40,10 @@ struct rec {
     uint8_t types[2][64];
     unsigned epochs[2][64];
     bool key_update; /* TLS 1.3: a KeyUpdate each way, then the request and reply again */
+    uint16_t group;  /* the one group the client offers; 0: the default list */
+    uint8_t dhe[64]; /* the (EC)DHE shared secret the live client reported */
+    size_t dhe_len;
+    size_t hello_len; /* bytes of ClientHello || ServerHello at the transcript's start */
 };
 
 static void on_keylog(void *arg, gls_conn *c, const char *line)
@@ -62,6 +68,10 @@ static void on_secret(void *arg, gls_conn *c, const gls_secret_info *info)
     }
     if (strcmp(info->name, "extended_master_secret") == 0) {
         r->ems = true;
+    }
+    if (strcmp(info->name, "(EC)DHE shared secret") == 0 && info->len <= sizeof r->dhe) {
+        memcpy(r->dhe, info->value, info->len);
+        r->dhe_len = info->len;
     }
 }
 
@@ -113,6 +123,7 @@ static int record_session(struct rec *r, uint16_t version, uint16_t suite, int e
     err = err ? err : gls_config_danger_accept_any_cert(cc);
     err = err ? err : gls_config_set_keylog(cc, on_keylog, r);
     err = err ? err : gls_config_set_secret_trace(cc, on_secret, r);
+    err = err || r->group == 0 ? err : gls_config_set_groups(cc, &r->group, 1);
     gls_conn *c = err ? NULL : gls_client_new(cc, "localhost");
     gls_conn *s = err ? NULL : gls_server_new(sc);
     char buf[256];
@@ -202,6 +213,7 @@ static void parse(struct rec *r, uint16_t version, uint16_t suite)
     size_t ch = 4 + ((size_t)hs[0][1] << 16 | (size_t)hs[0][2] << 8 | hs[0][3]);
     take_messages(r, hs[0], ch, &tl);
     take_messages(r, hs[1], hs_len[1], &tl);
+    r->hello_len = tl; /* TLS 1.3: the server's only plaintext message is its ServerHello */
     take_messages(r, hs[0] + ch, hs_len[0] - ch, &tl);
     r->s.version = version;
     r->s.suite = suite;
@@ -253,11 +265,13 @@ static bool recovered(const struct rec *r)
            r->data_len[1] == strlen(reply) && memcmp(r->data[1], reply, r->data_len[1]) == 0;
 }
 
-static struct rec *new_rec_ku(uint16_t version, uint16_t suite, int ec, bool key_update)
+static struct rec *new_rec_group(uint16_t version, uint16_t suite, int ec, bool key_update,
+                                 uint16_t group)
 {
     struct rec *r = calloc(1, sizeof *r);
     if (r != NULL) {
         r->key_update = key_update;
+        r->group = group;
     }
     if (r != NULL && record_session(r, version, suite, ec) != GLS_OK) {
         free(r);
@@ -267,6 +281,11 @@ static struct rec *new_rec_ku(uint16_t version, uint16_t suite, int ec, bool key
         parse(r, version, suite);
     }
     return r;
+}
+
+static struct rec *new_rec_ku(uint16_t version, uint16_t suite, int ec, bool key_update)
+{
+    return new_rec_group(version, suite, ec, key_update, 0);
 }
 
 static struct rec *new_rec(uint16_t version, uint16_t suite, int ec)
@@ -417,5 +436,50 @@ TEST(keylog_follows_key_update_both_ways)
         CHECK_EQ(r->epochs[d][r->n_recs[d] - 1], 2);
     }
     gls_offline_keys_free(k);
+    free_rec(r);
+}
+
+/* TLS 1.3 from the key exchange's shared secret alone (explain's quantum adversary): the whole
+ * schedule re-derived, the server's encrypted flight opened to reach the application keys, both
+ * directions recovered; for X25519 and for X25519MLKEM768 (64 bytes: ML-KEM || X25519). Half
+ * of the hybrid's secret right is not enough: "wrong_key" at the server's first record. */
+TEST(tls13_from_the_shared_secret)
+{
+    static const uint16_t groups[] = {GLS_GROUP_X25519, GLS_GROUP_X25519MLKEM768};
+    for (size_t i = 0; i < 2; i++) {
+        struct rec *r = new_rec_group(0x0304, 0x1301, 1, false, groups[i]);
+        struct gls_offline_why why = {"", ""};
+        struct steps st = {{0}, 0, 0};
+        gls_offline_keys *k = NULL;
+        CHECK(r != NULL);
+        CHECK_EQ(r->dhe_len, i == 0 ? 32u : 64u);
+        r->s.transcript_len = r->hello_len;
+        CHECK_OK(gls_offline_keys_from_dhe13(&r->s, r->dhe, r->dhe_len, "given", r->recs[1],
+                                             r->n_recs[1], &k, on_step, &st, &why));
+        CHECK(st.n >= 16); /* secret, Early ... both traffic keys */
+        CHECK_OK(open_both(r, k, &why));
+        CHECK(recovered(r));
+        CHECK_EQ(r->types[1][0], 22); /* the server's flight under its handshake keys */
+        CHECK_EQ(r->epochs[1][0], 0);
+        gls_offline_keys_free(k);
+        /* the ML-KEM half (or the first X25519 byte) wrong */
+        memset(r->dhe, 0, i == 0 ? 1 : 32);
+        CHECK_ERR(gls_offline_keys_from_dhe13(&r->s, r->dhe, r->dhe_len, "guess", r->recs[1],
+                                              r->n_recs[1], &k, NULL, NULL, &why),
+                  GLS_E_BAD_RECORD_MAC);
+        CHECK(k == NULL && strcmp(why.code, "wrong_key") == 0);
+        CHECK(strstr(why.text, "EncryptedExtensions") != NULL);
+        free_rec(r);
+    }
+    /* TLS 1.2 does not open this way */
+    struct rec *r = new_rec(0x0303, 0xc02f, 0);
+    struct gls_offline_why why = {"", ""};
+    gls_offline_keys *k = NULL;
+    uint8_t z[32] = {1};
+    CHECK(r != NULL);
+    CHECK_ERR(gls_offline_keys_from_dhe13(&r->s, z, sizeof z, "given", r->recs[1], r->n_recs[1], &k,
+                                          NULL, NULL, &why),
+              GLS_E_UNSUPPORTED);
+    CHECK(k == NULL && strcmp(why.code, "unsupported") == 0);
     free_rec(r);
 }
