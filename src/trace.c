@@ -587,6 +587,8 @@ int gls_offline_open_records(gls_offline_keys *k, int dir, const struct gls_offl
     return GLS_OK;
 }
 
+#define GLS_TLS13_MAX_FLIGHT (256 * 1024) /* the server's encrypted flight kept, at most */
+
 /* TLS 1.3: the server's protected flight opened under its handshake keys (k->hs[1], which
  * this advances) and appended to tr[*len..] through the server's Finished. */
 static int server_flight(gls_offline_keys *k, const struct gls_offline_record *recs, size_t n,
@@ -636,7 +638,7 @@ static int keys13_from_dhe(gls_offline_keys *k, const struct gls_offline_session
     gls_master_secret ms = {0};
     gls_secret t[4];
     gls_digest th = {.len = k->hash->len};
-    size_t cap = s->transcript_len + 65536;
+    size_t cap = s->transcript_len + GLS_TLS13_MAX_FLIGHT;
     size_t len = s->transcript_len;
     uint8_t *tr = malloc(cap);
     memset(t, 0, sizeof t);

@@ -64,6 +64,15 @@ struct attack {
     bool same; /* the plaintext equals what was sent */
 };
 
+/* Zeroes the private key and secrets before the memory goes (a plain memset may be elided). */
+static void wipe(void *p, size_t n)
+{
+    volatile uint8_t *b = p;
+    while (n-- > 0) {
+        *b++ = 0;
+    }
+}
+
 static bool contains(gls_bytes m, const uint8_t *x, size_t n)
 {
     for (size_t i = 0; i + n <= m.len; i++) {
@@ -163,7 +172,7 @@ static void attack(const struct pq_recording *r, struct attack *a, const char *r
     }
     if (!a->have_keys) {
         a->err = GLS_E_UNSUPPORTED;
-        a->why.code = "not_recorded";
+        a->why.code = "no_key_share";
         snprintf(a->why.text, sizeof a->why.text, "the recording holds no usable X25519 shares");
         return;
     }
@@ -371,7 +380,7 @@ int explain_pq_lesson(const struct pq_recording *recs, size_t n, const char *req
                                : a.err == GLS_OK && a.same;
         rc |= !expected;
         gls_tls_facts_free(&a.f);
-        memset(&a, 0, sizeof a); /* the private key and secrets */
+        wipe(&a, sizeof a); /* the private key and secrets */
         free(steps.p);
     }
     if (out == NULL) {
