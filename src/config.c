@@ -100,8 +100,9 @@ gls_config *gls_config_new(void)
     if (cfg->keyring == NULL || gls_keyring_init(cfg->keyring) != GLS_OK || cfg->tickets == NULL ||
         gls_ticket_cache_init(cfg->tickets) != GLS_OK || cfg->sessions == NULL ||
         gls_session_cache_init(cfg->sessions) != GLS_OK || cfg->bufs == NULL ||
-        gls_pool_init(cfg->bufs) != GLS_OK ||
+        gls_pool_init(cfg->bufs) != GLS_OK || gls_cert_cache_new(&cfg->peer_certs) != GLS_OK ||
         gls_rand_system(NULL, cfg->ticket_master, sizeof cfg->ticket_master) != GLS_OK) {
+        gls_cert_cache_free(cfg->peer_certs);
         free(cfg->tickets);
         free(cfg->sessions);
         free(cfg->keyring);
@@ -141,6 +142,7 @@ void gls_config_free(gls_config *cfg)
     free(cfg->tickets);
     gls_session_cache_free(cfg->sessions);
     free(cfg->sessions);
+    gls_cert_cache_free(cfg->peer_certs);
     gls_keyring_free(cfg->keyring);
     free(cfg->keyring);
     gls_wipe(cfg, sizeof *cfg);

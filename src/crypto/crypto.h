@@ -268,6 +268,17 @@ void gls_cert_free(gls_cert *c);
  * (subject and issuer parse the DER again); nothing else may be called. */
 void gls_cert_shed(gls_cert *c);
 
+/* A small per-config cache of parsed peer certificates keyed by their DER (SHA-256,
+ * then compared byte for byte), shared by threads: parsing (d2i_X509, a quarter of a
+ * TLS 1.3 ECDSA handshake's instructions) happens once per certificate seen, not once
+ * per handshake. Only parsing is saved: the caller still verifies every chain. */
+typedef struct gls_cert_cache gls_cert_cache;
+GLS_MUST_CHECK int gls_cert_cache_new(gls_cert_cache **out);
+void gls_cert_cache_free(gls_cert_cache *cc);
+/* As gls_cert_from_der, from the cache when this DER was parsed before (cc may be NULL). */
+GLS_MUST_CHECK int gls_cert_from_der_cached(gls_cert_cache *cc, const uint8_t *p, size_t n,
+                                            gls_cert **out);
+
 /* A self-signed certificate and key for names (DNS names or IP literals), valid
  * from now-1h for `days`; key_type GLS_KEY_RSA (2048), GLS_KEY_EC_P256 or
  * GLS_KEY_ED25519. For the tool's and tests' generated certificates. */

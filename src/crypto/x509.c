@@ -5,6 +5,7 @@
  * libcrypto builds and checks the path; this file turns its verdict into a
  * GLS_E_CERT_* code and a sentence a person can act on. */
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,109 @@ int gls_cert_from_der(const uint8_t *p, size_t n, gls_cert **out)
         return GLS_E_CERT_BAD;
     }
     return cert_new(x, p, n, out);
+}
+
+#define CERT_CACHE_SLOTS 16
+
+struct gls_cert_cache {
+    pthread_mutex_t lock;
+    struct {
+        uint8_t sha256[32];
+        uint8_t *der;
+        size_t len;
+        X509 *x509; /* one reference held by the cache */
+        uint64_t used;
+    } e[CERT_CACHE_SLOTS];
+    uint64_t clock;
+};
+
+/* see crypto.h */
+int gls_cert_cache_new(gls_cert_cache **out)
+{
+    gls_cert_cache *cc = calloc(1, sizeof *cc);
+    if (cc == NULL || pthread_mutex_init(&cc->lock, NULL) != 0) {
+        free(cc);
+        return GLS_E_NO_MEMORY;
+    }
+    *out = cc;
+    return GLS_OK;
+}
+
+/* see crypto.h */
+void gls_cert_cache_free(gls_cert_cache *cc)
+{
+    if (cc == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < CERT_CACHE_SLOTS; i++) {
+        X509_free(cc->e[i].x509);
+        free(cc->e[i].der);
+    }
+    pthread_mutex_destroy(&cc->lock);
+    free(cc);
+}
+
+/* The cached parse of der (a new reference), or NULL. */
+static X509 *cache_find(gls_cert_cache *cc, const uint8_t h[32], const uint8_t *p, size_t n)
+{
+    X509 *x = NULL;
+    pthread_mutex_lock(&cc->lock);
+    for (size_t i = 0; i < CERT_CACHE_SLOTS && x == NULL; i++) {
+        if (cc->e[i].x509 != NULL && cc->e[i].len == n && memcmp(cc->e[i].sha256, h, 32) == 0 &&
+            memcmp(cc->e[i].der, p, n) == 0 && X509_up_ref(cc->e[i].x509) == 1) {
+            x = cc->e[i].x509;
+            cc->e[i].used = ++cc->clock;
+        }
+    }
+    pthread_mutex_unlock(&cc->lock);
+    return x;
+}
+
+/* Keeps x (a reference of its own) in the least recently used slot. */
+static void cache_put(gls_cert_cache *cc, const uint8_t h[32], const uint8_t *p, size_t n, X509 *x)
+{
+    uint8_t *der = malloc(n);
+    if (der == NULL || X509_up_ref(x) != 1) {
+        free(der);
+        return;
+    }
+    memcpy(der, p, n);
+    pthread_mutex_lock(&cc->lock);
+    size_t victim = 0;
+    for (size_t i = 1; i < CERT_CACHE_SLOTS; i++) {
+        if (cc->e[i].used < cc->e[victim].used) {
+            victim = i;
+        }
+    }
+    X509 *old = cc->e[victim].x509;
+    uint8_t *old_der = cc->e[victim].der;
+    memcpy(cc->e[victim].sha256, h, 32);
+    cc->e[victim].der = der;
+    cc->e[victim].len = n;
+    cc->e[victim].x509 = x;
+    cc->e[victim].used = ++cc->clock;
+    pthread_mutex_unlock(&cc->lock);
+    X509_free(old);
+    free(old_der);
+}
+
+/* see crypto.h */
+int gls_cert_from_der_cached(gls_cert_cache *cc, const uint8_t *p, size_t n, gls_cert **out)
+{
+    uint8_t h[32];
+    unsigned int hl = 0;
+    if (cc == NULL || p == NULL || n == 0 || n > LONG_MAX ||
+        EVP_Digest(p, n, h, &hl, EVP_sha256(), NULL) != 1 || hl != 32) {
+        ERR_clear_error();
+        return gls_cert_from_der(p, n, out);
+    }
+    X509 *x = cache_find(cc, h, p, n);
+    if (x != NULL) {
+        return cert_new(x, p, n, out);
+    }
+    TRY(gls_cert_from_der(p, n, out));
+    cache_put(cc, h, p, n, (*out)->x509);
+    return GLS_OK;
 }
 
 /* Reads every CERTIFICATE block of b (other blocks are skipped), leaf first. */

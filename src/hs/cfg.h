@@ -86,6 +86,7 @@ struct gls_config {
     struct gls_ticket_cache *tickets;
     struct gls_buf_pool *bufs; /* record buffers shared by this config's connections */
     struct gls_session_cache *sessions;
+    gls_cert_cache *peer_certs; /* parsed peer certificates seen (parsing only; verify runs) */
 
     gls_keylog_fn keylog;
     void *keylog_arg;

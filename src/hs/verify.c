@@ -199,8 +199,9 @@ int gls_hs_load_peer_chain(gls_conn *c, const struct gls_certificate *cert)
                              c->cfg->max_chain);
     }
     for (size_t i = 0; i < cert->n_entries; i++) {
-        int err = gls_cert_from_der(cert->entries[i].cert_data.p, cert->entries[i].cert_data.len,
-                                    &s->peer_chain[s->n_peer]);
+        int err =
+            gls_cert_from_der_cached(c->cfg->peer_certs, cert->entries[i].cert_data.p,
+                                     cert->entries[i].cert_data.len, &s->peer_chain[s->n_peer]);
         if (err != GLS_OK) {
             return gls_hs_reject(c, GLS_E_CERT_BAD, "peer certificate %zu could not be parsed", i);
         }

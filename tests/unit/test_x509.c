@@ -16,6 +16,7 @@
 #include <openssl/x509v3.h>
 
 #include "crypto/crypto.h"
+#include "crypto/internal.h"
 
 #define DAY (24 * 3600L)
 
@@ -208,6 +209,44 @@ static int verify(const gls_trust *t, gls_cert *const *chain, size_t n, const ch
                   time_t now, char *reason)
 {
     return gls_x509_verify(t, chain, n, name, now, reason, 256);
+}
+
+/* ---- the per-config cache of parsed peer certificates ---- */
+
+/* The same DER parsed twice through the cache shares one parsed certificate; another DER
+ * does not; every cached copy still verifies (or fails) on its own, and a full cache
+ * evicts the least recently used entry. Parsing is cached, verification never is. */
+TEST(cert_cache_shares_the_parse_not_the_verdict)
+{
+    struct pki *p = get_pki();
+    gls_cert_cache *cc = NULL;
+    gls_cert *a = NULL, *b = NULL, *other = NULL, *inter = NULL;
+    char why[256];
+    time_t now = time(NULL);
+    gls_bytes leaf = gls_cert_der(p->chain[0]);
+    gls_bytes mid = gls_cert_der(p->chain[1]);
+    CHECK_OK(gls_cert_cache_new(&cc));
+    CHECK_OK(gls_cert_from_der_cached(cc, leaf.p, leaf.len, &a));
+    CHECK_OK(gls_cert_from_der_cached(cc, leaf.p, leaf.len, &b));
+    CHECK(a->x509 == b->x509);                         /* parsed once */
+    CHECK(a->der != b->der && b->der_len == leaf.len); /* each keeps its own DER */
+    CHECK_OK(gls_cert_from_der_cached(cc, mid.p, mid.len, &other));
+    CHECK(other->x509 != a->x509);
+    gls_cert *chain[2] = {b, other};
+    CHECK_OK(verify(p->trust, chain, 2, "example.com", now, why));
+    CHECK_ERR(verify(p->trust, chain, 2, "other.com", now, why), GLS_E_CERT_HOSTNAME);
+    CHECK_ERR(verify(p->trust, chain, 1, "example.com", now, why), GLS_E_CERT_UNTRUSTED);
+    gls_cert_shed(a); /* a connection that ends drops only its own reference */
+    gls_cert_free(a);
+    CHECK(gls_cert_pubkey(b)->pkey != NULL);
+    /* bad DER is refused, and not cached */
+    uint8_t bad[8] = {0x30, 0x03, 1, 2, 3};
+    CHECK_ERR(gls_cert_from_der_cached(cc, bad, sizeof bad, &inter), GLS_E_CERT_BAD);
+    gls_cert_free(b);
+    gls_cert_free(other);
+    gls_cert_cache_free(cc); /* the cache's references go; ASan sees any leak */
+    CHECK_OK(gls_cert_from_der_cached(NULL, leaf.p, leaf.len, &a)); /* no cache: plain parse */
+    gls_cert_free(a);
 }
 
 /* ---- path validation ---- */
