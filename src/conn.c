@@ -26,7 +26,8 @@ static gls_conn *conn_new(gls_config *cfg, bool is_server)
     c->recv_limit = GLS_MAX_PLAINTEXT;
     c->is_server = is_server;
     c->ku_tokens = GLS_KEY_UPDATE_BURST;
-    c->hs.state = is_server ? ST_S_WAIT_CH : ST_START;
+    gls_session_init(&c->sess);
+    c->state = is_server ? ST_S_WAIT_CH : ST_START;
     return c;
 }
 
@@ -47,11 +48,11 @@ static int conn_fail(gls_conn *c, int err)
         }
     }
     gls_hs_event(c, "error: %s (%s)%s%s", gls_error_name(err), gls_error_message(err),
-                 c->detail[0] ? ": " : "", c->detail);
+                 c->detail ? ": " : "", c->detail ? c->detail : "");
     gls_rec_dir_wipe(&c->rd);
     gls_rec_dir_wipe(&c->wr);
     gls_hs_wipe(c);
-    c->hs.state = ST_FAILED;
+    c->state = ST_FAILED;
     return err;
 }
 
@@ -64,11 +65,11 @@ gls_conn *gls_client_new(gls_config *cfg, const char *server_name)
     }
     if (server_name != NULL) {
         size_t n = strlen(server_name);
-        if (n >= sizeof c->sess.server_name) {
+        if (n > GLS_MAX_SERVER_NAME ||
+            gls_session_set_name(&c->sess.server_name, server_name, n) != GLS_OK) {
             gls_conn_free(c);
             return NULL;
         }
-        memcpy(c->sess.server_name, server_name, n + 1);
     }
     if (c->sess.server_name[0] == 0 && cfg->trust != NULL && !cfg->danger_accept_any &&
         !cfg->danger_chain_only) { /* fail closed: a chain without a name proves nothing */
@@ -114,6 +115,7 @@ void gls_conn_free(gls_conn *c)
     gls_hs_out_release(c);
     gls_wipe(c->hsbuf, c->hs_cap);
     free(c->hsbuf);
+    free(c->detail);
     if (c->own_session != NULL) {
         gls_wipe(c->own_session, c->own_session_len);
         free(c->own_session);
@@ -158,7 +160,7 @@ static void release_in(gls_conn *c)
  * for other handshake messages (RFC 8446 §4.1.2: a hello may well pass 64 KiB). */
 static bool awaits_client_hello(const gls_conn *c)
 {
-    return c->is_server && (c->hs.state == ST_S_WAIT_CH || c->hs.state == ST_S13_WAIT_CH2);
+    return c->is_server && (c->state == ST_S_WAIT_CH || c->state == ST_S13_WAIT_CH2);
 }
 
 static size_t max_message(const gls_conn *c)
@@ -245,7 +247,7 @@ static int on_handshake_record(gls_conn *c, gls_bytes data)
     }
     memmove(c->hsbuf, c->hsbuf + off, c->hs_len - off);
     c->hs_len -= off;
-    if (c->hs.state == ST_CONNECTED && c->hs_len == 0) { /* idle connections keep no buffer */
+    if (c->state == ST_CONNECTED && c->hs_len == 0) { /* idle connections keep no buffer */
         gls_wipe(c->hsbuf, c->hs_cap);
         free(c->hsbuf);
         c->hsbuf = NULL;
@@ -301,13 +303,13 @@ static int idle_record(gls_conn *c)
  * (RFC 8446 §4.2.10). */
 static bool skip_early_data(gls_conn *c, uint8_t type, size_t frag)
 {
-    if (!c->is_server || !c->hs.skip_early || type != GLS_CT_APPLICATION_DATA ||
-        c->hs.early_skipped + frag > GLS_MAX_EARLY_SKIP ||
-        c->hs.early_records >= GLS_MAX_EARLY_RECORDS) {
+    if (!c->is_server || c->hs == NULL || !c->hs->skip_early || type != GLS_CT_APPLICATION_DATA ||
+        c->hs->early_skipped + frag > GLS_MAX_EARLY_SKIP ||
+        c->hs->early_records >= GLS_MAX_EARLY_RECORDS) {
         return false;
     }
-    c->hs.early_skipped += frag;
-    c->hs.early_records++;
+    c->hs->early_skipped += frag;
+    c->hs->early_records++;
     return true;
 }
 
@@ -317,7 +319,7 @@ static int process_record(gls_conn *c, size_t *used)
     size_t frag;
     struct gls_rec_content rc;
     *used = 0;
-    if (awaits_client_hello(c) && c->hs.state == ST_S_WAIT_CH && c->in_len >= 3 &&
+    if (awaits_client_hello(c) && c->state == ST_S_WAIT_CH && c->in_len >= 3 &&
         (c->in[0] & 0x80) != 0 && c->in[2] == 1) {
         return gls_hs_reject(c, GLS_E_PROTOCOL_VERSION,
                              "SSL 2.0-format ClientHello: glasstls takes TLS records only (RFC "
@@ -344,12 +346,12 @@ static int process_record(gls_conn *c, size_t *used)
         return GLS_OK;
     }
     *used = GLS_RECORD_HEADER + frag;
-    bool handshaking = c->hs.state != ST_CONNECTED;
+    bool handshaking = c->state != ST_CONNECTED;
     if (type == GLS_CT_CHANGE_CIPHER_SPEC) { /* never protected (RFC 8446 §5) */
         TRY(idle_record(c));
         return gls_hs_on_ccs(c, gls_bytes_of(c->in + GLS_RECORD_HEADER, frag));
     }
-    if (c->hs.state == ST_S13_WAIT_CH2 && skip_early_data(c, type, frag)) {
+    if (c->state == ST_S13_WAIT_CH2 && skip_early_data(c, type, frag)) {
         return GLS_OK; /* RFC 8446 §4.2.10: 0-RTT sent before the HelloRetryRequest came */
     }
     err = gls_rec_open(&c->rd, c->in, *used, &rc);
@@ -357,7 +359,9 @@ static int process_record(gls_conn *c, size_t *used)
         return GLS_OK; /* RFC 8446 §4.2.10: rejected 0-RTT data is dropped */
     }
     TRY(err);
-    c->hs.skip_early = false; /* the first record that opens ends the early data */
+    if (c->hs != NULL) {
+        c->hs->skip_early = false; /* the first record that opens ends the early data */
+    }
     if (c->rd.mode != GLS_REC_PLAIN && rc.data.len > c->recv_limit) {
         return gls_hs_reject(c, GLS_E_RECORD_OVERFLOW,
                              "protected record of %zu bytes over our limit of %zu (RFC 8449 §4, "
@@ -437,7 +441,7 @@ int gls_conn_net_in_done(gls_conn *c, size_t n)
         if (c->peer_closed) {
             return GLS_OK;
         }
-        if (c->hs.state != ST_CONNECTED && (c->hs_len > 0 || c->in_len > 0)) {
+        if (c->state != ST_CONNECTED && (c->hs_len > 0 || c->in_len > 0)) {
             /* a message cut short: say so rather than close silently */
             return conn_fail(c, gls_hs_reject(c, GLS_E_DECODE,
                                               "connection ended inside a %s (RFC 8446 §6.2)",
@@ -519,7 +523,7 @@ int gls_conn_write(gls_conn *c, const void *buf, size_t len, size_t *put)
     if (c->err != GLS_OK) {
         return c->err;
     }
-    if (c->hs.state != ST_CONNECTED) {
+    if (c->state != ST_CONNECTED) {
         return GLS_E_NOT_CONNECTED;
     }
     if (c->sent_close) {
@@ -579,7 +583,7 @@ unsigned gls_conn_wants(const gls_conn *c)
     } else if (c->in == NULL || c->in_len < c->in_cap) {
         w |= GLS_WANT_NET_IN;
     }
-    if (c->hs.state == ST_CONNECTED && !c->sent_close) {
+    if (c->state == ST_CONNECTED && !c->sent_close) {
         w |= GLS_CAN_WRITE;
     }
     return w;
@@ -588,7 +592,7 @@ unsigned gls_conn_wants(const gls_conn *c)
 /* see gls.h */
 int gls_conn_handshake_done(const gls_conn *c)
 {
-    return c->hs.state == ST_CONNECTED && c->err == GLS_OK;
+    return c->state == ST_CONNECTED && c->err == GLS_OK;
 }
 
 /* see gls.h */
@@ -600,7 +604,7 @@ int gls_conn_error(const gls_conn *c)
 /* see gls.h */
 const char *gls_conn_error_detail(const gls_conn *c)
 {
-    return c->detail[0] ? c->detail : gls_error_message(c->err);
+    return c->detail ? c->detail : gls_error_message(c->err);
 }
 
 /* see gls.h */
@@ -609,7 +613,7 @@ int gls_conn_key_update(gls_conn *c, int request_peer)
     if (c->err != GLS_OK) {
         return c->err;
     }
-    if (c->hs.state != ST_CONNECTED || c->sess.version != GLS_TLS13) {
+    if (c->state != ST_CONNECTED || c->sess.version != GLS_TLS13) {
         return GLS_E_NOT_CONNECTED;
     }
     int err = gls_hs13_send_key_update(c, request_peer != 0);

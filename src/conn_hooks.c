@@ -38,7 +38,7 @@ int gls_conn_set_session(gls_conn *c, const uint8_t *session, size_t len)
     }
     /* the ClientHello is written by gls_client_new; it can be rewritten only
      * while none of it has left and nothing has arrived */
-    if (c->err != GLS_OK || c->hs.state != ST_C_WAIT_SH || c->out_off != 0 || c->in_len != 0) {
+    if (c->err != GLS_OK || c->state != ST_C_WAIT_SH || c->out_off != 0 || c->in_len != 0) {
         return GLS_E_UNSUPPORTED;
     }
     if (gls_session_decode(session, len, &t) != GLS_OK) {
@@ -56,11 +56,11 @@ int gls_conn_set_session(gls_conn *c, const uint8_t *session, size_t len)
     gls_hs_wipe(c);
     gls_wipe(c->out, c->out_len);
     c->out_len = 0;
-    c->hs.state = ST_START;
+    c->state = ST_START;
     int err = gls_hs_start(c);
     if (err != GLS_OK) {
         c->err = err; /* nothing was sent: no alert to queue */
-        c->hs.state = ST_FAILED;
+        c->state = ST_FAILED;
     }
     return err;
 }
@@ -132,7 +132,7 @@ int gls_conn_export_keying_material(const gls_conn *c, const char *label, const 
         (context == NULL && context_len != 0)) {
         return GLS_E_INVALID_ARGUMENT;
     }
-    if (c->err != GLS_OK || c->hs.state != ST_CONNECTED) {
+    if (c->err != GLS_OK || c->state != ST_CONNECTED) {
         return GLS_E_NOT_CONNECTED;
     }
     return c->sess.version == GLS_TLS13 ? export13(c, label, context, context_len, out, len)

@@ -263,6 +263,10 @@ bool gls_cert_matches_name(const gls_cert *c, const char *name);
 /* SHA-256 fingerprint of the DER. */
 GLS_MUST_CHECK int gls_cert_fingerprint(const gls_cert *c, uint8_t out[32]);
 void gls_cert_free(gls_cert *c);
+/* Keeps only the DER: frees the parsed certificate and its public key (a few KB
+ * in libcrypto). gls_cert_der, _subject, _issuer and _fingerprint still work
+ * (subject and issuer parse the DER again); nothing else may be called. */
+void gls_cert_shed(gls_cert *c);
 
 /* A self-signed certificate and key for names (DNS names or IP literals), valid
  * from now-1h for `days`; key_type GLS_KEY_RSA (2048), GLS_KEY_EC_P256 or

@@ -175,6 +175,9 @@ static void name_line(const X509_NAME *name, char *out, size_t cap)
         return;
     }
     out[0] = 0;
+    if (name == NULL) {
+        return;
+    }
     BIO *b = BIO_new(BIO_s_mem());
     if (b != NULL && X509_NAME_print_ex(b, name, 0, NAME_FLAGS) >= 0) {
         bio_to_str(b, out, cap);
@@ -213,16 +216,46 @@ int gls_cert_validity(const gls_cert *c, int64_t *not_before, int64_t *not_after
     return asn1_time_to_epoch(X509_get0_notAfter(c->x509), not_after);
 }
 
+/* The parsed certificate: c's own, or (DER-only, gls_cert_shed) a temporary
+ * parse of its DER that the caller frees with X509_free(*tmp). */
+static const X509 *parsed(const gls_cert *c, X509 **tmp)
+{
+    const unsigned char *q = c->der;
+    *tmp = NULL;
+    if (c->x509 != NULL) {
+        return c->x509;
+    }
+    *tmp = d2i_X509(NULL, &q, (long)c->der_len);
+    ERR_clear_error();
+    return *tmp;
+}
+
 /* see crypto.h */
 void gls_cert_subject(const gls_cert *c, char *out, size_t cap)
 {
-    name_line(X509_get_subject_name(c->x509), out, cap);
+    X509 *tmp;
+    const X509 *x = parsed(c, &tmp);
+    name_line(x != NULL ? X509_get_subject_name(x) : NULL, out, cap);
+    X509_free(tmp);
 }
 
 /* see crypto.h */
 void gls_cert_issuer(const gls_cert *c, char *out, size_t cap)
 {
-    name_line(X509_get_issuer_name(c->x509), out, cap);
+    X509 *tmp;
+    const X509 *x = parsed(c, &tmp);
+    name_line(x != NULL ? X509_get_issuer_name(x) : NULL, out, cap);
+    X509_free(tmp);
+}
+
+/* see crypto.h */
+void gls_cert_shed(gls_cert *c)
+{
+    if (c != NULL) {
+        X509_free(c->x509); /* also frees c->pub.pkey */
+        c->x509 = NULL;
+        c->pub.pkey = NULL;
+    }
 }
 
 /* The binary form of an IP literal (IPv4 or IPv6), or NULL for anything else. */

@@ -18,7 +18,7 @@ static const uint8_t downgrade11[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44,
 static void offer_suites(gls_conn *c)
 {
     const gls_config *cfg = c->cfg;
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     hs->n_offered_suites = 0;
     for (size_t i = 0; i < cfg->n_suites; i++) {
         const struct gls_suite *s = gls_suite_get(cfg->suites[i]);
@@ -60,7 +60,7 @@ static bool is_post_quantum(uint16_t group)
 static int make_shares(gls_conn *c, struct gls_exts *e, struct hello_bufs *b)
 {
     struct gls_key_share_entry ks[GLS_MAX_SHARES];
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     const gls_config *cfg = c->cfg;
     uint16_t want[GLS_MAX_SHARES] = {hs->hrr_group ? hs->hrr_group : cfg->groups[0]};
     bool after_hrr = hs->hrr;
@@ -147,11 +147,11 @@ static void hello_extensions(gls_conn *c, struct gls_exts *e, struct hello_bufs 
         }
         if (cfg->resumption &&
             !cfg->no_tickets) { /* RFC 5077 §3.2: our ticket, or empty to ask for one */
-            if (c->hs.offered12) {
-                e->session_ticket = gls_bytes_of(c->hs.resume.ticket, c->hs.resume.ticket_len);
+            if (c->hs->offered12) {
+                e->session_ticket = gls_bytes_of(c->hs->resume.ticket, c->hs->resume.ticket_len);
             }
             gls_exts_set(e, GLS_X_SESSION_TICKET);
-            c->hs.ticket_ext12 = true;
+            c->hs->ticket_ext12 = true;
         }
         if (!cfg->no_etm) { /* TLS 1.2: the test-only MAC-then-encrypt switch */
             gls_exts_set(e, GLS_X_ENCRYPT_THEN_MAC);
@@ -174,7 +174,7 @@ static void hello_extensions(gls_conn *c, struct gls_exts *e, struct hello_bufs 
  * we still offer. */
 static void find_ticket(gls_conn *c)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     hs->psk_offered = false;
     if (!c->cfg->resumption || c->sess.server_name[0] == 0 || !hs->offered_tls13) {
         return;
@@ -190,10 +190,10 @@ static void find_ticket(gls_conn *c)
 /* Adds the pre_shared_key offer with a placeholder binder (RFC 8446 §4.2.11). */
 static void offer_psk(gls_conn *c, struct gls_exts *e, struct hello_bufs *b)
 {
-    struct gls_ticket *t = &c->hs.resume;
+    struct gls_ticket *t = &c->hs->resume;
     struct gls_psk_identity id;
     const struct gls_suite *s = gls_suite_get(t->suite);
-    if (!c->hs.psk_offered || s == NULL) {
+    if (!c->hs->psk_offered || s == NULL) {
         return;
     }
     int64_t age_ms = (gls_hs_now(c) - t->issued) * 1000;
@@ -215,7 +215,7 @@ static int fill_binder(gls_conn *c, gls_writer *w, struct gls_exts *e, struct he
         return GLS_OK;
     }
     size_t tail = gls_psk_binders_len(e);
-    const struct gls_suite *s = gls_suite_get(c->hs.resume.suite);
+    const struct gls_suite *s = gls_suite_get(c->hs->resume.suite);
     TRY(gls_hs13_binder(c, s, gls_bytes_of(w->buf, w->len - tail), &binder));
     b->binders[0] = (uint8_t)binder.len;
     memcpy(b->binders + 1, binder.b, binder.len);
@@ -231,7 +231,7 @@ static int fill_binder(gls_conn *c, gls_writer *w, struct gls_exts *e, struct he
 /* see hs.h */
 int gls_client_send_hello(gls_conn *c)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     const gls_config *cfg = c->cfg;
     struct gls_client_hello ch;
     struct hello_bufs b;
@@ -283,14 +283,14 @@ int gls_client_send_hello(gls_conn *c)
     TRY(fill_binder(c, &w, &ch.ext, &b));
     TRY(gls_hs_end(c, &w, false));
     c->wr.version = GLS_TLS12;
-    hs->state = ST_C_WAIT_SH;
+    c->state = ST_C_WAIT_SH;
     return GLS_OK;
 }
 
 /* see hs.h */
 int gls_client_check_solicited(gls_conn *c, const struct gls_exts *e, uint32_t also_allowed)
 {
-    uint32_t extra = e->present & ~(c->hs.sent_exts | also_allowed);
+    uint32_t extra = e->present & ~(c->hs->sent_exts | also_allowed);
     if (extra != 0) { /* RFC 8446 §4.2: responses only to what we asked */
         return gls_hs_reject(c, GLS_E_UNSUPPORTED_EXTENSION,
                              "server answered an extension we did not send: %s (RFC 8446 §4.2)",
@@ -309,7 +309,7 @@ static int server_version(gls_conn *c, const struct gls_server_hello *sh, uint16
                              sh->legacy_version);
     }
     if (gls_exts_has(&sh->ext, GLS_X_SUPPORTED_VERSIONS)) {
-        if (sh->ext.selected_version != GLS_TLS13 || !c->hs.offered_tls13) {
+        if (sh->ext.selected_version != GLS_TLS13 || !c->hs->offered_tls13) {
             return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
                                  "server selected version 0x%04x, which we did not offer (RFC "
                                  "8446 §4.2.1)",
@@ -324,7 +324,7 @@ static int server_version(gls_conn *c, const struct gls_server_hello *sh, uint16
         *version = GLS_TLS13;
         return GLS_OK;
     }
-    if (c->hs.hrr) {
+    if (c->hs->hrr) {
         return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
                              "after a HelloRetryRequest the ServerHello must select TLS 1.3 "
                              "(RFC 8446 §4.1.4)");

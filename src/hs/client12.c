@@ -66,8 +66,7 @@ static int check_alpn(gls_conn *c, const struct gls_exts *e)
         return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
                              "server selected an ALPN protocol we did not offer (RFC 7301 §3.1)");
     }
-    memcpy(c->sess.alpn, p.p, p.len);
-    c->sess.alpn[p.len] = 0;
+    TRY(gls_session_set_name(&c->sess.alpn, p.p, p.len));
     return GLS_OK;
 }
 
@@ -75,7 +74,7 @@ static int check_alpn(gls_conn *c, const struct gls_exts *e)
 int gls_client12_on_server_hello(gls_conn *c, const gls_hs_msg *m,
                                  const struct gls_server_hello *sh)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     const struct gls_suite *s = gls_suite_get(sh->cipher_suite);
     if (s == NULL || s->version != GLS_TLS12 || !offered(hs, sh->cipher_suite)) {
         return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
@@ -116,10 +115,10 @@ int gls_client12_on_server_hello(gls_conn *c, const gls_hs_msg *m,
     if (c->sess.resumed) { /* RFC 5246 §7.3: the abbreviated handshake */
         gls_transcript_drop_other(&hs->transcript);
         TRY(gls_hs12_resume_keys(c, &hs->resume.psk));
-        hs->state = hs->ticket12 ? ST_C12_WAIT_NST : ST_C12_WAIT_CCS;
+        c->state = hs->ticket12 ? ST_C12_WAIT_NST : ST_C12_WAIT_CCS;
         return GLS_OK;
     }
-    hs->state = ST_C12_WAIT_CERT;
+    c->state = ST_C12_WAIT_CERT;
     return GLS_OK;
 }
 
@@ -140,7 +139,7 @@ static bool key_fits_suite(const gls_pkey *k, const struct gls_suite *s)
 static int on_certificate(gls_conn *c, const gls_hs_msg *m)
 {
     TRY(gls_hs12_on_certificate(c, m));
-    if (!c->hs.peer_sent_cert) {
+    if (!c->hs->peer_sent_cert) {
         return gls_hs_reject(c, GLS_E_HANDSHAKE_FAILURE,
                              "server sent an empty Certificate (RFC 5246 §7.4.2)");
     }
@@ -150,7 +149,7 @@ static int on_certificate(gls_conn *c, const gls_hs_msg *m)
                              c->sess.suite->name);
     }
     TRY(gls_hs_verify_peer(c));
-    c->hs.state = c->sess.suite->kx == GLS_KX_RSA ? ST_C12_WAIT_CR_SHD : ST_C12_WAIT_SKE;
+    c->state = c->sess.suite->kx == GLS_KX_RSA ? ST_C12_WAIT_CR_SHD : ST_C12_WAIT_SKE;
     return GLS_OK;
 }
 
@@ -170,8 +169,8 @@ static int check_ske_signature(gls_conn *c, const struct gls_server_key_exchange
                              "which does not fit its key (RFC 5246 §7.4.3)",
                              gls_sigalg_name(ske->scheme));
     }
-    memcpy(content, c->hs.client_random, 32);
-    memcpy(content + 32, c->hs.server_random, 32);
+    memcpy(content, c->hs->client_random, 32);
+    memcpy(content + 32, c->hs->server_random, 32);
     memcpy(content + 64, ske->params.p, ske->params.len);
     int err = gls_sig_verify(pub, ske->scheme, content, 64 + ske->params.len, ske->signature.p,
                              ske->signature.len);
@@ -203,7 +202,7 @@ static uint16_t ffdhe_group_of(gls_bytes p)
 /* Our key pair for the server's parameters, and the shared secret into hs->pms. */
 static int make_key(gls_conn *c, const struct gls_server_key_exchange *ske)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     const gls_config *cfg = c->cfg;
     gls_bytes peer = ske->kx == GLS_KX_ECDHE ? ske->point : ske->dh_ys;
     if (ske->kx == GLS_KX_ECDHE) {
@@ -245,17 +244,17 @@ static int on_server_key_exchange(gls_conn *c, const gls_hs_msg *m)
     TRY(gls_server_key_exchange_parse(&r, c->sess.suite->kx, &ske));
     TRY(check_ske_signature(c, &ske));
     TRY(make_key(c, &ske));
-    TRY(gls_transcript_add(&c->hs.transcript, m->raw));
+    TRY(gls_transcript_add(&c->hs->transcript, m->raw));
     gls_hs_event(c, "key exchange %s",
                  c->sess.group ? gls_group_name(c->sess.group) : "DHE (server's own group)");
-    c->hs.state = ST_C12_WAIT_CR_SHD;
+    c->state = ST_C12_WAIT_CR_SHD;
     return GLS_OK;
 }
 
 static int on_certificate_request(gls_conn *c, const gls_hs_msg *m)
 {
     struct gls_certificate_request cr;
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
     TRY(gls_certificate_request_parse(&r, false, &cr));
     hs->cert_requested = true;
@@ -269,7 +268,7 @@ static int on_certificate_request(gls_conn *c, const gls_hs_msg *m)
         }
     }
     TRY(gls_transcript_add(&hs->transcript, m->raw));
-    hs->state = ST_C12_WAIT_SHD;
+    c->state = ST_C12_WAIT_SHD;
     return GLS_OK;
 }
 
@@ -277,7 +276,7 @@ static int on_certificate_request(gls_conn *c, const gls_hs_msg *m)
  * secret; then the master secret over the transcript through it. */
 static int send_client_key_exchange(gls_conn *c)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     struct gls_client_key_exchange cke;
     uint8_t buf[1024];
     size_t len = 0;
@@ -314,7 +313,7 @@ static int send_client_key_exchange(gls_conn *c)
 /* CertificateVerify (RFC 5246 §7.4.8) over the handshake messages so far. */
 static int send_certificate_verify(gls_conn *c)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     struct gls_certificate_verify cv;
     uint8_t sig[1024];
     size_t sig_len = 0;
@@ -332,7 +331,7 @@ static int send_certificate_verify(gls_conn *c)
 /* The server's flight is complete: send ours. */
 static int on_server_hello_done(gls_conn *c, const gls_hs_msg *m)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
     TRY(gls_server_hello_done_parse(&r));
     TRY(gls_transcript_add(&hs->transcript, m->raw));
@@ -352,7 +351,7 @@ static int on_server_hello_done(gls_conn *c, const gls_hs_msg *m)
     gls_transcript_drop_other(&hs->transcript);
     TRY(gls_hs12_send_ccs(c));
     TRY(gls_hs12_send_finished(c));
-    hs->state = hs->ticket12 ? ST_C12_WAIT_NST : ST_C12_WAIT_CCS;
+    c->state = hs->ticket12 ? ST_C12_WAIT_NST : ST_C12_WAIT_CCS;
     return GLS_OK;
 }
 
@@ -360,7 +359,7 @@ static int on_server_hello_done(gls_conn *c, const gls_hs_msg *m)
 static int on_new_session_ticket(gls_conn *c, const gls_hs_msg *m)
 {
     TRY(gls_client12_on_ticket(c, m));
-    c->hs.state = ST_C12_WAIT_CCS;
+    c->state = ST_C12_WAIT_CCS;
     return GLS_OK;
 }
 
@@ -373,7 +372,7 @@ static int on_finished(gls_conn *c, const gls_hs_msg *m)
     }
     gls_client12_store_session(c);
     gls_hs_event(c, "handshake complete");
-    c->hs.state = ST_CONNECTED;
+    c->state = ST_CONNECTED;
     gls_hs_wipe(c);
     return GLS_OK;
 }

@@ -38,7 +38,7 @@ int gls_client13_on_message(gls_conn *c, const gls_hs_msg *m)
 /* Checks what TLS 1.3 ServerHello and HelloRetryRequest share (RFC 8446 §4.1.3). */
 static int check_hello13(gls_conn *c, const struct gls_server_hello *sh)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     bool offered = false;
     for (size_t i = 0; i < hs->n_offered_suites; i++) {
         offered |= hs->offered_suites[i] == sh->cipher_suite;
@@ -75,7 +75,7 @@ static int check_hello13(gls_conn *c, const struct gls_server_hello *sh)
 static int on_hello_retry_request(gls_conn *c, const gls_hs_msg *m,
                                   const struct gls_server_hello *sh)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     if (hs->hrr) { /* only one HRR per handshake */
         return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
                              "a second HelloRetryRequest (RFC 8446 §4.1.4)");
@@ -139,7 +139,7 @@ static int on_hello_retry_request(gls_conn *c, const gls_hs_msg *m,
 int gls_client13_on_server_hello(gls_conn *c, const gls_hs_msg *m,
                                  const struct gls_server_hello *sh)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     gls_kex_secret shared;
     if (sh->is_hrr) {
         return on_hello_retry_request(c, m, sh);
@@ -191,7 +191,7 @@ int gls_client13_on_server_hello(gls_conn *c, const gls_hs_msg *m,
     TRY(gls_hs13_install(c, false, &hs->s_hs_traffic));
     /* our next record (or an alert about the server's flight) goes under c hs traffic */
     TRY(gls_hs13_install(c, true, &hs->c_hs_traffic));
-    hs->state = ST_C13_WAIT_EE;
+    c->state = ST_C13_WAIT_EE;
     return GLS_OK;
 }
 
@@ -214,18 +214,17 @@ static int on_encrypted_extensions(gls_conn *c, const gls_hs_msg *m)
                                  "server selected an ALPN protocol we did not offer (RFC 7301 "
                                  "§3.1)");
         }
-        memcpy(c->sess.alpn, p.p, p.len);
-        c->sess.alpn[p.len] = 0;
+        TRY(gls_session_set_name(&c->sess.alpn, p.p, p.len));
     }
-    TRY(gls_transcript_add(&c->hs.transcript, m->raw));
-    c->hs.state = c->hs.psk_accepted ? ST_C13_WAIT_FINISHED : ST_C13_WAIT_CERT_CR;
+    TRY(gls_transcript_add(&c->hs->transcript, m->raw));
+    c->state = c->hs->psk_accepted ? ST_C13_WAIT_FINISHED : ST_C13_WAIT_CERT_CR;
     return GLS_OK;
 }
 
 static int on_certificate_request(gls_conn *c, const gls_hs_msg *m)
 {
     struct gls_certificate_request cr;
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
     TRY(gls_certificate_request_parse(&r, true, &cr));
     if (!gls_exts_has(&cr.ext, GLS_X_SIGNATURE_ALGORITHMS)) {
@@ -248,28 +247,28 @@ static int on_certificate_request(gls_conn *c, const gls_hs_msg *m)
         }
     }
     TRY(gls_transcript_add(&hs->transcript, m->raw));
-    hs->state = ST_C13_WAIT_CERT;
+    c->state = ST_C13_WAIT_CERT;
     return GLS_OK;
 }
 
 static int on_certificate(gls_conn *c, const gls_hs_msg *m)
 {
     TRY(gls_hs13_on_certificate(c, m, gls_bytes_of(NULL, 0)));
-    c->hs.state = ST_C13_WAIT_CV;
+    c->state = ST_C13_WAIT_CV;
     return GLS_OK;
 }
 
 static int on_certificate_verify(gls_conn *c, const gls_hs_msg *m)
 {
     TRY(gls_hs13_on_certificate_verify(c, m));
-    c->hs.state = ST_C13_WAIT_FINISHED;
+    c->state = ST_C13_WAIT_FINISHED;
     return GLS_OK;
 }
 
 /* Our Certificate (and CertificateVerify if we have a fitting key), as asked. */
 static int send_client_auth(gls_conn *c)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     if (!hs->cert_requested) {
         return GLS_OK;
     }
@@ -284,7 +283,7 @@ static int send_client_auth(gls_conn *c)
 
 static int on_finished(gls_conn *c, const gls_hs_msg *m)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     TRY(gls_hs13_check_finished(c, &hs->s_hs_traffic, m));
     TRY(gls_hs13_master_secrets(c));
     TRY(gls_hs13_install(c, false, &c->sess.s_ap_traffic));
@@ -296,7 +295,7 @@ static int on_finished(gls_conn *c, const gls_hs_msg *m)
     gls_secret_wipe(&hs->c_hs_traffic);
     gls_secret_wipe(&hs->s_hs_traffic);
     gls_hs_event(c, "handshake complete");
-    hs->state = ST_CONNECTED;
+    c->state = ST_CONNECTED;
     gls_hs_wipe(c);
     return GLS_OK;
 }
@@ -316,7 +315,7 @@ static int on_new_session_ticket(gls_conn *c, const gls_hs_msg *m)
     k.issued = gls_hs_now(c);
     k.lifetime = t.lifetime < 7 * 24 * 3600 ? t.lifetime : 7 * 24 * 3600; /* RFC 8446 §4.6.1 */
     k.age_add = t.age_add;
-    memcpy(k.server_name, c->sess.server_name, sizeof k.server_name);
+    gls_name_copy(k.server_name, sizeof k.server_name, c->sess.server_name);
     gls_hs_session_peer(c, &k); /* the server as verified in this session */
     bool kept = gls_ticket_set_ticket(&k, t.ticket.p, t.ticket.len);
     gls_secret_sink sink = gls_hs_sink(c);

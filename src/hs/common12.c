@@ -12,7 +12,7 @@
 /* The key block (RFC 5246 §6.3) from hs->ms12 and this handshake's randoms. */
 static int key_block(gls_conn *c)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     const struct gls_suite *s = c->sess.suite;
     gls_secret_sink sink = gls_hs_sink(c);
     memset(&hs->kb, 0, sizeof hs->kb);
@@ -33,7 +33,7 @@ static int key_block(gls_conn *c)
 /* see hs.h */
 int gls_hs12_derive_keys(gls_conn *c, uint8_t *pms, size_t pms_len)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     gls_secret_sink sink = gls_hs_sink(c);
     gls_digest session_hash;
     int err = gls_transcript_digest(&hs->transcript, &session_hash);
@@ -51,7 +51,7 @@ int gls_hs12_derive_keys(gls_conn *c, uint8_t *pms, size_t pms_len)
 /* see hs.h */
 int gls_hs12_resume_keys(gls_conn *c, const gls_secret *ms)
 {
-    c->hs.ms12 = *ms;
+    c->hs->ms12 = *ms;
     return key_block(c);
 }
 
@@ -61,11 +61,11 @@ void gls_hs12_session(gls_conn *c, struct gls_ticket *t)
     memset(t, 0, sizeof *t);
     t->version = GLS_TLS12;
     t->suite = c->sess.suite->id;
-    t->psk = c->hs.ms12;
-    t->ems = c->hs.ems;
+    t->psk = c->hs->ms12;
+    t->ems = c->hs->ems;
     t->issued = gls_hs_now(c);
     t->lifetime = c->cfg->ticket_lifetime;
-    memcpy(t->server_name, c->sess.server_name, sizeof t->server_name);
+    gls_name_copy(t->server_name, sizeof t->server_name, c->sess.server_name);
     gls_hs_session_peer(c, t);
 }
 
@@ -84,7 +84,7 @@ void gls_hs12_strip_zeros(gls_kex_secret *s)
 /* Installs one direction's keys from the key block. */
 static int install(gls_conn *c, bool write)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     const struct gls_suite *s = c->sess.suite;
     bool client_keys = c->is_server != write;
     struct gls_rec_dir *d = write ? &c->wr : &c->rd;
@@ -107,7 +107,7 @@ int gls_hs12_on_ccs(gls_conn *c)
     TRY(install(c, false));
     c->rd_epoch++;
     gls_hs_event(c, "<- ChangeCipherSpec: peer's records are protected from here on");
-    c->hs.state = c->is_server ? ST_S12_WAIT_FINISHED : ST_C12_WAIT_FINISHED;
+    c->state = c->is_server ? ST_S12_WAIT_FINISHED : ST_C12_WAIT_FINISHED;
     return GLS_OK;
 }
 
@@ -125,8 +125,8 @@ static int verify_data(gls_conn *c, bool client, uint8_t out[GLS_VERIFY_DATA_LEN
 {
     gls_digest th;
     gls_secret_sink sink = gls_hs_sink(c);
-    TRY(gls_transcript_digest(&c->hs.transcript, &th));
-    return gls_prf12_verify_data(c->sess.hash, &c->hs.ms12, client, &th, out, &sink);
+    TRY(gls_transcript_digest(&c->hs->transcript, &th));
+    return gls_prf12_verify_data(c->sess.hash, &c->hs->ms12, client, &th, out, &sink);
 }
 
 /* see hs.h */
@@ -145,7 +145,7 @@ int gls_hs12_check_finished(gls_conn *c, const gls_hs_msg *m)
                              "peer Finished.verify_data is wrong (RFC 5246 "
                              "§7.4.9)");
     }
-    return gls_transcript_add(&c->hs.transcript, m->raw);
+    return gls_transcript_add(&c->hs->transcript, m->raw);
 }
 
 /* see hs.h */
@@ -173,7 +173,7 @@ int gls_hs12_send_certificate(gls_conn *c)
     struct gls_certificate cert;
     gls_writer w;
     memset(&cert, 0, sizeof cert);
-    const struct gls_cert_key *ck = c->hs.cert;
+    const struct gls_cert_key *ck = c->hs->cert;
     for (size_t i = 0; ck != NULL && i < ck->n && i < GLS_MAX_CERT_CHAIN; i++) {
         cert.entries[cert.n_entries++].cert_data = gls_cert_der(ck->chain[i]);
     }
@@ -188,8 +188,8 @@ int gls_hs12_on_certificate(gls_conn *c, const gls_hs_msg *m)
     struct gls_certificate cert;
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
     TRY(gls_certificate_parse(&r, false, &cert));
-    TRY(gls_transcript_add(&c->hs.transcript, m->raw));
-    c->hs.peer_sent_cert = cert.n_entries > 0;
+    TRY(gls_transcript_add(&c->hs->transcript, m->raw));
+    c->hs->peer_sent_cert = cert.n_entries > 0;
     return gls_hs_load_peer_chain(c, &cert);
 }
 

@@ -20,7 +20,8 @@ int gls_hs13_install(gls_conn *c, bool write, const gls_secret *traffic)
     if (err == GLS_OK) {
         /* which of the four key/iv pairs (RFC 8446 §7.3) this is, for the trace */
         bool client = c->is_server != write;
-        bool hs = traffic == &c->hs.c_hs_traffic || traffic == &c->hs.s_hs_traffic;
+        bool hs =
+            c->hs != NULL && (traffic == &c->hs->c_hs_traffic || traffic == &c->hs->s_hs_traffic);
         gls_secret_sink sink = gls_hs_sink(c);
         static const enum gls_secret_id ids[2][2][2] = {
             {{GLS_SID_SERVER_APPLICATION_KEY, GLS_SID_SERVER_APPLICATION_IV},
@@ -43,13 +44,13 @@ int gls_hs13_install(gls_conn *c, bool write, const gls_secret *traffic)
 
 static int digest(gls_conn *c, gls_digest *th)
 {
-    return gls_transcript_digest(&c->hs.transcript, th);
+    return gls_transcript_digest(&c->hs->transcript, th);
 }
 
 /* see hs.h */
 int gls_hs13_handshake_secrets(gls_conn *c, gls_kex_secret *shared)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     gls_secret_sink sink = gls_hs_sink(c);
     gls_digest th;
     const gls_secret *psk = hs->psk_accepted ? &hs->resume.psk : NULL;
@@ -69,7 +70,7 @@ int gls_hs13_handshake_secrets(gls_conn *c, gls_kex_secret *shared)
 /* see hs.h */
 int gls_hs13_master_secrets(gls_conn *c)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     gls_secret_sink sink = gls_hs_sink(c);
     gls_digest th;
     TRY(gls_ks13_master(&hs->master, &hs->hs_secret, &sink));
@@ -85,7 +86,7 @@ int gls_hs13_master_secrets(gls_conn *c)
 /* see hs.h */
 int gls_hs13_resumption_secret(gls_conn *c)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     gls_secret_sink sink = gls_hs_sink(c);
     gls_digest th;
     if (!c->cfg->resumption) { /* no ticket is issued or kept: nothing would use it */
@@ -125,7 +126,7 @@ int gls_hs13_check_finished(gls_conn *c, const gls_secret *base, const gls_hs_ms
                              "peer Finished.verify_data is wrong (RFC 8446 "
                              "§4.4.4)");
     }
-    return gls_transcript_add(&c->hs.transcript, m->raw);
+    return gls_transcript_add(&c->hs->transcript, m->raw);
 }
 
 /* see hs.h */
@@ -155,7 +156,7 @@ int gls_hs13_send_certificate(gls_conn *c, gls_bytes context)
     memset(&cert, 0, sizeof cert);
     cert.tls13 = true;
     cert.context = context;
-    const struct gls_cert_key *ck = c->hs.cert;
+    const struct gls_cert_key *ck = c->hs->cert;
     for (size_t i = 0; ck != NULL && i < ck->n && i < GLS_MAX_CERT_CHAIN; i++) {
         cert.entries[cert.n_entries++].cert_data = gls_cert_der(ck->chain[i]);
     }
@@ -187,8 +188,8 @@ int gls_hs13_send_certificate_verify(gls_conn *c)
     struct gls_certificate_verify cv;
     TRY(digest(c, &th));
     size_t n = cv_content(c->is_server, &th, content);
-    TRY(gls_sig_sign(c->hs.cert->key, c->hs.sigalg, content, n, sig, sizeof sig, &sig_len));
-    cv.scheme = c->hs.sigalg;
+    TRY(gls_sig_sign(c->hs->cert->key, c->hs->sigalg, content, n, sig, sizeof sig, &sig_len));
+    cv.scheme = c->hs->sigalg;
     cv.signature = gls_bytes_of(sig, sig_len);
     TRY(gls_hs_begin(c, GLS_HS_CERTIFICATE_VERIFY, &w));
     TRY(gls_certificate_verify_write(&w, &cv));
@@ -208,9 +209,9 @@ int gls_hs13_on_certificate(gls_conn *c, const gls_hs_msg *m, gls_bytes context)
                              "certificate_request_context does not echo the request's (RFC 8446 "
                              "§4.4.2)");
     }
-    TRY(gls_transcript_add(&c->hs.transcript, m->raw));
+    TRY(gls_transcript_add(&c->hs->transcript, m->raw));
     if (cert.n_entries == 0) {
-        c->hs.peer_sent_cert = false;
+        c->hs->peer_sent_cert = false;
         if (!c->is_server) { /* RFC 8446 §4.4.2.4 */
             return gls_hs_reject(c, GLS_E_DECODE,
                                  "server sent an empty Certificate (RFC 8446 §4.4.2.4)");
@@ -222,7 +223,7 @@ int gls_hs13_on_certificate(gls_conn *c, const gls_hs_msg *m, gls_bytes context)
         }
         return GLS_OK;
     }
-    c->hs.peer_sent_cert = true;
+    c->hs->peer_sent_cert = true;
     TRY(gls_hs_load_peer_chain(c, &cert));
     return gls_hs_verify_peer(c);
 }
@@ -248,17 +249,17 @@ int gls_hs13_on_certificate_verify(gls_conn *c, const gls_hs_msg *m)
     if (!c->is_server) {
         c->sess.sigalg = cv.scheme;
     }
-    return gls_transcript_add(&c->hs.transcript, m->raw);
+    return gls_transcript_add(&c->hs->transcript, m->raw);
 }
 
 /* see hs.h */
 int gls_hs13_send_compat_ccs(gls_conn *c)
 {
     static const uint8_t ccs[1] = {1};
-    if (c->hs.sent_ccs) {
+    if (c->hs->sent_ccs) {
         return GLS_OK;
     }
-    c->hs.sent_ccs = true;
+    c->hs->sent_ccs = true;
     struct gls_rec_dir saved = c->wr; /* the CCS record is never protected */
     memset(&c->wr, 0, sizeof c->wr);
     c->wr.version = GLS_TLS12;
@@ -354,8 +355,8 @@ int gls_hs13_binder(gls_conn *c, const struct gls_suite *s, gls_bytes truncated,
     gls_digest th;
     gls_secret_sink sink = gls_hs_sink(c);
     const gls_hash_alg *h = gls_hash_get(c->cfg->crypto, s->prf);
-    TRY(gls_transcript_digest_with(&c->hs.transcript, s->prf, truncated, &th));
-    TRY(gls_ks13_early(&early, h, &c->hs.resume.psk, &sink));
+    TRY(gls_transcript_digest_with(&c->hs->transcript, s->prf, truncated, &th));
+    TRY(gls_ks13_early(&early, h, &c->hs->resume.psk, &sink));
     int err = gls_ks13_binder(&early, &th, binder, &sink);
     gls_secret_wipe(&early.s);
     return err;

@@ -25,7 +25,7 @@ static int apply_choice(gls_conn *c, const struct gls_client_hello *ch,
                                  "did not offer (RFC 7301 §3.2)",
                                  choice->alpn);
         }
-        memcpy(c->alpn_choice, choice->alpn, len + 1);
+        memcpy(c->hs->alpn_choice, choice->alpn, len + 1);
     }
     if (choice->config != NULL && choice->config != c->cfg) {
         gls_config *next = gls_config_ref(choice->config);
@@ -109,17 +109,18 @@ int gls_hs_client_hello_hook(gls_conn *c, const struct gls_client_hello *ch)
 /* see hs.h */
 int gls_hs_choose_alpn(gls_conn *c, const struct gls_exts *ch_ext)
 {
-    if (c->alpn_choice[0] != 0) {
-        memcpy(c->sess.alpn, c->alpn_choice, sizeof c->sess.alpn);
-        return GLS_OK;
+    char chosen[GLS_CFG_MAX_ALPN_LEN + 1];
+    if (c->hs->alpn_choice[0] != 0) {
+        return gls_session_set_name(&c->sess.alpn, c->hs->alpn_choice, strlen(c->hs->alpn_choice));
     }
-    return gls_choose_alpn(c->cfg, ch_ext, c->sess.alpn);
+    TRY(gls_choose_alpn(c->cfg, ch_ext, chosen));
+    return gls_session_set_name(&c->sess.alpn, chosen, strlen(chosen));
 }
 
 /* see hs.h */
 void gls_hs_choose_client_cert(gls_conn *c, bool tls13)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     const gls_config *cfg = c->cfg;
     size_t index = 0;
     hs->cert = NULL;

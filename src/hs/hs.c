@@ -54,26 +54,29 @@ int gls_hs_dispatch(gls_conn *c, const struct gls_hs_edge *edges, size_t n, cons
 {
     for (size_t i = 0; i < n; i++) {
         const struct gls_hs_edge *e = &edges[i];
-        if ((int)e->state != c->hs.state || e->type != m->type) {
+        if (e->state != c->state || e->type != m->type) {
             continue;
         }
-        /* received bytes added = growth minus what the handler itself sent */
-        size_t before = gls_transcript_len(&c->hs.transcript) - c->hs.sent_to_transcript;
+        /* received bytes added = growth minus what the handler itself sent (no
+         * transcript after the handshake: c->hs is gone) */
+        size_t before =
+            c->hs ? gls_transcript_len(&c->hs->transcript) - c->hs->sent_to_transcript : 0;
         int err = e->handler(c, m);
-        if (err != GLS_OK && c->detail[0] == 0 && gls_error_alert(err) != GLS_ALERT_NONE) {
+        if (err != GLS_OK && c->detail == NULL && gls_error_alert(err) != GLS_ALERT_NONE) {
             /* a parser's refusal: name the message at least */
             err = gls_hs_reject(c, err, "%s refused: %s (RFC 8446 §4, RFC 5246 §7.4)",
                                 gls_hs_type_name(m->type), gls_error_message(err));
         }
-        assert(err != GLS_OK || (e->flags & NO_TRANSCRIPT) || c->hs.state == ST_CONNECTED ||
-               gls_transcript_len(&c->hs.transcript) - c->hs.sent_to_transcript ==
+        assert(err != GLS_OK || (e->flags & NO_TRANSCRIPT) || c->state == ST_CONNECTED ||
+               c->hs == NULL ||
+               gls_transcript_len(&c->hs->transcript) - c->hs->sent_to_transcript ==
                    before + m->raw.len);
         (void)before;
         return err;
     }
     return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
                          "%s (type %u) not expected in state %s (RFC 8446 §4, RFC 5246 §7.3)",
-                         gls_hs_type_name(m->type), m->type, gls_hs_state_name(c->hs.state));
+                         gls_hs_type_name(m->type), m->type, gls_hs_state_name(c->state));
 }
 
 /* The writer's grow hook: a larger scratch (doubling, at most GLS_HS_SCRATCH)
@@ -107,7 +110,7 @@ static bool grow_scratch(gls_writer *w, size_t need)
 /* see hs.h */
 int gls_hs_begin(gls_conn *c, uint8_t type, gls_writer *w)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     if (hs->scratch == NULL) {
         hs->scratch = malloc(GLS_HS_SCRATCH_MIN);
         if (hs->scratch == NULL) {
@@ -127,8 +130,8 @@ int gls_hs_begin(gls_conn *c, uint8_t type, gls_writer *w)
 int gls_hs_end(gls_conn *c, gls_writer *w, bool no_transcript)
 {
     TRY(gls_writer_result(w));
-    if (w->len > c->hs.scratch_used) {
-        c->hs.scratch_used = w->len;
+    if (w->len > c->hs->scratch_used) {
+        c->hs->scratch_used = w->len;
     }
     size_t body = w->len - 4;
     if (body > 0xffffff) {
@@ -138,8 +141,8 @@ int gls_hs_end(gls_conn *c, gls_writer *w, bool no_transcript)
     w->buf[2] = (uint8_t)(body >> 8);
     w->buf[3] = (uint8_t)body;
     if (!no_transcript) {
-        TRY(gls_transcript_add(&c->hs.transcript, gls_bytes_of(w->buf, w->len)));
-        c->hs.sent_to_transcript += w->len;
+        TRY(gls_transcript_add(&c->hs->transcript, gls_bytes_of(w->buf, w->len)));
+        c->hs->sent_to_transcript += w->len;
     }
     gls_hs_event(c, "-> %s (%zu bytes)", gls_hs_type_name(w->buf[0]), w->len);
     return gls_hs_send(c, GLS_CT_HANDSHAKE, w->buf, w->len);
@@ -252,11 +255,14 @@ void gls_hs_event(gls_conn *c, const char *fmt, ...)
 int gls_hs_reject(gls_conn *c, int code, const char *fmt, ...)
 {
     va_list ap;
-    if (c->detail[0] != 0 || c->err != GLS_OK) {
+    if (c->detail != NULL || c->err != GLS_OK) {
         return code; /* the first sentence belongs to the first error */
     }
+    if ((c->detail = malloc(GLS_DETAIL_MAX)) == NULL) {
+        return code; /* the code still says what went wrong */
+    }
     va_start(ap, fmt);
-    vsnprintf(c->detail, sizeof c->detail, fmt, ap);
+    vsnprintf(c->detail, GLS_DETAIL_MAX, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -264,11 +270,14 @@ int gls_hs_reject(gls_conn *c, int code, const char *fmt, ...)
 /* The key exchange that makes this connection's secrets, for their who-can-compute text. */
 static unsigned kx_context(const gls_conn *c)
 {
+    if (c->hs == NULL) {
+        return c->kx_after; /* after the handshake: as it ended */
+    }
     if (c->sess.version == GLS_TLS13) {
         unsigned pq = gls_kex_group_kind(c->sess.group) == GLS_KEX_HYBRID ? GLS_KXC_HYBRID : 0;
-        return (c->hs.psk_accepted ? GLS_KXC_13_PSK_DHE : GLS_KXC_13_DHE) | pq;
+        return (c->hs->psk_accepted ? GLS_KXC_13_PSK_DHE : GLS_KXC_13_DHE) | pq;
     }
-    unsigned ticket = c->hs.ticket12 ? GLS_KXC_TICKET12 : 0;
+    unsigned ticket = c->hs->ticket12 ? GLS_KXC_TICKET12 : 0;
     if (c->sess.resumed) {
         return GLS_KXC_RESUMED12 | ticket;
     }
@@ -293,7 +302,8 @@ static void on_secret(void *arg, enum gls_secret_id id, const uint8_t *v, size_t
     }
     if (cfg->keylog != NULL && gls_secret_keylog_label(id) != NULL) {
         char line[GLS_KEYLOG_LINE_MAX];
-        if (gls_keylog_line(id, c->hs.client_random, v, len, line, sizeof line) == GLS_OK) {
+        const uint8_t *cr = c->hs ? c->hs->client_random : c->export_randoms;
+        if (gls_keylog_line(id, cr, v, len, line, sizeof line) == GLS_OK) {
             cfg->keylog(cfg->keylog_arg, c, line);
         }
         gls_wipe(line, sizeof line);
@@ -329,11 +339,11 @@ static int on_hello_request_in_handshake(gls_conn *c, const gls_hs_msg *m)
 int gls_hs_on_message(gls_conn *c, const gls_hs_msg *m)
 {
     gls_hs_event(c, "<- %s (%zu bytes)", gls_hs_type_name(m->type), m->raw.len);
-    if (!c->is_server && m->type == GLS_HS_HELLO_REQUEST && c->hs.state != ST_CONNECTED &&
+    if (!c->is_server && m->type == GLS_HS_HELLO_REQUEST && c->state != ST_CONNECTED &&
         c->sess.version != GLS_TLS13) {
         return on_hello_request_in_handshake(c, m);
     }
-    switch (c->hs.state) {
+    switch (c->state) {
     case ST_C_WAIT_SH:
         return gls_client_on_server_hello_msg(c, m);
     case ST_S_WAIT_CH:
@@ -363,34 +373,36 @@ int gls_hs_on_ccs(gls_conn *c, gls_bytes payload)
                              "change_cipher_spec is not the one byte 0x01 (RFC 8446 §5, RFC 5246 "
                              "§7.1)");
     }
-    if (c->sess.version == GLS_TLS13 || c->hs.state == ST_C_WAIT_SH ||
-        c->hs.state == ST_S13_WAIT_CH2) {
-        if (c->hs.state == ST_CONNECTED || c->hs.ccs_seen) {
+    if (c->sess.version == GLS_TLS13 || c->state == ST_C_WAIT_SH || c->state == ST_S13_WAIT_CH2) {
+        if (c->hs == NULL || c->state == ST_CONNECTED || c->hs->ccs_seen) {
             return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
                                  "a second change_cipher_spec, or one after the handshake (RFC "
                                  "8446 §5)");
         }
-        c->hs.ccs_seen = true;
+        c->hs->ccs_seen = true;
         return GLS_OK;
     }
     /* TLS 1.2 (RFC 5246 §7.1): the peer's CCS switches its keys; never inside a
      * fragmented handshake message */
     if (c->sess.version == GLS_TLS12 && c->hs_len == 0 &&
-        (c->hs.state == ST_C12_WAIT_CCS || c->hs.state == ST_S12_WAIT_CCS)) {
+        (c->state == ST_C12_WAIT_CCS || c->state == ST_S12_WAIT_CCS)) {
         return gls_hs12_on_ccs(c);
     }
     return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
                          "change_cipher_spec not expected in state %s (RFC 8446 §5, RFC 5246 "
                          "§7.1)",
-                         gls_hs_state_name(c->hs.state));
+                         gls_hs_state_name(c->state));
 }
 
 /* see hs.h */
 int gls_hs_start(gls_conn *c)
 {
-    TRY(gls_transcript_init(&c->hs.transcript, c->cfg->crypto));
+    if (c->hs == NULL && (c->hs = calloc(1, sizeof *c->hs)) == NULL) {
+        return GLS_E_NO_MEMORY;
+    }
+    TRY(gls_transcript_init(&c->hs->transcript, c->cfg->crypto));
     if (c->is_server) {
-        c->hs.state = ST_S_WAIT_CH;
+        c->state = ST_S_WAIT_CH;
         return GLS_OK;
     }
     return gls_client_send_hello(c);
@@ -399,12 +411,22 @@ int gls_hs_start(gls_conn *c)
 /* see hs.h */
 void gls_hs_wipe(gls_conn *c)
 {
-    struct gls_hs *hs = &c->hs;
-    int state = hs->state;
-    if (state == ST_CONNECTED && c->sess.version == GLS_TLS12 && hs->ems && hs->ms12.len > 0) {
-        c->export12 = hs->ms12; /* RFC 5705 exporters need it (with EMS only) */
+    struct gls_hs *hs = c->hs;
+    if (hs == NULL) {
+        return;
+    }
+    if (c->state == ST_CONNECTED) {
+        /* what outlives the handshake: the randoms (key log, RFC 5705), the
+         * kind of key exchange (secret trace) */
         memcpy(c->export_randoms, hs->client_random, 32);
         memcpy(c->export_randoms + 32, hs->server_random, 32);
+        c->kx_after = kx_context(c);
+        for (size_t i = 0; i < c->sess.n_peer; i++) {
+            gls_cert_shed(c->sess.peer_chain[i]); /* the DER stays for gls_conn_peer_* */
+        }
+        if (c->sess.version == GLS_TLS12 && hs->ems && hs->ms12.len > 0) {
+            c->export12 = hs->ms12; /* RFC 5705 exporters need it (with EMS only) */
+        }
     }
     gls_transcript_free(&hs->transcript);
     gls_ticket_wipe(&hs->resume); /* frees its ticket and kept chain */
@@ -416,12 +438,57 @@ void gls_hs_wipe(gls_conn *c)
         free(hs->scratch);
     }
     gls_wipe(hs, sizeof *hs);
-    hs->state = state;
+    free(hs);
+    c->hs = NULL;
+}
+
+const char gls_no_name[1] = "";
+
+static void free_name(const char **name)
+{
+    if (*name != NULL && *name != gls_no_name) {
+        free((void *)*name); /* a name is not secret: no wipe */
+    }
+    *name = gls_no_name;
+}
+
+/* see state.h */
+int gls_session_set_name(const char **dst, const void *p, size_t n)
+{
+    char *copy = NULL;
+    if (n > 0) {
+        if ((copy = malloc(n + 1)) == NULL) {
+            return GLS_E_NO_MEMORY;
+        }
+        memcpy(copy, p, n);
+        copy[n] = 0;
+    }
+    free_name(dst);
+    if (copy != NULL) {
+        *dst = copy;
+    }
+    return GLS_OK;
+}
+
+/* see state.h */
+void gls_name_copy(char *out, size_t cap, const char *name)
+{
+    size_t n = strnlen(name, cap - 1);
+    memcpy(out, name, n);
+    out[n] = 0;
+}
+
+/* see state.h */
+void gls_session_init(struct gls_session *s)
+{
+    s->alpn = s->server_name = gls_no_name;
 }
 
 /* see state.h */
 void gls_session_wipe(struct gls_session *s)
 {
+    free_name(&s->alpn);
+    free_name(&s->server_name);
     for (size_t i = 0; i < s->n_peer; i++) {
         gls_cert_free(s->peer_chain[i]);
     }

@@ -73,13 +73,14 @@ struct gls_hs_edge {
     gls_hs_handler handler;
     unsigned flags;
 };
-#define NO_TRANSCRIPT 1u /* the handler does not add the message to the transcript */
+#define NO_TRANSCRIPT  1u  /* the handler does not add the message to the transcript */
+#define GLS_DETAIL_MAX 256 /* bytes of an error detail, NUL included */
 
 struct gls_conn {
     gls_config *cfg;
     bool is_server;
-    int err;          /* sticky first error */
-    char detail[256]; /* error detail a person can read */
+    int err;      /* sticky first error */
+    char *detail; /* error detail a person can read (GLS_DETAIL_MAX, allocated when there is one) */
     bool peer_closed; /* close_notify received */
     bool sent_close;  /* close_notify queued */
 
@@ -110,18 +111,19 @@ struct gls_conn {
     gls_bytes app;       /* unread plaintext of the current application record (in `in`) */
     size_t app_consumed; /* bytes of `in` that the current application record spans */
 
-    struct gls_hs hs;
+    enum gls_hs_state state;
+    struct gls_hs *hs; /* handshake-only state; NULL once the handshake is over */
     struct gls_session sess;
 
     /* deployment (hs/session.c, export.c) */
     void *user_data;
     uint8_t *own_session; /* client: the newest session received, encoded (secret) */
     size_t own_session_len;
-    struct gls_ticket *offer; /* client: the session gls_conn_set_session gave */
-    gls_secret export12;      /* TLS 1.2 with EMS: the master secret, for RFC 5705 */
-    uint8_t export_randoms[64];
-    gls_config *cfg_first; /* server: the config before the ClientHello hook switched */
-    char alpn_choice[GLS_CFG_MAX_ALPN_LEN + 1]; /* server: the hook's ALPN answer */
+    struct gls_ticket *offer;   /* client: the session gls_conn_set_session gave */
+    gls_secret export12;        /* TLS 1.2 with EMS: the master secret, for RFC 5705 */
+    uint8_t export_randoms[64]; /* client and server random, once the handshake is over */
+    unsigned kx_after;          /* the secret trace's key-exchange context, once it is over */
+    gls_config *cfg_first;      /* server: the config before the ClientHello hook switched */
 };
 
 /* Dispatches m through a transition table: GLS_E_UNEXPECTED_MESSAGE if no row
@@ -195,7 +197,7 @@ GLS_MUST_CHECK int gls_hs12_send_ccs(gls_conn *c);
 /* Checks the peer's Finished over the transcript so far and adds it. */
 GLS_MUST_CHECK int gls_hs12_check_finished(gls_conn *c, const gls_hs_msg *m);
 GLS_MUST_CHECK int gls_hs12_send_finished(gls_conn *c);
-/* Certificate (TLS 1.2 form) with c->hs.cert's chain, or empty. */
+/* Certificate (TLS 1.2 form) with c->hs->cert's chain, or empty. */
 GLS_MUST_CHECK int gls_hs12_send_certificate(gls_conn *c);
 /* Parses the peer's Certificate into c->sess.peer_chain (may be empty). */
 GLS_MUST_CHECK int gls_hs12_on_certificate(gls_conn *c, const gls_hs_msg *m);
@@ -257,11 +259,11 @@ GLS_MUST_CHECK int gls_hs13_send_key_update(gls_conn *c, bool request_peer);
 GLS_MUST_CHECK int gls_hs_record_limit(gls_conn *c, const struct gls_exts *peer, bool tls13);
 /* The value we advertise (RFC 8449 §4: TLS 1.3 adds one for the content type). */
 uint16_t gls_hs_own_record_limit(const gls_conn *c, bool tls13);
-/* The resumption binder for the ticket in c->hs.resume over the transcript
+/* The resumption binder for the ticket in c->hs->resume over the transcript
  * followed by the truncated ClientHello (RFC 8446 §4.2.11.2). */
 GLS_MUST_CHECK int gls_hs13_binder(gls_conn *c, const struct gls_suite *s, gls_bytes truncated,
                                    gls_secret *binder);
-/* Server: the client's binder for c->hs.resume, compared in constant time:
+/* Server: the client's binder for c->hs->resume, compared in constant time:
  * GLS_OK or GLS_E_BAD_BINDER. */
 GLS_MUST_CHECK int gls_hs13_check_binder(gls_conn *c, const struct gls_suite *s,
                                          gls_bytes truncated, gls_bytes received);

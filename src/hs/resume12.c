@@ -33,7 +33,7 @@ static bool session_fits(gls_conn *c, const struct gls_client_hello *ch, const s
 static bool find_session(gls_conn *c, const struct gls_client_hello *ch, struct gls_ticket *t)
 {
     gls_bytes ticket = ch->ext.session_ticket;
-    if (c->hs.ticket_ext12 && ticket.len > 0) {
+    if (c->hs->ticket_ext12 && ticket.len > 0) {
         return gls_hs_ticket_open(c, ticket.p, ticket.len, t);
     }
     return ch->session_id.len == 32 && gls_hs_session_id_get(c, ch->session_id.p, t);
@@ -42,7 +42,7 @@ static bool find_session(gls_conn *c, const struct gls_client_hello *ch, struct 
 /* see hs.h */
 int gls_server12_try_resume(gls_conn *c, const struct gls_client_hello *ch)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     bool resumable = c->cfg->resumption && hs->ems;
     hs->ticket_ext12 = !c->cfg->no_tickets && gls_exts_has(&ch->ext, GLS_X_SESSION_TICKET);
     hs->ticket12 = resumable && hs->ticket_ext12;
@@ -62,7 +62,15 @@ int gls_server12_try_resume(gls_conn *c, const struct gls_client_hello *ch)
             hs->session_id_len = ch->session_id.len;
             c->sess.resumed = true;
             gls_hs_adopt_peer_id(c, &hs->resume);
-            gls_hs_event(c, "resuming the session (abbreviated handshake, %s)", s->name);
+            /* RFC 5077 §3.1: renewing the ticket is up to the server. A ticket that
+             * resumed stays valid (same key, same age), so none is issued again: no
+             * sealing, no NewSessionTicket. Only a client that sent no session id
+             * gets one, as that is how it learns of the resumption (§3.4). */
+            if (hs->ticket12 && ch->ext.session_ticket.len > 0 && ch->session_id.len > 0) {
+                hs->ticket12 = false;
+            }
+            gls_hs_event(c, "resuming the session (abbreviated handshake, %s%s)", s->name,
+                         hs->ticket_ext12 && !hs->ticket12 ? "; the ticket stays valid" : "");
             return GLS_OK;
         }
     }
@@ -76,7 +84,7 @@ int gls_server12_try_resume(gls_conn *c, const struct gls_client_hello *ch)
 /* see hs.h */
 int gls_server12_send_ticket(gls_conn *c)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     struct gls_new_session_ticket nst;
     struct gls_ticket t;
     uint8_t sealed[GLS_MAX_TICKET_LARGE];
@@ -107,11 +115,11 @@ int gls_server12_send_ticket(gls_conn *c)
 void gls_server12_cache_session(gls_conn *c)
 {
     struct gls_ticket t;
-    if (c->sess.resumed || c->hs.session_id_len != 32 || !c->cfg->resumption || !c->hs.ems) {
+    if (c->sess.resumed || c->hs->session_id_len != 32 || !c->cfg->resumption || !c->hs->ems) {
         return;
     }
     gls_hs12_session(c, &t);
-    gls_hs_session_id_put(c, c->hs.session_id, &t);
+    gls_hs_session_id_put(c, c->hs->session_id, &t);
     gls_ticket_wipe(&t);
 }
 
@@ -120,7 +128,7 @@ void gls_server12_cache_session(gls_conn *c)
 /* see hs.h */
 int gls_client12_find_session(gls_conn *c)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     hs->offered12 = false;
     if (!gls_hs_client_take_session(c, GLS_TLS12, &hs->resume)) {
         return GLS_OK;
@@ -146,7 +154,7 @@ int gls_client12_find_session(gls_conn *c)
 /* see hs.h */
 int gls_client12_check_resume(gls_conn *c, const struct gls_server_hello *sh)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     bool echo = hs->session_id_len > 0 && sh->session_id.len == hs->session_id_len &&
                 memcmp(sh->session_id.p, hs->session_id, hs->session_id_len) == 0;
     hs->ticket12 = gls_exts_has(&sh->ext, GLS_X_SESSION_TICKET);
@@ -185,7 +193,7 @@ int gls_client12_check_resume(gls_conn *c, const struct gls_server_hello *sh)
 /* see hs.h */
 int gls_client12_on_ticket(gls_conn *c, const gls_hs_msg *m)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     struct gls_new_session_ticket nst;
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
     TRY(gls_new_session_ticket_parse(&r, false, &nst));
@@ -202,7 +210,7 @@ int gls_client12_on_ticket(gls_conn *c, const gls_hs_msg *m)
 /* see hs.h */
 void gls_client12_store_session(gls_conn *c)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     struct gls_ticket t;
     if (!c->cfg->resumption || !hs->ems || c->sess.server_name[0] == 0) {
         return; /* sessions without EMS are never resumed */
@@ -219,6 +227,14 @@ void gls_client12_store_session(gls_conn *c)
         if (t.lifetime > MAX_TICKET_HINT) {
             t.lifetime = MAX_TICKET_HINT;
         }
+    } else if (c->sess.resumed && hs->resume.ticket_len > 0) {
+        /* resumed by a ticket the server did not renew: the same ticket, its age going on */
+        if (!gls_ticket_set_ticket(&t, hs->resume.ticket, hs->resume.ticket_len)) {
+            gls_ticket_wipe(&t);
+            return;
+        }
+        t.issued = hs->resume.issued;
+        t.lifetime = hs->resume.lifetime;
     } else if (hs->session_id_len == 32) {
         memcpy(t.session_id, hs->session_id, 32);
         t.session_id_len = 32;

@@ -56,11 +56,10 @@ int gls_server_on_client_hello_msg(gls_conn *c, const gls_hs_msg *m)
     TRY(gls_hs_client_hello_hook(c, &ch));
     TRY(choose_version(c, &ch, &version));
     c->sess.version = version;
-    memcpy(c->hs.client_random, ch.random, 32);
-    if (gls_exts_has(&ch.ext, GLS_X_SERVER_NAME) &&
-        ch.ext.server_name.len < sizeof c->sess.server_name) {
-        memcpy(c->sess.server_name, ch.ext.server_name.p, ch.ext.server_name.len);
-        c->sess.server_name[ch.ext.server_name.len] = 0;
+    memcpy(c->hs->client_random, ch.random, 32);
+    if (gls_exts_has(&ch.ext, GLS_X_SERVER_NAME) && ch.ext.server_name.len <= GLS_MAX_SERVER_NAME) {
+        TRY(gls_session_set_name(&c->sess.server_name, ch.ext.server_name.p,
+                                 ch.ext.server_name.len));
     }
     if (version == GLS_TLS13) {
         return gls_server13_on_client_hello(c, m, &ch);

@@ -45,7 +45,7 @@ static const uint8_t downgrade12[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44,
 /* What the ClientHello says about extensions we answer (RFC 5746, 7627, 7366, 8422). */
 static int read_client_extensions(gls_conn *c, const struct gls_client_hello *ch)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     const struct gls_exts *e = &ch->ext;
     if (!gls_u8_list_has(ch->compression, 0)) { /* RFC 5246 §7.4.1.2: null must be offered */
         return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
@@ -78,7 +78,7 @@ static int read_client_extensions(gls_conn *c, const struct gls_client_hello *ch
 /* Certificate, group and ALPN: everything that must hold before we answer. */
 static int choose(gls_conn *c, const struct gls_client_hello *ch)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     const struct gls_suite *s = c->sess.suite;
     size_t index = 0;
     const char *sni = c->sess.server_name[0] ? c->sess.server_name : NULL;
@@ -113,7 +113,7 @@ static int choose(gls_conn *c, const struct gls_client_hello *ch)
 static int send_server_hello(gls_conn *c, const struct gls_client_hello *ch)
 {
     struct gls_server_hello sh;
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     uint8_t alpn[1 + GLS_CFG_MAX_ALPN_LEN];
     static const uint8_t uncompressed[1] = {0};
     gls_writer w;
@@ -160,7 +160,7 @@ static int send_server_hello(gls_conn *c, const struct gls_client_hello *ch)
 /* ServerKeyExchange: a fresh key in the chosen group, signed with the randoms. */
 static int send_server_key_exchange(gls_conn *c)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     struct gls_server_key_exchange ske;
     uint8_t pub[1024];
     uint8_t content[64 + 3 * (2 + 1024)];
@@ -209,7 +209,7 @@ static int send_certificate_request(gls_conn *c)
         }
     }
     cr.sigalgs = gls_u16_list_put(sigalgs, sizeof sigalgs, schemes, n);
-    c->hs.cert_requested = true;
+    c->hs->cert_requested = true;
     TRY(gls_hs_begin(c, GLS_HS_CERTIFICATE_REQUEST, &w));
     TRY(gls_certificate_request_write(&w, &cr));
     return gls_hs_end(c, &w, false);
@@ -226,7 +226,7 @@ static int send_server_hello_done(gls_conn *c)
  * with the keys of the resumed session. */
 static int send_abbreviated(gls_conn *c, const gls_hs_msg *m, const struct gls_client_hello *ch)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     int err = gls_hs_choose_alpn(c, &ch->ext);
     if (err != GLS_OK) {
         return gls_hs_reject(c, err,
@@ -240,7 +240,7 @@ static int send_abbreviated(gls_conn *c, const gls_hs_msg *m, const struct gls_c
     TRY(gls_server12_send_ticket(c)); /* carries hs->ms12 */
     TRY(gls_hs12_send_ccs(c));
     TRY(gls_hs12_send_finished(c));
-    hs->state = ST_S12_WAIT_CCS;
+    c->state = ST_S12_WAIT_CCS;
     return GLS_OK;
 }
 
@@ -248,7 +248,7 @@ static int send_abbreviated(gls_conn *c, const gls_hs_msg *m, const struct gls_c
 int gls_server12_on_client_hello(gls_conn *c, const gls_hs_msg *m,
                                  const struct gls_client_hello *ch)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     const struct gls_suite *suite = NULL;
     int err = gls_choose_suite(c->cfg, ch, GLS_TLS12, &suite);
     if (err != GLS_OK) {
@@ -281,14 +281,14 @@ int gls_server12_on_client_hello(gls_conn *c, const gls_hs_msg *m,
         TRY(send_certificate_request(c));
     }
     TRY(send_server_hello_done(c));
-    hs->state = client_auth ? ST_S12_WAIT_CERT : ST_S12_WAIT_CKE;
+    c->state = client_auth ? ST_S12_WAIT_CERT : ST_S12_WAIT_CKE;
     return GLS_OK;
 }
 
 static int on_certificate(gls_conn *c, const gls_hs_msg *m)
 {
     TRY(gls_hs12_on_certificate(c, m));
-    if (!c->hs.peer_sent_cert) {
+    if (!c->hs->peer_sent_cert) {
         if (c->cfg->client_auth == GLS_CLIENT_AUTH_REQUIRED) {
             return gls_hs_reject(c, GLS_E_HANDSHAKE_FAILURE,
                                  "client sent no certificate but one is required (RFC 5246 "
@@ -297,7 +297,7 @@ static int on_certificate(gls_conn *c, const gls_hs_msg *m)
     } else {
         TRY(gls_hs_verify_peer(c));
     }
-    c->hs.state = ST_S12_WAIT_CKE;
+    c->state = ST_S12_WAIT_CKE;
     return GLS_OK;
 }
 
@@ -305,7 +305,7 @@ static int on_certificate(gls_conn *c, const gls_hs_msg *m)
  * rejection (RFC 5246 §7.4.7.1: no branch on whether it worked). */
 static int on_client_key_exchange(gls_conn *c, const gls_hs_msg *m)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     struct gls_client_key_exchange cke;
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
     TRY(gls_client_key_exchange_parse(&r, c->sess.suite->kx, &cke));
@@ -329,13 +329,13 @@ static int on_client_key_exchange(gls_conn *c, const gls_hs_msg *m)
     int err = gls_hs12_derive_keys(c, hs->pms.b, hs->pms.len);
     hs->pms.len = 0;
     TRY(err);
-    hs->state = hs->peer_sent_cert ? ST_S12_WAIT_CV : ST_S12_WAIT_CCS;
+    c->state = hs->peer_sent_cert ? ST_S12_WAIT_CV : ST_S12_WAIT_CCS;
     return GLS_OK;
 }
 
 static int on_certificate_verify(gls_conn *c, const gls_hs_msg *m)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     struct gls_certificate_verify cv;
     gls_digest th;
     gls_reader r = gls_reader_init(m->body.p, m->body.len);
@@ -352,7 +352,7 @@ static int on_certificate_verify(gls_conn *c, const gls_hs_msg *m)
     TRY(gls_sig_verify_digest(pub, cv.scheme, th.b, th.len, cv.signature.p, cv.signature.len));
     TRY(gls_transcript_add(&hs->transcript, m->raw));
     gls_transcript_drop_other(&hs->transcript);
-    hs->state = ST_S12_WAIT_CCS;
+    c->state = ST_S12_WAIT_CCS;
     return GLS_OK;
 }
 
@@ -366,7 +366,7 @@ static int on_finished(gls_conn *c, const gls_hs_msg *m)
         gls_server12_cache_session(c);
     }
     gls_hs_event(c, "handshake complete");
-    c->hs.state = ST_CONNECTED;
+    c->state = ST_CONNECTED;
     gls_hs_wipe(c);
     return GLS_OK;
 }

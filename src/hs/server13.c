@@ -80,7 +80,7 @@ static int check_client_hello(gls_conn *c, const struct gls_client_hello *ch)
  * ClientHello enters the transcript. */
 static int try_resume(gls_conn *c, const gls_hs_msg *m, const struct gls_client_hello *ch)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     const struct gls_exts *e = &ch->ext;
     const gls_config *cfg = c->cfg;
     struct gls_psk_identity id;
@@ -141,7 +141,7 @@ static int send_ticket(gls_conn *c)
     size_t len = 0;
     gls_writer w;
     gls_secret_sink sink = gls_hs_sink(c);
-    if (!c->cfg->resumption || !c->hs.client_psk_dhe) {
+    if (!c->cfg->resumption || !c->hs->client_psk_dhe) {
         return GLS_OK;
     }
     memset(&t, 0, sizeof t);
@@ -150,7 +150,7 @@ static int send_ticket(gls_conn *c)
     t.suite = c->sess.suite->id;
     t.issued = gls_hs_now(c);
     t.lifetime = c->cfg->ticket_lifetime;
-    memcpy(t.server_name, c->sess.server_name, sizeof t.server_name);
+    gls_name_copy(t.server_name, sizeof t.server_name, c->sess.server_name);
     gls_hs_session_peer(c, &t);
     int err = gls_rand(&c->cfg->rng, nonce, sizeof nonce);
     err = err ? err : gls_rand(&c->cfg->rng, (uint8_t *)&t.age_add, sizeof t.age_add);
@@ -181,14 +181,14 @@ static int send_server_hello(gls_conn *c, bool hrr, uint16_t group, gls_bytes ke
     memset(&sh, 0, sizeof sh);
     sh.legacy_version = GLS_TLS12;
     sh.is_hrr = hrr;
-    memcpy(sh.random, hrr ? gls_hrr_random : c->hs.server_random, 32);
-    sh.session_id = gls_bytes_of(c->hs.session_id, c->hs.session_id_len);
+    memcpy(sh.random, hrr ? gls_hrr_random : c->hs->server_random, 32);
+    sh.session_id = gls_bytes_of(c->hs->session_id, c->hs->session_id_len);
     sh.cipher_suite = c->sess.suite->id;
     sh.has_exts = true;
     sh.ext.selected_version = GLS_TLS13;
     gls_exts_set(&sh.ext, GLS_X_SUPPORTED_VERSIONS);
     gls_exts_set(&sh.ext, GLS_X_KEY_SHARE);
-    if (!hrr && c->hs.psk_accepted) {
+    if (!hrr && c->hs->psk_accepted) {
         sh.ext.psk_selected = 0;
         gls_exts_set(&sh.ext, GLS_X_PRE_SHARED_KEY);
     }
@@ -217,7 +217,7 @@ static int send_encrypted_extensions(gls_conn *c)
     if (c->sess.server_name[0] != 0) { /* RFC 6066 §3: acknowledge SNI */
         gls_exts_set(&ee.ext, GLS_X_SERVER_NAME);
     }
-    if (c->hs.peer_record_limit) { /* RFC 8449 §4: answer with ours */
+    if (c->hs->peer_record_limit) { /* RFC 8449 §4: answer with ours */
         ee.ext.record_size_limit = gls_hs_own_record_limit(c, true);
         gls_exts_set(&ee.ext, GLS_X_RECORD_SIZE_LIMIT);
     }
@@ -235,7 +235,7 @@ static int send_certificate_request(gls_conn *c)
     cr.tls13 = true;
     cr.ext.sigalgs = gls_u16_list_put(sigalgs, sizeof sigalgs, c->cfg->sigalgs, c->cfg->n_sigalgs);
     gls_exts_set(&cr.ext, GLS_X_SIGNATURE_ALGORITHMS);
-    c->hs.cert_requested = true;
+    c->hs->cert_requested = true;
     TRY(gls_hs_begin(c, GLS_HS_CERTIFICATE_REQUEST, &w));
     TRY(gls_certificate_request_write(&w, &cr));
     return gls_hs_end(c, &w, false);
@@ -245,7 +245,7 @@ static int send_certificate_request(gls_conn *c)
  * and the rest of the flight through Finished. */
 static int send_flight(gls_conn *c, uint16_t group, gls_bytes share)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     uint8_t pub[GLS_KEX_MAX_SHARE];
     size_t pub_len = 0;
     gls_kex_secret shared;
@@ -276,14 +276,14 @@ static int send_flight(gls_conn *c, uint16_t group, gls_bytes share)
     TRY(gls_hs13_master_secrets(c));
     TRY(gls_hs13_install(c, true, &c->sess.s_ap_traffic));
     TRY(gls_hs13_install(c, false, &hs->c_hs_traffic));
-    hs->state = hs->cert_requested ? ST_S13_WAIT_CERT : ST_S13_WAIT_FINISHED;
+    c->state = hs->cert_requested ? ST_S13_WAIT_CERT : ST_S13_WAIT_FINISHED;
     return GLS_OK;
 }
 
 /* Chooses certificate and ALPN: what must hold before we answer at all. */
 static int choose_auth(gls_conn *c, const struct gls_client_hello *ch)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     size_t index = 0;
     const char *sni = c->sess.server_name[0] ? c->sess.server_name : NULL;
     int err = gls_choose_cert(c->cfg, sni, &ch->ext, true, GLS_AUTH_ANY, true, &index, &hs->sigalg);
@@ -327,7 +327,7 @@ static int choose_group(gls_conn *c, const struct gls_client_hello *ch, uint16_t
 int gls_server13_on_client_hello(gls_conn *c, const gls_hs_msg *m,
                                  const struct gls_client_hello *ch)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     const struct gls_suite *suite = NULL;
     uint16_t group = 0;
     gls_bytes share;
@@ -364,7 +364,7 @@ int gls_server13_on_client_hello(gls_conn *c, const gls_hs_msg *m,
     if (hs->session_id_len > 0) {
         TRY(gls_hs13_send_compat_ccs(c));
     }
-    hs->state = ST_S13_WAIT_CH2;
+    c->state = ST_S13_WAIT_CH2;
     return GLS_OK;
 }
 
@@ -372,7 +372,7 @@ int gls_server13_on_client_hello(gls_conn *c, const gls_hs_msg *m,
  * but for the one share we asked for (and no early_data, §4.2.10). */
 static int check_client_hello2(gls_conn *c, const struct gls_client_hello *ch)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     struct gls_key_share_entry ks;
     size_t n_shares = 0;
     uint16_t first = 0;
@@ -407,7 +407,7 @@ static int check_client_hello2(gls_conn *c, const struct gls_client_hello *ch)
 
 static int on_client_hello2(gls_conn *c, const gls_hs_msg *m)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     struct gls_client_hello ch;
     struct gls_key_share_entry ks;
     const struct gls_suite *suite = NULL;
@@ -444,26 +444,26 @@ static int on_client_hello2(gls_conn *c, const gls_hs_msg *m)
 static int on_certificate(gls_conn *c, const gls_hs_msg *m)
 {
     TRY(gls_hs13_on_certificate(c, m, gls_bytes_of(NULL, 0)));
-    c->hs.state = c->hs.peer_sent_cert ? ST_S13_WAIT_CV : ST_S13_WAIT_FINISHED;
+    c->state = c->hs->peer_sent_cert ? ST_S13_WAIT_CV : ST_S13_WAIT_FINISHED;
     return GLS_OK;
 }
 
 static int on_certificate_verify(gls_conn *c, const gls_hs_msg *m)
 {
     TRY(gls_hs13_on_certificate_verify(c, m));
-    c->hs.state = ST_S13_WAIT_FINISHED;
+    c->state = ST_S13_WAIT_FINISHED;
     return GLS_OK;
 }
 
 static int on_finished(gls_conn *c, const gls_hs_msg *m)
 {
-    struct gls_hs *hs = &c->hs;
+    struct gls_hs *hs = c->hs;
     TRY(gls_hs13_check_finished(c, &hs->c_hs_traffic, m));
     TRY(gls_hs13_install(c, false, &c->sess.c_ap_traffic));
     TRY(gls_hs13_resumption_secret(c));
     TRY(send_ticket(c));
     gls_hs_event(c, "handshake complete");
-    hs->state = ST_CONNECTED;
+    c->state = ST_CONNECTED;
     gls_hs_wipe(c);
     return GLS_OK;
 }

@@ -1,5 +1,6 @@
 /* hs/state.h — what a connection knows during and after the handshake:
- * struct gls_hs (handshake-only state, wiped when the handshake ends) and
+ * struct gls_hs (handshake-only state: its own allocation, wiped and freed
+ * when the handshake ends, STYLE §12.2) and
  * struct gls_session (what was negotiated, and the secrets that outlive the
  * handshake: application traffic secrets for KeyUpdate, the resumption secret). */
 #ifndef GLS_HS_STATE_H
@@ -30,7 +31,6 @@ typedef struct gls_conn gls_conn;
 #define GLS_MAX_EARLY_RECORDS 64          /* ... and records */
 
 struct gls_hs {
-    int state; /* enum gls_hs_state */
     gls_transcript transcript;
     size_t sent_to_transcript; /* bytes of our own messages in it (debug check) */
     uint8_t client_random[32];
@@ -95,6 +95,7 @@ struct gls_hs {
     bool ticket_ext12; /* client: we sent session_ticket; server: the client did */
     bool ticket12;     /* a NewSessionTicket comes (client) / goes (server) this handshake */
     bool new_ticket12; /* client: NewSessionTicket received, kept in hs->resume */
+    char alpn_choice[GLS_CFG_MAX_ALPN_LEN + 1]; /* server: the ClientHello hook's ALPN answer */
 };
 
 struct gls_session {
@@ -103,8 +104,10 @@ struct gls_session {
     const gls_hash_alg *hash; /* the suite's PRF/HKDF hash */
     uint16_t group;
     uint16_t sigalg; /* the scheme the server (peer or us) signed with */
-    char alpn[GLS_CFG_MAX_ALPN_LEN + 1];
-    char server_name[256];
+    /* NUL-terminated, exactly sized on the heap (gls_session_set_name), or
+     * gls_no_name ("") when there is none: an idle connection holds no 256-byte arrays */
+    const char *alpn;
+    const char *server_name;
     bool resumed;
     bool peer_verified;
     bool peer_name_checked;     /* client: server_name was checked in the verified chain */
@@ -117,6 +120,13 @@ struct gls_session {
     gls_secret res_master;
 };
 
+#define GLS_MAX_SERVER_NAME 255   /* longest server name kept (RFC 6066 §3: a DNS name) */
+extern const char gls_no_name[1]; /* "": alpn or server_name when there is none */
+/* Sets *dst to a heap copy of p[0..n) (gls_no_name when n is 0), freeing the old one. */
+GLS_MUST_CHECK int gls_session_set_name(const char **dst, const void *p, size_t n);
+/* Copies a name into a fixed array of cap bytes (cap > 0), cut to fit. */
+void gls_name_copy(char *out, size_t cap, const char *name);
+void gls_session_init(struct gls_session *s);
 void gls_session_wipe(struct gls_session *s);
 
 #endif

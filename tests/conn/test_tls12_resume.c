@@ -99,7 +99,7 @@ TEST(resumption_by_ticket)
     CHECK_EQ(o.client_resumed, 0);
     CHECK_EQ(o.server_resumed, 0);
     CHECK_EQ(o.client_peer_certs, 1);
-    for (int i = 0; i < 2; i++) { /* each abbreviated handshake brings a new ticket */
+    for (int i = 0; i < 2; i++) { /* the same ticket resumes again (not reissued) */
         o = connect_once(s, c);
         CHECK_OK(o.err);
         CHECK_EQ(o.client_resumed, 1);
@@ -114,6 +114,39 @@ TEST(resumption_by_ticket)
     o = connect_once(s, c);
     CHECK_OK(o.err);
     CHECK_EQ(o.client_resumed, 1);
+    gls_config_free(s);
+    gls_config_free(c);
+}
+
+/* Counts the NewSessionTicket messages a server sends (its event lines). */
+static void count_nst(void *arg, gls_conn *c, const char *line)
+{
+    (void)c;
+    if (strncmp(line, "-> NewSessionTicket", 19) == 0) {
+        ++*(int *)arg;
+    }
+}
+
+/* RFC 5077 §3.1: a server may renew a ticket; ours does not on resumption (no
+ * NewSessionTicket, no session_ticket in the ServerHello), and the client keeps the
+ * ticket it has, which resumes again with its original age. */
+TEST(ticket_not_reissued_on_resumption)
+{
+    gls_config *s, *c;
+    int sent = 0;
+    make_pair(&s, &c);
+    CHECK_OK(gls_config_set_event_trace(s, count_nst, &sent));
+    struct outcome o = connect_once(s, c);
+    CHECK_OK(o.err);
+    CHECK_EQ(o.server_resumed, 0);
+    CHECK_EQ(sent, 1);
+    for (int i = 0; i < 3; i++) {
+        o = connect_once(s, c);
+        CHECK_OK(o.err);
+        CHECK_EQ(o.client_resumed, 1);
+        CHECK_EQ(o.server_resumed, 1);
+        CHECK_EQ(sent, 1);
+    }
     gls_config_free(s);
     gls_config_free(c);
 }

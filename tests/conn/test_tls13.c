@@ -13,6 +13,7 @@ static void make_pair(gls_config **scfg, gls_config **ccfg, int ec)
 }
 
 #include "base/wire.h"
+#include "crypto/internal.h"
 #include "hs/hs.h"
 
 static const char *const names[] = {"localhost", "127.0.0.1"};
@@ -64,6 +65,43 @@ TEST(resumption_secret_only_with_resumption)
         CHECK_EQ(seen, on ? 2 : 0);
         pair_free(cc, sc, s, c);
     }
+}
+
+/* STYLE §12.2, issue 12: once the handshake is over, neither side holds its
+ * handshake state (a separate allocation, freed), and the peer's chain is kept
+ * as DER only: gls_conn_peer_cert and gls_conn_peer_subject still answer, from
+ * the DER (the parsed certificate and its key are gone), also after data. */
+TEST(handshake_state_freed_and_peer_chain_kept_as_der)
+{
+    gls_config *s, *c;
+    gls_conn *cc, *sc;
+    const uint8_t *der = NULL;
+    size_t len = 0;
+    char subject[200], own_subject[200];
+    make_pair(&s, &c, 1);
+    cc = gls_client_new(c, "localhost");
+    sc = gls_server_new(s);
+    CHECK(cc->hs != NULL && sc->hs != NULL); /* during the handshake */
+    CHECK_OK(pair_handshake(cc, sc, 0));
+    CHECK_OK(pair_exchange(cc, sc, "hello"));
+    CHECK_OK(pair_exchange(sc, cc, "hello back"));
+    CHECK(cc->hs == NULL && sc->hs == NULL);
+    CHECK_EQ(cc->state, ST_CONNECTED);
+    CHECK_EQ(sc->state, ST_CONNECTED);
+    CHECK_EQ(strcmp(sc->sess.server_name, "localhost"), 0);              /* SNI, exactly sized */
+    CHECK(cc->sess.alpn == gls_no_name && sc->sess.alpn == gls_no_name); /* none asked */
+    CHECK(gls_cert_pubkey(cc->sess.peer_chain[0])->pkey == NULL);        /* DER only */
+    gls_bytes own = gls_cert_der(s->certs[0].chain[0]);
+    CHECK_OK(gls_conn_peer_cert(cc, 0, &der, &len));
+    CHECK_EQ(len, own.len);
+    CHECK_EQ(memcmp(der, own.p, len), 0);
+    CHECK_ERR(gls_conn_peer_cert(cc, 1, &der, &len), GLS_E_INVALID_ARGUMENT);
+    gls_cert_subject(s->certs[0].chain[0], own_subject, sizeof own_subject);
+    CHECK(own_subject[0] != 0);
+    CHECK_OK(gls_conn_peer_subject(cc, 0, subject, sizeof subject));
+    CHECK_EQ(strcmp(subject, own_subject), 0);
+    CHECK_OK(pair_exchange(cc, sc, "still there"));
+    pair_free(cc, sc, s, c);
 }
 
 /* Every TLS 1.3 suite with every group, both certificate types. */

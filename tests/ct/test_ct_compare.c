@@ -76,8 +76,8 @@ TEST(tls13_finished)
         gls_conn *sc = gls_server_new(s);
         pair_move(cc, sc, 0); /* ClientHello */
         pair_move(sc, cc, 0); /* the server's flight; the client answers with its Finished */
-        CHECK(sc->hs.c_hs_traffic.len > 0);
-        CT_SECRET(sc->hs.c_hs_traffic.b, sc->hs.c_hs_traffic.len);
+        CHECK(sc->hs->c_hs_traffic.len > 0);
+        CT_SECRET(sc->hs->c_hs_traffic.b, sc->hs->c_hs_traffic.len);
         pair_move(cc, sc, 0);
         CHECK_EQ(gls_conn_error(sc), f == 0 ? GLS_OK : GLS_E_BAD_FINISHED);
         CHECK(f == 1 || gls_conn_handshake_done(sc));
@@ -97,8 +97,8 @@ TEST(tls12_finished)
         pair_move(cc, sc, 0);    /* ClientHello */
         pair_move(sc, cc, 0);    /* ServerHello .. ServerHelloDone; the client answers */
         move_one_record(cc, sc); /* ClientKeyExchange: the master secret exists now */
-        CHECK(sc->hs.ms12.len == 48);
-        CT_SECRET(sc->hs.ms12.b, sc->hs.ms12.len);
+        CHECK(sc->hs->ms12.len == 48);
+        CT_SECRET(sc->hs->ms12.b, sc->hs->ms12.len);
         pair_move(cc, sc, 0); /* ChangeCipherSpec, Finished */
         CHECK_EQ(gls_conn_error(sc), f == 0 ? GLS_OK : GLS_E_BAD_FINISHED);
         CHECK(f == 1 || gls_conn_handshake_done(sc));
@@ -117,9 +117,9 @@ TEST(tls13_binder)
     const struct gls_suite *suite = gls_suite_get(0x1301);
     memset(truncated, 0x17, sizeof truncated);
     CHECK(suite != NULL);
-    CHECK_ERR(gls_secret_set(&sc->hs.resume.psk, truncated, 32), GLS_OK);
+    CHECK_ERR(gls_secret_set(&sc->hs->resume.psk, truncated, 32), GLS_OK);
     CHECK_ERR(gls_hs13_binder(sc, suite, gls_bytes_of(truncated, sizeof truncated), &good), GLS_OK);
-    CT_SECRET(sc->hs.resume.psk.b, sc->hs.resume.psk.len);
+    CT_SECRET(sc->hs->resume.psk.b, sc->hs->resume.psk.len);
     CHECK_ERR(gls_hs13_check_binder(sc, suite, gls_bytes_of(truncated, sizeof truncated),
                                     gls_bytes_of(good.b, good.len)),
               GLS_OK);

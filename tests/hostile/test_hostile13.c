@@ -727,7 +727,7 @@ TEST(client_takes_the_baseline_server_hello)
     CHECK(script_start(&sc, cfg));
     CHECK_OK(send_server_hello(&sc, SH13, "1301 00", S_EXTS13));
     CHECK_EQ(gls_conn_error(sc.c), GLS_OK);
-    CHECK_EQ(sc.c->hs.state, ST_C13_WAIT_EE);
+    CHECK_EQ(sc.c->state, ST_C13_WAIT_EE);
     CHECK_EQ(out_len(sc.c), 0);
     gls_conn_free(sc.c);
     gls_config_free(cfg);
@@ -1017,7 +1017,7 @@ TEST(client_change_cipher_spec_rules)
     CHECK(script_start(&sc, cfg));
     CHECK_OK(feed_hex(sc.c, "14 0303 0001 01"));
     CHECK_OK(send_server_hello(&sc, SH13, "1301 00", S_EXTS13)); /* control */
-    CHECK_EQ(sc.c->hs.state, ST_C13_WAIT_EE);
+    CHECK_EQ(sc.c->state, ST_C13_WAIT_EE);
     gls_conn_free(sc.c);
     CHECK(client_refuses_bytes(cfg, "14 0303 0001 01 14 0303 0001 01", GLS_E_UNEXPECTED_MESSAGE,
                                A_UNEXPECTED_MESSAGE));
@@ -1617,7 +1617,7 @@ static bool flight_start(struct flight *f)
     pair_move(f->d.c, f->d.s, 0);
     gls_conn *s = f->d.s;
     const gls_aead_alg *a = gls_aead_get(f->d.scfg->crypto, s->sess.suite->cipher);
-    if (gls_ks13_traffic_key_iv(s->sess.hash, &s->hs.s_hs_traffic, key, a->key_len, iv, 12) ||
+    if (gls_ks13_traffic_key_iv(s->sess.hash, &s->hs->s_hs_traffic, key, a->key_len, iv, 12) ||
         gls_rec_set_aead(&rd, GLS_REC_TLS13, a, key, iv, 12, false) ||
         gls_rec_set_aead(&f->wr, GLS_REC_TLS13, a, key, iv, 12, true)) {
         return false;
@@ -1646,7 +1646,7 @@ static bool flight_start(struct flight *f)
     for (size_t i = 0; ok && i < 4; i++) {
         ok = f->hs[f->at[i]] == types[i];
     }
-    return ok && says(feed(f->d.c, f->sh, f->sh_len), GLS_OK) && f->d.c->hs.state == ST_C13_WAIT_EE;
+    return ok && says(feed(f->d.c, f->sh, f->sh_len), GLS_OK) && f->d.c->state == ST_C13_WAIT_EE;
 }
 
 static void flight_free(struct flight *f)
