@@ -10,15 +10,29 @@
  *     Linux cooked v2 (mode 0), and -frames: raw frames (mode 1), for a few scenarios;
  *   record/<mode>-<op>: small records of every protection mode and operation. */
 #include <errno.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 
 #include "fuzz_hs.h"
 #include "tool/tool_util.h"
 
+/* snprintf that stops the program rather than cut a path or name short. */
+__attribute__((format(printf, 3, 4))) static void fmt(char *out, size_t cap, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    int n = vsnprintf(out, cap, f, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= cap) {
+        fprintf(stderr, "record_seeds: a path longer than %zu bytes\n", cap - 1);
+        exit(1);
+    }
+}
+
 static void write_file(const char *dir, const char *name, const uint8_t *p, size_t n)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    fmt(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "wb");
     if (f == NULL || fwrite(p, 1, n, f) != n || fclose(f) != 0) {
         fprintf(stderr, "cannot write %s\n", path);
@@ -73,7 +87,7 @@ static void decrypt_seeds(const char *dir, size_t i, struct wire *w)
     put16(&s, w->dir[0].len);
     gb_put(&s, w->dir[0].p, w->dir[0].len);
     gb_put(&s, w->dir[1].p, w->dir[1].len);
-    snprintf(file, sizeof file, "%s-keylog", name);
+    fmt(file, sizeof file, "%s-keylog", name);
     write_file(dir, file, s.p, s.len);
     if (strcmp(name, "tls12-rsa-gcm") == 0) {
         s.p[0] = 3;
@@ -83,7 +97,7 @@ static void decrypt_seeds(const char *dir, size_t i, struct wire *w)
         put16(&s, w->dir[0].len);
         gb_put(&s, w->dir[0].p, w->dir[0].len);
         gb_put(&s, w->dir[1].p, w->dir[1].len);
-        snprintf(file, sizeof file, "%s-pem", name);
+        fmt(file, sizeof file, "%s-pem", name);
         write_file(dir, file, s.p, s.len);
     }
     gb_free(&s);
@@ -110,7 +124,7 @@ static void decrypt_seeds(const char *dir, size_t i, struct wire *w)
         mode = 0;
         gb_put(&f, &mode, 1);
         gb_put(&f, c.b.p, c.b.len);
-        snprintf(file, sizeof file, "%s-%s", name, ng ? "pcapng" : "pcap");
+        fmt(file, sizeof file, "%s-%s", name, ng ? "pcapng" : "pcap");
         write_file(dir, file, f.p, f.len);
         gb_free(&f);
         gb_free(&c.b);
@@ -131,7 +145,7 @@ static void decrypt_seeds(const char *dir, size_t i, struct wire *w)
         put16(&f, n);
         gb_put(&f, frame, n);
     }
-    snprintf(file, sizeof file, "%s-frames", name);
+    fmt(file, sizeof file, "%s-frames", name);
     write_file(dir, file, f.p, f.len);
     gb_free(&f);
 }
@@ -153,7 +167,7 @@ static void record_seeds(const char *dir)
                 memset(in + n, 0, 4);
                 n += 4;
             }
-            snprintf(file, sizeof file, "mode%d-op%d", mode, op);
+            fmt(file, sizeof file, "mode%d-op%d", mode, op);
             write_file(dir, file, in, n);
         }
     }
@@ -169,8 +183,8 @@ static int check(const char *dir)
     for (size_t i = 0; i < FUZZ_N_SCENARIOS; i++) {
         for (int target_server = 1; target_server >= 0; target_server--) {
             char path[512];
-            snprintf(path, sizeof path, "%s/%s/%s", dir, target_server ? "hs_server" : "hs_client",
-                     fuzz_scenarios[i].name);
+            fmt(path, sizeof path, "%s/%s/%s", dir, target_server ? "hs_server" : "hs_client",
+                fuzz_scenarios[i].name);
             FILE *f = fopen(path, "rb");
             size_t n = f != NULL ? fread(buf, 1, sizeof buf, f) : 0;
             if (f != NULL) {
@@ -201,7 +215,7 @@ int main(int argc, char **argv)
     const char *names[4] = {"hs_server", "hs_client", "record", "decrypt"};
     make_dir(argv[1]);
     for (int k = 0; k < 4; k++) {
-        snprintf(sub[k], sizeof sub[k], "%s/%s", argv[1], names[k]);
+        fmt(sub[k], sizeof sub[k], "%s/%s", argv[1], names[k]);
         make_dir(sub[k]);
     }
     static uint8_t buf[1 << 20];

@@ -109,6 +109,17 @@ for s in d["sessions"]:
 assert [s["forward_secret"] for s in d["sessions"]] == [False, True, True, True]
 assert [s["version"] for s in d["sessions"]] == ["TLS 1.2", "TLS 1.2", "TLS 1.3", "TLS 1.3"]
 assert [s["group"] for s in d["sessions"]] == [None, "x25519", "x25519", "X25519MLKEM768"]
+# the library's formula and who-text follow the group: the hybrid's secret is both, ML-KEM first
+def first(sess, name):
+    return next(x for x in sess["secrets"] if x["side"] == "client" and x["name"] == name)
+x13, hy = d["sessions"][2], d["sessions"][3]
+assert first(hy, "(EC)DHE shared secret")["len"] == 64 and first(x13, "(EC)DHE shared secret")["len"] == 32
+assert "X25519MLKEM768 = ML-KEM-768 shared secret (32 bytes) || X25519 shared secret" in first(hy, "(EC)DHE shared secret")["formula"]
+assert "ML-KEM" not in first(x13, "(EC)DHE shared secret")["formula"]
+assert "BOTH" in first(hy, "Handshake Secret")["who"] and "ML-KEM" in first(hy, "Handshake Secret")["who"]
+assert "ML-KEM" not in first(x13, "Handshake Secret")["who"]
+assert hy["inputs"]["hybrid_matches_reported"] is True
+assert hy["inputs"]["hybrid_shared_secret"] == first(hy, "(EC)DHE shared secret")["value_hex"]
 lessons = d["lesson"]["sessions"]
 assert [l["title"] for l in lessons] == titles[:3]
 for l in lessons:
