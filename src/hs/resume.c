@@ -117,7 +117,11 @@ void gls_ticket_cache_put(struct gls_ticket_cache *c, const struct gls_ticket *t
         memmove(&c->entries[0], &c->entries[1], (GLS_TICKET_CACHE - 1) * sizeof c->entries[0]);
         c->n--;
     }
-    (void)gls_ticket_copy(&c->entries[c->n++], t); /* out of memory: kept without blobs */
+    if (gls_ticket_copy(&c->entries[c->n], t)) {
+        c->n++;
+    } else {
+        gls_ticket_wipe(&c->entries[c->n]); /* out of memory: not kept */
+    }
     pthread_mutex_unlock(&c->lock);
 }
 
@@ -174,7 +178,9 @@ void gls_session_cache_put(struct gls_session_cache *c, const uint8_t id[32],
     gls_ticket_wipe(&e->s);
     gls_wipe(e, sizeof *e);
     memcpy(e->id, id, 32);
-    (void)gls_ticket_copy(&e->s, s); /* out of memory: kept without the chain */
+    if (!gls_ticket_copy(&e->s, s)) {
+        gls_ticket_wipe(&e->s); /* out of memory: not kept */
+    }
     c->next = (c->next + 1) % GLS_SESSION_CACHE;
     pthread_mutex_unlock(&c->lock);
 }
@@ -195,8 +201,11 @@ bool gls_session_cache_get(struct gls_session_cache *c, const uint8_t id[32], in
             gls_wipe(e, sizeof *e);
             break;
         }
-        (void)gls_ticket_copy(out, &e->s);
-        found = true;
+        found = gls_ticket_copy(out, &e->s); /* out of memory: a full handshake */
+        if (!found) {
+            gls_ticket_wipe(out);
+            break;
+        }
     }
     pthread_mutex_unlock(&c->lock);
     return found;
