@@ -79,10 +79,10 @@ GLS_MUST_CHECK int gls_hmac(const gls_hash_alg *h, const uint8_t *key, size_t kl
 typedef struct gls_hmac_key gls_hmac_key;
 GLS_MUST_CHECK int gls_hmac_key_new(const gls_hash_alg *h, const uint8_t *key, size_t klen,
                                     gls_hmac_key **out);
-/* HMAC(key, p1 || p2 || p3); any part may be NULL/0. out holds h->len bytes. */
-GLS_MUST_CHECK int gls_hmac_run(const gls_hmac_key *k, const uint8_t *p1, size_t n1,
-                                const uint8_t *p2, size_t n2, const uint8_t *p3, size_t n3,
-                                uint8_t *out);
+/* HMAC(key, p1 || p2 || p3); any part may be NULL/0. out holds h->len bytes. The key keeps
+ * one working digest state for its runs, so one thread at a time runs it. */
+GLS_MUST_CHECK int gls_hmac_run(gls_hmac_key *k, const uint8_t *p1, size_t n1, const uint8_t *p2,
+                                size_t n2, const uint8_t *p3, size_t n3, uint8_t *out);
 void gls_hmac_key_free(gls_hmac_key *k);
 
 /* ---- AEAD: in-place seal and open, the key set up once ---- */

@@ -1,31 +1,110 @@
-/* crypto/hmac.c — HMAC (RFC 2104) built directly on the fetched digest: the
- * key's inner and outer pads are absorbed once into two digest states, and each
- * run copies them. This avoids EVP_MAC's per-context fetch by name, which
- * dominated the key schedules' cost (see docs/PERFORMANCE.md). */
+/* crypto/hmac.c — HMAC (RFC 2104) built directly on the digest: the key's inner
+ * and outer pads are absorbed once, and each run starts from copies of those two
+ * states. This avoids EVP_MAC's per-context fetch by name, which dominated the
+ * key schedules' cost (see docs/PERFORMANCE.md).
+ *
+ * SHA-256, SHA-384 and SHA-512 (every TLS PRF and HKDF hash) take libcrypto's
+ * block functions (SHA256_Init/Update/Final and the SHA-512 family): their states
+ * are plain structs, so a run copies them with memcpy and allocates nothing. Through
+ * EVP each copy frees and re-duplicates the provider's state (EVP_MD_CTX_copy_ex in
+ * libcrypto 3.0), which was most of a TLS 1.2 resumption's PRF cost. libcrypto 3.0
+ * marks those functions deprecated, hence OPENSSL_SUPPRESS_DEPRECATED here alone; a
+ * libcrypto built without them (OPENSSL_NO_DEPRECATED_3_0) gets the EVP path for
+ * every hash, which SHA-1 always takes. */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
 
 #include "crypto/internal.h"
 
 #define MAX_BLOCK 128 /* SHA-384/512 */
 
-struct gls_hmac_key {
-    const gls_hash_alg *h;
-    EVP_MD_CTX *inner; /* H((K ^ ipad) || ...) so far */
-    EVP_MD_CTX *outer; /* H((K ^ opad) || ...) so far */
+#if !defined(OPENSSL_NO_DEPRECATED_3_0)
+#define GLS_HMAC_BLOCK_FUNCTIONS 1
+#else
+#define GLS_HMAC_BLOCK_FUNCTIONS 0
+#endif
+
+union sha_state {
+#if GLS_HMAC_BLOCK_FUNCTIONS
+    SHA256_CTX s256;
+    SHA512_CTX s512;
+#endif
+    uint8_t none;
 };
 
-static int absorb_pad(const gls_hash_alg *h, const uint8_t *k, uint8_t pad, EVP_MD_CTX **out)
+struct gls_hmac_key {
+    const gls_hash_alg *h;
+    bool blocks;               /* the block functions (see above), else EVP */
+    union sha_state bin, bout; /* blocks: H((K ^ ipad) || ...), H((K ^ opad) || ...) */
+    EVP_MD_CTX *inner;         /* EVP: H((K ^ ipad) || ...) so far */
+    EVP_MD_CTX *outer;         /* EVP: H((K ^ opad) || ...) so far */
+    EVP_MD_CTX *work;          /* EVP: each run's state, made once */
+};
+
+#if GLS_HMAC_BLOCK_FUNCTIONS
+static bool sha_init(gls_hash_id id, union sha_state *s)
 {
+    switch (id) {
+    case GLS_HASH_SHA256:
+        return SHA256_Init(&s->s256) == 1;
+    case GLS_HASH_SHA384:
+        return SHA384_Init(&s->s512) == 1;
+    case GLS_HASH_SHA512:
+        return SHA512_Init(&s->s512) == 1;
+    default:
+        return false;
+    }
+}
+
+static bool sha_update(gls_hash_id id, union sha_state *s, const uint8_t *p, size_t n)
+{
+    if (n == 0) {
+        return true;
+    }
+    return id == GLS_HASH_SHA256 ? SHA256_Update(&s->s256, p, n) == 1
+                                 : SHA512_Update(&s->s512, p, n) == 1; /* 384 and 512 */
+}
+
+static bool sha_final(gls_hash_id id, union sha_state *s, uint8_t *out)
+{
+    switch (id) {
+    case GLS_HASH_SHA256:
+        return SHA256_Final(out, &s->s256) == 1;
+    case GLS_HASH_SHA384:
+        return SHA384_Final(out, &s->s512) == 1;
+    default:
+        return SHA512_Final(out, &s->s512) == 1;
+    }
+}
+#endif
+
+/* Absorbs K ^ pad, one block, into the key's starting state for that pad. */
+static int absorb_pad(gls_hmac_key *x, const uint8_t *k, uint8_t pad)
+{
+    const gls_hash_alg *h = x->h;
     uint8_t block[MAX_BLOCK];
     for (size_t i = 0; i < h->block; i++) {
         block[i] = (uint8_t)(k[i] ^ pad);
     }
-    *out = EVP_MD_CTX_new();
-    int ok = *out != NULL && EVP_DigestInit_ex(*out, md_of(h), NULL) == 1 &&
+    bool ok;
+#if GLS_HMAC_BLOCK_FUNCTIONS
+    if (x->blocks) {
+        union sha_state *s = pad == 0x36 ? &x->bin : &x->bout;
+        ok = sha_init(h->id, s) && sha_update(h->id, s, block, h->block);
+    } else
+#endif
+    {
+        EVP_MD_CTX **out = pad == 0x36 ? &x->inner : &x->outer;
+        *out = EVP_MD_CTX_new();
+        ok = *out != NULL && EVP_DigestInit_ex(*out, md_of(h), NULL) == 1 &&
              EVP_DigestUpdate(*out, block, h->block) == 1;
+    }
     OPENSSL_cleanse(block, sizeof block);
     return ok ? GLS_OK : GLS_E_CRYPTO;
 }
@@ -40,16 +119,21 @@ int gls_hmac_key_new(const gls_hash_alg *h, const uint8_t *key, size_t klen, gls
         return GLS_E_NO_MEMORY;
     }
     x->h = h;
+    x->blocks = GLS_HMAC_BLOCK_FUNCTIONS &&
+                (h->id == GLS_HASH_SHA256 || h->id == GLS_HASH_SHA384 || h->id == GLS_HASH_SHA512);
     if (klen > h->block) { /* RFC 2104 §2: long keys are hashed first */
         err = gls_hash(h, key, klen, k);
     } else if (klen > 0) {
         memcpy(k, key, klen);
     }
     if (err == GLS_OK) {
-        err = absorb_pad(h, k, 0x36, &x->inner);
+        err = absorb_pad(x, k, 0x36);
     }
     if (err == GLS_OK) {
-        err = absorb_pad(h, k, 0x5c, &x->outer);
+        err = absorb_pad(x, k, 0x5c);
+    }
+    if (err == GLS_OK && !x->blocks && (x->work = EVP_MD_CTX_new()) == NULL) {
+        err = GLS_E_NO_MEMORY;
     }
     OPENSSL_cleanse(k, sizeof k);
     if (err != GLS_OK) {
@@ -60,21 +144,43 @@ int gls_hmac_key_new(const gls_hash_alg *h, const uint8_t *key, size_t klen, gls
     return GLS_OK;
 }
 
+#if GLS_HMAC_BLOCK_FUNCTIONS
+static int run_blocks(const gls_hmac_key *k, const uint8_t *p1, size_t n1, const uint8_t *p2,
+                      size_t n2, const uint8_t *p3, size_t n3, uint8_t *out)
+{
+    gls_hash_id id = k->h->id;
+    uint8_t ihash[GLS_MAX_HASH];
+    union sha_state s = k->bin;
+    bool ok = sha_update(id, &s, p1, n1) && sha_update(id, &s, p2, n2) &&
+              sha_update(id, &s, p3, n3) && sha_final(id, &s, ihash);
+    if (ok) {
+        s = k->bout;
+        ok = sha_update(id, &s, ihash, k->h->len) && sha_final(id, &s, out);
+    }
+    OPENSSL_cleanse(&s, sizeof s);
+    OPENSSL_cleanse(ihash, sizeof ihash);
+    return ok ? GLS_OK : GLS_E_CRYPTO;
+}
+#endif
+
 /* see crypto.h */
-int gls_hmac_run(const gls_hmac_key *k, const uint8_t *p1, size_t n1, const uint8_t *p2, size_t n2,
+int gls_hmac_run(gls_hmac_key *k, const uint8_t *p1, size_t n1, const uint8_t *p2, size_t n2,
                  const uint8_t *p3, size_t n3, uint8_t *out)
 {
+#if GLS_HMAC_BLOCK_FUNCTIONS
+    if (k->blocks) {
+        return run_blocks(k, p1, n1, p2, n2, p3, n3, out);
+    }
+#endif
     uint8_t ihash[GLS_MAX_HASH];
     unsigned int len = 0;
-    EVP_MD_CTX *x = EVP_MD_CTX_new();
-    int ok = x != NULL && EVP_MD_CTX_copy_ex(x, k->inner) == 1 &&
-             (n1 == 0 || EVP_DigestUpdate(x, p1, n1) == 1) &&
-             (n2 == 0 || EVP_DigestUpdate(x, p2, n2) == 1) &&
-             (n3 == 0 || EVP_DigestUpdate(x, p3, n3) == 1) &&
-             EVP_DigestFinal_ex(x, ihash, &len) == 1 && EVP_MD_CTX_copy_ex(x, k->outer) == 1 &&
-             EVP_DigestUpdate(x, ihash, len) == 1 && EVP_DigestFinal_ex(x, out, &len) == 1 &&
-             len == k->h->len;
-    EVP_MD_CTX_free(x);
+    EVP_MD_CTX *x = k->work;
+    int ok =
+        EVP_MD_CTX_copy_ex(x, k->inner) == 1 && (n1 == 0 || EVP_DigestUpdate(x, p1, n1) == 1) &&
+        (n2 == 0 || EVP_DigestUpdate(x, p2, n2) == 1) &&
+        (n3 == 0 || EVP_DigestUpdate(x, p3, n3) == 1) && EVP_DigestFinal_ex(x, ihash, &len) == 1 &&
+        EVP_MD_CTX_copy_ex(x, k->outer) == 1 && EVP_DigestUpdate(x, ihash, len) == 1 &&
+        EVP_DigestFinal_ex(x, out, &len) == 1 && len == k->h->len;
     OPENSSL_cleanse(ihash, sizeof ihash);
     return ok ? GLS_OK : GLS_E_CRYPTO;
 }
@@ -87,6 +193,8 @@ void gls_hmac_key_free(gls_hmac_key *k)
     }
     EVP_MD_CTX_free(k->inner); /* libcrypto cleanses digest state on free */
     EVP_MD_CTX_free(k->outer);
+    EVP_MD_CTX_free(k->work);
+    OPENSSL_cleanse(k, sizeof *k); /* the pads' block-function states */
     free(k);
 }
 

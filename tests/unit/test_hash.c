@@ -150,6 +150,31 @@ TEST(hmac_key_reused_matches_rfc4231)
     gls_hmac_key_free(k);
 }
 
+/* RFC 4231 §4.3 and §4.7 (test cases 2 and 6) for SHA-512: the same block functions as
+ * SHA-384 with another start and length; one key run three times. */
+TEST(hmac_sha512_rfc4231)
+{
+    uint8_t out[GLS_MAX_HASH];
+    uint8_t key[131];
+    gls_hmac_key *k = NULL;
+    CHECK_OK(gls_hmac_key_new(alg(GLS_HASH_SHA512), (const uint8_t *)"Jefe", 4, &k));
+    for (int round = 0; round < 3; round++) {
+        CHECK_OK(gls_hmac_run(k, (const uint8_t *)"what do ya ", 11,
+                              (const uint8_t *)"want for nothing?", 17, NULL, 0, out));
+        CHECK_HEX(out, 64,
+                  "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
+                  "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
+    }
+    gls_hmac_key_free(k);
+    memset(key, 0xaa, sizeof key);
+    static const char data[] = "Test Using Larger Than Block-Size Key - Hash Key First";
+    CHECK_OK(gls_hmac(alg(GLS_HASH_SHA512), key, sizeof key, (const uint8_t *)data, sizeof data - 1,
+                      out));
+    CHECK_HEX(out, 64,
+              "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"
+              "6b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598");
+}
+
 TEST(hmac_run_three_parts_equals_one_shot)
 {
     static const char msg[] = "seed: label, then the first random, then the second random";
