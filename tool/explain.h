@@ -66,6 +66,12 @@ extern const char explain_reply[];
 /* code (an ANSI escape) when colour is on, else "". */
 const char *explain_c_on(const char *code);
 
+/* Bytes in double quotes, CR and LF as \r and \n, other non-printing bytes as \xNN. */
+void explain_print_quoted(const uint8_t *p, size_t n);
+
+/* "* " and the text, wrapped at 92 columns with a two-space indent. */
+void explain_print_bullet(const char *text);
+
 /* After all the connections: the lessons, the timing and the answers, printed or (out not
  * NULL) appended to the JSON document's members. 0 if every check held. */
 int explain_finale(const struct recording *recs, struct jbuf *out);

@@ -17,7 +17,8 @@ struct recovered {
     size_t len[2];
 };
 
-static void print_quoted(const uint8_t *p, size_t n)
+/* see explain.h */
+void explain_print_quoted(const uint8_t *p, size_t n)
 {
     putchar('"');
     for (size_t i = 0; i < n; i++) {
@@ -80,7 +81,7 @@ static void lesson_print(const struct outcome *o)
     }
     for (int d = 0; d < 2; d++) {
         printf("    recovered %s: ", d == 0 ? "client -> server" : "server -> client");
-        print_quoted((const uint8_t *)o->r->text[d], o->r->len[d]);
+        explain_print_quoted((const uint8_t *)o->r->text[d], o->r->len[d]);
         printf("\n");
     }
     printf("    the recovered plaintext %s what was sent.\n\n",
@@ -157,8 +158,6 @@ static int lesson_one(const struct session_kind *k, const struct recording *rec,
     return !o.same || !expect_open;
 }
 
-static void print_bullet(const char *text);
-
 /* The second scenario: the server's ticket key leaks instead. */
 static int ticket_lesson(const struct recording *recs, size_t n, struct jbuf *out)
 {
@@ -187,7 +186,7 @@ static int ticket_lesson(const struct recording *recs, size_t n, struct jbuf *ou
         }
     }
     if (out == NULL) {
-        print_bullet(rotation);
+        explain_print_bullet(rotation);
         printf("\n");
     } else {
         jb_lit(out, ",\"ticket_key_sessions\":");
@@ -399,8 +398,8 @@ static void symmetric_answer(char *out, size_t cap, const struct gls_speed *sp,
              v->mb_rsa_seconds, v->mb_aes_seconds * 1e3, use);
 }
 
-/* "* " and the text, wrapped at 92 columns with a two-space indent. */
-static void print_bullet(const char *text)
+/* see explain.h */
+void explain_print_bullet(const char *text)
 {
     size_t col = 2;
     fputs("* ", stdout);
@@ -472,7 +471,7 @@ static void print_answers(const struct recording *recs, const struct gls_speed *
                         : i == 2                  ? tied[1]
                                                   : sym;
         if (out == NULL) {
-            print_bullet(a);
+            explain_print_bullet(a);
             continue;
         }
         jb_lit(out, i > 0 ? ",{\"question\":" : "{\"question\":");

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
 #include "tool.h"
 
 #define X25519_LEN 32
@@ -202,44 +203,6 @@ static void hex_line(const char *label, const uint8_t *p, size_t n)
     printf("\n");
 }
 
-static void quoted(const char *p, size_t n)
-{
-    putchar('"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)p[i];
-        if (ch == '\r' || ch == '\n') {
-            fputs(ch == '\r' ? "\\r" : "\\n", stdout);
-        } else if (ch >= 0x20 && ch < 0x7f) {
-            putchar(ch);
-        } else {
-            printf("\\x%02x", ch);
-        }
-    }
-    putchar('"');
-}
-
-/* "* " and the text, wrapped at 92 columns with a two-space indent. */
-static void bullet(const char *text)
-{
-    size_t col = 2;
-    fputs("* ", stdout);
-    for (const char *p = text; *p != '\0';) {
-        size_t n = strcspn(p, " ");
-        if (col > 2 && col + 1 + n > 92) {
-            fputs("\n  ", stdout);
-            col = 2;
-        } else if (col > 2) {
-            putchar(' ');
-            col++;
-        }
-        fwrite(p, 1, n, stdout);
-        col += n;
-        p += n;
-        p += strspn(p, " ");
-    }
-    putchar('\n');
-}
-
 /* The shares and the X25519 secret, before decrypt_streams prints its steps. */
 static void print_keys(const struct pq_recording *r, const struct attack *a, bool color)
 {
@@ -284,7 +247,7 @@ static void print_outcome(const struct attack *a)
     }
     for (int d = 0; d < 2; d++) {
         printf("    recovered %s: ", d == 0 ? "client -> server" : "server -> client");
-        quoted(a->text[d], a->len[d]);
+        explain_print_quoted((const uint8_t *)a->text[d], a->len[d]);
         printf("\n");
     }
     printf("    the recovered plaintext %s what was sent.\n\n",
@@ -355,7 +318,7 @@ int explain_pq_lesson(const struct pq_recording *recs, size_t n, const char *req
         printf("%s== Record now, decrypt later: the TLS 1.3 recordings and a quantum computer "
                "==%s\n\n",
                color ? "\033[1m" : "", color ? "\033[0m" : "");
-        bullet(adversary);
+        explain_print_bullet(adversary);
         printf("\n");
     }
     for (size_t i = 0; i < n; i++) {
@@ -384,8 +347,8 @@ int explain_pq_lesson(const struct pq_recording *recs, size_t n, const char *req
         free(steps.p);
     }
     if (out == NULL) {
-        bullet(rests_on);
-        bullet(not_protected);
+        explain_print_bullet(rests_on);
+        explain_print_bullet(not_protected);
         printf("\n");
     } else {
         jb_lit(out, ",\"quantum_lesson\":{\"adversary\":");
