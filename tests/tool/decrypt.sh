@@ -9,33 +9,9 @@ set -euo pipefail
 
 build=${GLS_BUILD:?GLS_BUILD is not set}
 bin="$build/glasstls"
-skip() {
-  echo "SKIP: $*"
-  exit 0
-}
-[ "$(id -u)" -eq 0 ] || skip "capturing needs root"
-for t in tcpdump tshark openssl python3; do
-  command -v "$t" >/dev/null || skip "no $t"
-done
-
-tmp=$(mktemp -d)
-pids=() # only processes this script started and has not waited for yet
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  [ -n "${KEEP:-}" ] || rm -rf "$tmp"; [ -z "${KEEP:-}" ] || echo "kept $tmp"
-}
-trap cleanup EXIT
-
-wait_for() { # FILE PATTERN SECONDS
-  for _ in $(seq 1 $(($3 * 10))); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "timed out waiting for '$2' in $1:" >&2
-  cat "$1" >&2
-  return 1
-}
+# shellcheck source=capture.bash
+source "$(dirname "${BASH_SOURCE[0]}")/capture.bash"
+need_capture tcpdump tshark openssl python3
 
 # bad arguments and unreadable files, before any capture
 set +e
@@ -47,7 +23,7 @@ set +e
   { echo "missing capture: want exit 1 and a message (rc $rc)"; exit 1; }
 set -e
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 1 \
   -subj /CN=localhost 2>/dev/null
 
