@@ -43,7 +43,10 @@ static inline const EVP_CIPHER *cipher_of(const gls_aead_alg *a)
 /* A public or private key. */
 struct gls_pkey {
     EVP_PKEY *pkey;
+    gls_key_type type; /* gls_pkey_classify(pkey), set with pkey: read on every handshake */
 };
+/* What gls_pkey_type reports for a libcrypto key (name lookups: once per key). */
+gls_key_type gls_pkey_classify(const EVP_PKEY *pkey);
 
 /* One certificate; pub is its subject public key (pub.pkey owned by the cert). */
 struct gls_cert {

@@ -186,20 +186,36 @@ static int pkey_derive(gls_kex *k, EVP_PKEY *peer, size_t want, gls_kex_secret *
     return ok ? GLS_OK : GLS_E_CRYPTO;
 }
 
+/* One context made from our key imports the peer's public key and then derives: each
+ * context or key libcrypto 3.0 makes scans its whole name table (EVP_KEYMGMT_names_do_all),
+ * so one context instead of the two of EVP_PKEY_new_raw_public_key_ex and pkey_derive. */
+static int xdh_derive_raw(gls_kex *k, const uint8_t *peer, size_t len, gls_kex_secret *shared)
+{
+    OSSL_PARAM params[2];
+    EVP_PKEY *pk = NULL;
+    size_t out_len = sizeof shared->b;
+    params[0] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)peer, len);
+    params[1] = OSSL_PARAM_construct_end();
+    EVP_PKEY_CTX *x = EVP_PKEY_CTX_new_from_pkey(k->libctx, k->pkey, NULL);
+    bool ok = x != NULL && EVP_PKEY_fromdata_init(x) == 1 &&
+              EVP_PKEY_fromdata(x, &pk, EVP_PKEY_PUBLIC_KEY, params) == 1 &&
+              EVP_PKEY_derive_init(x) == 1 && EVP_PKEY_derive_set_peer(x, pk) == 1 &&
+              EVP_PKEY_derive(x, shared->b, &out_len) == 1 && out_len == len;
+    EVP_PKEY_CTX_free(x);
+    EVP_PKEY_free(pk);
+    shared->len = out_len;
+    return ok ? GLS_OK : GLS_E_CRYPTO;
+}
+
 static int xdh_derive(gls_kex *k, const uint8_t *peer, size_t len, gls_kex_secret *shared)
 {
     static const uint8_t zero[MAX_XDH_LEN] = {0};
     if (len != k->info->pub_len) {
         return GLS_E_BAD_KEY_SHARE;
     }
-    EVP_PKEY *pk = EVP_PKEY_new_raw_public_key_ex(k->libctx, k->info->name, NULL, peer, len);
-    if (pk == NULL) {
-        return GLS_E_NO_MEMORY;
-    }
     /* libcrypto refuses to derive exactly when the result is all zeros (a
      * small-order peer point, RFC 7748 §6.1, §6.2); we check the output as well. */
-    int err = pkey_derive(k, pk, len, shared);
-    EVP_PKEY_free(pk);
+    int err = xdh_derive_raw(k, peer, len, shared);
     int nonzero = CRYPTO_memcmp(shared->b, zero, len) != 0;
     GLS_CT_DECLASSIFY(&nonzero, sizeof nonzero); /* the verdict is public */
     if (err != GLS_OK || !nonzero) {

@@ -55,6 +55,7 @@ static int decode(const char *input_type, const uint8_t *p, size_t n, gls_pkey *
         return GLS_E_NO_MEMORY;
     }
     k->pkey = pkey;
+    k->type = gls_pkey_classify(pkey);
     *out = k;
     return GLS_OK;
 }
@@ -147,20 +148,26 @@ static int curve_nid(const EVP_PKEY *pkey)
 /* see crypto.h */
 gls_key_type gls_pkey_type(const gls_pkey *k)
 {
-    if (k == NULL || k->pkey == NULL) {
+    return k == NULL || k->pkey == NULL ? GLS_KEY_OTHER : k->type;
+}
+
+/* see internal.h */
+gls_key_type gls_pkey_classify(const EVP_PKEY *pkey)
+{
+    if (pkey == NULL) {
         return GLS_KEY_OTHER;
     }
-    if (EVP_PKEY_is_a(k->pkey, "RSA")) {
+    if (EVP_PKEY_is_a(pkey, "RSA")) {
         return GLS_KEY_RSA;
     }
-    if (EVP_PKEY_is_a(k->pkey, "RSA-PSS")) {
+    if (EVP_PKEY_is_a(pkey, "RSA-PSS")) {
         return GLS_KEY_RSA_PSS;
     }
-    if (EVP_PKEY_is_a(k->pkey, "ED25519")) {
+    if (EVP_PKEY_is_a(pkey, "ED25519")) {
         return GLS_KEY_ED25519;
     }
-    if (EVP_PKEY_is_a(k->pkey, "EC")) {
-        int nid = curve_nid(k->pkey);
+    if (EVP_PKEY_is_a(pkey, "EC")) {
+        int nid = curve_nid(pkey);
         if (nid == NID_X9_62_prime256v1) {
             return GLS_KEY_EC_P256;
         }

@@ -40,6 +40,7 @@ static int cert_new(X509 *x, const uint8_t *der, size_t len, gls_cert **out)
     }
     c->x509 = x;
     c->pub.pkey = X509_get0_pubkey(x); /* NULL for a key type libcrypto does not know */
+    c->pub.type = gls_pkey_classify(c->pub.pkey);
     if (der != NULL) {
         c->der = malloc(len);
         if (c->der != NULL) {
@@ -540,6 +541,7 @@ int gls_cert_self_signed(gls_key_type key_type, const char *const *names, size_t
     int err = k == NULL || x == NULL ? GLS_E_NO_MEMORY : GLS_OK;
     if (err == GLS_OK) {
         k->pkey = keygen(key_type);
+        k->type = gls_pkey_classify(k->pkey);
         err = k->pkey != NULL ? GLS_OK : GLS_E_CRYPTO;
     }
     if (err == GLS_OK) {

@@ -32,6 +32,8 @@ static void keys(void)
     if (n <= 0 || n > (int)sizeof der || (pub_key.pkey = d2i_PUBKEY(NULL, &r, n)) == NULL) {
         abort();
     }
+    priv_key.type = gls_pkey_classify(priv_key.pkey);
+    pub_key.type = gls_pkey_classify(pub_key.pkey);
 }
 
 /* A pre-master secret: client_version then 46 random bytes. */
@@ -285,8 +287,10 @@ TEST(local_faults_are_errors)
     gls_secret out;
     uint8_t ct[MOD_LEN];
     size_t n = 0;
-    gls_pkey ec = {EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")};
+    gls_pkey ec = {EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"), GLS_KEY_OTHER};
     CHECK(ec.pkey != NULL);
+    ec.type = gls_pkey_classify(ec.pkey);
+    CHECK(gls_pkey_type(&ec) == GLS_KEY_EC_P256);
 
     CHECK_ERR(gls_rsa_encrypt_pms(&ec, &pms, ct, sizeof ct, &n), GLS_E_INVALID_ARGUMENT);
     CHECK_ERR(gls_rsa_encrypt_pms(&pub_key, &pms, ct, MOD_LEN - 1, &n), GLS_E_BUFFER_TOO_SMALL);

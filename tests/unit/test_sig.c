@@ -60,6 +60,7 @@ static gls_pkey *wrap(EVP_PKEY *p)
         abort();
     }
     k->pkey = p;
+    k->type = gls_pkey_classify(p);
     return k;
 }
 
