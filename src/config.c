@@ -97,12 +97,15 @@ gls_config *gls_config_new(void)
     cfg->sessions = calloc(1, sizeof *cfg->sessions);
     cfg->bufs = calloc(1, sizeof *cfg->bufs);
     cfg->keyring = calloc(1, sizeof *cfg->keyring);
-    if (cfg->keyring == NULL || gls_keyring_init(cfg->keyring) != GLS_OK || cfg->tickets == NULL ||
+    cfg->ticket_epochs = calloc(1, sizeof *cfg->ticket_epochs);
+    if (cfg->ticket_epochs == NULL || gls_ticket_epochs_init(cfg->ticket_epochs) != GLS_OK ||
+        cfg->keyring == NULL || gls_keyring_init(cfg->keyring) != GLS_OK || cfg->tickets == NULL ||
         gls_ticket_cache_init(cfg->tickets) != GLS_OK || cfg->sessions == NULL ||
         gls_session_cache_init(cfg->sessions) != GLS_OK || cfg->bufs == NULL ||
         gls_pool_init(cfg->bufs) != GLS_OK || gls_cert_cache_new(&cfg->peer_certs) != GLS_OK ||
         gls_rand_system(NULL, cfg->ticket_master, sizeof cfg->ticket_master) != GLS_OK) {
         gls_cert_cache_free(cfg->peer_certs);
+        free(cfg->ticket_epochs);
         free(cfg->tickets);
         free(cfg->sessions);
         free(cfg->keyring);
@@ -145,6 +148,8 @@ void gls_config_free(gls_config *cfg)
     gls_cert_cache_free(cfg->peer_certs);
     gls_keyring_free(cfg->keyring);
     free(cfg->keyring);
+    gls_ticket_epochs_free(cfg->ticket_epochs);
+    free(cfg->ticket_epochs);
     gls_wipe(cfg, sizeof *cfg);
     free(cfg);
 }

@@ -849,7 +849,7 @@ int gls_offline_keys_from_ticket(const struct gls_offline_session *s, const uint
     }
     TRY(gls_crypto_new(&cr));
     memset(&t, 0, sizeof t);
-    bool ok = gls_ticket_open(cr, key, now, rotation, ticket, ticket_len, &t) &&
+    bool ok = gls_ticket_open(cr, key, now, rotation, ticket, ticket_len, &t, NULL) &&
               t.version == GLS_TLS12 && t.psk.len == GLS_MASTER_SECRET_LEN;
     gls_crypto_free(cr);
     if (!ok) {

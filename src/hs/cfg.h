@@ -84,6 +84,7 @@ struct gls_config {
     int64_t ticket_rotation;
     uint8_t ticket_master[GLS_TICKET_KEY_LEN];
     struct gls_ticket_cache *tickets;
+    struct gls_ticket_epochs *ticket_epochs; /* server: ticket keys derived once per epoch */
     struct gls_buf_pool *bufs; /* record buffers shared by this config's connections */
     struct gls_session_cache *sessions;
     gls_cert_cache *peer_certs; /* parsed peer certificates seen (parsing only; verify runs) */

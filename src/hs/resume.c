@@ -211,14 +211,63 @@ bool gls_session_cache_get(struct gls_session_cache *c, const uint8_t id[32], in
     return found;
 }
 
-static int epoch_key(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN], uint64_t epoch,
-                     uint8_t key[32])
+static int derive_epoch_key(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN],
+                            uint64_t epoch, uint8_t key[32])
 {
     uint8_t info[19 + 8];
     memcpy(info, "glasstls ticket key", 19);
     gls_put_u64(info + 19, epoch);
     return gls_hkdf_expand(gls_hash_get(cr, GLS_HASH_SHA256), master, GLS_TICKET_KEY_LEN, info,
                            sizeof info, key, 32);
+}
+
+/* see resume.h */
+int gls_ticket_epochs_init(struct gls_ticket_epochs *k)
+{
+    memset(k, 0, sizeof *k);
+    return pthread_mutex_init(&k->lock, NULL) == 0 ? GLS_OK : GLS_E_NO_MEMORY;
+}
+
+/* see resume.h */
+void gls_ticket_epochs_free(struct gls_ticket_epochs *k)
+{
+    pthread_mutex_destroy(&k->lock);
+    gls_wipe(k->e, sizeof k->e);
+}
+
+/* The key of one epoch: from the cache when it holds it for this master, else derived
+ * (and kept, replacing the older entry). */
+static int epoch_key(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN], uint64_t epoch,
+                     uint8_t key[32], struct gls_ticket_epochs *k)
+{
+    if (k == NULL) {
+        return derive_epoch_key(cr, master, epoch, key);
+    }
+    int err = GLS_OK;
+    pthread_mutex_lock(&k->lock);
+    struct gls_ticket_epoch *hit = NULL;
+    for (size_t i = 0; i < GLS_TICKET_EPOCHS && hit == NULL; i++) {
+        struct gls_ticket_epoch *e = &k->e[i];
+        if (e->set && e->epoch == epoch && gls_ct_eq(e->master, master, GLS_TICKET_KEY_LEN)) {
+            hit = e;
+        }
+    }
+    if (hit == NULL) {
+        hit = &k->e[k->next];
+        gls_wipe(hit, sizeof *hit);
+        err = derive_epoch_key(cr, master, epoch, hit->key);
+        if (err == GLS_OK) {
+            hit->set = true;
+            hit->epoch = epoch;
+            memcpy(hit->master, master, GLS_TICKET_KEY_LEN);
+            k->next = (k->next + 1) % GLS_TICKET_EPOCHS;
+        }
+    }
+    if (err == GLS_OK) {
+        memcpy(key, hit->key, 32);
+    }
+    pthread_mutex_unlock(&k->lock);
+    return err;
 }
 
 static void ticket_body(gls_writer *w, const struct gls_ticket *t)
@@ -242,7 +291,7 @@ static void ticket_body(gls_writer *w, const struct gls_ticket *t)
 /* see resume.h */
 int gls_ticket_seal(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN], int64_t now,
                     int64_t rotation, const gls_rng *rng, const struct gls_ticket *t, uint8_t *out,
-                    size_t cap, size_t *len)
+                    size_t cap, size_t *len, struct gls_ticket_epochs *epochs)
 {
     uint8_t key[32];
     gls_aead_ctx *x = NULL;
@@ -255,7 +304,7 @@ int gls_ticket_seal(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LE
     uint8_t *tag = gls_write_reserve(&w, 16);
     TRY(gls_writer_result(&w));
     TRY(gls_rand(rng, nonce, 12));
-    TRY(epoch_key(cr, master, epoch, key));
+    TRY(epoch_key(cr, master, epoch, key, epochs));
     int err = gls_aead_new(gls_aead_get(cr, GLS_AEAD_AES_256_GCM), key, true, &x);
     gls_wipe(key, sizeof key);
     if (err == GLS_OK) {
@@ -306,7 +355,8 @@ static bool parse_body(gls_reader *r, struct gls_ticket *t)
 
 /* see resume.h */
 bool gls_ticket_open(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN], int64_t now,
-                     int64_t rotation, const uint8_t *in, size_t n, struct gls_ticket *t)
+                     int64_t rotation, const uint8_t *in, size_t n, struct gls_ticket *t,
+                     struct gls_ticket_epochs *epochs)
 {
     uint8_t buf[GLS_MAX_TICKET_LARGE];
     uint8_t key[32];
@@ -322,7 +372,7 @@ bool gls_ticket_open(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_L
         return false;
     }
     size_t body_len = n - 8 - 12 - 16;
-    bool ok = epoch_key(cr, master, epoch, key) == GLS_OK &&
+    bool ok = epoch_key(cr, master, epoch, key, epochs) == GLS_OK &&
               gls_aead_new(gls_aead_get(cr, GLS_AEAD_AES_256_GCM), key, false, &x) == GLS_OK &&
               gls_aead_open(x, buf + 8, buf, 8, buf + 20, body_len, buf + 20 + body_len) == GLS_OK;
     gls_wipe(key, sizeof key);
@@ -331,7 +381,7 @@ bool gls_ticket_open(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_L
         gls_reader body = gls_reader_init(buf + 20, body_len);
         ok = parse_body(&body, t);
     }
-    gls_wipe(buf, sizeof buf);
+    gls_wipe(buf, n); /* all that was written */
     if (ok && (now < t->issued || now - t->issued >= (int64_t)t->lifetime)) {
         ok = false;
     }

@@ -115,17 +115,37 @@ void gls_session_cache_put(struct gls_session_cache *c, const uint8_t id[32],
 bool gls_session_cache_get(struct gls_session_cache *c, const uint8_t id[32], int64_t now,
                            struct gls_ticket *out);
 
+/* Server: the ticket keys of the last two rotation epochs, each derived from the
+ * config's master key once (HKDF-Expand) instead of at every seal and open. A config
+ * cache shared by its connections behind the mutex; each entry remembers the master key
+ * it came from, and keys are wiped when replaced and when freed. */
+#define GLS_TICKET_EPOCHS 2
+struct gls_ticket_epochs {
+    pthread_mutex_t lock;
+    struct gls_ticket_epoch {
+        bool set;
+        uint64_t epoch;
+        uint8_t master[GLS_TICKET_KEY_LEN];
+        uint8_t key[32];
+    } e[GLS_TICKET_EPOCHS];
+    size_t next; /* the entry the next new epoch replaces */
+};
+GLS_MUST_CHECK int gls_ticket_epochs_init(struct gls_ticket_epochs *k);
+void gls_ticket_epochs_free(struct gls_ticket_epochs *k);
+
 /* Server: seals t into out (epoch || nonce || AES-256-GCM(t) || tag) under the
- * key of the current rotation epoch, derived from master. */
+ * key of the current rotation epoch, derived from master (through epochs when not
+ * NULL). */
 GLS_MUST_CHECK int gls_ticket_seal(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN],
                                    int64_t now, int64_t rotation, const gls_rng *rng,
                                    const struct gls_ticket *t, uint8_t *out, size_t cap,
-                                   size_t *len);
+                                   size_t *len, struct gls_ticket_epochs *epochs);
 /* Server: opens a ticket sealed in the current or the previous epoch; expired,
  * foreign or damaged tickets yield false (never an error: the handshake goes
- * on without resumption). */
+ * on without resumption). epochs as for gls_ticket_seal. */
 bool gls_ticket_open(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN], int64_t now,
-                     int64_t rotation, const uint8_t *in, size_t n, struct gls_ticket *t);
+                     int64_t rotation, const uint8_t *in, size_t n, struct gls_ticket *t,
+                     struct gls_ticket_epochs *epochs);
 
 /* The plaintext inside a ticket (both ways of sealing use it). */
 void gls_ticket_body_write(gls_writer *w, const struct gls_ticket *t);

@@ -271,7 +271,7 @@ int gls_hs_ticket_seal(gls_conn *c, const struct gls_ticket *t, uint8_t *out, si
         /* a hook that has given no key yet: our own keys meanwhile */
     }
     return gls_ticket_seal(cfg->crypto, cfg->ticket_master, gls_hs_now(c), cfg->ticket_rotation,
-                           gls_hs_rng(c), t, out, cap, len);
+                           gls_hs_rng(c), t, out, cap, len, cfg->ticket_epochs);
 }
 
 /* see hs.h */
@@ -283,7 +283,8 @@ bool gls_hs_ticket_open(gls_conn *c, const uint8_t *in, size_t n, struct gls_tic
         gls_keyring_open(cfg->keyring, cfg->crypto, now, in, n, t)) {
         return true;
     }
-    return gls_ticket_open(cfg->crypto, cfg->ticket_master, now, cfg->ticket_rotation, in, n, t);
+    return gls_ticket_open(cfg->crypto, cfg->ticket_master, now, cfg->ticket_rotation, in, n, t,
+                           cfg->ticket_epochs);
 }
 
 /* see hs.h */
