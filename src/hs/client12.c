@@ -224,11 +224,11 @@ static int make_key(gls_conn *c, const struct gls_server_key_exchange *ske)
                                  "§5.4)",
                                  gls_group_name(ske->group));
         }
-        TRY(gls_kex_new(cfg->crypto, ske->group, &cfg->rng, &hs->kex[0]));
+        TRY(gls_kex_new(cfg->crypto, ske->group, gls_hs_rng(c), &hs->kex[0]));
         c->sess.group = ske->group;
     } else {
         int err = gls_kex_new_ffdh_params(cfg->crypto, ske->dh_p.p, ske->dh_p.len, ske->dh_g.p,
-                                          ske->dh_g.len, &cfg->rng, &hs->kex[0]);
+                                          ske->dh_g.len, gls_hs_rng(c), &hs->kex[0]);
         if (err == GLS_E_WEAK_DH_GROUP) {
             return gls_hs_reject(c, err, "server's DH prime has only %zu bits (RFC 7919 §4)",
                                  ske->dh_p.len * 8);
@@ -294,10 +294,10 @@ static int send_client_key_exchange(gls_conn *c)
         pms.len = 48;
         pms.b[0] = 0x03;
         pms.b[1] = 0x03;
-        int err = gls_rand(&c->cfg->rng, pms.b + 2, 46);
+        int err = gls_rand(gls_hs_rng(c), pms.b + 2, 46);
         if (err == GLS_OK) {
             err = gls_rsa_encrypt_pms_rng(gls_cert_pubkey(c->sess.peer_chain[0]), &pms,
-                                          &c->cfg->rng, buf, sizeof buf, &len);
+                                          gls_hs_rng(c), buf, sizeof buf, &len);
         }
         memcpy(hs->pms.b, pms.b, 48);
         hs->pms.len = 48;

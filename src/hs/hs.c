@@ -404,12 +404,19 @@ int gls_hs_start(gls_conn *c)
     if (c->hs == NULL && (c->hs = calloc(1, sizeof *c->hs)) == NULL) {
         return GLS_E_NO_MEMORY;
     }
+    gls_rand_batch_init(&c->hs->rand, &c->cfg->rng);
     TRY(gls_transcript_init(&c->hs->transcript, c->cfg->crypto));
     if (c->is_server) {
         c->state = ST_S_WAIT_CH;
         return GLS_OK;
     }
     return gls_client_send_hello(c);
+}
+
+/* see hs.h */
+const gls_rng *gls_hs_rng(const gls_conn *c)
+{
+    return c->hs != NULL ? &c->hs->rand.rng : &c->cfg->rng;
 }
 
 /* see hs.h */

@@ -31,6 +31,7 @@ typedef struct gls_conn gls_conn;
 #define GLS_MAX_EARLY_RECORDS 64          /* ... and records */
 
 struct gls_hs {
+    gls_rand_batch rand; /* this side's random bytes, one system draw (gls_hs_rng) */
     gls_transcript transcript;
     size_t sent_to_transcript; /* bytes of our own messages in it (debug check) */
     uint8_t client_random[32];
