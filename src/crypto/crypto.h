@@ -107,6 +107,8 @@ GLS_MUST_CHECK int gls_hmac_key_new(const gls_hash_alg *h, const uint8_t *key, s
 GLS_MUST_CHECK int gls_hmac_run(gls_hmac_key *k, const uint8_t *p1, size_t n1, const uint8_t *p2,
                                 size_t n2, const uint8_t *p3, size_t n3, uint8_t *out);
 void gls_hmac_key_free(gls_hmac_key *k);
+/* The hash a key was made for. */
+const gls_hash_alg *gls_hmac_key_hash(const gls_hmac_key *k);
 
 /* ---- AEAD: in-place seal and open, the key set up once ---- */
 typedef enum {

@@ -61,10 +61,9 @@ int gls_hs13_handshake_secrets(gls_conn *c, gls_kex_secret *shared)
     gls_kex_secret_wipe(shared);
     TRY(err);
     TRY(digest(c, &th));
-    TRY(gls_ks13_derive(&hs->hs_secret.s, c->sess.hash, GLS_SID_C_HS_TRAFFIC, &th,
-                        &hs->c_hs_traffic, &sink));
-    return gls_ks13_derive(&hs->hs_secret.s, c->sess.hash, GLS_SID_S_HS_TRAFFIC, &th,
-                           &hs->s_hs_traffic, &sink);
+    static const enum gls_secret_id ids[2] = {GLS_SID_C_HS_TRAFFIC, GLS_SID_S_HS_TRAFFIC};
+    gls_secret *const outs[2] = {&hs->c_hs_traffic, &hs->s_hs_traffic};
+    return gls_ks13_derive_n(&hs->hs_secret.s, c->sess.hash, ids, 2, &th, outs, &sink);
 }
 
 /* see hs.h */
@@ -75,12 +74,10 @@ int gls_hs13_master_secrets(gls_conn *c)
     gls_digest th;
     TRY(gls_ks13_master(&hs->master, &hs->hs_secret, &sink));
     TRY(digest(c, &th));
-    TRY(gls_ks13_derive(&hs->master.s, c->sess.hash, GLS_SID_C_AP_TRAFFIC, &th,
-                        &c->sess.c_ap_traffic, &sink));
-    TRY(gls_ks13_derive(&hs->master.s, c->sess.hash, GLS_SID_S_AP_TRAFFIC, &th,
-                        &c->sess.s_ap_traffic, &sink));
-    return gls_ks13_derive(&hs->master.s, c->sess.hash, GLS_SID_EXP_MASTER, &th, &c->sess.exporter,
-                           &sink);
+    static const enum gls_secret_id ids[3] = {GLS_SID_C_AP_TRAFFIC, GLS_SID_S_AP_TRAFFIC,
+                                              GLS_SID_EXP_MASTER};
+    gls_secret *const outs[3] = {&c->sess.c_ap_traffic, &c->sess.s_ap_traffic, &c->sess.exporter};
+    return gls_ks13_derive_n(&hs->master.s, c->sess.hash, ids, 3, &th, outs, &sink);
 }
 
 /* see hs.h */

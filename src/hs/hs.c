@@ -440,7 +440,8 @@ void gls_hs_wipe(gls_conn *c)
         }
     }
     gls_transcript_free(&hs->transcript);
-    gls_ticket_wipe(&hs->resume); /* frees its ticket and kept chain */
+    gls_hmac_key_free(hs->ms12_key); /* wipes the master secret's pads */
+    gls_ticket_wipe(&hs->resume);    /* frees its ticket and kept chain */
     for (size_t i = 0; i < GLS_MAX_SHARES; i++) {
         gls_kex_free(hs->kex[i]);
     }

@@ -90,6 +90,7 @@ struct gls_hs {
     uint16_t client_version;   /* server: ClientHello.legacy_version (RSA kx check) */
     gls_kex_secret pms;        /* client: (EC)DHE output, from ServerKeyExchange to send */
     gls_secret ms12;           /* master secret */
+    gls_hmac_key *ms12_key;    /* its HMAC keyed once: key block and both Finished */
     struct gls_key_block12 kb; /* until both directions are installed */
     /* TLS 1.2 resumption (RFC 5077, RFC 5246 §7.3); the session is hs->resume */
     bool offered12;    /* client: hs->resume is a TLS 1.2 session we offer */
