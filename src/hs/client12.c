@@ -95,6 +95,12 @@ int gls_client12_on_server_hello(gls_conn *c, const gls_hs_msg *m,
                              "server answered without an empty renegotiation_info (RFC 5746 "
                              "§3.4)");
     }
+    /* RFC 8422 §5.2: a server's ec_point_formats lists uncompressed */
+    if (gls_exts_has(&sh->ext, GLS_X_EC_POINT_FORMATS) &&
+        !gls_u8_list_has(sh->ext.point_formats, 0)) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "ServerHello ec_point_formats lacks uncompressed (RFC 8422 §5.2)");
+    }
     TRY(check_alpn(c, &sh->ext));
     TRY(gls_hs_record_limit(c, &sh->ext, false));
     hs->ems = gls_exts_has(&sh->ext, GLS_X_EXTENDED_MASTER_SECRET);
@@ -140,8 +146,9 @@ static int on_certificate(gls_conn *c, const gls_hs_msg *m)
 {
     TRY(gls_hs12_on_certificate(c, m));
     if (!c->hs->peer_sent_cert) {
-        return gls_hs_reject(c, GLS_E_HANDSHAKE_FAILURE,
-                             "server sent an empty Certificate (RFC 5246 §7.4.2)");
+        return gls_hs_reject(c, GLS_E_DECODE,
+                             "server sent an empty Certificate (RFC 5246 §7.4.2: the server's "
+                             "chain starts with its own certificate)");
     }
     if (!key_fits_suite(gls_cert_pubkey(c->sess.peer_chain[0]), c->sess.suite)) {
         return gls_hs_reject(c, GLS_E_CERT_UNSUPPORTED,

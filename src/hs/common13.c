@@ -206,6 +206,16 @@ int gls_hs13_on_certificate(gls_conn *c, const gls_hs_msg *m, gls_bytes context)
                              "certificate_request_context does not echo the request's (RFC 8446 "
                              "§4.4.2)");
     }
+    /* RFC 8446 §4.4.2: entry extensions answer ones in ClientHello / CertificateRequest; we
+     * never send status_request */
+    for (size_t i = 0; i < cert.n_entries; i++) {
+        if (cert.entries[i].ocsp_response.len > 0) {
+            return gls_hs_reject(c, GLS_E_UNSUPPORTED_EXTENSION,
+                                 "CertificateEntry %zu carries status_request, which we did not "
+                                 "send (RFC 8446 §4.4.2)",
+                                 i);
+        }
+    }
     TRY(gls_transcript_add(&c->hs->transcript, m->raw));
     if (cert.n_entries == 0) {
         c->hs->peer_sent_cert = false;

@@ -373,6 +373,11 @@ int gls_hs_on_ccs(gls_conn *c, gls_bytes payload)
                              "change_cipher_spec is not the one byte 0x01 (RFC 8446 §5, RFC 5246 "
                              "§7.1)");
     }
+    if (c->hs_len != 0) { /* RFC 8446 §5.1, RFC 5246 §7.1: not between a message's fragments */
+        return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                             "change_cipher_spec inside a fragmented handshake message (RFC 8446 "
+                             "§5.1)");
+    }
     if (c->sess.version == GLS_TLS13 || c->state == ST_C_WAIT_SH || c->state == ST_S13_WAIT_CH2) {
         if (c->hs == NULL || c->state == ST_CONNECTED || c->hs->ccs_seen) {
             return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
@@ -382,9 +387,8 @@ int gls_hs_on_ccs(gls_conn *c, gls_bytes payload)
         c->hs->ccs_seen = true;
         return GLS_OK;
     }
-    /* TLS 1.2 (RFC 5246 §7.1): the peer's CCS switches its keys; never inside a
-     * fragmented handshake message */
-    if (c->sess.version == GLS_TLS12 && c->hs_len == 0 &&
+    /* TLS 1.2 (RFC 5246 §7.1): the peer's CCS switches its keys */
+    if (c->sess.version == GLS_TLS12 &&
         (c->state == ST_C12_WAIT_CCS || c->state == ST_S12_WAIT_CCS)) {
         return gls_hs12_on_ccs(c);
     }
