@@ -333,13 +333,7 @@ static int recording_rng(void *arg, uint8_t *out, size_t len)
         }
         got += (size_t)n;
     }
-    if (len == 32 && r->cap->n_draws < EXPLAIN_MAX_DRAWS) {
-        memcpy(r->cap->draws[r->cap->n_draws++], out, 32);
-    }
-    if (len == 64) { /* the client's ML-KEM key seeds d || z */
-        memcpy(r->cap->kem_seeds, out, 64);
-        r->cap->have_kem_seeds = true;
-    }
+    explain_capture_draw(r->cap, out, len);
     return GLS_OK;
 }
 
@@ -656,9 +650,12 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
         cap->keylog_len = rr->keylog_len;
         cap->server_key_pem = k->rsa_kx ? rec->key_pem : NULL;
         cap->server_key_len = k->rsa_kx ? rec->key_len : 0;
+        cap->in_process = true;
         cap->secret = client_value;
         cap->secret_arg = &cl;
-        jb_lit(&inputs, ",\"inputs\":{\"hash\":\"SHA-256\"");
+        struct gls_trace_suite suite;
+        bool sha384 = gls_trace_suite_facts(k->suite, &suite) == GLS_OK && suite.sha384;
+        jb_printf(&inputs, ",\"inputs\":{\"hash\":\"%s\"", sha384 ? "SHA-384" : "SHA-256");
         bool ok = explain_inputs(cap, out == NULL, &inputs);
         jb_lit(&inputs, ok ? ",\"read_back\":true}" : ",\"read_back\":false}");
         done = done && ok;
