@@ -11,6 +11,13 @@
 #define TAG_LEN      16
 #define EXPLICIT_LEN 8
 #define CBC_BLOCK    16
+/* TLS 1.3 puts the content type after the content. Sealing from, or opening into, a
+ * buffer the type byte is not part of takes a second AEAD call for that one byte,
+ * which costs libcrypto a fresh keystream block and its per-call overhead (about
+ * 250 instructions with AES-GCM, 700 with ChaCha20-Poly1305). Below this size a
+ * copy costs less, so smaller records are copied next to their type byte and run
+ * through the AEAD in one call. */
+#define SMALL_RECORD 4096
 
 /* see record.h */
 size_t gls_rec_max_fragment(const struct gls_rec_dir *d)
@@ -263,8 +270,11 @@ int gls_rec_open(struct gls_rec_dir *d, uint8_t *p, size_t len, struct gls_rec_c
 bool gls_rec_can_open_to(const struct gls_rec_dir *d, size_t len, size_t cap)
 {
     /* the inner plaintext is the fragment less the tag; one byte of it may spill */
-    return d->mode == GLS_REC_TLS13 && len >= GLS_RECORD_HEADER + TAG_LEN + 1 &&
-           cap + 1 >= len - GLS_RECORD_HEADER - TAG_LEN;
+    if (d->mode != GLS_REC_TLS13 || len < GLS_RECORD_HEADER + TAG_LEN + 1) {
+        return false;
+    }
+    size_t inner = len - GLS_RECORD_HEADER - TAG_LEN;
+    return cap >= inner || (cap + 1 == inner && inner > SMALL_RECORD);
 }
 
 /* see record.h */
@@ -307,12 +317,16 @@ static int seal13(struct gls_rec_dir *d, uint8_t type, const uint8_t *pt, size_t
 {
     uint8_t nonce[12];
     uint8_t *body = out + GLS_RECORD_HEADER;
-    if (!apart(pt, n, out, GLS_RECORD_HEADER + n + 1 + TAG_LEN)) {
-        move_in(body, pt, n); /* overlapping (or already in place): seal in place */
-        pt = body;
+    bool in_place = !apart(pt, n, out, GLS_RECORD_HEADER + n + 1 + TAG_LEN);
+    if (in_place || n < SMALL_RECORD) {
+        move_in(body, pt, n); /* overlapping, already in place, or small: seal in place */
     }
     put_header(out, GLS_CT_APPLICATION_DATA, GLS_TLS12, n + 1 + TAG_LEN);
     xor_nonce(d, nonce);
+    if (in_place || n < SMALL_RECORD) {
+        body[n] = type;
+        return gls_aead_seal(d->aead, nonce, out, GLS_RECORD_HEADER, body, n + 1, body + n + 1);
+    }
     return gls_aead_seal_parts(d->aead, nonce, out, GLS_RECORD_HEADER, pt, n, &type, 1, body,
                                body + n + 1);
 }

@@ -65,7 +65,7 @@ static int send_and_read(gls_conn *cc, gls_conn *sc, size_t n, size_t cap, unsig
 TEST(every_byte_arrives_whatever_the_buffer)
 {
     static const uint16_t suites[] = {0x1301, 0x1303};
-    static const size_t sizes[] = {1, 17, 1024, 4000, BIG};
+    static const size_t sizes[] = {1, 17, 1024, 4095, 4096, 4097, BIG};
     static const size_t caps[] = {0 /* exact */, BIG + 64, 1000, 7, 1};
     for (size_t s = 0; s < 2; s++) {
         gls_config *scfg, *ccfg;
