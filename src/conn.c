@@ -267,20 +267,41 @@ static int on_alert_record(gls_conn *c, gls_bytes data)
                              data.len);
     }
     gls_hs_event(c, "<- alert %u level %u", desc, level);
+    if (level != GLS_ALERT_LEVEL_WARNING && level != GLS_ALERT_LEVEL_FATAL) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "alert %u with level %u, neither warning (1) nor fatal (2) (RFC 5246 "
+                             "§7.2, RFC 8446 §6)",
+                             desc, level);
+    }
     if (desc == GLS_ALERT_CLOSE_NOTIFY) {
         c->peer_closed = true;
+        if (c->state != ST_CONNECTED) { /* RFC 8446 §6.1: the handshake did not complete */
+            return gls_hs_reject(c, GLS_E_CLOSED,
+                                 "peer sent close_notify before the handshake completed (RFC "
+                                 "8446 §6.1)");
+        }
         return GLS_OK;
     }
-    bool tls13 = c->sess.version == GLS_TLS13;
-    if (level == GLS_ALERT_LEVEL_WARNING && !tls13) {
-        /* TLS 1.2 warnings are ignored (RFC 5246 §7.2). That includes no_renegotiation: we
-         * never ask to renegotiate, so one is never an answer to us. */
-        return GLS_OK;
+    /* TLS 1.2 warnings are ignored (RFC 5246 §7.2). That includes no_renegotiation: we never ask
+     * to renegotiate, so one is never an answer to us. user_canceled is followed by close_notify
+     * (RFC 8446 §6.1). */
+    bool ignored = (level == GLS_ALERT_LEVEL_WARNING && c->sess.version != GLS_TLS13) ||
+                   desc == GLS_ALERT_USER_CANCELED;
+    if (ignored && c->hs_len != 0) {
+        return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                             "alert %u inside a fragmented handshake message (RFC 8446 §5.1)",
+                             desc);
     }
-    if (desc == GLS_ALERT_USER_CANCELED) {
-        return GLS_OK; /* RFC 8446 §6.1: followed by close_notify */
-    }
-    return gls_error_from_alert(desc);
+    return ignored ? GLS_OK : gls_error_from_alert(desc);
+}
+
+/* A TLS 1.3 client that refuses our ServerHello has no keys to protect its alert: while we wait
+ * for its first protected record, a plaintext alert is taken (RFC 8446 §6; OpenSSL does the
+ * same). */
+static bool takes_plaintext_alert(const gls_conn *c)
+{
+    return c->is_server && c->sess.version == GLS_TLS13 && c->rd.mode == GLS_REC_TLS13 &&
+           c->rd.seq == 0 && (c->state == ST_S13_WAIT_CERT || c->state == ST_S13_WAIT_FINISHED);
 }
 
 /* Opens and routes one whole record at the front of `in`. Returns the
@@ -358,6 +379,10 @@ static int process_record(gls_conn *c, size_t *used)
     if (type == GLS_CT_CHANGE_CIPHER_SPEC) { /* never protected (RFC 8446 §5) */
         TRY(idle_record(c));
         return gls_hs_on_ccs(c, gls_bytes_of(c->in + GLS_RECORD_HEADER, frag));
+    }
+    if (type == GLS_CT_ALERT && takes_plaintext_alert(c)) {
+        TRY(idle_record(c));
+        return on_alert_record(c, gls_bytes_of(c->in + GLS_RECORD_HEADER, frag));
     }
     if (c->state == ST_S13_WAIT_CH2 && skip_early_data(c, type, frag)) {
         return GLS_OK; /* RFC 8446 §4.2.10: 0-RTT sent before the HelloRetryRequest came */

@@ -144,6 +144,57 @@ static int install12(gls_offline_keys *k, const struct gls_key_block12 *kb, int 
                            key, d == 0 ? kb->c_mac : kb->s_mac, etm, false);
 }
 
+/* Key lengths of one suite's TLS 1.2 key block (RFC 5246 §6.3; RFC 5288: a 4-byte GCM salt;
+ * RFC 7905: a 12-byte ChaCha20 IV; CBC: no fixed IV). */
+static const size_t aead_key_len[GLS_AEAD_COUNT] = {
+    [GLS_AEAD_AES_128_GCM] = 16, [GLS_AEAD_AES_256_GCM] = 32, [GLS_AEAD_CHACHA20_POLY1305] = 32};
+static const size_t hash_len[GLS_HASH_COUNT] = {
+    [GLS_HASH_SHA1] = 20, [GLS_HASH_SHA256] = 32, [GLS_HASH_SHA384] = 48, [GLS_HASH_SHA512] = 64};
+
+static void key_lens12(const struct gls_suite *s, struct gls_key_block12 *kb)
+{
+    if (s->aead) {
+        kb->key_len = aead_key_len[s->cipher];
+        kb->iv_len = s->cipher == GLS_AEAD_CHACHA20_POLY1305 ? 12 : 4;
+    } else {
+        kb->mac_len = hash_len[s->mac];
+        kb->key_len = s->cbc_key_len;
+    }
+}
+
+/* see trace.h */
+int gls_trace_suite_facts(uint16_t suite, struct gls_trace_suite *out)
+{
+    static const char *const aead_name[GLS_AEAD_COUNT] = {[GLS_AEAD_AES_128_GCM] = "AES-128-GCM",
+                                                          [GLS_AEAD_AES_256_GCM] = "AES-256-GCM",
+                                                          [GLS_AEAD_CHACHA20_POLY1305] =
+                                                              "ChaCha20-Poly1305"};
+    static const char *const mac_name[GLS_HASH_COUNT] = {[GLS_HASH_SHA1] = "HMAC-SHA1",
+                                                         [GLS_HASH_SHA256] = "HMAC-SHA256",
+                                                         [GLS_HASH_SHA384] = "HMAC-SHA384",
+                                                         [GLS_HASH_SHA512] = "HMAC-SHA512"};
+    const struct gls_suite *s = gls_suite_get(suite);
+    if (s == NULL) {
+        return GLS_E_UNSUPPORTED;
+    }
+    struct gls_key_block12 kb;
+    memset(&kb, 0, sizeof kb);
+    key_lens12(s, &kb);
+    memset(out, 0, sizeof *out);
+    out->version = s->version;
+    out->sha384 = s->prf == GLS_HASH_SHA384;
+    out->hash_len = hash_len[s->prf];
+    out->aead = s->aead;
+    out->chacha = s->aead && s->cipher == GLS_AEAD_CHACHA20_POLY1305;
+    out->cipher =
+        s->aead ? aead_name[s->cipher] : (s->cbc_key_len == 32 ? "AES-256-CBC" : "AES-128-CBC");
+    out->mac = s->aead ? NULL : mac_name[s->mac];
+    out->mac_key_len = kb.mac_len;
+    out->enc_key_len = kb.key_len;
+    out->fixed_iv_len = s->version == GLS_TLS13 ? 12 : kb.iv_len;
+    return GLS_OK;
+}
+
 /* Key block from the master secret, both directions installed, and the client's expected
  * verify_data when the transcript is known. */
 static int keys12_from_master(gls_offline_keys *k, const struct gls_offline_session *s,
@@ -151,13 +202,7 @@ static int keys12_from_master(gls_offline_keys *k, const struct gls_offline_sess
 {
     struct gls_key_block12 kb;
     memset(&kb, 0, sizeof kb);
-    if (k->suite->aead) {
-        kb.key_len = gls_aead_get(k->crypto, k->suite->cipher)->key_len;
-        kb.iv_len = k->suite->cipher == GLS_AEAD_CHACHA20_POLY1305 ? 12 : 4;
-    } else {
-        kb.mac_len = gls_hash_get(k->crypto, k->suite->mac)->len;
-        kb.key_len = k->suite->cbc_key_len;
-    }
+    key_lens12(k->suite, &kb);
     k->ms12 = *ms;
     int err = gls_prf12_key_block(k->hash, ms, s->client_random, s->server_random, &kb, sink);
     if (err == GLS_OK) {
@@ -213,8 +258,11 @@ static int not_rsa_kx(const struct gls_offline_session *s, struct gls_offline_wh
     }
     return say(why, GLS_E_INSUFFICIENT_SECURITY, "forward_secret",
                "forward secret: the key exchange was %s; the long-term key only signed, and the "
-               "ephemeral keys are gone. Only a key log written by an endpoint can decrypt it",
-               kx != NULL ? kx : "unknown");
+               "ephemeral keys are gone. Only a key log written by an endpoint can decrypt it%s",
+               kx != NULL ? kx : "unknown",
+               s->version == GLS_TLS13 ? ""
+                                       : " (or, if the server sent a ticket, its ticket key: "
+                                         "TLS 1.2 sends the ticket in the clear)");
 }
 
 /* The EncryptedPreMasterSecret without its 2-byte length (RFC 5246 §7.4.7.1). */

@@ -46,7 +46,7 @@ struct gls_offline_session {
  * record did not authenticate). */
 struct gls_offline_why {
     const char *code;
-    char text[256];
+    char text[320];
 };
 
 /* Each derived value, named as the RFC names it (keys/names.h), as it is derived. */
@@ -210,6 +210,23 @@ GLS_MUST_CHECK int gls_trace_x25519(const uint8_t priv[32], const uint8_t peer[3
  * ciphertext ct (1,088 bytes) with it to ss (32 bytes). */
 GLS_MUST_CHECK int gls_trace_mlkem768_decaps(const uint8_t seeds[64], const uint8_t *ct,
                                              size_t ct_len, uint8_t ek[1184], uint8_t ss[32]);
+/* What one cipher suite's keys are made of, for `explain`'s inputs (RFC 5246 §6.3, RFC 5288,
+ * RFC 7905, RFC 8446 §5.3): the PRF/HKDF hash and the record protection. */
+struct gls_trace_suite {
+    uint16_t version;    /* GLS_TLS13 or GLS_TLS12 */
+    bool sha384;         /* the PRF (TLS 1.2) or HKDF (TLS 1.3) hash is SHA-384, else SHA-256 */
+    size_t hash_len;     /* 32 or 48 */
+    bool aead;           /* else CBC with HMAC */
+    bool chacha;         /* ChaCha20-Poly1305: nonce = IV XOR sequence number, no explicit part */
+    const char *cipher;  /* "AES-128-GCM", "AES-256-GCM", "ChaCha20-Poly1305", "AES-128-CBC", ... */
+    const char *mac;     /* CBC: "HMAC-SHA1", "HMAC-SHA256" or "HMAC-SHA384"; AEAD: NULL */
+    size_t mac_key_len;  /* TLS 1.2 key block pieces: 0 for AEAD */
+    size_t enc_key_len;  /* 16 or 32 */
+    size_t fixed_iv_len; /* TLS 1.2: 4 (GCM salt), 12 (ChaCha20), 0 (CBC); TLS 1.3: 12 */
+};
+/* The facts of suite; GLS_E_UNSUPPORTED if glasstls does not know it. */
+GLS_MUST_CHECK int gls_trace_suite_facts(uint16_t suite, struct gls_trace_suite *out);
+
 /* The other names of the secret called name: the RFC's long name (or NULL) and the NSS
  * key-log label (or NULL). False if no secret has that name. */
 bool gls_trace_secret_names(const char *name, const char **rfc_name, const char **keylog_label);

@@ -48,14 +48,18 @@ struct side {
     } seen[MAX_SECRETS];
     size_t n;
     const char *last_who; /* the who-text printed last: not repeated */
+    bool got_ticket;      /* a NewSessionTicket arrived (client) */
 };
 
 /* Secrets whose other names were shown already (a secret's three names appear once). */
 static char named[MAX_SECRETS][64];
 static size_t n_named;
 
-/* Prints "also called ..." the first time a secret with other names appears. */
-static void print_other_names(const char *name)
+/* Prints the other names of a secret the first time it appears. Its name here is the RFC's
+ * label only when the formula feeds that very string to the derivation (TLS 1.3's "c hs
+ * traffic"); TLS 1.2's extended_master_secret is derived with the label "extended master
+ * secret", which is then named instead. */
+static void print_other_names(const char *name, const char *formula)
 {
     const char *rfc = NULL;
     const char *label = NULL;
@@ -70,7 +74,17 @@ static void print_other_names(const char *name)
     if (n_named < MAX_SECRETS) {
         snprintf(named[n_named++], sizeof named[0], "%s", name);
     }
-    printf("           one value, three names: \"%s\" here (the RFC's label)", name);
+    char quoted[80];
+    snprintf(quoted, sizeof quoted, "\"%s\"", name);
+    const char *q = strchr(formula, '"');
+    const char *end = q != NULL ? strchr(q + 1, '"') : NULL;
+    printf("           one value, %s names: \"%s\" here",
+           rfc != NULL && label != NULL ? "three" : "two", name);
+    if (strstr(formula, quoted) != NULL) {
+        printf(" (the RFC's label)");
+    } else if (end != NULL) {
+        printf(" (derived with the label %.*s)", (int)(end - q + 1), q);
+    }
     if (rfc != NULL) {
         printf(", %s in the RFC's text", rfc);
     }
@@ -97,6 +111,9 @@ static void on_event(void *arg, gls_conn *c, const char *line)
 {
     (void)c;
     struct side *s = arg;
+    if (strncmp(line, "<- NewSessionTicket", 19) == 0) {
+        s->got_ticket = true;
+    }
     if (s->mute) {
         return;
     }
@@ -155,7 +172,7 @@ static void on_secret(void *arg, gls_conn *c, const gls_secret_info *info)
         printf("%02x", info->value[i]);
     }
     printf("\n           formula: %s\n", info->formula);
-    print_other_names(info->name);
+    print_other_names(info->name, info->formula);
     if (info->who != NULL && info->who[0]) {
         if (s->last_who != NULL && strcmp(s->last_who, info->who) == 0) {
             printf("           who can compute it: the same as above\n");
@@ -251,11 +268,12 @@ static void print_agreement(size_t same, size_t total, int rsa_kx, bool ticket12
                 "  encapsulated (the ciphertext), and only the client's private decapsulation\n"
                 "  key opens it. Both halves' secrets go into the key schedule, concatenated.\n");
         }
-        if (ticket12) {
-            printf("  But this TLS 1.2 server also sent a NewSessionTicket in the clear, and the\n"
-                   "  ticket carries the master secret sealed under the server's ticket key:\n"
-                   "  whoever gets that key and this recording gets every key above.\n");
-        }
+    }
+    if (ticket12) {
+        printf("  %s TLS 1.2 server also sent a NewSessionTicket in the clear, and the\n"
+               "  ticket carries the master secret sealed under the server's ticket key:\n"
+               "  whoever gets that key and this recording gets every key above.\n",
+               rsa_kx ? "This" : "But this");
     }
 }
 
@@ -315,13 +333,7 @@ static int recording_rng(void *arg, uint8_t *out, size_t len)
         }
         got += (size_t)n;
     }
-    if (len == 32 && r->cap->n_draws < EXPLAIN_MAX_DRAWS) {
-        memcpy(r->cap->draws[r->cap->n_draws++], out, 32);
-    }
-    if (len == 64) { /* the client's ML-KEM key seeds d || z */
-        memcpy(r->cap->kem_seeds, out, 64);
-        r->cap->have_kem_seeds = true;
-    }
+    explain_capture_draw(r->cap, out, len);
     return GLS_OK;
 }
 
@@ -507,13 +519,15 @@ static void session_json(struct jbuf *out, const struct session_kind *k, const g
         jb_lit(out, ",\"group\":");
         jb_text(out, info.group != 0 ? info.group_name : NULL);
         jb_printf(out, ",\"forward_secret\":%s", info.forward_secret ? "true" : "false");
+        jb_lit(out, ",\"signature\":");
+        jb_text(out, info.sigalg != 0 ? gls_sigalg_name(info.sigalg) : NULL);
     } else {
         char why[512];
         snprintf(why, sizeof why, "client: %s; server: %s", gls_conn_error_detail(c),
                  gls_conn_error_detail(s));
         jb_text(out, why);
         jb_lit(out, ",\"version\":null,\"suite\":null,\"key_exchange\":null,\"group\":null,"
-                    "\"forward_secret\":null");
+                    "\"forward_secret\":null,\"signature\":null");
     }
     jb_lit(out, ",\"events\":");
     jb_array(out, json[0]);
@@ -599,11 +613,16 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
     bool done = gls_conn_handshake_done(c) && gls_conn_handshake_done(s);
     size_t same = count_agreement(&cl, &sv);
     remember(&cl, rec, same);
+    gls_conn_info info;
+    if (done && gls_conn_get_info(c, &info) == GLS_OK && info.sigalg != 0) {
+        snprintf(rec->sigalg, sizeof rec->sigalg, "%s", gls_sigalg_name(info.sigalg));
+    }
+    rec->ticket_in_clear = k->version == 0x0303 && cl.got_ticket;
     if (!done) {
         fprintf(stderr, "glasstls explain: handshake failed: %s / %s\n", gls_conn_error_detail(c),
                 gls_conn_error_detail(s));
     } else if (out == NULL) {
-        print_agreement(same, cl.n, k->rsa_kx, k->version == 0x0303,
+        print_agreement(same, cl.n, k->rsa_kx, rec->ticket_in_clear,
                         k->group == GLS_GROUP_X25519MLKEM768);
         print_summary(stdout, c, "skipped (in-process demo)");
         printf("\n");
@@ -631,9 +650,12 @@ static int run_session(const struct session_kind *k, struct recording *rec, stru
         cap->keylog_len = rr->keylog_len;
         cap->server_key_pem = k->rsa_kx ? rec->key_pem : NULL;
         cap->server_key_len = k->rsa_kx ? rec->key_len : 0;
+        cap->in_process = true;
         cap->secret = client_value;
         cap->secret_arg = &cl;
-        jb_lit(&inputs, ",\"inputs\":{\"hash\":\"SHA-256\"");
+        struct gls_trace_suite suite;
+        bool sha384 = gls_trace_suite_facts(k->suite, &suite) == GLS_OK && suite.sha384;
+        jb_printf(&inputs, ",\"inputs\":{\"hash\":\"%s\"", sha384 ? "SHA-384" : "SHA-256");
         bool ok = explain_inputs(cap, out == NULL, &inputs);
         jb_lit(&inputs, ok ? ",\"read_back\":true}" : ",\"read_back\":false}");
         done = done && ok;

@@ -51,6 +51,8 @@ struct recording {
     uint8_t draws[EXPLAIN_MAX_DRAWS][32]; /* both sides' 32-byte random draws: the X25519
                                              private keys the quantum lesson hands over */
     size_t n_draws;
+    char sigalg[48];      /* the server's signature scheme in this handshake, or "" if none */
+    bool ticket_in_clear; /* a TLS 1.2 NewSessionTicket crossed the wire unencrypted */
     /* for the answers: the start of a few client secrets (hex), and the agreement count */
     char pms[17];
     char master[17];

@@ -334,8 +334,16 @@ int explain_html(const char *json, size_t len, const char *path)
             "<meta name=\"viewport\" content=\"width=device-width\">"
             "<title>glasstls explain</title><style>%s</style></head><body>\n",
             style);
-    fputs("<h1>How TLS makes its keys: four connections, explained</h1>\n"
-          "<p>Client and server ran inside one process; every value below was derived by both "
+    const struct jnode *sessions = jget(d, "sessions");
+    size_t n_sessions = 0;
+    for (const struct jnode *s = sessions != NULL ? sessions->kids : NULL; s != NULL; s = s->next) {
+        n_sessions++;
+    }
+    static const char *const count[] = {"no connection", "one connection", "two connections",
+                                        "three connections", "four connections"};
+    fprintf(f, "<h1>How TLS makes its keys: %s, explained</h1>\n",
+            n_sessions < sizeof count / sizeof count[0] ? count[n_sessions] : "the connections");
+    fputs("<p>Client and server ran inside one process; every value below was derived by both "
           "and shown with its formula. Each secret is a node: follow <i>made from</i> to its "
           "inputs. Click a message to see its bytes.</p>\n"
           "<p><a href=\"#sessions\">Connections</a> · <a href=\"#lesson\">Forward secrecy</a> · "
@@ -343,7 +351,6 @@ int explain_html(const char *json, size_t len, const char *path)
           "· <a href=\"#answers\">Answers</a></p>\n"
           "<h2 id=\"sessions\">The connections side by side</h2><div class=\"cols\">\n",
           f);
-    const struct jnode *sessions = jget(d, "sessions");
     int si = 0;
     for (const struct jnode *s = sessions != NULL ? sessions->kids : NULL; s != NULL;
          s = s->next, si++) {

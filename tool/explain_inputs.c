@@ -30,6 +30,8 @@ struct msg {
     const uint8_t *p; /* header included */
     size_t n;
     bool protected_;
+    const char *name; /* NULL: by type */
+    bool outside; /* listed, but not in the transcript (a ClientHello replaced by message_hash) */
 };
 
 struct view {
@@ -44,6 +46,8 @@ struct view {
     uint8_t client_priv[32]; /* the client's X25519 private key, once key_shares found it */
     bool have_client_priv;
     bool hybrid_differs; /* the recomputed hybrid secret is not the one the client reported */
+    struct gls_trace_suite suite; /* the negotiated suite's hash and record protection */
+    uint8_t message_hash[4 + 48]; /* after a HelloRetryRequest: replaces ClientHello1 */
 };
 
 /* Zeroes secrets before the memory goes back. */
@@ -111,8 +115,40 @@ static const char *msg_name(uint8_t type)
 static void add_msg(struct view *v, int dir, const uint8_t *p, size_t n, bool protected_)
 {
     if (v->n_msgs < MAX_MSGS && n >= 4) {
-        v->m[v->n_msgs++] = (struct msg){dir, p[0], p, n, protected_};
+        v->m[v->n_msgs++] = (struct msg){dir, p[0], p, n, protected_, NULL, false};
     }
+}
+
+/* Which side sent a plaintext handshake message: the client's if it is one of the client's
+ * stream's messages. */
+static int sender(const struct view *v, const struct gls_tls_hs_msg *m)
+{
+    const struct gls_tls_side *c = &v->f.side[GLS_TLS_C2S];
+    for (size_t i = 0; i < c->n_msgs; i++) {
+        if (c->msgs[i].raw.p == m->raw.p) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* After a HelloRetryRequest the transcript starts with message_hash = 0xfe, 00 00 Hash.length,
+ * Hash(ClientHello1) in place of the first ClientHello (RFC 8446 §4.4.1). */
+static void hello_retry(struct view *v, const struct gls_tls_hs_msg *ch1)
+{
+    size_t hl = 0;
+    uint8_t h[48];
+    if (gls_trace_hash(v->suite.sha384, ch1->raw.p, ch1->raw.len, h, &hl) != GLS_OK) {
+        return;
+    }
+    v->m[v->n_msgs - 1].outside = true;
+    v->message_hash[0] = 254;
+    v->message_hash[1] = 0;
+    v->message_hash[2] = 0;
+    v->message_hash[3] = (uint8_t)hl;
+    memcpy(v->message_hash + 4, h, hl);
+    add_msg(v, 0, v->message_hash, 4 + hl, false);
+    v->m[v->n_msgs - 1].name = "message_hash";
 }
 
 /* Splits a record's plaintext into handshake messages. */
@@ -147,7 +183,12 @@ static void order_messages(struct view *v)
             add_msgs(v, cfin); /* the client's Finished precedes the ticket */
             cfin = NULL;
         }
-        add_msg(v, i == 0 || pm[i]->type == 16 ? 0 : 1, pm[i]->raw.p, pm[i]->raw.len, false);
+        add_msg(v, sender(v, pm[i]), pm[i]->raw.p, pm[i]->raw.len, false);
+        if (i == 0 && v->f.hrr) {
+            hello_retry(v, pm[0]);
+        } else if (i == 1 && v->f.hrr) {
+            v->m[v->n_msgs - 1].name = "HelloRetryRequest";
+        }
     }
     if (!tls13) {
         if (cfin != NULL) {
@@ -187,7 +228,7 @@ static void item(struct view *v, const char *key, const char *label, const uint8
 {
     if (v->text) {
         printf("    %s = ", label);
-        hex_out(p, n, 64);
+        hex_out(p, n, 96);
         printf("\n");
     }
     if (v->j != NULL) {
@@ -198,10 +239,12 @@ static void item(struct view *v, const char *key, const char *label, const uint8
     }
 }
 
+/* The last message of type sent by dir (after a HelloRetryRequest, the second ClientHello and
+ * the ServerHello proper), or NULL. */
 static const struct msg *find_msg(const struct view *v, int dir, uint8_t type)
 {
-    for (size_t i = 0; i < v->n_msgs; i++) {
-        if (v->m[i].type == type && (dir < 0 || v->m[i].dir == dir)) {
+    for (size_t i = v->n_msgs; i-- > 0;) {
+        if (v->m[i].type == type && v->m[i].dir == dir && v->m[i].name == NULL) {
             return &v->m[i];
         }
     }
@@ -236,10 +279,15 @@ static void key_shares(struct view *v)
             char key[64];
             char label[96];
             if (!any && v->text) {
-                printf("    key exchange X25519 (RFC 7748)%s; the private keys are shown only "
-                       "because client and\n    server run in this process: a real endpoint "
-                       "never reveals them, and deletes them\n",
-                       v->f.group == GLS_GROUP_X25519MLKEM768 ? ", the hybrid's X25519 half" : "");
+                printf("    key exchange X25519 (RFC 7748)%s; %s: a real endpoint never reveals "
+                       "%s, and deletes %s\n",
+                       v->f.group == GLS_GROUP_X25519MLKEM768 ? ", the hybrid's X25519 half" : "",
+                       v->cap->in_process ? "the private keys are shown only because client "
+                                            "and\n    server run in this process"
+                                          : "the client's private key is shown only because "
+                                            "this process is\n    the client (the server's "
+                                            "stays the server's)",
+                       v->cap->in_process ? "them" : "it", v->cap->in_process ? "them" : "it");
             }
             if (d == 0) {
                 memcpy(v->client_priv, v->cap->draws[i], 32);
@@ -264,67 +312,133 @@ static void key_shares(struct view *v)
     }
 }
 
-/* X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem): each share is the ML-KEM part, then the X25519
- * part. The ML-KEM secret is decapsulated again from the client's seeds, the X25519 secret
- * recomputed, and their concatenation compared with the shared secret the client reported. */
+/* see explain_inputs.h */
+void explain_capture_draw(struct explain_capture *cap, const uint8_t *p, size_t len)
+{
+    if (len == 32 && cap->n_draws < EXPLAIN_MAX_DRAWS) {
+        memcpy(cap->draws[cap->n_draws++], p, 32);
+    }
+    if (len == 64) { /* the client's ML-KEM key seeds d || z */
+        memcpy(cap->kem_seeds, p, 64);
+        cap->have_kem_seeds = true;
+    }
+}
+
+/* The hybrid groups (draft-ietf-tls-ecdhe-mlkem): each share and the shared secret are the
+ * two parts concatenated, in the group's order. */
+struct hybrid {
+    uint16_t group;
+    const char *name;
+    const char *ec;  /* the classical half */
+    size_t ec_share; /* its public share's length */
+    bool kem_first;  /* X25519MLKEM768: ML-KEM part first; SecP256r1MLKEM768: EC part first */
+    bool ec_again;   /* the classical half is recomputed here (X25519), not only split */
+};
+static const struct hybrid hybrids[] = {
+    {GLS_GROUP_X25519MLKEM768, "X25519MLKEM768", "X25519", 32, true, true},
+    {GLS_GROUP_SECP256R1MLKEM768, "SecP256r1MLKEM768", "P-256", 65, false, false},
+};
+
+/* A hybrid group's shares split into their halves: the ML-KEM secret decapsulated again from
+ * the client's seeds, the X25519 secret recomputed (the P-256 half is split, not recomputed),
+ * and their concatenation compared with the shared secret the client reported. */
 static void hybrid_parts(struct view *v)
 {
     enum { EK = 1184, CT = 1088, SS = 32 };
+    const struct hybrid *hy = NULL;
+    for (size_t i = 0; i < sizeof hybrids / sizeof hybrids[0]; i++) {
+        hy = hybrids[i].group == v->f.group ? &hybrids[i] : hy;
+    }
     gls_bytes sv = v->f.server_share;
     const struct msg *ch = find_msg(v, 0, 1);
     const uint8_t *dhe = NULL;
     size_t dhe_len = 0;
     uint8_t ek[EK];
+    uint8_t kem[SS];
     uint8_t both[2 * SS];
-    if (v->f.group != GLS_GROUP_X25519MLKEM768 || !v->cap->have_kem_seeds || !v->have_client_priv ||
-        sv.len != CT + 32 ||
-        gls_trace_mlkem768_decaps(v->cap->kem_seeds, sv.p, CT, ek, both) != GLS_OK ||
-        !contains(ch, ek, EK) || gls_trace_x25519(v->client_priv, sv.p + CT, both + SS) != GLS_OK) {
+    if (hy == NULL || !v->cap->have_kem_seeds || sv.len != CT + hy->ec_share ||
+        !v->cap->secret(v->cap->secret_arg, "(EC)DHE shared secret", &dhe, &dhe_len) ||
+        dhe_len != sizeof both) {
         return;
     }
-    bool same = v->cap->secret(v->cap->secret_arg, "(EC)DHE shared secret", &dhe, &dhe_len) &&
-                dhe_len == sizeof both && memcmp(dhe, both, sizeof both) == 0;
-    if (v->text) {
-        printf("    X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem): the client's share is 1216 "
-               "bytes, the ML-KEM-768\n    encapsulation key then its X25519 share; the "
-               "server's is 1120, the ML-KEM ciphertext then\n    its X25519 share\n");
+    const uint8_t *ct = sv.p + (hy->kem_first ? 0 : hy->ec_share);
+    const uint8_t *sv_ec = sv.p + (hy->kem_first ? CT : 0);
+    uint8_t *kem_half = both + (hy->kem_first ? 0 : SS);
+    uint8_t *ec_half = both + (hy->kem_first ? SS : 0);
+    if (gls_trace_mlkem768_decaps(v->cap->kem_seeds, ct, CT, ek, kem) != GLS_OK ||
+        !contains(ch, ek, EK)) {
+        return;
     }
-    item(v, "mlkem_encapsulation_key",
-         "client ML-KEM-768 encapsulation key (share bytes 0..1183, on the wire)", ek, EK);
+    memcpy(kem_half, kem, SS);
+    if (hy->ec_again) {
+        if (!v->have_client_priv || gls_trace_x25519(v->client_priv, sv_ec, ec_half) != GLS_OK) {
+            return;
+        }
+    } else {
+        memcpy(ec_half, dhe + (hy->kem_first ? SS : 0), SS);
+    }
+    bool same = memcmp(dhe, both, sizeof both) == 0;
+    size_t cs = EK + hy->ec_share;
+    if (v->text) {
+        printf("    %s (draft-ietf-tls-ecdhe-mlkem): the client's share is %zu bytes, %s; the "
+               "server's\n    is %zu, %s\n",
+               hy->name, cs,
+               hy->kem_first ? "the ML-KEM-768 encapsulation key then its X25519 share"
+                             : "its P-256 share then the ML-KEM-768 encapsulation key",
+               sv.len,
+               hy->kem_first ? "the ML-KEM ciphertext then its X25519 share"
+                             : "its P-256 share then the ML-KEM ciphertext");
+    }
+    char label[160];
+    snprintf(label, sizeof label,
+             "client ML-KEM-768 encapsulation key (share bytes %zu..%zu, on the wire)",
+             hy->kem_first ? (size_t)0 : hy->ec_share, (hy->kem_first ? 0 : hy->ec_share) + EK - 1);
+    item(v, "mlkem_encapsulation_key", label, ek, EK);
     item(v, "mlkem_key_seeds",
          "client ML-KEM key seeds d || z (FIPS 203 KeyGen; this process drew them; never sent)",
          v->cap->kem_seeds, sizeof v->cap->kem_seeds);
-    item(v, "mlkem_ciphertext", "server ML-KEM-768 ciphertext (share bytes 0..1087, on the wire)",
-         sv.p, CT);
+    snprintf(label, sizeof label,
+             "server ML-KEM-768 ciphertext (share bytes %zu..%zu, on the wire)",
+             hy->kem_first ? (size_t)0 : hy->ec_share, (hy->kem_first ? 0 : hy->ec_share) + CT - 1);
+    item(v, "mlkem_ciphertext", label, ct, CT);
+    snprintf(label, sizeof label, "server %s share (share bytes %zu..%zu, on the wire)", hy->ec,
+             hy->kem_first ? (size_t)CT : 0, (hy->kem_first ? CT : 0) + hy->ec_share - 1);
+    item(v, hy->kem_first ? "server_x25519_share" : "server_p256_share", label, sv_ec,
+         hy->ec_share);
     item(v, "mlkem_shared_secret",
          "ML-KEM-768 shared secret = ML-KEM.Decaps(decapsulation key from d || z, ciphertext)",
-         both, SS);
-    item(v, "x25519_shared_secret",
-         "X25519 shared secret = X25519(client ephemeral private key, server X25519 share)",
-         both + SS, SS);
-    item(v, "hybrid_shared_secret",
-         "shared secret = ML-KEM-768 shared secret || X25519 shared secret (64 bytes)", both,
-         sizeof both);
+         kem_half, SS);
+    item(v, hy->kem_first ? "x25519_shared_secret" : "p256_shared_secret",
+         hy->ec_again ? "X25519 shared secret = X25519(client ephemeral private key, server "
+                        "X25519 share)"
+                      : "P-256 shared secret (ECDH x-coordinate: the reported secret's first 32 "
+                        "bytes, not recomputed here)",
+         ec_half, SS);
+    snprintf(label, sizeof label, "shared secret = %s || %s (64 bytes)",
+             hy->kem_first ? "ML-KEM-768 shared secret" : "P-256 shared secret",
+             hy->kem_first ? "X25519 shared secret" : "ML-KEM-768 shared secret");
+    item(v, "hybrid_shared_secret", label, both, sizeof both);
     if (v->text) {
         printf("      %s the (EC)DHE shared secret the client reported above\n",
                same ? "equals" : "DIFFERS FROM");
     }
     if (v->j != NULL) {
         jb_printf(v->j,
-                  ",\"hybrid_group\":\"X25519MLKEM768\",\"client_share_len\":1216,"
-                  "\"server_share_len\":1120,\"hybrid_matches_reported\":%s",
-                  same ? "true" : "false");
+                  ",\"hybrid_group\":\"%s\",\"client_share_len\":%zu,"
+                  "\"server_share_len\":%zu,\"hybrid_matches_reported\":%s",
+                  hy->name, cs, sv.len, same ? "true" : "false");
     }
     v->hybrid_differs = !same;
     gls_wipe_tool_bytes(both, sizeof both);
+    gls_wipe_tool_bytes(kem, sizeof kem);
 }
 
-/* Hash of the transcript messages [0, upto]. */
+/* Hash (the suite's) of the transcript messages [0, upto]. */
 static bool prefix_hash(const struct view *v, size_t upto, uint8_t out[48], size_t *len)
 {
     size_t total = 0;
     for (size_t i = 0; i <= upto; i++) {
-        total += v->m[i].n;
+        total += v->m[i].outside ? 0 : v->m[i].n;
     }
     uint8_t *b = malloc(total + 1);
     if (b == NULL) {
@@ -332,58 +446,105 @@ static bool prefix_hash(const struct view *v, size_t upto, uint8_t out[48], size
     }
     size_t at = 0;
     for (size_t i = 0; i <= upto; i++) {
-        memcpy(b + at, v->m[i].p, v->m[i].n);
-        at += v->m[i].n;
+        if (!v->m[i].outside) {
+            memcpy(b + at, v->m[i].p, v->m[i].n);
+            at += v->m[i].n;
+        }
     }
-    bool ok = gls_trace_hash(false, b, total, out, len) == GLS_OK;
+    bool ok = gls_trace_hash(v->suite.sha384, b, total, out, len) == GLS_OK;
     free(b);
     return ok;
 }
 
-/* The index of the n-th (0-based) message of type in transcript order, or -1. */
+/* The index of the last message of type sent by dir (see find_msg), or -1. */
 static long msg_index(const struct view *v, uint8_t type, int dir)
 {
-    for (size_t i = 0; i < v->n_msgs; i++) {
-        if (v->m[i].type == type && (dir < 0 || v->m[i].dir == dir)) {
-            return (long)i;
-        }
-    }
-    return -1;
+    const struct msg *m = find_msg(v, dir, type);
+    return m != NULL ? (long)(m - v->m) : -1;
 }
 
+/* A message as the transcript labels name it: "ServerHello", "client Finished". Certificate,
+ * CertificateVerify and Finished come from both sides: the client's say so (and Finished both). */
+static void msg_label(const struct msg *m, char *out, size_t cap)
+{
+    const char *name = m->name != NULL ? m->name : msg_name(m->type);
+    bool both = m->type == 11 || m->type == 15;
+    if (m->type == 20 || (both && m->dir == 0)) {
+        snprintf(out, cap, "%s %s", m->dir == 0 ? "client" : "server", name);
+    } else {
+        snprintf(out, cap, "%s", name);
+    }
+}
+
+/* A transcript hash: of the messages [0, upto], and the values that use it. */
 struct hash_point {
-    const char *covers;
-    uint8_t type;
-    int dir;
-    const char *used_by;
+    long upto;
+    char used_by[200];
 };
+
+/* Adds use to the point through upto (one point per distinct upto, in transcript order). */
+static void add_point(struct hash_point *pts, size_t *n, size_t cap, long upto, const char *use)
+{
+    if (upto < 0) {
+        return;
+    }
+    size_t i = 0;
+    while (i < *n && pts[i].upto < upto) {
+        i++;
+    }
+    if (i < *n && pts[i].upto == upto) {
+        size_t len = strlen(pts[i].used_by);
+        snprintf(pts[i].used_by + len, sizeof pts[i].used_by - len, ", %s", use);
+        return;
+    }
+    if (*n == cap) {
+        return;
+    }
+    memmove(pts + i + 1, pts + i, (*n - i) * sizeof pts[0]);
+    pts[i].upto = upto;
+    snprintf(pts[i].used_by, sizeof pts[i].used_by, "%s", use);
+    (*n)++;
+}
 
 static void transcript_hashes(struct view *v, const struct hash_point *pts, size_t n,
                               const char *json_key)
 {
+    const char *hash = v->suite.sha384 ? "SHA-384" : "SHA-256";
     if (v->text) {
-        printf("    transcript hashes (SHA-256 of the messages' bytes, headers included):\n");
+        printf("    transcript hashes (%s, the suite's hash, of the messages' bytes, headers "
+               "included):\n",
+               hash);
+        if (v->f.hrr) {
+            printf("      after the HelloRetryRequest, message_hash (0xfe, 00 00 %02x, "
+                   "Hash(ClientHello1)) stands\n      in for the first ClientHello (RFC 8446 "
+                   "§4.4.1)\n",
+                   v->suite.sha384 ? 48 : 32);
+        }
     }
     if (v->j != NULL) {
         jb_printf(v->j, ",\"%s\":[", json_key);
     }
     bool first = true;
     for (size_t i = 0; i < n; i++) {
-        long at = msg_index(v, pts[i].type, pts[i].dir);
         uint8_t h[48];
         size_t hl = 0;
-        if (at < 0 || !prefix_hash(v, (size_t)at, h, &hl)) {
+        char last[48];
+        char covers[128];
+        if (!prefix_hash(v, (size_t)pts[i].upto, h, &hl)) {
             continue;
         }
+        msg_label(&v->m[pts[i].upto], last, sizeof last);
+        snprintf(covers, sizeof covers, "%sClientHello...%s",
+                 v->f.hrr ? "message_hash, HelloRetryRequest, " : "", last);
         if (v->text) {
-            printf("      Hash(%s) = ", pts[i].covers);
+            printf("      Hash(%s) = ", covers);
             hex_out(h, hl, 64);
             printf("\n        used by: %s\n", pts[i].used_by);
         }
         if (v->j != NULL) {
             jb_lit(v->j, first ? "{\"covers\":" : ",{\"covers\":");
-            jb_text(v->j, pts[i].covers);
-            jb_printf(v->j, ",\"messages\":%ld,\"value\":", at + 1);
+            jb_text(v->j, covers);
+            jb_printf(v->j, ",\"messages\":%ld,\"value\":", pts[i].upto + 1);
             jb_hex(v->j, h, hl);
             jb_lit(v->j, ",\"used_by\":");
             jb_text(v->j, pts[i].used_by);
@@ -407,8 +568,12 @@ static void messages(struct view *v)
     for (size_t i = 0; i < v->n_msgs; i++) {
         const struct msg *m = &v->m[i];
         if (v->text) {
-            printf("      %-6s %-20s %5zu bytes%s ", m->dir == 0 ? "client" : "server",
-                   msg_name(m->type), m->n, m->protected_ ? " (sent encrypted)" : "");
+            printf("      %-6s %-20s %5zu bytes%s%s ", m->dir == 0 ? "client" : "server",
+                   m->name != NULL ? m->name : msg_name(m->type), m->n,
+                   m->protected_ ? " (sent encrypted)" : "",
+                   m->outside       ? " (not hashed: message_hash below stands in for it)"
+                   : m->type == 254 ? " (made by both sides, never sent)"
+                                    : "");
             hex_out(m->p, m->n, HEX_IN_TEXT);
             printf("\n");
         }
@@ -416,7 +581,7 @@ static void messages(struct view *v)
             jb_lit(v->j, i == 0 ? "{\"side\":" : ",{\"side\":");
             jb_text(v->j, m->dir == 0 ? "client" : "server");
             jb_lit(v->j, ",\"type\":");
-            jb_text(v->j, msg_name(m->type));
+            jb_text(v->j, m->name != NULL ? m->name : msg_name(m->type));
             jb_printf(v->j, ",\"encrypted_on_wire\":%s,\"hex\":", m->protected_ ? "true" : "false");
             jb_hex(v->j, m->p, m->n);
             jb_lit(v->j, "}");
@@ -435,25 +600,20 @@ static bool client_secret(const struct view *v, const char *name, const uint8_t 
 /* TLS 1.2: session hash, the classic master secret beside the extended one, key lengths. */
 static void inputs12(struct view *v)
 {
-    static const struct hash_point pts[] = {
-        {"ClientHello...ClientKeyExchange", 16, 0,
-         "session_hash for extended_master_secret, and the client's verify_data"},
-        {"ClientHello...client Finished[...NewSessionTicket]", 20, 0,
-         "the server's verify_data (when a NewSessionTicket was sent, it is included)"},
-    };
+    struct hash_point pts[4];
+    size_t n = 0;
+    long cke = msg_index(v, 16, 0);
+    long cfin = msg_index(v, 20, 0);
+    long sfin = msg_index(v, 20, 1);
     uint8_t sh[48];
     size_t shl = 0;
-    long cke = msg_index(v, 16, 0);
-    if (cke >= 0 && prefix_hash(v, (size_t)cke, sh, &shl)) {
+    if (v->f.ems && cke >= 0 && prefix_hash(v, (size_t)cke, sh, &shl)) {
         item(v, "session_hash", "session_hash = Hash(ClientHello...ClientKeyExchange)", sh, shl);
+        add_point(pts, &n, 4, cke, "session_hash for extended_master_secret");
     }
-    /* the server's Finished hash runs through the ticket when there is one */
-    long last = msg_index(v, 4, 1) >= 0 ? msg_index(v, 4, 1) : msg_index(v, 20, 0);
-    struct hash_point p2 = pts[1];
-    p2.type = last == msg_index(v, 4, 1) ? 4 : 20;
-    p2.dir = p2.type == 4 ? 1 : 0;
-    struct hash_point both[2] = {pts[0], p2};
-    transcript_hashes(v, both, 2, "handshake_hashes");
+    add_point(pts, &n, 4, cfin - 1, "the client's verify_data");
+    add_point(pts, &n, 4, sfin - 1, "the server's verify_data");
+    transcript_hashes(v, pts, n, "handshake_hashes");
 
     const uint8_t *pms = NULL;
     size_t pms_len = 0;
@@ -462,12 +622,15 @@ static void inputs12(struct view *v)
     memcpy(seed, v->f.client_random, 32);
     memcpy(seed + 32, v->f.server_random, 32);
     if (client_secret(v, "pre_master_secret", &pms, &pms_len) &&
-        gls_trace_prf12(false, pms, pms_len, "master secret", seed, 64, ms, 48) == GLS_OK) {
+        gls_trace_prf12(v->suite.sha384, pms, pms_len, "master secret", seed, 64, ms, 48) ==
+            GLS_OK) {
         item(v, "master_secret",
-             "master_secret (classic, RFC 5246 §8.1) = PRF(pre_master_secret, \"master secret\", "
-             "client_random + server_random)",
+             v->f.ems ? "master_secret (classic, RFC 5246 §8.1) = PRF(pre_master_secret, "
+                        "\"master secret\", client_random + server_random)"
+                      : "master_secret (classic, RFC 5246 §8.1; used) = PRF(pre_master_secret, "
+                        "\"master secret\", client_random + server_random)",
              ms, 48);
-        if (v->text) {
+        if (v->text && v->f.ems) {
             printf(
                 "      This session negotiated the extended master secret instead (shown above), "
                 "so the classic one\n      is not used. The classic formula sees only the "
@@ -475,9 +638,15 @@ static void inputs12(struct view *v)
                 "attack) can give two different connections the same master\n      secret; "
                 "EMS hashes the whole handshake into it (session_hash), binding the keys to "
                 "this\n      connection's certificate and key exchange (RFC 7627).\n");
+        } else if (v->text) {
+            printf("      This session did NOT negotiate the extended master secret (RFC 7627), so "
+                   "this classic\n      one is its master secret. It sees only the randoms: an "
+                   "attacker who runs two\n      handshakes (triple handshake attack) can give "
+                   "two different connections the same\n      master secret. The extended master "
+                   "secret would hash the whole handshake into it.\n");
         }
         if (v->j != NULL) {
-            jb_lit(v->j, ",\"master_secret_used\":false,\"ems_why\":");
+            jb_printf(v->j, ",\"master_secret_used\":%s,\"ems_why\":", v->f.ems ? "false" : "true");
             jb_text(v->j, "The classic master secret depends only on the pre-master secret and "
                           "the randoms, so a man in the middle can make two connections share "
                           "it (the triple handshake attack). The extended master secret hashes "
@@ -489,38 +658,59 @@ static void inputs12(struct view *v)
     if (client_secret(v, "extended_master_secret", &ems, &ems_len)) {
         item(v, "extended_master_secret", "extended_master_secret (used)", ems, ems_len);
     }
-    /* AES-128-GCM suites: no MAC key, 16-byte key, 4-byte fixed IV (RFC 5288) */
+    const struct gls_trace_suite *su = &v->suite;
+    size_t kb = 2 * (su->mac_key_len + su->enc_key_len + su->fixed_iv_len);
     if (v->text) {
-        printf("    key lengths (AES-128-GCM): mac_key_length 0, enc_key_length 16, "
-               "fixed_iv_length 4;\n      key_block = 2 * (0 + 16 + 4) = 40 bytes\n");
+        printf("    key lengths (%s%s%s): mac_key_length %zu, enc_key_length %zu, fixed_iv_length "
+               "%zu;\n      key_block = 2 * (%zu + %zu + %zu) = %zu bytes\n",
+               su->cipher, su->mac != NULL ? " with " : "", su->mac != NULL ? su->mac : "",
+               su->mac_key_len, su->enc_key_len, su->fixed_iv_len, su->mac_key_len, su->enc_key_len,
+               su->fixed_iv_len, kb);
     }
     if (v->j != NULL) {
-        jb_lit(v->j, ",\"key_lengths\":{\"mac_key_length\":0,\"enc_key_length\":16,"
-                     "\"fixed_iv_length\":4,\"key_block_length\":40}");
+        jb_printf(v->j,
+                  ",\"key_lengths\":{\"mac_key_length\":%zu,\"enc_key_length\":%zu,"
+                  "\"fixed_iv_length\":%zu,\"key_block_length\":%zu}",
+                  su->mac_key_len, su->enc_key_len, su->fixed_iv_len, kb);
     }
 }
 
-/* TLS 1.3: every transcript hash beside its secrets, the ticket nonce. */
+/* TLS 1.3: every transcript hash beside its secrets, the ticket nonces. */
 static void inputs13(struct view *v)
 {
-    static const struct hash_point pts[] = {
-        {"ClientHello...ServerHello", 2, 1, "c hs traffic, s hs traffic"},
-        {"ClientHello...CertificateVerify", 15, 1, "server Finished verify_data"},
-        {"ClientHello...server Finished", 20, 1,
-         "c ap traffic, s ap traffic, exp master, client Finished verify_data"},
-        {"ClientHello...client Finished", 20, 0, "res master"},
-    };
-    transcript_hashes(v, pts, 4, "transcript_hash");
-    const struct msg *nst = find_msg(v, 1, 4);
-    if (nst != NULL && nst->n > 13) {
-        size_t nonce_len = nst->p[12];
-        if (13 + nonce_len <= nst->n) {
-            item(v, "ticket_nonce", "ticket_nonce (from the NewSessionTicket)", nst->p + 13,
-                 nonce_len);
+    struct hash_point pts[6];
+    size_t n = 0;
+    long sfin = msg_index(v, 20, 1);
+    long cfin = msg_index(v, 20, 0);
+    add_point(pts, &n, 6, msg_index(v, 2, 1), "c hs traffic, s hs traffic");
+    add_point(pts, &n, 6, sfin - 1, "server Finished verify_data");
+    add_point(pts, &n, 6, sfin, "c ap traffic, s ap traffic, exp master");
+    add_point(pts, &n, 6, cfin - 1, "client Finished verify_data");
+    add_point(pts, &n, 6, cfin, "res master");
+    transcript_hashes(v, pts, n, "transcript_hash");
+    size_t tickets = 0;
+    for (size_t i = 0; i < v->n_msgs; i++) {
+        const struct msg *nst = &v->m[i];
+        size_t nonce_len = nst->n > 13 ? nst->p[12] : 0;
+        if (nst->type != 4 || nst->dir != 1 || nonce_len == 0 || 13 + nonce_len > nst->n) {
+            continue;
         }
+        char label[80];
+        snprintf(label, sizeof label, "ticket_nonce (from NewSessionTicket %zu)", ++tickets);
+        if (tickets > 1 || v->j == NULL) {
+            if (v->text) {
+                printf("    %s = ", label);
+                hex_out(nst->p + 13, nonce_len, 64);
+                printf("\n");
+            }
+            continue;
+        }
+        item(v, "ticket_nonce", label, nst->p + 13, nonce_len);
     }
     if (v->j != NULL) {
-        jb_lit(v->j, ",\"key_lengths\":{\"key_length\":16,\"iv_length\":12,\"hash_length\":32}");
+        jb_printf(v->j,
+                  ",\"key_lengths\":{\"key_length\":%zu,\"iv_length\":12,\"hash_length\":%zu}",
+                  v->suite.enc_key_len, v->suite.hash_len);
     }
 }
 
@@ -554,26 +744,31 @@ static void records(struct view *v)
                   : (d ? "server_write_IV" : "client_write_IV");
         const uint8_t *iv = NULL;
         size_t iv_len = 0;
-        if (wire == NULL || !client_secret(v, ivname, &iv, &iv_len) || wire->payload.len < 24) {
-            continue;
+        if (wire == NULL || !v->suite.aead || !client_secret(v, ivname, &iv, &iv_len) ||
+            wire->payload.len < 24) {
+            continue; /* CBC records are not broken down here */
         }
         const uint8_t *hdr = v->cap->wire[d] + wire->off;
         const uint8_t *pl = wire->payload.p;
         size_t pn = wire->payload.len;
-        size_t explicit_len = tls13 ? 0 : 8;
+        bool xor_nonce = tls13 || v->suite.chacha; /* RFC 8446 §5.3, RFC 7905 §2 */
+        size_t explicit_len = xor_nonce ? 0 : 8;
         uint8_t nonce[12];
         uint8_t aad[13];
         size_t aad_len;
-        if (tls13) {
+        if (xor_nonce) {
             memcpy(nonce, iv, 12);
             for (int b = 0; b < 8; b++) {
                 nonce[4 + b] ^= (uint8_t)(r->seq >> (56 - 8 * b));
             }
-            memcpy(aad, hdr, 5);
-            aad_len = 5;
         } else {
             memcpy(nonce, iv, 4);
             memcpy(nonce + 4, pl, 8);
+        }
+        if (tls13) {
+            memcpy(aad, hdr, 5);
+            aad_len = 5;
+        } else {
             for (int b = 0; b < 8; b++) {
                 aad[b] = (uint8_t)(r->seq >> (56 - 8 * b));
             }
@@ -590,7 +785,7 @@ static void records(struct view *v)
                    d ? "server -> client" : "client -> server", (unsigned long long)r->seq);
             printf("      header %02x%02x%02x%02x%02x (type 23, version %02x%02x, length %zu)\n",
                    hdr[0], hdr[1], hdr[2], hdr[3], hdr[4], hdr[1], hdr[2], pn);
-            if (!tls13) {
+            if (!xor_nonce) {
                 printf("      explicit nonce = ");
                 hex_out(pl, 8, 8);
                 printf("\n");
@@ -599,16 +794,17 @@ static void records(struct view *v)
             hex_out(pl + explicit_len, pn - explicit_len - 16, 48);
             printf("\n      tag = ");
             hex_out(pl + pn - 16, 16, 16);
-            printf("\n      nonce = %s = ", tls13
-                                                ? "write_iv XOR sequence number (RFC 8446 §5.3)"
+            printf("\n      nonce = %s = ", tls13 ? "write_iv XOR sequence number (RFC 8446 §5.3)"
+                                            : xor_nonce
+                                                ? "write_IV XOR sequence number (RFC 7905)"
                                                 : "write_IV (4) || explicit nonce (8) (RFC 5288)");
             hex_out(nonce, 12, 12);
             printf("\n      additional data = %s = ",
                    tls13 ? "the record header" : "seq_num || type || version || plaintext length");
             hex_out(aad, aad_len, 13);
-            printf("\n      AES-128-GCM-Decrypt(%s, nonce, additional data, ciphertext, tag) = "
+            printf("\n      %s-Decrypt(%s, nonce, additional data, ciphertext, tag) = "
                    "%zu bytes%s\n",
-                   kname, r->n + (tls13 ? 1 : 0),
+                   v->suite.cipher, kname, r->n + (tls13 ? 1 : 0),
                    tls13 ? " (the content, then its real type byte 0x17)" : "");
         }
         if (v->j != NULL) {
@@ -617,7 +813,7 @@ static void records(struct view *v)
             jb_printf(v->j, ",\"seq\":%llu,\"header\":", (unsigned long long)r->seq);
             jb_hex(v->j, hdr, 5);
             jb_lit(v->j, ",\"explicit_nonce\":");
-            if (tls13) {
+            if (xor_nonce) {
                 jb_lit(v->j, "null");
             } else {
                 jb_hex(v->j, pl, 8);
@@ -658,12 +854,14 @@ bool explain_inputs(const struct explain_capture *cap, bool text, struct jbuf *j
     int err = decrypt_streams(cap->wire[0], cap->wire_len[0], cap->wire[1], cap->wire_len[1], &m,
                               NULL, NULL, on_opened, v, &v->f, &why);
     bool ok = err == GLS_OK;
+    ok = ok && gls_trace_suite_facts(v->f.suite, &v->suite) == GLS_OK;
     if (ok) {
         order_messages(v);
         if (text) {
             printf("  Inputs: with these, every value above can be recomputed by hand or with "
-                   "another\n  implementation (tests/tool/explain_selfcheck.sh does it with "
-                   "Python):\n");
+                   "another\n  implementation (%s does it with Python):\n",
+                   cap->in_process ? "tests/tool/explain_selfcheck.sh"
+                                   : "tests/tool/explain_live_truth.sh");
         }
         v->text = text;
         v->j = j;

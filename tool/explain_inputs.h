@@ -28,9 +28,14 @@ struct explain_capture {
     bool have_kem_seeds;
     const uint8_t *server_key_pem; /* RSA key exchange: the key that decrypts the pre-master */
     size_t server_key_len;
+    bool in_process; /* explain's own server: both sides' draws are here (else client only) */
     bool (*secret)(void *arg, const char *name, const uint8_t **v, size_t *len);
     void *secret_arg;
 };
+
+/* Keeps what an explained connection's random generator drew that the inputs show: each
+ * 32-byte draw (the X25519 private keys among them) and the client's 64-byte ML-KEM seeds. */
+void explain_capture_draw(struct explain_capture *cap, const uint8_t *p, size_t len);
 
 /* Prints the inputs (text non-zero) and/or appends them as the JSON object "inputs" members
  * to j (may be NULL). False if the recording could not be read back. */

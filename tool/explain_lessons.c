@@ -151,23 +151,50 @@ static int lesson_one(const struct session_kind *k, const struct recording *rec,
         lesson_print(&o);
     }
     free(steps.p);
-    bool expect_open = ticket ? k->version == 0x0303 : k->rsa_kx;
+    bool expect_open = ticket ? rec->ticket_in_clear : k->rsa_kx;
     if (err != GLS_OK) {
         return expect_open || strcmp(why.code, ticket ? "ticket_encrypted" : "forward_secret") != 0;
     }
     return !o.same || !expect_open;
 }
 
+/* "12-hour", "1-hour", "90-minute", "45-second": a rotation period in words. */
+static void period_words(int64_t seconds, char *out, size_t cap)
+{
+    if (seconds > 0 && seconds % 3600 == 0) {
+        snprintf(out, cap, "%lld-hour", (long long)(seconds / 3600));
+    } else if (seconds > 0 && seconds % 60 == 0) {
+        snprintf(out, cap, "%lld-minute", (long long)(seconds / 60));
+    } else {
+        snprintf(out, cap, "%lld-second", (long long)seconds);
+    }
+}
+
+/* What rotation buys, with the epoch the servers of this run used (their configs' period). */
+static void rotation_text(const struct recording *recs, size_t n, char *out, size_t cap)
+{
+    int64_t period = 0;
+    for (size_t i = 0; i < n && period == 0; i++) {
+        period = recs[i].have_ticket_key ? recs[i].rotation : 0;
+    }
+    char epoch[32];
+    period_words(period, epoch, sizeof epoch);
+    snprintf(out, cap,
+             "What rotation buys: glasstls seals each ticket under a key derived from its ticket "
+             "master for one %s epoch (and still accepts the previous epoch's), so a leaked "
+             "epoch key opens only the TLS 1.2 recordings whose tickets were sealed in those "
+             "hours. The master itself, which this demo leaked, opens every epoch until it is "
+             "replaced: keep it in memory only, replace it regularly, and once the old keys are "
+             "erased the TLS 1.2 recordings they covered are safe again. TLS 1.3 does not "
+             "depend on it.",
+             epoch);
+}
+
 /* The second scenario: the server's ticket key leaks instead. */
 static int ticket_lesson(const struct recording *recs, size_t n, struct jbuf *out)
 {
-    static const char rotation[] =
-        "What rotation buys: glasstls seals each ticket under a key derived from its ticket "
-        "master for one 12-hour epoch (and still accepts the previous epoch's), so a leaked "
-        "epoch key opens only the TLS 1.2 recordings whose tickets were sealed in those hours. "
-        "The master itself, which this demo leaked, opens every epoch until it is replaced: "
-        "keep it in memory only, replace it regularly, and once the old keys are erased the "
-        "TLS 1.2 recordings they covered are safe again. TLS 1.3 does not depend on it.";
+    char rotation[768];
+    rotation_text(recs, n, rotation, sizeof rotation);
     struct jbuf items = {0};
     int rc = 0;
     if (out == NULL) {
@@ -198,7 +225,7 @@ static int ticket_lesson(const struct recording *recs, size_t n, struct jbuf *ou
     return rc;
 }
 
-/* The lesson over all three recordings: printed, or (out not NULL) as the JSON "lesson". */
+/* The lesson over all the recordings: printed, or (out not NULL) as the JSON "lesson". */
 static int lesson(const struct recording *recs, size_t n, struct jbuf *out)
 {
     struct jbuf items = {0};
@@ -333,11 +360,7 @@ static const struct answer answers[] = {
     {"What are the pre-master secret, the master secret and the session keys, and which private "
      "key is meant?",
      NULL},
-    {"Is the RSA pre-master secret ephemeral, and is it forward secret?",
-     "That RSA pre-master secret is ephemeral (new each session) but not forward secret: it "
-     "travels encrypted under a key that lives for years, which is why the lesson above could "
-     "open the first connection's recording with the leaked key. (EC)DHE private keys exist "
-     "only for one handshake, so the same key could not open the second and third."},
+    {"Is the RSA pre-master secret ephemeral, and is it forward secret?", NULL},
     {"Do both sides hold the same keys, and what is each key for?", NULL},
     {"Why does bulk data use symmetric keys?", NULL},
     {"What did TLS 1.3 change?",
@@ -420,33 +443,116 @@ void explain_print_bullet(const char *text)
     putchar('\n');
 }
 
+/* ---- counting the connections this run made, in words ---- */
+
+static const char *ordinal(size_t i)
+{
+    static const char *const w[] = {"first", "second", "third", "fourth", "fifth", "sixth"};
+    return i < sizeof w / sizeof w[0] ? w[i] : "next";
+}
+
+/* "one", "two", ...: how many connections ran. */
+static const char *count_word(size_t n)
+{
+    static const char *const w[] = {"no", "one", "two", "three", "four", "five", "six"};
+    return n < sizeof w / sizeof w[0] ? w[n] : "several";
+}
+
+/* How many connections ran (made secrets). */
+static size_t connections_run(const struct recording *recs)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < N_KINDS; i++) {
+        n += recs[i].total > 0;
+    }
+    return n;
+}
+
+/* "first", "second and third", "second, third and fourth": the ordinals of the connections
+ * that ran with (rsa non-zero) or without RSA key exchange. */
+static void ordinals(const struct recording *recs, int rsa, char *out, size_t cap)
+{
+    size_t pick[N_KINDS];
+    size_t n = 0;
+    for (size_t i = 0; i < N_KINDS; i++) {
+        if (recs[i].total > 0 && (explain_kinds[i].rsa_kx != 0) == (rsa != 0)) {
+            pick[n++] = i;
+        }
+    }
+    out[0] = 0;
+    for (size_t j = 0, at = 0; j < n && at < cap; j++) {
+        const char *sep = j == 0 ? "" : j + 1 == n ? " and " : ", ";
+        int w = snprintf(out + at, cap - at, "%s%s", sep, ordinal(pick[j]));
+        at += w > 0 ? (size_t)w : 0;
+    }
+}
+
 /* The answers that quote this run's values (question i of answers[]). */
 static void tied_answer(size_t i, const struct recording *recs, char *out, size_t cap)
 {
-    const struct recording *rsa = &recs[0];
+    char rsa_ord[64];
+    char other_ord[96];
+    ordinals(recs, 1, rsa_ord, sizeof rsa_ord);
+    ordinals(recs, 0, other_ord, sizeof other_ord);
+    const struct recording *rsa = NULL;
+    for (size_t k = 0; k < N_KINDS && rsa == NULL; k++) {
+        rsa = explain_kinds[k].rsa_kx && recs[k].total > 0 ? &recs[k] : NULL;
+    }
     if (i == 0) {
         snprintf(out, cap,
                  "The pre-master secret is the value both sides start from in TLS 1.2. With RSA "
                  "key exchange the client makes it up and encrypts it to the server: in the "
-                 "first connection it began %s (0303 is the client's version). With (EC)DHE it "
+                 "%s connection it began %s (0303 is the client's version). With (EC)DHE it "
                  "is the Diffie-Hellman result instead. The master secret is PRF(pre-master "
                  "secret, ...) (here %s...), and the session keys are cut from PRF(master "
                  "secret, \"key expansion\", randoms) (client_write_key %s...). The 'private "
                  "key' of RSA key exchange is the server's long-term certificate key: the one "
                  "the lesson above leaked.",
-                 rsa->pms, rsa->master, rsa->cwk);
-    } else {
+                 rsa_ord, rsa != NULL ? rsa->pms : "?", rsa != NULL ? rsa->master : "?",
+                 rsa != NULL ? rsa->cwk : "?");
+    } else if (i == 1) {
         snprintf(out, cap,
-                 "Yes: the server derived the same value for %zu of the client's %zu secrets in "
-                 "the first connection, %zu of %zu in the second and %zu of %zu in the third. No "
-                 "key crossed the wire: what travels is the RSA pre-master secret (encrypted to "
-                 "the server's key, in the first connection only) and each side's Finished "
-                 "verify_data (encrypted), which proves the keys are shared without revealing "
-                 "them. Each key has one job, fixed by its label and by who writes: "
-                 "client_write_key encrypts client-to-server records, server_write_key the other "
-                 "direction; TLS 1.3 adds separate handshake and application traffic secrets.",
-                 recs[0].same, recs[0].total, recs[1].same, recs[1].total, recs[2].same,
-                 recs[2].total);
+                 "That RSA pre-master secret is ephemeral (new each session) but not forward "
+                 "secret: it travels encrypted under a key that lives for years, which is why "
+                 "the lesson above could open the %s connection's recording with the leaked "
+                 "key. (EC)DHE private keys exist only for one handshake, so the same key could "
+                 "not open the %s.",
+                 rsa_ord, other_ord);
+    } else {
+        size_t at = 0;
+        bool all = true;
+        for (size_t k = 0; k < N_KINDS; k++) {
+            all = all && recs[k].same == recs[k].total;
+        }
+        int w = snprintf(out, cap, "%s: the server derived the same value for",
+                         all ? "Yes" : "Not every time");
+        at = w > 0 ? (size_t)w : 0;
+        size_t n = connections_run(recs);
+        for (size_t k = 0, j = 0; k < N_KINDS && at < cap; k++) {
+            if (recs[k].total == 0) {
+                continue;
+            }
+            const char *sep = j == 0 ? " " : j + 1 == n ? " and " : ", ";
+            w = j == 0 ? snprintf(out + at, cap - at,
+                                  "%s%zu of the client's %zu secrets in the "
+                                  "%s connection",
+                                  sep, recs[k].same, recs[k].total, ordinal(k))
+                       : snprintf(out + at, cap - at, "%s%zu of %zu in the %s", sep, recs[k].same,
+                                  recs[k].total, ordinal(k));
+            at += w > 0 ? (size_t)w : 0;
+            j++;
+        }
+        if (at < cap) {
+            snprintf(out + at, cap - at,
+                     ". No key crossed the wire: what travels is the RSA pre-master secret "
+                     "(encrypted to the server's key, in the %s connection only) and each "
+                     "side's Finished verify_data (encrypted), which proves the keys are shared "
+                     "without revealing them. Each key has one job, fixed by its label and by "
+                     "who writes: client_write_key encrypts client-to-server records, "
+                     "server_write_key the other direction; TLS 1.3 adds separate handshake and "
+                     "application traffic secrets.",
+                     rsa_ord);
+        }
     }
 }
 
@@ -455,21 +561,19 @@ static void print_answers(const struct recording *recs, const struct gls_speed *
                           const struct speed_view *v, struct jbuf *out)
 {
     char sym[768];
-    char tied[2][768];
+    char tied[3][1024];
     symmetric_answer(sym, sizeof sym, sp, v);
-    tied_answer(0, recs, tied[0], sizeof tied[0]);
-    tied_answer(1, recs, tied[1], sizeof tied[1]);
+    for (size_t i = 0; i < 3; i++) {
+        tied_answer(i, recs, tied[i], sizeof tied[i]);
+    }
     if (out == NULL) {
-        printf("%s== What the three connections show ==%s\n\n", explain_c_on("\033[1m"),
-               explain_c_on("\033[0m"));
+        printf("%s== What the %s connections show ==%s\n\n", explain_c_on("\033[1m"),
+               count_word(connections_run(recs)), explain_c_on("\033[0m"));
     } else {
         jb_lit(out, ",\"answers\":[");
     }
     for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
-        const char *a = answers[i].answer != NULL ? answers[i].answer
-                        : i == 0                  ? tied[0]
-                        : i == 2                  ? tied[1]
-                                                  : sym;
+        const char *a = answers[i].answer != NULL ? answers[i].answer : i < 3 ? tied[i] : sym;
         if (out == NULL) {
             explain_print_bullet(a);
             continue;
@@ -488,20 +592,25 @@ static void print_answers(const struct recording *recs, const struct gls_speed *
 /* The TLS 1.3 recordings (X25519, then the hybrid) for "record now, decrypt later". */
 static int quantum_lesson(const struct recording *recs, struct jbuf *out)
 {
-    struct pq_recording pq[2];
-    for (int i = 0; i < 2; i++) {
-        const struct recording *r = &recs[2 + i];
-        pq[i] = (struct pq_recording){explain_kinds[2 + i].title,
-                                      explain_kinds[2 + i].flag,
-                                      explain_kinds[2 + i].group,
-                                      {r->tape.b[0], r->tape.b[1]},
-                                      {r->tape.len[0], r->tape.len[1]},
-                                      (const uint8_t(*)[32])r->draws,
-                                      r->n_draws,
-                                      !r->tape.bad && r->exchanged};
+    struct pq_recording pq[N_KINDS];
+    size_t n = 0;
+    for (size_t i = 0; i < N_KINDS; i++) {
+        const struct recording *r = &recs[i];
+        if (explain_kinds[i].version != 0x0304) {
+            continue;
+        }
+        pq[n++] = (struct pq_recording){explain_kinds[i].title,
+                                        explain_kinds[i].flag,
+                                        explain_kinds[i].group,
+                                        {r->tape.b[0], r->tape.b[1]},
+                                        {r->tape.len[0], r->tape.len[1]},
+                                        (const uint8_t(*)[32])r->draws,
+                                        r->n_draws,
+                                        !r->tape.bad && r->exchanged,
+                                        r->sigalg};
     }
     bool color = explain_c_on("\033[0m")[0] != 0;
-    return explain_pq_lesson(pq, 2, explain_request, explain_reply, color, out);
+    return explain_pq_lesson(pq, n, explain_request, explain_reply, color, out);
 }
 
 /* see explain.h */
@@ -509,7 +618,7 @@ int explain_finale(const struct recording *recs, struct jbuf *out)
 {
     struct gls_speed sp;
     struct speed_view v;
-    int rc = lesson(recs, 3, out);
+    int rc = lesson(recs, N_KINDS, out);
     rc |= quantum_lesson(recs, out);
     bool timed = measure(&recs[0], &sp, &v, out);
     print_answers(recs, &sp, timed ? &v : NULL, out);

@@ -17,6 +17,7 @@
 
 #define LIVE_MAX_SECRETS 64
 #define LIVE_TAPE        (1u << 20)
+#define LIVE_MAX_VALUE   1024 /* an ffdhe8192 pre-master secret */
 
 struct live {
     struct explain_capture cap;
@@ -26,7 +27,7 @@ struct live {
     size_t keylog_len;
     struct {
         char name[64];
-        uint8_t v[64];
+        uint8_t v[LIVE_MAX_VALUE];
         size_t len;
     } seen[LIVE_MAX_SECRETS];
     size_t n;
@@ -43,7 +44,7 @@ static void live_secret(void *arg, gls_conn *c, const gls_secret_info *info)
 {
     (void)c;
     struct live *l = arg;
-    if (l->n < LIVE_MAX_SECRETS && info->len <= 64) {
+    if (l->n < LIVE_MAX_SECRETS && info->len <= LIVE_MAX_VALUE) {
         snprintf(l->seen[l->n].name, sizeof l->seen[l->n].name, "%s", info->name);
         memcpy(l->seen[l->n].v, info->value, info->len);
         l->seen[l->n].len = info->len;
@@ -80,9 +81,7 @@ static int live_rng(void *arg, uint8_t *out, size_t len)
         }
         got += (size_t)n;
     }
-    if (len == 32 && l->cap.n_draws < EXPLAIN_MAX_DRAWS) {
-        memcpy(l->cap.draws[l->cap.n_draws++], out, 32);
-    }
+    explain_capture_draw(&l->cap, out, len);
     return GLS_OK;
 }
 

@@ -36,15 +36,31 @@ static const char rests_on[] =
     "key and ciphertext. And should ML-KEM ever fall to a classical attack, X25519 still "
     "stands against today's computers: the hybrid holds as long as either half holds.";
 
-static const char not_protected[] =
-    "What it does not protect: authentication is still classical. The certificate and the "
-    "CertificateVerify signature (Ed25519 here; RSA or ECDSA elsewhere) would fall to the same "
-    "quantum computer. That does not endanger a recording: a signature only matters while the "
-    "handshake runs, and forging one later changes nothing that was recorded. But an attacker "
-    "with a quantum computer at connection time could forge the server's signature, sit in the "
-    "middle and read that live connection; stopping that needs post-quantum signatures "
-    "(ML-DSA certificates), a separate change. TLS 1.2 recordings and anything RSA key "
-    "exchange protected fall to the same adversary.";
+/* What the hybrid does not protect, naming the signature schemes these recordings used. */
+static void not_protected_text(const struct pq_recording *recs, size_t n, char *out, size_t cap)
+{
+    char schemes[128] = "";
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *sig = recs[i].sigalg != NULL ? recs[i].sigalg : "";
+        if (sig[0] == 0 || strstr(schemes, sig) != NULL) {
+            continue;
+        }
+        int w = snprintf(schemes + at, sizeof schemes - at, "%s%s", at > 0 ? ", " : "", sig);
+        at += w > 0 && (size_t)w < sizeof schemes - at ? (size_t)w : 0;
+    }
+    snprintf(out, cap,
+             "What it does not protect: authentication is still classical. The certificate and "
+             "the CertificateVerify signature (%s%s; RSA, ECDSA and EdDSA alike) would fall to "
+             "the same quantum computer. That does not endanger a recording: a signature only "
+             "matters while the handshake runs, and forging one later changes nothing that was "
+             "recorded. But an attacker with a quantum computer at connection time could forge "
+             "the server's signature, sit in the middle and read that live connection; stopping "
+             "that needs post-quantum signatures (ML-DSA certificates), a separate change. TLS "
+             "1.2 recordings and anything RSA key exchange protected fall to the same adversary.",
+             schemes[0] != 0 ? schemes : "whatever scheme was used",
+             schemes[0] != 0 ? " in these recordings" : "");
+}
 
 /* What the adversary found and did with one recording. */
 struct attack {
@@ -53,6 +69,7 @@ struct attack {
     bool have_keys;            /* the client's X25519 share and private key were found */
     const uint8_t *client_pub; /* views into the recorded ClientHello / ServerHello */
     const uint8_t *server_pub;
+    size_t client_share_len; /* the whole key_share entry's key_exchange, as recorded */
     uint8_t priv[X25519_LEN];
     uint8_t x_ss[X25519_LEN];
     uint8_t dhe[MLKEM_SS + X25519_LEN]; /* the secret tried */
@@ -84,6 +101,20 @@ static bool contains(gls_bytes m, const uint8_t *x, size_t n)
     return false;
 }
 
+/* The length of the ClientHello key_share entry {group, length, key_exchange} whose
+ * key_exchange ends at end, or 0. */
+static size_t share_len_ending_at(gls_bytes ch, const uint8_t *end, uint16_t group)
+{
+    for (size_t len = X25519_LEN; (size_t)(end - ch.p) >= len + 4; len++) {
+        const uint8_t *h = end - len - 4;
+        if (h[0] == group >> 8 && h[1] == (group & 0xff) && h[2] == len >> 8 &&
+            h[3] == (len & 0xff)) {
+            return len;
+        }
+    }
+    return 0;
+}
+
 /* The shares from the recording, and the client's X25519 private key "from Shor": the draw
  * whose public key is the share the ClientHello carries. */
 static bool find_keys(const struct pq_recording *r, struct attack *a)
@@ -104,6 +135,7 @@ static bool find_keys(const struct pq_recording *r, struct attack *a)
         for (size_t at = 0; at + X25519_LEN <= ch.len; at++) {
             if (memcmp(ch.p + at, pub, X25519_LEN) == 0) {
                 a->client_pub = ch.p + at;
+                a->client_share_len = share_len_ending_at(ch, ch.p + at + X25519_LEN, r->group);
                 break;
             }
         }
@@ -212,24 +244,32 @@ static void print_keys(const struct pq_recording *r, const struct attack *a, boo
     if (!a->have_keys) {
         return;
     }
-    hex_line(a->hybrid ? "client X25519 share (the last 32 bytes of its 1216-byte hybrid share, "
-                         "after the 1184-byte ML-KEM encapsulation key), recorded in ClientHello"
-                       : "client X25519 share, recorded in ClientHello",
-             a->client_pub, X25519_LEN);
+    char what[256];
+    size_t ek = a->client_share_len > X25519_LEN ? a->client_share_len - X25519_LEN : 0;
+    size_t ct = a->f.server_share.len - X25519_LEN;
+    snprintf(what, sizeof what,
+             "client X25519 share (the last 32 bytes of its %zu-byte hybrid share, after the "
+             "%zu-byte ML-KEM encapsulation key), recorded in ClientHello",
+             a->client_share_len, ek);
+    hex_line(a->hybrid ? what : "client X25519 share, recorded in ClientHello", a->client_pub,
+             X25519_LEN);
     hex_line("its private key, as Shor's algorithm would compute it from that share", a->priv,
              X25519_LEN);
-    hex_line(a->hybrid ? "server X25519 share (the last 32 bytes of its 1120-byte share, after "
-                         "the 1088-byte ML-KEM ciphertext), recorded in ServerHello"
-                       : "server X25519 share, recorded in ServerHello",
-             a->server_pub, X25519_LEN);
+    snprintf(what, sizeof what,
+             "server X25519 share (the last 32 bytes of its %zu-byte share, after the %zu-byte "
+             "ML-KEM ciphertext), recorded in ServerHello",
+             a->f.server_share.len, ct);
+    hex_line(a->hybrid ? what : "server X25519 share, recorded in ServerHello", a->server_pub,
+             X25519_LEN);
     hex_line("X25519 shared secret = X25519(that private key, the server's share)", a->x_ss,
              X25519_LEN);
     if (a->hybrid) {
         printf(
             "    ML-KEM-768 shared secret: UNKNOWN. The server drew it and sent it encapsulated\n"
-            "      to the client's key (the 1088-byte ciphertext); only the client's\n"
+            "      to the client's key (the %zu-byte ciphertext); only the client's\n"
             "      decapsulation key, deleted after the handshake, opens it, and Shor's\n"
-            "      algorithm does not apply. The adversary tries its best guess:\n");
+            "      algorithm does not apply. The adversary tries its best guess:\n",
+            ct);
     }
     printf("    the key schedule, key by key:\n");
 }
@@ -346,6 +386,8 @@ int explain_pq_lesson(const struct pq_recording *recs, size_t n, const char *req
         wipe(&a, sizeof a); /* the private key and secrets */
         free(steps.p);
     }
+    char not_protected[768];
+    not_protected_text(recs, n, not_protected, sizeof not_protected);
     if (out == NULL) {
         explain_print_bullet(rests_on);
         explain_print_bullet(not_protected);

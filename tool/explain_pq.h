@@ -18,7 +18,8 @@ struct pq_recording {
     const uint8_t (*draws)[32]; /* the 32-byte random draws of both sides: the X25519 private
                                    keys among them */
     size_t n_draws;
-    bool recorded; /* whole, with the request and reply */
+    bool recorded;      /* whole, with the request and reply */
+    const char *sigalg; /* the server's signature scheme in that handshake ("" if unknown) */
 };
 
 /* A future adversary with a quantum computer, simulated by handing it the recordings' X25519

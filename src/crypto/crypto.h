@@ -35,6 +35,29 @@ typedef struct {
 GLS_MUST_CHECK int gls_rand_system(void *arg, uint8_t *out, size_t len);
 GLS_MUST_CHECK int gls_rand(const gls_rng *rng, uint8_t *out, size_t len);
 
+/* A handshake's random bytes from one system draw. libcrypto 3.0 makes a getpid()
+ * system call on every RAND_bytes (its fork check), and a handshake side draws
+ * several small values (random, session id, private keys, ticket nonces): a batch
+ * fills GLS_RAND_BATCH bytes in one call at the first draw and deals them out,
+ * wiping each byte as it leaves; a draw that no longer fits refills it (one more
+ * call), and one of at least half its size goes straight to the source. It is
+ * per-handshake state (it lives in struct gls_hs and dies with it), never shared.
+ * A source other than the system CSPRNG (a config's rng hook: tests, fuzzing,
+ * `explain`) is called exactly as if there were no batch, once per value with that
+ * value's length, so deterministic outputs do not change. Pass &b->rng wherever a
+ * gls_rng goes. */
+#define GLS_RAND_BATCH 256
+typedef struct gls_rand_batch {
+    gls_rng rng;        /* draws from this batch */
+    const gls_rng *src; /* where its bytes come from */
+    size_t pos;         /* buf[pos..len) not yet handed out */
+    size_t len;
+    size_t fills; /* draws from the system source so far (tests) */
+    uint8_t buf[GLS_RAND_BATCH];
+} gls_rand_batch;
+void gls_rand_batch_init(gls_rand_batch *b, const gls_rng *src);
+void gls_rand_batch_wipe(gls_rand_batch *b);
+
 /* ---- the algorithm set ---- */
 GLS_MUST_CHECK int gls_crypto_new(gls_crypto **out);
 void gls_crypto_free(gls_crypto *c);
@@ -84,6 +107,8 @@ GLS_MUST_CHECK int gls_hmac_key_new(const gls_hash_alg *h, const uint8_t *key, s
 GLS_MUST_CHECK int gls_hmac_run(gls_hmac_key *k, const uint8_t *p1, size_t n1, const uint8_t *p2,
                                 size_t n2, const uint8_t *p3, size_t n3, uint8_t *out);
 void gls_hmac_key_free(gls_hmac_key *k);
+/* The hash a key was made for. */
+const gls_hash_alg *gls_hmac_key_hash(const gls_hmac_key *k);
 
 /* ---- AEAD: in-place seal and open, the key set up once ---- */
 typedef enum {

@@ -109,15 +109,11 @@ static int absorb_pad(gls_hmac_key *x, const uint8_t *k, uint8_t pad)
     return ok ? GLS_OK : GLS_E_CRYPTO;
 }
 
-/* see crypto.h */
-int gls_hmac_key_new(const gls_hash_alg *h, const uint8_t *key, size_t klen, gls_hmac_key **out)
+/* Keys x (zeroed by the caller): absorbs both pads. On failure the caller frees what was made. */
+static int key_init(gls_hmac_key *x, const gls_hash_alg *h, const uint8_t *key, size_t klen)
 {
     uint8_t k[MAX_BLOCK] = {0};
     int err = GLS_OK;
-    gls_hmac_key *x = calloc(1, sizeof *x);
-    if (x == NULL) {
-        return GLS_E_NO_MEMORY;
-    }
     x->h = h;
     x->blocks = GLS_HMAC_BLOCK_FUNCTIONS &&
                 (h->id == GLS_HASH_SHA256 || h->id == GLS_HASH_SHA384 || h->id == GLS_HASH_SHA512);
@@ -136,12 +132,29 @@ int gls_hmac_key_new(const gls_hash_alg *h, const uint8_t *key, size_t klen, gls
         err = GLS_E_NO_MEMORY;
     }
     OPENSSL_cleanse(k, sizeof k);
+    return err;
+}
+
+/* see crypto.h */
+int gls_hmac_key_new(const gls_hash_alg *h, const uint8_t *key, size_t klen, gls_hmac_key **out)
+{
+    gls_hmac_key *x = calloc(1, sizeof *x);
+    if (x == NULL) {
+        return GLS_E_NO_MEMORY;
+    }
+    int err = key_init(x, h, key, klen);
     if (err != GLS_OK) {
         gls_hmac_key_free(x);
         return err;
     }
     *out = x;
     return GLS_OK;
+}
+
+/* see crypto.h */
+const gls_hash_alg *gls_hmac_key_hash(const gls_hmac_key *k)
+{
+    return k->h;
 }
 
 #if GLS_HMAC_BLOCK_FUNCTIONS
@@ -203,6 +216,16 @@ int gls_hmac(const gls_hash_alg *h, const uint8_t *key, size_t klen, const uint8
              uint8_t *out)
 {
     gls_hmac_key *k = NULL;
+#if GLS_HMAC_BLOCK_FUNCTIONS
+    if (h->id == GLS_HASH_SHA256 || h->id == GLS_HASH_SHA384 || h->id == GLS_HASH_SHA512) {
+        gls_hmac_key stack; /* the block functions need no allocation: a key on the stack */
+        memset(&stack, 0, sizeof stack);
+        int err = key_init(&stack, h, key, klen);
+        err = err ? err : run_blocks(&stack, p, n, NULL, 0, NULL, 0, out);
+        OPENSSL_cleanse(&stack, sizeof stack);
+        return err;
+    }
+#endif
     TRY(gls_hmac_key_new(h, key, klen, &k));
     int err = gls_hmac_run(k, p, n, NULL, 0, NULL, 0, out);
     gls_hmac_key_free(k);

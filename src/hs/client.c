@@ -82,7 +82,7 @@ static int make_shares(gls_conn *c, struct gls_exts *e, struct hello_bufs *b)
         size_t len = 0;
         want[i] = same ? hs->kex_group[i] : want[i];
         if (!same) {
-            TRY(gls_kex_new(cfg->crypto, want[i], &cfg->rng, &hs->kex[i]));
+            TRY(gls_kex_new(cfg->crypto, want[i], gls_hs_rng(c), &hs->kex[i]));
         }
         TRY(gls_kex_public(hs->kex[i], b->key + off, sizeof b->key - off, &len));
         hs->kex_group[i] = want[i];
@@ -241,11 +241,11 @@ int gls_client_send_hello(gls_conn *c)
 
     memset(&ch, 0, sizeof ch);
     if (!hs->hrr) {
-        TRY(gls_rand(&cfg->rng, hs->client_random, 32));
+        TRY(gls_rand(gls_hs_rng(c), hs->client_random, 32));
         offer_suites(c);
         /* RFC 8446 §D.4: a non-empty legacy_session_id for middlebox compatibility */
         hs->session_id_len = tls13 ? 32 : 0;
-        TRY(gls_rand(&cfg->rng, hs->session_id, hs->session_id_len));
+        TRY(gls_rand(gls_hs_rng(c), hs->session_id, hs->session_id_len));
         hs->offered_tls13 = tls13;
         find_ticket(c);
         if (tls12 && !hs->psk_offered && cfg->resumption && c->sess.server_name[0] != 0) {

@@ -95,6 +95,12 @@ int gls_client12_on_server_hello(gls_conn *c, const gls_hs_msg *m,
                              "server answered without an empty renegotiation_info (RFC 5746 "
                              "§3.4)");
     }
+    /* RFC 8422 §5.2: a server's ec_point_formats lists uncompressed */
+    if (gls_exts_has(&sh->ext, GLS_X_EC_POINT_FORMATS) &&
+        !gls_u8_list_has(sh->ext.point_formats, 0)) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "ServerHello ec_point_formats lacks uncompressed (RFC 8422 §5.2)");
+    }
     TRY(check_alpn(c, &sh->ext));
     TRY(gls_hs_record_limit(c, &sh->ext, false));
     hs->ems = gls_exts_has(&sh->ext, GLS_X_EXTENDED_MASTER_SECRET);
@@ -140,8 +146,9 @@ static int on_certificate(gls_conn *c, const gls_hs_msg *m)
 {
     TRY(gls_hs12_on_certificate(c, m));
     if (!c->hs->peer_sent_cert) {
-        return gls_hs_reject(c, GLS_E_HANDSHAKE_FAILURE,
-                             "server sent an empty Certificate (RFC 5246 §7.4.2)");
+        return gls_hs_reject(c, GLS_E_DECODE,
+                             "server sent an empty Certificate (RFC 5246 §7.4.2: the server's "
+                             "chain starts with its own certificate)");
     }
     if (!key_fits_suite(gls_cert_pubkey(c->sess.peer_chain[0]), c->sess.suite)) {
         return gls_hs_reject(c, GLS_E_CERT_UNSUPPORTED,
@@ -217,11 +224,11 @@ static int make_key(gls_conn *c, const struct gls_server_key_exchange *ske)
                                  "§5.4)",
                                  gls_group_name(ske->group));
         }
-        TRY(gls_kex_new(cfg->crypto, ske->group, &cfg->rng, &hs->kex[0]));
+        TRY(gls_kex_new(cfg->crypto, ske->group, gls_hs_rng(c), &hs->kex[0]));
         c->sess.group = ske->group;
     } else {
         int err = gls_kex_new_ffdh_params(cfg->crypto, ske->dh_p.p, ske->dh_p.len, ske->dh_g.p,
-                                          ske->dh_g.len, &cfg->rng, &hs->kex[0]);
+                                          ske->dh_g.len, gls_hs_rng(c), &hs->kex[0]);
         if (err == GLS_E_WEAK_DH_GROUP) {
             return gls_hs_reject(c, err, "server's DH prime has only %zu bits (RFC 7919 §4)",
                                  ske->dh_p.len * 8);
@@ -287,10 +294,10 @@ static int send_client_key_exchange(gls_conn *c)
         pms.len = 48;
         pms.b[0] = 0x03;
         pms.b[1] = 0x03;
-        int err = gls_rand(&c->cfg->rng, pms.b + 2, 46);
+        int err = gls_rand(gls_hs_rng(c), pms.b + 2, 46);
         if (err == GLS_OK) {
             err = gls_rsa_encrypt_pms_rng(gls_cert_pubkey(c->sess.peer_chain[0]), &pms,
-                                          &c->cfg->rng, buf, sizeof buf, &len);
+                                          gls_hs_rng(c), buf, sizeof buf, &len);
         }
         memcpy(hs->pms.b, pms.b, 48);
         hs->pms.len = 48;

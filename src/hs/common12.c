@@ -9,12 +9,24 @@
 #include "base/wire.h"
 #include "hs/hs.h"
 
+/* hs->ms12's HMAC, keyed once when the master secret is known. */
+static int ms12_key(struct gls_hs *hs, const gls_hash_alg *h)
+{
+    if (hs->ms12_key == NULL) {
+        TRY(gls_hmac_key_new(h, hs->ms12.b, hs->ms12.len, &hs->ms12_key));
+    }
+    return GLS_OK;
+}
+
 /* The key block (RFC 5246 §6.3) from hs->ms12 and this handshake's randoms. */
 static int key_block(gls_conn *c)
 {
     struct gls_hs *hs = c->hs;
     const struct gls_suite *s = c->sess.suite;
     gls_secret_sink sink = gls_hs_sink(c);
+    gls_hmac_key_free(hs->ms12_key); /* hs->ms12 was just set */
+    hs->ms12_key = NULL;
+    TRY(ms12_key(hs, c->sess.hash));
     memset(&hs->kb, 0, sizeof hs->kb);
     if (s->aead) {
         hs->kb.key_len = gls_aead_get(c->cfg->crypto, s->cipher)->key_len;
@@ -26,8 +38,8 @@ static int key_block(gls_conn *c)
     gls_hs_event(c, "TLS 1.2 keys from the %smaster secret%s", hs->ems ? "extended " : "",
                  s->aead ? ""
                          : (hs->etm ? " (CBC, encrypt-then-MAC)" : " (CBC, MAC-then-encrypt)"));
-    return gls_prf12_key_block(c->sess.hash, &hs->ms12, hs->client_random, hs->server_random,
-                               &hs->kb, &sink);
+    return gls_prf12_key_block_keyed(hs->ms12_key, hs->client_random, hs->server_random, &hs->kb,
+                                     &sink);
 }
 
 /* see hs.h */
@@ -126,7 +138,8 @@ static int verify_data(gls_conn *c, bool client, uint8_t out[GLS_VERIFY_DATA_LEN
     gls_digest th;
     gls_secret_sink sink = gls_hs_sink(c);
     TRY(gls_transcript_digest(&c->hs->transcript, &th));
-    return gls_prf12_verify_data(c->sess.hash, &c->hs->ms12, client, &th, out, &sink);
+    TRY(ms12_key(c->hs, c->sess.hash));
+    return gls_prf12_verify_data_keyed(c->hs->ms12_key, client, &th, out, &sink);
 }
 
 /* see hs.h */

@@ -61,10 +61,9 @@ int gls_hs13_handshake_secrets(gls_conn *c, gls_kex_secret *shared)
     gls_kex_secret_wipe(shared);
     TRY(err);
     TRY(digest(c, &th));
-    TRY(gls_ks13_derive(&hs->hs_secret.s, c->sess.hash, GLS_SID_C_HS_TRAFFIC, &th,
-                        &hs->c_hs_traffic, &sink));
-    return gls_ks13_derive(&hs->hs_secret.s, c->sess.hash, GLS_SID_S_HS_TRAFFIC, &th,
-                           &hs->s_hs_traffic, &sink);
+    static const enum gls_secret_id ids[2] = {GLS_SID_C_HS_TRAFFIC, GLS_SID_S_HS_TRAFFIC};
+    gls_secret *const outs[2] = {&hs->c_hs_traffic, &hs->s_hs_traffic};
+    return gls_ks13_derive_n(&hs->hs_secret.s, c->sess.hash, ids, 2, &th, outs, &sink);
 }
 
 /* see hs.h */
@@ -75,12 +74,10 @@ int gls_hs13_master_secrets(gls_conn *c)
     gls_digest th;
     TRY(gls_ks13_master(&hs->master, &hs->hs_secret, &sink));
     TRY(digest(c, &th));
-    TRY(gls_ks13_derive(&hs->master.s, c->sess.hash, GLS_SID_C_AP_TRAFFIC, &th,
-                        &c->sess.c_ap_traffic, &sink));
-    TRY(gls_ks13_derive(&hs->master.s, c->sess.hash, GLS_SID_S_AP_TRAFFIC, &th,
-                        &c->sess.s_ap_traffic, &sink));
-    return gls_ks13_derive(&hs->master.s, c->sess.hash, GLS_SID_EXP_MASTER, &th, &c->sess.exporter,
-                           &sink);
+    static const enum gls_secret_id ids[3] = {GLS_SID_C_AP_TRAFFIC, GLS_SID_S_AP_TRAFFIC,
+                                              GLS_SID_EXP_MASTER};
+    gls_secret *const outs[3] = {&c->sess.c_ap_traffic, &c->sess.s_ap_traffic, &c->sess.exporter};
+    return gls_ks13_derive_n(&hs->master.s, c->sess.hash, ids, 3, &th, outs, &sink);
 }
 
 /* see hs.h */
@@ -208,6 +205,16 @@ int gls_hs13_on_certificate(gls_conn *c, const gls_hs_msg *m, gls_bytes context)
         return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
                              "certificate_request_context does not echo the request's (RFC 8446 "
                              "§4.4.2)");
+    }
+    /* RFC 8446 §4.4.2: entry extensions answer ones in ClientHello / CertificateRequest; we
+     * never send status_request */
+    for (size_t i = 0; i < cert.n_entries; i++) {
+        if (cert.entries[i].ocsp_response.len > 0) {
+            return gls_hs_reject(c, GLS_E_UNSUPPORTED_EXTENSION,
+                                 "CertificateEntry %zu carries status_request, which we did not "
+                                 "send (RFC 8446 §4.4.2)",
+                                 i);
+        }
     }
     TRY(gls_transcript_add(&c->hs->transcript, m->raw));
     if (cert.n_entries == 0) {

@@ -373,6 +373,11 @@ int gls_hs_on_ccs(gls_conn *c, gls_bytes payload)
                              "change_cipher_spec is not the one byte 0x01 (RFC 8446 §5, RFC 5246 "
                              "§7.1)");
     }
+    if (c->hs_len != 0) { /* RFC 8446 §5.1, RFC 5246 §7.1: not between a message's fragments */
+        return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                             "change_cipher_spec inside a fragmented handshake message (RFC 8446 "
+                             "§5.1)");
+    }
     if (c->sess.version == GLS_TLS13 || c->state == ST_C_WAIT_SH || c->state == ST_S13_WAIT_CH2) {
         if (c->hs == NULL || c->state == ST_CONNECTED || c->hs->ccs_seen) {
             return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
@@ -382,9 +387,8 @@ int gls_hs_on_ccs(gls_conn *c, gls_bytes payload)
         c->hs->ccs_seen = true;
         return GLS_OK;
     }
-    /* TLS 1.2 (RFC 5246 §7.1): the peer's CCS switches its keys; never inside a
-     * fragmented handshake message */
-    if (c->sess.version == GLS_TLS12 && c->hs_len == 0 &&
+    /* TLS 1.2 (RFC 5246 §7.1): the peer's CCS switches its keys */
+    if (c->sess.version == GLS_TLS12 &&
         (c->state == ST_C12_WAIT_CCS || c->state == ST_S12_WAIT_CCS)) {
         return gls_hs12_on_ccs(c);
     }
@@ -400,12 +404,19 @@ int gls_hs_start(gls_conn *c)
     if (c->hs == NULL && (c->hs = calloc(1, sizeof *c->hs)) == NULL) {
         return GLS_E_NO_MEMORY;
     }
+    gls_rand_batch_init(&c->hs->rand, &c->cfg->rng);
     TRY(gls_transcript_init(&c->hs->transcript, c->cfg->crypto));
     if (c->is_server) {
         c->state = ST_S_WAIT_CH;
         return GLS_OK;
     }
     return gls_client_send_hello(c);
+}
+
+/* see hs.h */
+const gls_rng *gls_hs_rng(const gls_conn *c)
+{
+    return c->hs != NULL ? &c->hs->rand.rng : &c->cfg->rng;
 }
 
 /* see hs.h */
@@ -429,7 +440,8 @@ void gls_hs_wipe(gls_conn *c)
         }
     }
     gls_transcript_free(&hs->transcript);
-    gls_ticket_wipe(&hs->resume); /* frees its ticket and kept chain */
+    gls_hmac_key_free(hs->ms12_key); /* wipes the master secret's pads */
+    gls_ticket_wipe(&hs->resume);    /* frees its ticket and kept chain */
     for (size_t i = 0; i < GLS_MAX_SHARES; i++) {
         gls_kex_free(hs->kex[i]);
     }

@@ -139,6 +139,10 @@ GLS_MUST_CHECK int gls_hs_on_ccs(gls_conn *c, gls_bytes payload);
 GLS_MUST_CHECK int gls_hs_start(gls_conn *c);
 /* Wipes every handshake secret and frees handshake-only memory. */
 void gls_hs_wipe(gls_conn *c);
+/* Where the handshake draws its random bytes: the handshake's batch (one system draw
+ * for the side's randoms, session id, private keys and ticket nonces; crypto.h), or the
+ * config's rng when no handshake runs. */
+const gls_rng *gls_hs_rng(const gls_conn *c);
 
 /* Begin a handshake message of type: the writer points into a scratch buffer
  * after the 4-byte header. hs_end fills the length, adds the message to the

@@ -76,7 +76,7 @@ int gls_server12_try_resume(gls_conn *c, const struct gls_client_hello *ch)
     }
     if (resumable && !hs->ticket_ext12) { /* a new session known by id */
         hs->session_id_len = 32;
-        return gls_rand(&c->cfg->rng, hs->session_id, 32);
+        return gls_rand(gls_hs_rng(c), hs->session_id, 32);
     }
     return GLS_OK;
 }
@@ -148,7 +148,7 @@ int gls_client12_find_session(gls_conn *c)
     }
     /* RFC 5077 §3.4: a fresh id, which the server echoes when it accepts */
     hs->session_id_len = 32;
-    return gls_rand(&c->cfg->rng, hs->session_id, 32);
+    return gls_rand(gls_hs_rng(c), hs->session_id, 32);
 }
 
 /* see hs.h */

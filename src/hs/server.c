@@ -41,6 +41,26 @@ static int choose_version(gls_conn *c, const struct gls_client_hello *ch, uint16
                          ch->legacy_version);
 }
 
+/* RFC 6066 §3: a host_name is a DNS name; one with a zero byte, or longer than any DNS name,
+ * names no server of ours (unrecognized_name, as OpenSSL answers). */
+static int check_server_name(gls_conn *c, const struct gls_exts *e)
+{
+    gls_bytes name = e->server_name;
+    if (!gls_exts_has(e, GLS_X_SERVER_NAME)) {
+        return GLS_OK;
+    }
+    if (name.len > GLS_MAX_SERVER_NAME) {
+        return gls_hs_reject(c, GLS_E_UNRECOGNIZED_NAME,
+                             "server_name host_name of %zu bytes, over %u (RFC 6066 §3)", name.len,
+                             (unsigned)GLS_MAX_SERVER_NAME);
+    }
+    if (memchr(name.p, 0, name.len) != NULL) {
+        return gls_hs_reject(c, GLS_E_UNRECOGNIZED_NAME,
+                             "server_name host_name contains a zero byte (RFC 6066 §3)");
+    }
+    return GLS_OK;
+}
+
 /* see hs.h */
 int gls_server_on_client_hello_msg(gls_conn *c, const gls_hs_msg *m)
 {
@@ -53,11 +73,12 @@ int gls_server_on_client_hello_msg(gls_conn *c, const gls_hs_msg *m)
                              gls_hs_type_name(m->type));
     }
     TRY(gls_hs_client_hello_parse(c, &r, &ch));
+    TRY(check_server_name(c, &ch.ext));
     TRY(gls_hs_client_hello_hook(c, &ch));
     TRY(choose_version(c, &ch, &version));
     c->sess.version = version;
     memcpy(c->hs->client_random, ch.random, 32);
-    if (gls_exts_has(&ch.ext, GLS_X_SERVER_NAME) && ch.ext.server_name.len <= GLS_MAX_SERVER_NAME) {
+    if (gls_exts_has(&ch.ext, GLS_X_SERVER_NAME)) {
         TRY(gls_session_set_name(&c->sess.server_name, ch.ext.server_name.p,
                                  ch.ext.server_name.len));
     }

@@ -117,7 +117,7 @@ static int send_server_hello(gls_conn *c, const struct gls_client_hello *ch)
     uint8_t alpn[1 + GLS_CFG_MAX_ALPN_LEN];
     static const uint8_t uncompressed[1] = {0};
     gls_writer w;
-    TRY(gls_rand(&c->cfg->rng, hs->server_random, 32));
+    TRY(gls_rand(gls_hs_rng(c), hs->server_random, 32));
     if (c->cfg->max_version >= GLS_TLS13) {
         memcpy(hs->server_random + 24, downgrade12, 8);
     }
@@ -170,7 +170,7 @@ static int send_server_key_exchange(gls_conn *c)
     gls_writer w;
     memset(&ske, 0, sizeof ske);
     ske.kx = c->sess.suite->kx;
-    TRY(gls_kex_new(c->cfg->crypto, c->sess.group, &c->cfg->rng, &hs->kex[0]));
+    TRY(gls_kex_new(c->cfg->crypto, c->sess.group, gls_hs_rng(c), &hs->kex[0]));
     hs->n_kex = 1;
     TRY(gls_kex_public(hs->kex[0], pub, sizeof pub, &pub_len));
     if (ske.kx == GLS_KX_ECDHE) {

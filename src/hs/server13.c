@@ -152,8 +152,8 @@ static int send_ticket(gls_conn *c)
     t.lifetime = c->cfg->ticket_lifetime;
     gls_name_copy(t.server_name, sizeof t.server_name, c->sess.server_name);
     gls_hs_session_peer(c, &t);
-    int err = gls_rand(&c->cfg->rng, nonce, sizeof nonce);
-    err = err ? err : gls_rand(&c->cfg->rng, (uint8_t *)&t.age_add, sizeof t.age_add);
+    int err = gls_rand(gls_hs_rng(c), nonce, sizeof nonce);
+    err = err ? err : gls_rand(gls_hs_rng(c), (uint8_t *)&t.age_add, sizeof t.age_add);
     err = err ? err
               : gls_ks13_ticket_psk(c->sess.hash, &c->sess.res_master, nonce, sizeof nonce, &t.psk,
                                     &sink);
@@ -250,10 +250,10 @@ static int send_flight(gls_conn *c, uint16_t group, gls_bytes share)
     size_t pub_len = 0;
     gls_kex_secret shared;
     /* (EC)DH: our key and the secret; KEM: encapsulate to the client's key */
-    TRY(gls_kex_respond(c->cfg->crypto, group, &c->cfg->rng, share.p, share.len, pub, sizeof pub,
+    TRY(gls_kex_respond(c->cfg->crypto, group, gls_hs_rng(c), share.p, share.len, pub, sizeof pub,
                         &pub_len, &shared));
     c->sess.group = group;
-    TRY(gls_rand(&c->cfg->rng, hs->server_random, 32));
+    TRY(gls_rand(gls_hs_rng(c), hs->server_random, 32));
     int err = send_server_hello(c, false, group, gls_bytes_of(pub, pub_len));
     if (err != GLS_OK) {
         gls_kex_secret_wipe(&shared);

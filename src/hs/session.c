@@ -263,15 +263,15 @@ int gls_hs_ticket_seal(gls_conn *c, const struct gls_ticket *t, uint8_t *out, si
 {
     const gls_config *cfg = c->cfg;
     if (gls_keyring_active(cfg->keyring)) {
-        int err =
-            gls_keyring_seal(cfg->keyring, cfg->crypto, &cfg->rng, gls_hs_now(c), t, out, cap, len);
+        int err = gls_keyring_seal(cfg->keyring, cfg->crypto, gls_hs_rng(c), gls_hs_now(c), t, out,
+                                   cap, len);
         if (err != GLS_E_UNSUPPORTED) {
             return err;
         }
         /* a hook that has given no key yet: our own keys meanwhile */
     }
     return gls_ticket_seal(cfg->crypto, cfg->ticket_master, gls_hs_now(c), cfg->ticket_rotation,
-                           &cfg->rng, t, out, cap, len);
+                           gls_hs_rng(c), t, out, cap, len);
 }
 
 /* see hs.h */

@@ -31,6 +31,7 @@ typedef struct gls_conn gls_conn;
 #define GLS_MAX_EARLY_RECORDS 64          /* ... and records */
 
 struct gls_hs {
+    gls_rand_batch rand; /* this side's random bytes, one system draw (gls_hs_rng) */
     gls_transcript transcript;
     size_t sent_to_transcript; /* bytes of our own messages in it (debug check) */
     uint8_t client_random[32];
@@ -89,6 +90,7 @@ struct gls_hs {
     uint16_t client_version;   /* server: ClientHello.legacy_version (RSA kx check) */
     gls_kex_secret pms;        /* client: (EC)DHE output, from ServerKeyExchange to send */
     gls_secret ms12;           /* master secret */
+    gls_hmac_key *ms12_key;    /* its HMAC keyed once: key block and both Finished */
     struct gls_key_block12 kb; /* until both directions are installed */
     /* TLS 1.2 resumption (RFC 5077, RFC 5246 §7.3); the session is hs->resume */
     bool offered12;    /* client: hs->resume is a TLS 1.2 session we offer */

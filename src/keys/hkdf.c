@@ -21,17 +21,16 @@ int gls_hkdf_extract(const gls_hash_alg *h, const uint8_t *salt, size_t salt_len
 }
 
 /* see hkdf.h */
-int gls_hkdf_expand(const gls_hash_alg *h, const uint8_t *prk, size_t prk_len, const uint8_t *info,
-                    size_t info_len, uint8_t *out, size_t len)
+int gls_hkdf_expand_keyed(gls_hmac_key *k, const uint8_t *info, size_t info_len, uint8_t *out,
+                          size_t len)
 {
-    gls_hmac_key *k = NULL;
+    const gls_hash_alg *h = gls_hmac_key_hash(k);
     uint8_t t[GLS_MAX_HASH];
     size_t t_len = 0;
     int err = GLS_OK;
     if (len > 255 * h->len) {
         return GLS_E_INTERNAL;
     }
-    TRY(gls_hmac_key_new(h, prk, prk_len, &k));
     for (uint8_t i = 1; len > 0; i++) {
         err = gls_hmac_run(k, t, t_len, info, info_len, &i, 1, t);
         if (err != GLS_OK) {
@@ -44,6 +43,19 @@ int gls_hkdf_expand(const gls_hash_alg *h, const uint8_t *prk, size_t prk_len, c
         len -= n;
     }
     gls_wipe(t, sizeof t);
+    return err;
+}
+
+/* see hkdf.h */
+int gls_hkdf_expand(const gls_hash_alg *h, const uint8_t *prk, size_t prk_len, const uint8_t *info,
+                    size_t info_len, uint8_t *out, size_t len)
+{
+    gls_hmac_key *k = NULL;
+    if (len > 255 * h->len) {
+        return GLS_E_INTERNAL;
+    }
+    TRY(gls_hmac_key_new(h, prk, prk_len, &k));
+    int err = gls_hkdf_expand_keyed(k, info, info_len, out, len);
     gls_hmac_key_free(k);
     return err;
 }
@@ -51,6 +63,20 @@ int gls_hkdf_expand(const gls_hash_alg *h, const uint8_t *prk, size_t prk_len, c
 /* see hkdf.h */
 int gls_hkdf_expand_label(const gls_hash_alg *h, const gls_secret *secret, const char *label,
                           const uint8_t *ctx, size_t ctx_len, uint8_t *out, size_t len)
+{
+    gls_hmac_key *k = NULL;
+    if (len > 255 * h->len) {
+        return GLS_E_INTERNAL;
+    }
+    TRY(gls_hmac_key_new(h, secret->b, secret->len, &k));
+    int err = gls_hkdf_expand_label_keyed(k, label, ctx, ctx_len, out, len);
+    gls_hmac_key_free(k);
+    return err;
+}
+
+/* see hkdf.h */
+int gls_hkdf_expand_label_keyed(gls_hmac_key *secret, const char *label, const uint8_t *ctx,
+                                size_t ctx_len, uint8_t *out, size_t len)
 {
     uint8_t info[2 + 1 + 255 + 1 + 255];
     gls_writer w = gls_writer_init(info, sizeof info);
@@ -62,5 +88,5 @@ int gls_hkdf_expand_label(const gls_hash_alg *h, const gls_secret *secret, const
     gls_write_close(&w, m);
     gls_write_opaque8(&w, ctx, ctx_len);
     TRY(gls_writer_result(&w));
-    return gls_hkdf_expand(h, secret->b, secret->len, info, w.len, out, len);
+    return gls_hkdf_expand_keyed(secret, info, w.len, out, len);
 }

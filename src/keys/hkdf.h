@@ -20,4 +20,12 @@ GLS_MUST_CHECK int gls_hkdf_expand_label(const gls_hash_alg *h, const gls_secret
                                          const char *label, const uint8_t *ctx, size_t ctx_len,
                                          uint8_t *out, size_t len);
 
+/* The same two under an HMAC already keyed with the PRK / secret (gls_hmac_key_new): the
+ * labels of one secret (key, iv, finished; both traffic secrets of a stage) key it once. */
+GLS_MUST_CHECK int gls_hkdf_expand_keyed(gls_hmac_key *prk, const uint8_t *info, size_t info_len,
+                                         uint8_t *out, size_t len);
+GLS_MUST_CHECK int gls_hkdf_expand_label_keyed(gls_hmac_key *secret, const char *label,
+                                               const uint8_t *ctx, size_t ctx_len, uint8_t *out,
+                                               size_t len);
+
 #endif

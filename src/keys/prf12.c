@@ -8,15 +8,14 @@
 #define MAX_SEED 160
 
 /* see prf12.h */
-int gls_prf12(const gls_hash_alg *h, const uint8_t *secret, size_t secret_len, const char *label,
-              const uint8_t *seed1, size_t n1, const uint8_t *seed2, size_t n2, uint8_t *out,
-              size_t len)
+int gls_prf12_keyed(gls_hmac_key *k, const char *label, const uint8_t *seed1, size_t n1,
+                    const uint8_t *seed2, size_t n2, uint8_t *out, size_t len)
 {
+    const gls_hash_alg *h = gls_hmac_key_hash(k);
     uint8_t seed[MAX_SEED];
     uint8_t a[GLS_MAX_HASH];
     uint8_t block[GLS_MAX_HASH];
     size_t label_len = strlen(label);
-    gls_hmac_key *k = NULL;
     if (label_len + n1 + n2 > sizeof seed) {
         return GLS_E_INTERNAL;
     }
@@ -28,7 +27,6 @@ int gls_prf12(const gls_hash_alg *h, const uint8_t *secret, size_t secret_len, c
         memcpy(seed + label_len + n1, seed2, n2);
     }
     size_t seed_len = label_len + n1 + n2;
-    TRY(gls_hmac_key_new(h, secret, secret_len, &k));
     /* A(1) = HMAC(secret, seed); out += HMAC(secret, A(i) || seed); A(i+1) = HMAC(secret, A(i)) */
     int err = gls_hmac_run(k, seed, seed_len, NULL, 0, NULL, 0, a);
     while (err == GLS_OK && len > 0) {
@@ -44,10 +42,21 @@ int gls_prf12(const gls_hash_alg *h, const uint8_t *secret, size_t secret_len, c
             err = gls_hmac_run(k, a, h->len, NULL, 0, NULL, 0, a);
         }
     }
-    gls_hmac_key_free(k);
     gls_wipe(a, sizeof a);
     gls_wipe(block, sizeof block);
     gls_wipe(seed, sizeof seed);
+    return err;
+}
+
+/* see prf12.h */
+int gls_prf12(const gls_hash_alg *h, const uint8_t *secret, size_t secret_len, const char *label,
+              const uint8_t *seed1, size_t n1, const uint8_t *seed2, size_t n2, uint8_t *out,
+              size_t len)
+{
+    gls_hmac_key *k = NULL;
+    TRY(gls_hmac_key_new(h, secret, secret_len, &k));
+    int err = gls_prf12_keyed(k, label, seed1, n1, seed2, n2, out, len);
+    gls_hmac_key_free(k);
     return err;
 }
 
@@ -88,14 +97,25 @@ int gls_prf12_key_block(const gls_hash_alg *h, const gls_secret *ms,
                         const uint8_t client_random[32], const uint8_t server_random[32],
                         struct gls_key_block12 *kb, const gls_secret_sink *sink)
 {
+    gls_hmac_key *k = NULL;
+    TRY(gls_hmac_key_new(h, ms->b, ms->len, &k));
+    int err = gls_prf12_key_block_keyed(k, client_random, server_random, kb, sink);
+    gls_hmac_key_free(k);
+    return err;
+}
+
+/* see prf12.h */
+int gls_prf12_key_block_keyed(gls_hmac_key *ms, const uint8_t client_random[32],
+                              const uint8_t server_random[32], struct gls_key_block12 *kb,
+                              const gls_secret_sink *sink)
+{
     uint8_t block[2 * (GLS_MAX_HASH + 32 + 12)];
     size_t total = 2 * (kb->mac_len + kb->key_len + kb->iv_len);
     if (kb->mac_len > sizeof kb->c_mac || kb->key_len > sizeof kb->c_key ||
         kb->iv_len > sizeof kb->c_iv) {
         return GLS_E_INTERNAL;
     }
-    TRY(gls_prf12(h, ms->b, ms->len, "key expansion", server_random, 32, client_random, 32, block,
-                  total));
+    TRY(gls_prf12_keyed(ms, "key expansion", server_random, 32, client_random, 32, block, total));
     gls_secret_report(sink, GLS_SID_KEY_BLOCK, block, total);
     const uint8_t *p = block;
     struct {
@@ -133,8 +153,19 @@ int gls_prf12_verify_data(const gls_hash_alg *h, const gls_secret *ms, bool clie
                           const gls_digest *th, uint8_t out[GLS_VERIFY_DATA_LEN],
                           const gls_secret_sink *sink)
 {
+    gls_hmac_key *k = NULL;
+    TRY(gls_hmac_key_new(h, ms->b, ms->len, &k));
+    int err = gls_prf12_verify_data_keyed(k, client, th, out, sink);
+    gls_hmac_key_free(k);
+    return err;
+}
+
+/* see prf12.h */
+int gls_prf12_verify_data_keyed(gls_hmac_key *ms, bool client, const gls_digest *th,
+                                uint8_t out[GLS_VERIFY_DATA_LEN], const gls_secret_sink *sink)
+{
     const char *label = client ? "client finished" : "server finished";
-    TRY(gls_prf12(h, ms->b, ms->len, label, th->b, th->len, NULL, 0, out, GLS_VERIFY_DATA_LEN));
+    TRY(gls_prf12_keyed(ms, label, th->b, th->len, NULL, 0, out, GLS_VERIFY_DATA_LEN));
     gls_secret_report(sink, client ? GLS_SID_CLIENT_VERIFY_DATA_12 : GLS_SID_SERVER_VERIFY_DATA_12,
                       out, GLS_VERIFY_DATA_LEN);
     return GLS_OK;

@@ -24,6 +24,12 @@ GLS_MUST_CHECK int gls_prf12(const gls_hash_alg *h, const uint8_t *secret, size_
                              const char *label, const uint8_t *seed1, size_t n1,
                              const uint8_t *seed2, size_t n2, uint8_t *out, size_t len);
 
+/* The same under an HMAC already keyed with the secret (gls_hmac_key_new): a handshake
+ * keys its master secret once for the key block and both Finished messages. */
+GLS_MUST_CHECK int gls_prf12_keyed(gls_hmac_key *k, const char *label, const uint8_t *seed1,
+                                   size_t n1, const uint8_t *seed2, size_t n2, uint8_t *out,
+                                   size_t len);
+
 /* master_secret = PRF(pms, "master secret", client_random || server_random)[0..47]. */
 GLS_MUST_CHECK int gls_prf12_master(const gls_hash_alg *h, const uint8_t *pms, size_t pms_len,
                                     const uint8_t client_random[32],
@@ -55,6 +61,11 @@ GLS_MUST_CHECK int gls_prf12_key_block(const gls_hash_alg *h, const gls_secret *
                                        const uint8_t client_random[32],
                                        const uint8_t server_random[32], struct gls_key_block12 *kb,
                                        const gls_secret_sink *sink);
+/* The same from the master secret's keyed HMAC (gls_prf12_keyed). */
+GLS_MUST_CHECK int gls_prf12_key_block_keyed(gls_hmac_key *ms, const uint8_t client_random[32],
+                                             const uint8_t server_random[32],
+                                             struct gls_key_block12 *kb,
+                                             const gls_secret_sink *sink);
 void gls_key_block12_wipe(struct gls_key_block12 *kb);
 
 /* verify_data = PRF(master_secret, "client finished" / "server finished",
@@ -62,5 +73,9 @@ void gls_key_block12_wipe(struct gls_key_block12 *kb);
 GLS_MUST_CHECK int gls_prf12_verify_data(const gls_hash_alg *h, const gls_secret *ms, bool client,
                                          const gls_digest *th, uint8_t out[GLS_VERIFY_DATA_LEN],
                                          const gls_secret_sink *sink);
+/* The same from the master secret's keyed HMAC (gls_prf12_keyed). */
+GLS_MUST_CHECK int gls_prf12_verify_data_keyed(gls_hmac_key *ms, bool client, const gls_digest *th,
+                                               uint8_t out[GLS_VERIFY_DATA_LEN],
+                                               const gls_secret_sink *sink);
 
 #endif

@@ -120,6 +120,31 @@ int gls_ks13_derive(const gls_secret *stage, const gls_hash_alg *h, enum gls_sec
 }
 
 /* see sched13.h */
+int gls_ks13_derive_n(const gls_secret *stage, const gls_hash_alg *h, const enum gls_secret_id *ids,
+                      size_t n, const gls_digest *th, gls_secret *const *outs,
+                      const gls_secret_sink *sink)
+{
+    gls_hmac_key *k = NULL;
+    int err = GLS_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (derive_label(ids[i]) == NULL) {
+            return GLS_E_INTERNAL;
+        }
+    }
+    TRY(gls_hmac_key_new(h, stage->b, stage->len, &k)); /* one keying for every label */
+    for (size_t i = 0; i < n && err == GLS_OK; i++) {
+        err = gls_hkdf_expand_label_keyed(k, derive_label(ids[i]), th->b, th->len, outs[i]->b,
+                                          h->len);
+        outs[i]->len = (uint8_t)h->len;
+        if (err == GLS_OK) {
+            gls_secret_report(sink, ids[i], outs[i]->b, outs[i]->len);
+        }
+    }
+    gls_hmac_key_free(k);
+    return err;
+}
+
+/* see sched13.h */
 int gls_ks13_finished(const gls_hash_alg *h, const gls_secret *base, const gls_digest *th,
                       bool client, gls_secret *out, const gls_secret_sink *sink)
 {
@@ -143,8 +168,12 @@ int gls_ks13_finished(const gls_hash_alg *h, const gls_secret *base, const gls_d
 int gls_ks13_traffic_key_iv(const gls_hash_alg *h, const gls_secret *traffic, uint8_t *key,
                             size_t key_len, uint8_t *iv, size_t iv_len)
 {
-    TRY(gls_hkdf_expand_label(h, traffic, "key", NULL, 0, key, key_len));
-    return gls_hkdf_expand_label(h, traffic, "iv", NULL, 0, iv, iv_len);
+    gls_hmac_key *k = NULL;
+    TRY(gls_hmac_key_new(h, traffic->b, traffic->len, &k)); /* keyed once for both labels */
+    int err = gls_hkdf_expand_label_keyed(k, "key", NULL, 0, key, key_len);
+    err = err ? err : gls_hkdf_expand_label_keyed(k, "iv", NULL, 0, iv, iv_len);
+    gls_hmac_key_free(k);
+    return err;
 }
 
 /* see sched13.h */

@@ -43,6 +43,11 @@ GLS_MUST_CHECK int gls_ks13_master(gls_master_secret *out, gls_handshake_secret 
 GLS_MUST_CHECK int gls_ks13_derive(const gls_secret *stage, const gls_hash_alg *h,
                                    enum gls_secret_id id, const gls_digest *th, gls_secret *out,
                                    const gls_secret_sink *sink);
+/* The same for n ids from one stage and one th, the stage's HMAC keyed once; outs[i]
+ * gets ids[i]'s secret. */
+GLS_MUST_CHECK int gls_ks13_derive_n(const gls_secret *stage, const gls_hash_alg *h,
+                                     const enum gls_secret_id *ids, size_t n, const gls_digest *th,
+                                     gls_secret *const *outs, const gls_secret_sink *sink);
 /* finished_key = HKDF-Expand-Label(base, "finished", "", Hash.length);
  * verify_data = HMAC(finished_key, th). client picks the names reported. */
 GLS_MUST_CHECK int gls_ks13_finished(const gls_hash_alg *h, const gls_secret *base,

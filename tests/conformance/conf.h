@@ -72,6 +72,7 @@ enum { /* alert descriptions */
        AL_NO_RENEGOTIATION = 100,
        AL_MISSING_EXTENSION = 109,
        AL_UNSUPPORTED_EXTENSION = 110,
+       AL_UNRECOGNIZED_NAME = 112,
        AL_NO_APPLICATION_PROTOCOL = 120,
 };
 enum {

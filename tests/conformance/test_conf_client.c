@@ -324,6 +324,12 @@ static void ext12(struct hello *s, int which)
     case 9: /* the TLS 1.1 downgrade sentinel */
         memcpy(s->random + 24, "DOWNGRD\x00", 8);
         break;
+    case 11: /* ec_point_formats without uncompressed */
+        h_set_hex(s, X_POINT_FORMATS, "01 01");
+        break;
+    case 12: /* ec_point_formats with uncompressed among others */
+        h_set_hex(s, X_POINT_FORMATS, "03 010200");
+        break;
     default: /* a duplicate */
         h_add(s, X_EMS, NULL, 0);
         break;
@@ -615,6 +621,9 @@ TEST(server_hello_extensions)
          AL_ILLEGAL_PARAMETER},
         {"8446 4.2", "TLS 1.2 extended_master_secret twice", ext12, 10, CC_BOTH,
          AL_ILLEGAL_PARAMETER},
+        {"8422 5.2", "TLS 1.2 ec_point_formats without uncompressed", ext12, 11, CC_BOTH,
+         AL_ILLEGAL_PARAMETER, .says = "lacks uncompressed"},
+        {"8422 5.2", "TLS 1.2 ec_point_formats with uncompressed", ext12, 12, CC_BOTH, W_WAIT},
     };
     CROWS(rows);
 }

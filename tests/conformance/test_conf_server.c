@@ -819,6 +819,42 @@ static void misc13(struct hello *h, int which)
     h_to_end(h, X_PSK_MODES);
 }
 
+/* server_name host names (RFC 6066 §3): a zero byte, the length bound, more than one name. */
+static void sni(struct hello *h, int which)
+{
+    char name[300];
+    size_t len = which % 10 == 2 ? 256 : 255;
+    if (which >= 10) {
+        h12(h);
+        which -= 10;
+    } else {
+        h13(h);
+    }
+    switch (which) {
+    case 0: /* "local\0host" */
+        h_set_hex(h, X_SERVER_NAME, "000d 00 000a 6c6f63616c00686f7374");
+        break;
+    case 1: /* a zero byte at the end */
+        h_set_hex(h, X_SERVER_NAME, "000d 00 000a 6c6f63616c686f737400");
+        break;
+    case 2: /* 256 bytes */
+    case 3: /* 255 bytes: no certificate for it, the default one serves */
+        memset(name, 'a', len);
+        for (size_t i = 60; i < len; i += 61) {
+            name[i] = '.';
+        }
+        name[len] = 0;
+        h_sni(h, name);
+        break;
+    case 4: /* two host_names */
+        h_set_hex(h, X_SERVER_NAME, "0012 00 0007 63616c686f7374 00 0005 6f74686572");
+        break;
+    default: /* a host_name, then a name of another type */
+        h_set_hex(h, X_SERVER_NAME, "0011 00 0009 6c6f63616c686f7374 01 0002 6162");
+        break;
+    }
+}
+
 /* pre_shared_key offers that cannot resume (RFC 8446 §4.2.9, §4.2.11). */
 static void psk13(struct hello *h, int which)
 {
@@ -1310,6 +1346,16 @@ TEST(client_hello_other_extensions)
         {"6066 3", "server_name empty", misc13, 6, CFG_BOTH, AL_DECODE_ERROR},
         {"6066 3", "server_name of type 1", misc13, 7, CFG_BOTH, AL_DECODE_ERROR},
         {"6066 3", "a name we have no certificate for", misc13, 8, CFG_BOTH, W_HELLO, V13},
+        {"6066 3", "a host_name with a zero byte", sni, 0, CFG_BOTH, AL_UNRECOGNIZED_NAME,
+         .says = "contains a zero byte"},
+        {"6066 3", "a host_name ending in a zero byte", sni, 1, CFG_BOTH, AL_UNRECOGNIZED_NAME},
+        {"6066 3", "a host_name of 256 bytes", sni, 2, CFG_BOTH, AL_UNRECOGNIZED_NAME,
+         .says = "of 256 bytes"},
+        {"6066 3", "a host_name of 255 bytes", sni, 3, CFG_BOTH, W_HELLO, V13},
+        {"6066 3", "two host_names", sni, 4, CFG_BOTH, AL_DECODE_ERROR},
+        {"6066 3", "a host_name and a name of type 1", sni, 5, CFG_BOTH, AL_DECODE_ERROR},
+        {"6066 3", "1.2: a host_name with a zero byte", sni, 10, CFG_BOTH, AL_UNRECOGNIZED_NAME},
+        {"6066 3", "1.2: a host_name of 256 bytes", sni, 12, CFG_BOTH, AL_UNRECOGNIZED_NAME},
         {"7627 5.1", "extended_master_secret with a body", misc13, 9, CFG_BOTH, AL_DECODE_ERROR},
         {"6520 2", "heartbeat: ignored", misc13, 10, CFG_BOTH, W_HELLO, V13},
         {"7685 3", "65,000 bytes of padding", misc13, 11, CFG_BOTH, W_HELLO, V13},

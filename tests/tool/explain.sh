@@ -9,7 +9,7 @@ trap 'rm -f "$out"' EXIT
 for want in "TLS 1.2 with RSA key exchange" "TLS 1.2 with ECDHE" "TLS 1.3 with X25519" \
     "TLS 1.3 with X25519MLKEM768 (post-quantum hybrid)" \
     "secret pre_master_secret" "secret extended_master_secret" "secret client_write_key" \
-    "secret c hs traffic" "secret Master Secret" "What the three connections show"; do
+    "secret c hs traffic" "secret Master Secret" "What the four connections show"; do
     grep -q -- "$want" "$out" || { echo "missing: $want"; exit 1; }
 done
 n=$(grep -c "The server derived the same value for" "$out")
@@ -26,15 +26,15 @@ grep -qF 'recovered server -> client: "HTTP/1.1 200 OK\r\nContent-Length: 22\r\n
     { echo "reply not recovered"; exit 1; }
 grep -q "the recovered plaintext equals what was sent" "$out" || { echo "plaintext differs"; exit 1; }
 grep -q "formula: RSA-decrypt(server private key" "$out" || { echo "no decrypted pre-master"; exit 1; }
-[ "$(grep -c "cannot be decrypted: forward secret" "$out")" -eq 2 ] ||
-    { echo "expected 2 forward-secret refusals"; exit 1; }
+[ "$(grep -c "cannot be decrypted: forward secret" "$out")" -eq 3 ] ||
+    { echo "expected 3 forward-secret refusals"; exit 1; }
 # the server key opens one recording; the ticket key the two TLS 1.2 ones, not TLS 1.3; the
 # quantum adversary the X25519 TLS 1.3 one, not the hybrid
 [ "$(grep -c "recovered client -> server" "$out")" -eq 4 ] || { echo "wrong amount recovered"; exit 1; }
 grep -q "== The same recordings, and a leaked ticket key" "$out" || { echo "no ticket scenario"; exit 1; }
 [ "$(grep -c "formula: unsealed from the NewSessionTicket" "$out")" -eq 2 ] ||
     { echo "the ticket key did not open both TLS 1.2 recordings"; exit 1; }
-grep -q "cannot be decrypted: TLS 1.3 sends its NewSessionTicket encrypted" "$out" ||
+[ "$(grep -c "cannot be decrypted: TLS 1.3 sends its NewSessionTicket encrypted" "$out")" -eq 2 ] ||
     { echo "TLS 1.3 not refused for the ticket key"; exit 1; }
 grep -q "What rotation buys" "$out" || { echo "no rotation paragraph"; exit 1; }
 # record now, decrypt later: X25519 opens to the known plaintext key by key, the hybrid does not
@@ -121,15 +121,15 @@ assert "ML-KEM" not in first(x13, "Handshake Secret")["who"]
 assert hy["inputs"]["hybrid_matches_reported"] is True
 assert hy["inputs"]["hybrid_shared_secret"] == first(hy, "(EC)DHE shared secret")["value_hex"]
 lessons = d["lesson"]["sessions"]
-assert [l["title"] for l in lessons] == titles[:3]
+assert [l["title"] for l in lessons] == titles
 for l in lessons:
     need(l, {"title": S, "flag": S, "decrypted": B, "steps": L}, "lesson")
     for st in l["steps"]:
         need(st, {"name": S, "value_hex": S, "formula": S}, "step")
-assert [l["decrypted"] for l in lessons] == [True, False, False]
+assert [l["decrypted"] for l in lessons] == [True, False, False, False]
 tk = d["lesson"]["ticket_key_sessions"]
-assert [l["decrypted"] for l in tk] == [True, True, False], tk
-assert tk[2]["reason_code"] == "ticket_encrypted" and "rotation" in d["lesson"]["ticket_rotation"]
+assert [l["decrypted"] for l in tk] == [True, True, False, False], tk
+assert tk[2]["reason_code"] == tk[3]["reason_code"] == "ticket_encrypted" and "rotation" in d["lesson"]["ticket_rotation"]
 assert all(l["matches_sent"] for l in tk[:2])
 rsa = lessons[0]
 assert rsa["matches_sent"] is True and "reason" not in rsa

@@ -138,6 +138,48 @@ TEST(expand_label_key_iv_rfc8448)
     CHECK_HEX(iv, sizeof iv, "5d313eb2671276ee13000b30");
 }
 
+/* The same two labels from one keyed HMAC of the secret (how a traffic secret's key and iv
+ * are derived), the same RFC 8448 bytes, in either order and repeated; and RFC 5869 case 1's
+ * OKM from a keyed PRK. */
+TEST(expand_label_keyed_once_rfc8448)
+{
+    gls_secret s;
+    gls_hmac_key *k = NULL;
+    uint8_t key[16];
+    uint8_t iv[12];
+    s.len = (uint8_t)unhex("b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38", s.b,
+                           sizeof s.b);
+    CHECK_OK(gls_hmac_key_new(sha256(), s.b, s.len, &k));
+    CHECK(gls_hmac_key_hash(k) == sha256());
+    for (int round = 0; round < 2; round++) {
+        memset(key, 0, sizeof key);
+        memset(iv, 0, sizeof iv);
+        if (round == 0) {
+            CHECK_OK(gls_hkdf_expand_label_keyed(k, "key", NULL, 0, key, sizeof key));
+            CHECK_OK(gls_hkdf_expand_label_keyed(k, "iv", NULL, 0, iv, sizeof iv));
+        } else {
+            CHECK_OK(gls_hkdf_expand_label_keyed(k, "iv", NULL, 0, iv, sizeof iv));
+            CHECK_OK(gls_hkdf_expand_label_keyed(k, "key", NULL, 0, key, sizeof key));
+        }
+        CHECK_HEX(key, sizeof key, "3fce516009c21727d0f2e4e86ee403bc");
+        CHECK_HEX(iv, sizeof iv, "5d313eb2671276ee13000b30");
+    }
+    CHECK_ERR(gls_hkdf_expand_label_keyed(k, "key", NULL, 0, key, 255 * 32 + 1), GLS_E_INTERNAL);
+    gls_hmac_key_free(k);
+
+    uint8_t prk[32];
+    uint8_t info[10];
+    uint8_t okm[42];
+    unhex("077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5", prk, sizeof prk);
+    unhex("f0f1f2f3f4f5f6f7f8f9", info, sizeof info);
+    CHECK_OK(gls_hmac_key_new(sha256(), prk, sizeof prk, &k));
+    CHECK_OK(gls_hkdf_expand_keyed(k, info, sizeof info, okm, sizeof okm));
+    CHECK_HEX(
+        okm, sizeof okm,
+        "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
+    gls_hmac_key_free(k);
+}
+
 /* HkdfLabel is opaque label<7..255> ("tls13 " + label) and opaque context<0..255>:
  * the longest of each works, one more byte is refused. */
 TEST(expand_label_bounds)

@@ -27,6 +27,56 @@ TEST(p_sha256_vector)
               "87347b66");
 }
 
+/* The master secret keyed once serves the key block and both Finished messages: each gives
+ * the bytes of its one-shot form (which keys the secret again), in any order, and the PRF
+ * vector comes out of a keyed HMAC too. */
+TEST(keyed_once_matches_one_shot)
+{
+    const gls_hash_alg *h = gls_hash_get(crypto(), GLS_HASH_SHA256);
+    uint8_t secret[16], seed[16], out[100];
+    gls_hmac_key *k = NULL;
+    unhex("9bbe436ba940f017b17652849a71db35", secret, sizeof secret);
+    unhex("a0ba9f936cda311827a6f796ffd5198c", seed, sizeof seed);
+    CHECK_OK(gls_hmac_key_new(h, secret, sizeof secret, &k));
+    CHECK_OK(gls_prf12_keyed(k, "test label", seed, 16, NULL, 0, out, sizeof out));
+    CHECK_HEX(out, sizeof out,
+              "e3f229ba727be17b8d122620557cd453c2aab21d07c3d495329b52d4e61edb5a"
+              "6b301791e90d35c9c9a46b4e14baf9af0fa022f7077def17abfd3797c0564bab"
+              "4fbc91666e9def9b97fce34f796789baa48082d122ee42c5a72e5a5110fff701"
+              "87347b66");
+    gls_hmac_key_free(k);
+
+    gls_secret ms;
+    gls_digest th;
+    uint8_t cr[32], sr[32];
+    uint8_t vd_c[12], vd_s[12], want_c[12], want_s[12];
+    struct gls_key_block12 kb, want_kb;
+    memset(ms.b, 0x4d, 48);
+    ms.len = 48;
+    memset(cr, 0xc1, sizeof cr);
+    memset(sr, 0x51, sizeof sr);
+    memset(th.b, 0x77, 32);
+    th.len = 32;
+    memset(&kb, 0, sizeof kb);
+    kb.key_len = 16;
+    kb.iv_len = 4;
+    want_kb = kb;
+    CHECK_OK(gls_hmac_key_new(h, ms.b, ms.len, &k));
+    CHECK_OK(gls_prf12_verify_data_keyed(k, false, &th, vd_s, NULL));
+    CHECK_OK(gls_prf12_key_block_keyed(k, cr, sr, &kb, NULL));
+    CHECK_OK(gls_prf12_verify_data_keyed(k, true, &th, vd_c, NULL));
+    gls_hmac_key_free(k);
+    CHECK_OK(gls_prf12_key_block(h, &ms, cr, sr, &want_kb, NULL));
+    CHECK_OK(gls_prf12_verify_data(h, &ms, true, &th, want_c, NULL));
+    CHECK_OK(gls_prf12_verify_data(h, &ms, false, &th, want_s, NULL));
+    CHECK(memcmp(&kb, &want_kb, sizeof kb) == 0);
+    CHECK(memcmp(vd_c, want_c, 12) == 0);
+    CHECK(memcmp(vd_s, want_s, 12) == 0);
+    CHECK(memcmp(vd_c, vd_s, 12) != 0);
+    CHECK_OK(gls_prf12(h, ms.b, ms.len, "client finished", th.b, 32, NULL, 0, want_c, 12));
+    CHECK(memcmp(vd_c, want_c, 12) == 0);
+}
+
 TEST(p_sha384_vector)
 {
     uint8_t secret[16], seed[16], out[148];

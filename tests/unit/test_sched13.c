@@ -497,3 +497,37 @@ TEST(derive_refuses_other_ids)
         CHECK_ERR(gls_ks13_derive(&s, h, not_derived[i], &th, &out, NULL), GLS_E_INTERNAL);
     }
 }
+
+/* Both handshake traffic secrets from one keying of the RFC 8448 §3 handshake secret
+ * (transcript hash of ClientHello..ServerHello): the RFC's bytes, reported in order; a
+ * list with an id that is not a Derive-Secret output is refused before anything is made. */
+TEST(derive_n_keys_the_stage_once_rfc8448)
+{
+    gls_secret stage;
+    gls_digest th;
+    gls_secret c_hs;
+    gls_secret s_hs;
+    gls_secret *const outs[2] = {&c_hs, &s_hs};
+    static const enum gls_secret_id ids[2] = {GLS_SID_C_HS_TRAFFIC, GLS_SID_S_HS_TRAFFIC};
+    static const enum gls_secret_id bad[2] = {GLS_SID_C_HS_TRAFFIC, GLS_SID_HANDSHAKE_SECRET};
+    static struct log lg;
+    const gls_secret_sink sink = {log_fn, &lg};
+    stage.len = (uint8_t)unhex("1dc826e93606aa6fdc0aadc12f741b01046aa6b99f691ed221a9f0ca043fbeac",
+                               stage.b, sizeof stage.b);
+    th.len = unhex("860c06edc07858ee8e78f0e7428c58edd6b43f2ca3e6e95f02ed063cf0e1cad8", th.b,
+                   sizeof th.b);
+    memset(&lg, 0, sizeof lg);
+    CHECK_OK(gls_ks13_derive_n(&stage, sha256(), ids, 2, &th, outs, &sink));
+    CHECK_HEX(c_hs.b, c_hs.len, "b3eddb126e067f35a780b3abf45e2d8f3b1a950738f52e9600746a0e27a55a21");
+    CHECK_HEX(s_hs.b, s_hs.len, "b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38");
+    CHECK_EQ(lg.n, 2);
+    CHECK(lg.e[0].id == GLS_SID_C_HS_TRAFFIC && lg.e[1].id == GLS_SID_S_HS_TRAFFIC);
+    CHECK_ERR(gls_ks13_derive_n(&stage, sha256(), bad, 2, &th, outs, &sink), GLS_E_INTERNAL);
+    CHECK_EQ(lg.n, 2);
+
+    uint8_t key[16];
+    uint8_t iv[12];
+    CHECK_OK(gls_ks13_traffic_key_iv(sha256(), &s_hs, key, sizeof key, iv, sizeof iv));
+    CHECK_HEX(key, sizeof key, "3fce516009c21727d0f2e4e86ee403bc");
+    CHECK_HEX(iv, sizeof iv, "5d313eb2671276ee13000b30");
+}
