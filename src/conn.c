@@ -258,6 +258,10 @@ static int on_handshake_record(gls_conn *c, gls_bytes data)
 
 static int on_alert_record(gls_conn *c, gls_bytes data)
 {
+    if (data.len == 0 && c->sess.version == GLS_TLS13) { /* as a zero-length handshake record */
+        return gls_hs_reject(c, GLS_E_UNEXPECTED_MESSAGE,
+                             "zero-length alert record (RFC 8446 §5.1, §6)");
+    }
     gls_reader r = gls_reader_init(data.p, data.len);
     uint8_t level = gls_read_u8(&r);
     uint8_t desc = gls_read_u8(&r);

@@ -404,14 +404,23 @@ static int one_connection(gls_config *cfg, const struct client_opts *o, bool fir
     return rc;
 }
 
-/* --explain: the one hook into explain_live.c. */
-static int explain_connection(gls_config *cfg, const struct client_opts *o)
+/* --explain: the one hook into explain_live.c; with --resume, the second connection (which
+ * resumes the first) is explained too. */
+static int explain_connection(gls_config *cfg, const struct client_opts *o, FILE *keylog)
 {
-    int fd = connect_tcp(o->host, o->port, o->timeout_ms);
-    int rc = fd < 0 ? 1 : explain_live(cfg, fd, o->servername ? o->servername : o->host);
-    if (fd >= 0) {
-        close(fd);
+    struct explain_live *l = explain_live_new(cfg, keylog);
+    int rc = l != NULL ? 0 : 1;
+    for (int i = 0; rc == 0 && i < (o->resume ? 2 : 1); i++) {
+        if (i > 0) {
+            printf("\n--- second connection (resumption) ---\n\n");
+        }
+        int fd = connect_tcp(o->host, o->port, o->timeout_ms);
+        rc = fd < 0 ? 1 : explain_live(l, cfg, fd, o->servername ? o->servername : o->host);
+        if (fd >= 0) {
+            close(fd);
+        }
     }
+    explain_live_free(l);
     return rc;
 }
 
@@ -476,7 +485,7 @@ int cmd_client(int argc, char **argv)
         gls_config_free(cfg);
         return usage_error("client", "%s", gls_error_message(err));
     }
-    int rc = o.explain ? explain_connection(cfg, &o) : one_connection(cfg, &o, o.resume);
+    int rc = o.explain ? explain_connection(cfg, &o, keylog) : one_connection(cfg, &o, o.resume);
     if (rc == 0 && o.resume && !o.explain) {
         fprintf(stderr, "--- second connection (resumption) ---\n");
         rc = one_connection(cfg, &o, false);

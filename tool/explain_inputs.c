@@ -179,7 +179,7 @@ static void order_messages(struct view *v)
         }
     }
     for (size_t i = 0; i < n && i < MAX_MSGS; i++) {
-        if (!tls13 && pm[i]->type == 4 && cfin != NULL) {
+        if (!tls13 && !v->f.resumed && pm[i]->type == 4 && cfin != NULL) {
             add_msgs(v, cfin); /* the client's Finished precedes the ticket */
             cfin = NULL;
         }
@@ -191,11 +191,12 @@ static void order_messages(struct view *v)
         }
     }
     if (!tls13) {
-        if (cfin != NULL) {
-            add_msgs(v, cfin);
-        }
-        if (sfin != NULL) {
-            add_msgs(v, sfin);
+        /* a full handshake: the client's Finished first; a resumed one: the server's */
+        const struct opened *fin[2] = {v->f.resumed ? sfin : cfin, v->f.resumed ? cfin : sfin};
+        for (int k = 0; k < 2; k++) {
+            if (fin[k] != NULL) {
+                add_msgs(v, fin[k]);
+            }
         }
         return;
     }
@@ -214,13 +215,17 @@ static void order_messages(struct view *v)
 
 /* ---- output: each item as a text line and a JSON member ---- */
 
+/* Where the bytes a text line leaves out can be read: "; all of them in --json" for explain's
+ * own run, nothing for client --explain (which has no --json). Set by explain_inputs. */
+static const char *elsewhere = "";
+
 static void hex_out(const uint8_t *p, size_t n, size_t max)
 {
     for (size_t i = 0; i < n && i < max; i++) {
         printf("%02x", p[i]);
     }
     if (n > max) {
-        printf("... (%zu bytes; all of them in --json)", n);
+        printf("... (%zu bytes%s)", n, elsewhere);
     }
 }
 
@@ -653,6 +658,10 @@ static void inputs12(struct view *v)
                           "the whole handshake into it, binding the keys to this connection.");
         }
     }
+    if (v->f.resumed && v->text) {
+        printf("    master_secret: the resumed session's, not derived in this handshake (it "
+               "travels, sealed,\n      in the ticket or stays in the server's session cache)\n");
+    }
     const uint8_t *ems = NULL;
     size_t ems_len = 0;
     if (client_secret(v, "extended_master_secret", &ems, &ems_len)) {
@@ -849,6 +858,7 @@ bool explain_inputs(const struct explain_capture *cap, bool text, struct jbuf *j
         return false;
     }
     v->cap = cap;
+    elsewhere = cap->in_process ? "; all of them in --json" : "";
     struct decrypt_material m = {.keylog = cap->keylog, .keylog_len = cap->keylog_len};
     struct gls_offline_why why = {"", ""};
     int err = decrypt_streams(cap->wire[0], cap->wire_len[0], cap->wire[1], cap->wire_len[1], &m,

@@ -52,11 +52,19 @@ bool use_colour(int fd);
 /* The key-log file for --keylog or SSLKEYLOGFILE; NULL if neither. */
 FILE *open_keylog(const char *path);
 void keylog_to_file(void *arg, gls_conn *c, const char *line);
-/* explain_live.c: `client --explain`: one handshake on the connected socket fd under cfg
- * (its trust settings kept; its traces and rng taken over), explained from the client's side.
- * 0 if it completed. */
-int explain_live(gls_config *cfg, int fd, const char *server_name);
+/* explain_live.c: `client --explain`. explain_live_new takes over cfg's traces and rng (its
+ * trust settings kept; key-log lines still go to keylog if not NULL), before any connection
+ * uses cfg; explain_live then runs one handshake on the connected socket fd, explained from
+ * the client's side (0 if it completed), as often as asked (--resume: twice). */
+struct explain_live;
+struct explain_live *explain_live_new(gls_config *cfg, FILE *keylog);
+int explain_live(struct explain_live *l, gls_config *cfg, int fd, const char *server_name);
+void explain_live_free(struct explain_live *l);
 
+/* What the summary and the --www page say of a connection's key exchange group (or why there
+ * is none) and of its forward secrecy: "yes", "NO", or why a resumed TLS 1.2 session is not. */
+const char *group_words(const gls_conn_info *info);
+const char *forward_secrecy_words(const gls_conn_info *info);
 /* Prints the negotiated parameters and the peer chain. */
 void print_summary(FILE *f, const gls_conn *c, const char *verify_result);
 

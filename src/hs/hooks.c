@@ -70,7 +70,7 @@ int gls_hs_client_hello_hook(gls_conn *c, const struct gls_client_hello *ch)
     }
     memset(&info, 0, sizeof info);
     memset(&choice, 0, sizeof choice);
-    if (gls_exts_has(e, GLS_X_SERVER_NAME) && e->server_name.len < sizeof server_name) {
+    if (e->server_name.len > 0 && e->server_name.len < sizeof server_name) {
         memcpy(server_name, e->server_name.p, e->server_name.len);
         server_name[e->server_name.len] = 0;
         info.server_name = server_name;

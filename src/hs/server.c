@@ -41,22 +41,47 @@ static int choose_version(gls_conn *c, const struct gls_client_hello *ch, uint16
                          ch->legacy_version);
 }
 
-/* RFC 6066 §3: a host_name is a DNS name; one with a zero byte, or longer than any DNS name,
- * names no server of ours (unrecognized_name, as OpenSSL answers). */
+/* A DNS host name (RFC 6066 §3: ASCII, at most 255 bytes): letters, digits, '-', '.', and '_'. */
+static bool is_dns_name(gls_bytes name)
+{
+    if (name.len > GLS_MAX_SERVER_NAME) {
+        return false;
+    }
+    for (size_t i = 0; i < name.len; i++) {
+        uint8_t ch = name.p[i];
+        bool alnum =
+            (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+        if (!alnum && ch != '-' && ch != '.' && ch != '_') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* RFC 6066 §3: at most one name of each type (names of types we do not know are skipped), and
+ * the host_name a DNS name; either broken is illegal_parameter (as GnuTLS answers). */
 static int check_server_name(gls_conn *c, const struct gls_exts *e)
 {
-    gls_bytes name = e->server_name;
+    uint64_t types[4] = {0, 0, 0, 0};
     if (!gls_exts_has(e, GLS_X_SERVER_NAME)) {
         return GLS_OK;
     }
-    if (name.len > GLS_MAX_SERVER_NAME) {
-        return gls_hs_reject(c, GLS_E_UNRECOGNIZED_NAME,
-                             "server_name host_name of %zu bytes, over %u (RFC 6066 §3)", name.len,
-                             (unsigned)GLS_MAX_SERVER_NAME);
+    gls_reader list = gls_reader_init(e->server_names.p, e->server_names.len);
+    while (gls_reader_left(&list) > 0 && !list.bad) { /* the parser checked the list whole */
+        uint8_t type = gls_read_u8(&list);
+        (void)gls_read_opaque16(&list, 0, 65535);
+        uint64_t bit = (uint64_t)1 << (type % 64);
+        if ((types[type / 64] & bit) != 0) {
+            return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                                 "server_name lists two names of type %u (RFC 6066 §3)", type);
+        }
+        types[type / 64] |= bit;
     }
-    if (memchr(name.p, 0, name.len) != NULL) {
-        return gls_hs_reject(c, GLS_E_UNRECOGNIZED_NAME,
-                             "server_name host_name contains a zero byte (RFC 6066 §3)");
+    if (e->server_name.len > 0 && !is_dns_name(e->server_name)) {
+        return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,
+                             "server_name host_name of %zu bytes is not a DNS name (a byte outside "
+                             "letters, digits, '-', '.', '_', or over %u bytes; RFC 6066 §3)",
+                             e->server_name.len, (unsigned)GLS_MAX_SERVER_NAME);
     }
     return GLS_OK;
 }

@@ -65,6 +65,10 @@ static int read_client_extensions(gls_conn *c, const struct gls_client_hello *ch
     }
     hs->ems = !c->cfg->no_ems && gls_exts_has(e, GLS_X_EXTENDED_MASTER_SECRET);
     hs->etm = !c->sess.suite->aead && !c->cfg->no_etm && gls_exts_has(e, GLS_X_ENCRYPT_THEN_MAC);
+    if (gls_exts_has(e, GLS_X_EC_POINT_FORMATS) && e->point_formats.len == 0) {
+        return gls_hs_reject(c, GLS_E_DECODE,
+                             "ec_point_formats is empty (RFC 8422 §5.1.2: <1..2^8-1>)");
+    }
     if (c->sess.suite->kx == GLS_KX_ECDHE && gls_exts_has(e, GLS_X_EC_POINT_FORMATS)) {
         if (!gls_u8_list_has(e->point_formats, 0)) {
             return gls_hs_reject(c, GLS_E_ILLEGAL_PARAMETER,

@@ -297,6 +297,10 @@ static const char *formula_in(enum gls_secret_id id, unsigned ctx, const char *d
     case GLS_SID_DERIVED_FOR_HANDSHAKE:
         return no_psk ? "Derive-Secret(Early Secret, \"derived\", \"\"): a public constant too"
                       : dflt;
+    case GLS_SID_SERVER_VERIFY_DATA_13: /* a PSK handshake has no Certificate(Verify) */
+        return kx == GLS_KXC_13_PSK_DHE || kx == GLS_KXC_13_PSK_KE
+                   ? "HMAC(server finished_key, Transcript-Hash(ClientHello...EncryptedExtensions))"
+                   : dflt;
     default:
         return dflt;
     }

@@ -85,18 +85,27 @@ static void parse_empty(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e)
     (void)e;
 }
 
-/* RFC 6066 §3: one HostName (name_type 0); server messages send it empty. */
+/* RFC 6066 §3: ServerName server_name_list<1..2^16-1>; a host_name (type 0) is a HostName<1..>,
+ * any other type's data begins with a 16-bit length. server_name is the first host_name (empty if
+ * none); which types repeat, or whether the name is a DNS name, is for the handler. Server
+ * messages send the extension empty. */
 static void parse_server_name(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e)
 {
     if (ctx != GLS_CTX_CLIENT_HELLO) {
         return;
     }
-    gls_reader list = gls_read_vector16(d, 1, 65535);
-    if (gls_read_u8(&list) != 0) {
-        list.bad = true;
+    e->server_names = gls_read_opaque16(d, 1, 65535);
+    gls_reader list = gls_reader_init(e->server_names.p, e->server_names.len);
+    while (!list.bad && gls_reader_left(&list) > 0) {
+        bool host = gls_read_u8(&list) == 0;
+        gls_bytes name = gls_read_opaque16(&list, host ? 1 : 0, 65535);
+        if (host && e->server_name.p == NULL) {
+            e->server_name = name;
+        }
     }
-    e->server_name = gls_read_opaque16(&list, 1, 65535);
-    gls_reader_close(d, &list); /* one name of each type, and only host_name is defined */
+    if (!gls_reader_done(&list)) {
+        d->bad = true;
+    }
 }
 
 /* RFC 6066 §8 (request), RFC 8446 §4.4.2.1 (CertificateEntry: CertificateStatus). */
@@ -127,10 +136,11 @@ static void parse_groups(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e
     e->groups = read_u16_list(d, 2, 2, 65534);
 }
 
+/* ec_point_format_list<1..2^8-1>. A ClientHello's may be empty here: TLS 1.3 ignores the
+ * extension (tlsfuzzer sends it empty), and the TLS 1.2 server refuses an empty one itself. */
 static void parse_point_formats(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e)
 {
-    (void)ctx;
-    e->point_formats = gls_read_opaque8(d, 1, 255);
+    e->point_formats = gls_read_opaque8(d, ctx == GLS_CTX_CLIENT_HELLO ? 0 : 1, 255);
 }
 
 static void parse_sigalgs(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts *e)
@@ -205,11 +215,13 @@ static void parse_psk_modes(gls_reader *d, enum gls_ext_ctx ctx, struct gls_exts
     e->psk_modes = gls_read_opaque8(d, 1, 255);
 }
 
+/* key_exchange<1..2^16-1>: an empty one is read here and refused by the key exchange as an
+ * invalid public value (illegal_parameter, RFC 8446 §4.2.8.1-2), as tlsfuzzer expects. */
 static struct gls_key_share_entry read_share(gls_reader *r)
 {
     struct gls_key_share_entry ks;
     ks.group = gls_read_u16(r);
-    ks.key = gls_read_opaque16(r, 1, 65535);
+    ks.key = gls_read_opaque16(r, 0, 65535);
     return ks;
 }
 

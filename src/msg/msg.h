@@ -94,6 +94,7 @@ struct gls_exts {
     uint8_t n_order;
 
     gls_bytes server_name;        /* ClientHello: the host_name; empty in server messages */
+    gls_bytes server_names;       /* ClientHello: body of server_name_list, checked whole */
     uint8_t status_type;          /* ClientHello, CertificateEntry: 1 (ocsp) */
     gls_bytes ocsp_responder_ids; /* ClientHello: body of responder_id_list */
     gls_bytes ocsp_request_exts;  /* ClientHello: body of request_extensions */

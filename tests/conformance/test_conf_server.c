@@ -812,6 +812,9 @@ static void misc13(struct hello *h, int which)
     case 16: /* certificate_authorities of one name */
         h_set_hex(h, X_CERT_AUTHORITIES, "0006 0004 300a3108");
         break;
+    case 18: /* ec_point_formats empty: a TLS 1.2 extension a TLS 1.3 server ignores */
+        h_set_hex(h, X_POINT_FORMATS, "00");
+        break;
     default: /* certificate_authorities empty (authorities<3..2^16-1>) */
         h_set_hex(h, X_CERT_AUTHORITIES, "0000");
         break;
@@ -849,8 +852,20 @@ static void sni(struct hello *h, int which)
     case 4: /* two host_names */
         h_set_hex(h, X_SERVER_NAME, "0012 00 0007 63616c686f7374 00 0005 6f74686572");
         break;
-    default: /* a host_name, then a name of another type */
+    case 5: /* a host_name, then a name of another type */
         h_set_hex(h, X_SERVER_NAME, "0011 00 0009 6c6f63616c686f7374 01 0002 6162");
+        break;
+    case 6: /* a name of another type, then the host_name */
+        h_set_hex(h, X_SERVER_NAME, "0011 01 0002 6162 00 0009 6c6f63616c686f7374");
+        break;
+    case 7: /* two names of type 1 */
+        h_set_hex(h, X_SERVER_NAME, "0009 01 0002 6162 01 0001 63");
+        break;
+    case 8: /* "local<BEL>host" */
+        h_set_hex(h, X_SERVER_NAME, "000d 00 000a 6c6f63616c07686f7374");
+        break;
+    default: /* "localhos\u0105" in UTF-8 */
+        h_set_hex(h, X_SERVER_NAME, "000d 00 000a 6c6f63616c686f73c485");
         break;
     }
 }
@@ -1294,8 +1309,7 @@ TEST(client_hello_groups_and_key_shares)
         {"8446 4.2.8", "two shares for one group", groups13, 5, CFG_BOTH, AL_ILLEGAL_PARAMETER},
         {"8446 4.2.8", "shares out of supported_groups' order", groups13, 6, CFG_BOTH,
          AL_ILLEGAL_PARAMETER},
-        {"8446 4.2.8", "a share with an empty key", groups13, 7, CFG_BOTH, AL_DECODE_ERROR,
-         .says = "key_share) is malformed"},
+        {"8446 4.2.8", "a share with an empty key", groups13, 7, CFG_BOTH, AL_ILLEGAL_PARAMETER},
         {"8446 4.2.8", "client_shares overruns", groups13, 8, CFG_BOTH, AL_DECODE_ERROR},
         {"8446 4.2.8", "an unknown group's share, then x25519", groups13, 9, CFG_BOTH, W_HELLO, V13,
          0, G_X25519},
@@ -1344,18 +1358,24 @@ TEST(client_hello_other_extensions)
         {"8449 4", "record_size_limit of 3 bytes", misc13, 4, CFG_BOTH, AL_DECODE_ERROR},
         {"8449 4", "record_size_limit 64", misc13, 5, CFG_BOTH, W_HELLO, V13},
         {"6066 3", "server_name empty", misc13, 6, CFG_BOTH, AL_DECODE_ERROR},
-        {"6066 3", "server_name of type 1", misc13, 7, CFG_BOTH, AL_DECODE_ERROR},
+        {"6066 3", "server_name of type 1 only: no host name", misc13, 7, CFG_BOTH, W_HELLO, V13},
         {"6066 3", "a name we have no certificate for", misc13, 8, CFG_BOTH, W_HELLO, V13},
-        {"6066 3", "a host_name with a zero byte", sni, 0, CFG_BOTH, AL_UNRECOGNIZED_NAME,
-         .says = "contains a zero byte"},
-        {"6066 3", "a host_name ending in a zero byte", sni, 1, CFG_BOTH, AL_UNRECOGNIZED_NAME},
-        {"6066 3", "a host_name of 256 bytes", sni, 2, CFG_BOTH, AL_UNRECOGNIZED_NAME,
+        {"6066 3", "a host_name with a zero byte", sni, 0, CFG_BOTH, AL_ILLEGAL_PARAMETER,
+         .says = "is not a DNS name"},
+        {"6066 3", "a host_name ending in a zero byte", sni, 1, CFG_BOTH, AL_ILLEGAL_PARAMETER},
+        {"6066 3", "a host_name of 256 bytes", sni, 2, CFG_BOTH, AL_ILLEGAL_PARAMETER,
          .says = "of 256 bytes"},
         {"6066 3", "a host_name of 255 bytes", sni, 3, CFG_BOTH, W_HELLO, V13},
-        {"6066 3", "two host_names", sni, 4, CFG_BOTH, AL_DECODE_ERROR},
-        {"6066 3", "a host_name and a name of type 1", sni, 5, CFG_BOTH, AL_DECODE_ERROR},
-        {"6066 3", "1.2: a host_name with a zero byte", sni, 10, CFG_BOTH, AL_UNRECOGNIZED_NAME},
-        {"6066 3", "1.2: a host_name of 256 bytes", sni, 12, CFG_BOTH, AL_UNRECOGNIZED_NAME},
+        {"6066 3", "two host_names", sni, 4, CFG_BOTH, AL_ILLEGAL_PARAMETER,
+         .says = "two names of type 0"},
+        {"6066 3", "a host_name, then a name of type 1: skipped", sni, 5, CFG_BOTH, W_HELLO, V13},
+        {"6066 3", "a name of type 1, then a host_name", sni, 6, CFG_BOTH, W_HELLO, V13},
+        {"6066 3", "two names of type 1", sni, 7, CFG_BOTH, AL_ILLEGAL_PARAMETER},
+        {"6066 3", "a host_name with a BEL", sni, 8, CFG_BOTH, AL_ILLEGAL_PARAMETER},
+        {"6066 3", "a host_name in UTF-8", sni, 9, CFG_BOTH, AL_ILLEGAL_PARAMETER},
+        {"6066 3", "1.2: a host_name with a zero byte", sni, 10, CFG_BOTH, AL_ILLEGAL_PARAMETER},
+        {"6066 3", "1.2: a host_name of 256 bytes", sni, 12, CFG_BOTH, AL_ILLEGAL_PARAMETER},
+        {"6066 3", "1.2: a name of type 1, then a host_name", sni, 16, CFG_BOTH, W_HELLO, V12},
         {"7627 5.1", "extended_master_secret with a body", misc13, 9, CFG_BOTH, AL_DECODE_ERROR},
         {"6520 2", "heartbeat: ignored", misc13, 10, CFG_BOTH, W_HELLO, V13},
         {"7685 3", "65,000 bytes of padding", misc13, 11, CFG_BOTH, W_HELLO, V13},
@@ -1365,6 +1385,8 @@ TEST(client_hello_other_extensions)
         {"8446 4.2.9", "psk_key_exchange_modes empty", misc13, 15, CFG_BOTH, AL_DECODE_ERROR},
         {"8446 4.2.4", "certificate_authorities", misc13, 16, CFG_BOTH, W_HELLO, V13},
         {"8446 4.2.4", "certificate_authorities empty", misc13, 17, CFG_BOTH, AL_DECODE_ERROR},
+        {"8446 4.2", "an empty ec_point_formats in a 1.3 hello: ignored", misc13, 18, CFG_BOTH,
+         W_HELLO, V13},
         {"8446 4.2.11", "a ticket that does not open: full handshake", psk13, 0, CFG_BOTH, W_HELLO,
          V13},
         {"8446 4.2.11", "pre_shared_key not last", psk13, 1, CFG_BOTH, AL_ILLEGAL_PARAMETER,

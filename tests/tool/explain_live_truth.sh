@@ -42,14 +42,29 @@ live t12-cbc-sha384 "${rsa[*]}" --tls1.2 --ciphers ECDHE-RSA-AES256-SHA384
 live t12-chacha "${rsa[*]}" --tls1.2 --ciphers ECDHE-RSA-CHACHA20-POLY1305
 live t12-client-cert "${rsa[*]} ${auth[*]}" --tls1.2 "${mine[@]}"
 live t12-dhe-sha384 "${rsa[*]}" --tls1.2 --ciphers DHE-RSA-AES256-GCM-SHA384
+# --resume: both connections explained, the second a resumption; --keylog still written
+# by IP address: no SNI is sent, and the observer is not said to have seen a server name
+port=$(free_port)
+"$bin" server --port "$port" --max 1 >"$tmp/by-ip.srv" 2>&1 &
+pids+=($!)
+wait_for "$tmp/by-ip.srv" "listening on" 10
+"$bin" client "127.0.0.1:$port" --insecure --explain >"$tmp/by-ip.out" 2>&1 ||
+    { cat "$tmp/by-ip.out"; echo "FAIL: by-ip"; exit 1; }
+grep -q "What an observer of the wire learned: (no server name was sent: an IP address)" "$tmp/by-ip.out" ||
+    { echo "FAIL: by-ip: a server name is said to have been seen"; exit 1; }
+grep -q "What an observer of the wire learned: the server name (SNI)" "$tmp/t13-sha384.out" ||
+    { echo "FAIL: the SNI sent is not named"; exit 1; }
+live t13-resume "--max 2" --tls1.3 --resume --keylog "$tmp/t13-resume.client-keylog"
+live t12-resume "${rsa[*]} --max 2" --tls1.2 --resume --keylog "$tmp/t12-resume.client-keylog"
 
 python3 - "$tmp" <<'EOF'
 import hashlib, hmac, os, re, sys
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 tmp = sys.argv[1]
 
-def parse(name):
+def parse(name, part=0):
     text = open(os.path.join(tmp, name + ".out")).read()
+    text = text.split("--- second connection (resumption) ---")[part]
     sec = {}
     for m in re.finditer(r"^  client secret (.+?) \((\d+) bytes\)\n\s+= ([0-9a-f]+)$", text, re.M):
         sec.setdefault(m.group(1), bytes.fromhex(m.group(3)))
@@ -62,9 +77,11 @@ def parse(name):
     for m in re.finditer(r"^    (\S.*?) = ([0-9a-f]+)$", text, re.M):
         inputs.setdefault(m.group(1), bytes.fromhex(m.group(2)))
     log = {}
+    cr = inputs.get("client_random (in ClientHello)", b"").hex()
     for line in open(os.path.join(tmp, name + ".keylog")):
-        label, cr, v = line.split()
-        log[label] = bytes.fromhex(v)
+        label, r, v = line.split()
+        if r == cr:
+            log[label] = bytes.fromhex(v)
     return text, sec, hashes, inputs, log
 
 def hkdf_extract(h, salt, ikm):
@@ -92,8 +109,8 @@ def inp(inputs, prefix):
     assert len(hits) == 1, (prefix, list(inputs))
     return hits[0]
 
-def check13(name, hashname, hlen):
-    text, sec, hs, inputs, log = parse(name)
+def check13(name, hashname, hlen, part=0):
+    text, sec, hs, inputs, log = parse(name, part)
     h = getattr(hashlib, hashname)
     assert f"transcript hashes ({hashname.upper().replace('SHA', 'SHA-')}, the suite's hash" in text, name
     covers, th = hs["c hs traffic"]
@@ -102,7 +119,7 @@ def check13(name, hashname, hlen):
     # the printed hash gives the printed secret, which is the server's own
     chs = expand_label(h, sec["Handshake Secret"], "c hs traffic", th, hlen)
     assert chs == sec["c hs traffic"] == log["CLIENT_HANDSHAKE_TRAFFIC_SECRET"], name
-    derived = expand_label(h, hkdf_extract(h, b"\0", bytes(hlen)), "derived", h(b"").digest(), hlen)
+    derived = expand_label(h, sec["Early Secret"], "derived", h(b"").digest(), hlen)
     assert hkdf_extract(h, derived, sec["(EC)DHE shared secret"]) == sec["Handshake Secret"], name
     # each Finished from the transcript hash said to be its input
     for who in ("server", "client"):
@@ -164,6 +181,37 @@ check12("t12-dhe-sha384", "sha384", "AES-256-GCM", 0, 32, 4)
 text, sec, hs, inputs, log = check12("t12-client-cert", "sha256", "AES-128-GCM", 0, 16, 4)
 assert hs["the client's verify_data"][0] == "ClientHello...client CertificateVerify"
 assert re.search(r"^      client Certificate ", text, re.M) and re.search(r"^      client CertificateVerify ", text, re.M)
+# resumption, TLS 1.3: the second handshake's Early Secret is HKDF-Extract(0, the first one's
+# ticket PSK); nothing was signed in it, and the summary says it resumed
+first = parse("t13-resume", 0)
+text, sec, hs, inputs, log = check13("t13-resume", "sha256", 32, 1)
+assert re.search(r"^Resumed   : yes$", text, re.M) and re.search(r"^Resumed   : no$", first[0], re.M)
+assert sec["Early Secret"] == hkdf_extract(hashlib.sha256, b"\0", first[1]["ticket PSK"])
+assert "CertificateVerify: a" not in text and "nothing was signed and no certificate was sent" in text
+assert hs["server Finished verify_data"][0] == "ClientHello...EncryptedExtensions"
+assert "Transcript-Hash(ClientHello...EncryptedExtensions)" in text and "Transcript-Hash(ClientHello...CertificateVerify)" not in text
+assert "no certificate (a resumption sends none)" in text
+ck = open(os.path.join(tmp, "t13-resume.client-keylog")).read()
+assert sec["c hs traffic"].hex() in ck and first[1]["c hs traffic"].hex() in ck, "--keylog not written"
+# resumption, TLS 1.2: no key exchange, keys and both Finished from the first connection's
+# master secret and the hashes said to feed them
+first = parse("t12-resume", 0)
+text, sec, hs, inputs, log = parse("t12-resume", 1)
+ms = first[1]["extended_master_secret"]
+cr, sr = inp(inputs, "client_random"), inp(inputs, "server_random")
+assert prf(hashlib.sha256, ms, "key expansion", sr + cr, 40) == sec["key_block"]
+for who in ("client", "server"):
+    assert prf(hashlib.sha256, ms, f"{who} finished", hs[f"the {who}'s verify_data"][1], 12) == sec[f"{who} verify_data"], who
+assert hs["the server's verify_data"][0] == "ClientHello...ServerHello"
+assert hs["the client's verify_data"][0] == "ClientHello...server Finished"
+assert re.search(r"^Resumed   : yes$", text, re.M) and re.search(r"^Group     : none \(resumed", text, re.M)
+assert re.search(r"^Forward secrecy: NO: resumed", text, re.M)
+assert "TLS 1.2 sends it in the clear" not in text and "ServerKeyExchange:" not in text
+assert "the resumed session's, not derived in this handshake" in text
+assert ms.hex() in open(os.path.join(tmp, "t12-resume.client-keylog")).read()
+# text without --json never points to --json
+for name in ("t13-hrr-hybrid", "t12-client-cert"):
+    assert "--json" not in parse(name)[0], name
 print("explain_live_truth: ok")
 EOF
 echo "1 passed, 0 failed"
