@@ -100,6 +100,27 @@ void keylog_to_file(void *arg, gls_conn *c, const char *line)
 }
 
 /* see tool.h */
+const char *group_words(const gls_conn_info *info)
+{
+    bool resumed12 = info->resumed && info->version != 0x0304;
+    return info->group                    ? info->group_name
+           : resumed12                    ? "none (resumed: no key exchange)"
+           : strcmp(info->kx, "RSA") == 0 ? "none (RSA key exchange)"
+                                          : "DHE with the server's own group";
+}
+
+/* see tool.h */
+const char *forward_secrecy_words(const gls_conn_info *info)
+{
+    /* a resumed TLS 1.2 session reuses the master secret its ticket or cache entry holds */
+    return !info->forward_secret ? "NO"
+           : info->resumed && info->version != 0x0304
+               ? "NO: resumed, its keys come from the earlier session's master secret, which the "
+                 "server's ticket key (or session cache) also holds"
+               : "yes";
+}
+
+/* see tool.h */
 void print_summary(FILE *f, const gls_conn *c, const char *verify_result)
 {
     gls_conn_info info;
@@ -109,19 +130,9 @@ void print_summary(FILE *f, const gls_conn *c, const char *verify_result)
     fprintf(f, "---\n");
     fprintf(f, "Protocol  : %s\n", info.version == 0x0304 ? "TLSv1.3" : "TLSv1.2");
     fprintf(f, "Cipher    : %s\n", info.suite_name ? info.suite_name : "?");
-    bool resumed12 = info.resumed && info.version != 0x0304;
-    const char *group = info.group                    ? info.group_name
-                        : resumed12                   ? "none (resumed: no key exchange)"
-                        : strcmp(info.kx, "RSA") == 0 ? "none (RSA key exchange)"
-                                                      : "DHE with the server's own group";
-    fprintf(f, "Group     : %s\n", group);
+    fprintf(f, "Group     : %s\n", group_words(&info));
     fprintf(f, "Signature : %s\n", info.sigalg ? gls_sigalg_name(info.sigalg) : "none");
-    /* a resumed TLS 1.2 session reuses the master secret its ticket or cache entry holds */
-    fprintf(f, "Forward secrecy: %s\n",
-            !info.forward_secret ? "NO"
-            : resumed12 ? "NO: resumed, its keys come from the earlier session's master secret, "
-                          "which the server's ticket key (or session cache) also holds"
-                        : "yes");
+    fprintf(f, "Forward secrecy: %s\n", forward_secrecy_words(&info));
     fprintf(f, "ALPN      : %s\n", info.alpn ? info.alpn : "none");
     fprintf(f, "Resumed   : %s\n", info.resumed ? "yes" : "no");
     fprintf(f, "Peer certificates: %zu\n", info.peer_certs);

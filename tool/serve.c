@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tool.h"
+
 enum list_id { L_SILENT, L_HANDSHAKE, L_OPEN, L_CLOSING, N_LISTS };
 
 #define LINGER_MS        2000 /* after our last byte, how long the peer may take to close */
@@ -220,15 +222,15 @@ static void queue_page(struct sconn *s)
     if (gls_conn_get_info(s->tls, &info) != GLS_OK) {
         return;
     }
-    int n = snprintf(
-        body, sizeof body,
-        "<html><body><h1>glasstls</h1><pre>\n"
-        "Protocol       : %s\nCipher suite   : %s\nKey exchange   : %s\n"
-        "Forward secret : %s\nALPN           : %s\nResumed        : %s\n"
-        "</pre></body></html>\n",
-        info.version == 0x0304 ? "TLSv1.3" : "TLSv1.2", info.suite_name ? info.suite_name : "?",
-        info.group ? info.group_name : "RSA (no ephemeral key)", info.forward_secret ? "yes" : "no",
-        info.alpn ? info.alpn : "none", info.resumed ? "yes" : "no");
+    int n = snprintf(body, sizeof body,
+                     "<html><body><h1>glasstls</h1><pre>\n"
+                     "Protocol       : %s\nCipher suite   : %s\nKey exchange   : %s\n"
+                     "Forward secret : %s\nALPN           : %s\nResumed        : %s\n"
+                     "</pre></body></html>\n",
+                     info.version == 0x0304 ? "TLSv1.3" : "TLSv1.2",
+                     info.suite_name ? info.suite_name : "?", group_words(&info),
+                     forward_secrecy_words(&info), info.alpn ? info.alpn : "none",
+                     info.resumed ? "yes" : "no");
     int m = snprintf(resp, sizeof resp,
                      "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n"
                      "Connection: close\r\n\r\n%s",

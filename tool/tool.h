@@ -61,6 +61,10 @@ struct explain_live *explain_live_new(gls_config *cfg, FILE *keylog);
 int explain_live(struct explain_live *l, gls_config *cfg, int fd, const char *server_name);
 void explain_live_free(struct explain_live *l);
 
+/* What the summary and the --www page say of a connection's key exchange group (or why there
+ * is none) and of its forward secrecy: "yes", "NO", or why a resumed TLS 1.2 session is not. */
+const char *group_words(const gls_conn_info *info);
+const char *forward_secrecy_words(const gls_conn_info *info);
 /* Prints the negotiated parameters and the peer chain. */
 void print_summary(FILE *f, const gls_conn *c, const char *verify_result);
 

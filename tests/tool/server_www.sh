@@ -29,3 +29,19 @@ run_client curl "" curl -sS -k --max-time 10 "https://127.0.0.1:$port/"
 [ "$RUN_STATUS" = 0 ] || fail "curl exited $RUN_STATUS"
 expect_contains "$(out_of curl)" "<h1>glasstls</h1>"
 pass "curl gets the page"
+
+# what the page says of a resumed TLS 1.2 connection: no key exchange ran, and its keys come
+# from the earlier session's master secret (an earlier edition said "RSA (no ephemeral key)"
+# and "Forward secret : yes" of it)
+run_client resumed12 "" "$GLS" client "127.0.0.1:$port" --insecure --tls1.2 --resume --get /
+[ "$RUN_STATUS" = 0 ] || fail "resumed12: client exited $RUN_STATUS"
+python3 - "$(out_of resumed12)" <<'PY' || fail "resumed12: the page is not true of the session"
+import sys
+pages = open(sys.argv[1]).read().split("<h1>glasstls</h1>")[1:]
+assert len(pages) == 1, pages  # --resume: the second connection asks for the page
+second = pages[0]
+assert "Resumed        : yes" in second, second
+assert "Key exchange   : none (resumed: no key exchange)" in second, second
+assert "Forward secret : NO: resumed" in second, second
+PY
+pass "the page of a resumed TLS 1.2 connection says no key exchange ran and why it is not forward secret"
