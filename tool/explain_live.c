@@ -3,6 +3,7 @@
  * secret it derives (with formula and who can compute it), what the server proved and how,
  * what an observer of the wire learned, and the inputs (explain_inputs.c) — the client's own
  * ephemeral private key among them; the server's stays the server's. */
+#include <arpa/inet.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,7 +161,8 @@ static int pump(gls_conn *c, int fd, struct explain_live *l, int linger_ms)
     }
 }
 
-static void proved(const gls_conn *c)
+/* proved: sni is whether the ClientHello named the server (not for an IP address). */
+static void proved(const gls_conn *c, bool sni)
 {
     gls_conn_info info;
     if (gls_conn_get_info(c, &info) != GLS_OK) {
@@ -186,8 +188,8 @@ static void proved(const gls_conn *c)
                "private key,\n    because only that key could decrypt the pre-master secret.\n");
     } else {
         printf("    ServerKeyExchange: a %s signature with the certificate's key over\n"
-               "    client_random + server_random + its ephemeral public key; then its "
-               "Finished.\n",
+               "    client_random + server_random + its key exchange parameters (the group "
+               "and its\n    ephemeral public key); then its Finished.\n",
                gls_sigalg_name(info.sigalg));
     }
     if (!info.resumed) {
@@ -196,10 +198,11 @@ static void proved(const gls_conn *c)
                                   : "NOT verified (--insecure): the signatures prove only that "
                                     "the server holds the key of the certificate it sent");
     }
-    printf("\n  What an observer of the wire learned: the server name (SNI) and everything in "
+    printf("\n  What an observer of the wire learned: %s everything in "
            "both\n  hellos (versions, suites, key shares, randoms); the chosen %s and %s;\n  %s;"
            "\n  and the sizes and timing of every record. Not the keys, not the application "
            "data.\n",
+           sni ? "the server name (SNI) and" : "(no server name was sent: an IP address)",
            info.version == 0x0304 ? "TLS 1.3" : "TLS 1.2", info.suite_name,
            info.resumed             ? "no certificate (a resumption sends none)"
            : info.version == 0x0304 ? "but not the certificate (TLS 1.3 encrypts it)"
@@ -255,6 +258,15 @@ static void resumed_keylog_line(struct explain_live *l)
         memcpy(l->keylog + l->keylog_len, line, at);
         l->keylog_len += at;
     }
+}
+
+/* Whether the client sent server_name as SNI: it does unless it is an IP literal (RFC 6066 §3). */
+static bool sni_sent(const char *server_name)
+{
+    uint8_t addr[16];
+    return server_name != NULL && server_name[0] != 0 &&
+           inet_pton(AF_INET, server_name, addr) != 1 &&
+           inet_pton(AF_INET6, server_name, addr) != 1;
 }
 
 /* see tool.h */
@@ -321,7 +333,7 @@ int explain_live(struct explain_live *l, gls_config *cfg, int fd, const char *se
         int verified = gls_conn_get_info(c, &info) == GLS_OK && info.peer_verified;
         printf("\n");
         print_summary(stdout, c, verified ? "ok" : "NOT verified (--insecure)");
-        proved(c);
+        proved(c, sni_sent(server_name));
         printf("\n");
         l->cap.wire[0] = l->tape[0];
         l->cap.wire[1] = l->tape[1];

@@ -4,7 +4,8 @@
 # for localhost. Each explanation must complete, say what the server proved and what the wire
 # showed, read its own recording back (inputs, with the client's ephemeral private key), and
 # print the traffic secrets (TLS 1.3) or master secret (TLS 1.2) the server itself wrote to
-# its key log: the explanation is of the real session, not of a model of it.
+# its key log: the explanation is of the real session, not of a model of it. Without the
+# extended master secret (gnutls %NO_SESSION_HASH) the classic one is shown as the one used.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PKI=$GLS_TMP/pki
 make_pki "$PKI"
@@ -60,3 +61,27 @@ run_client live-gnutls "" "$bin" client "127.0.0.1:$port" --servername localhost
     --cafile "$PKI/ca.pem" --explain
 check live-gnutls "$GLS_TMP/gnutls.log" TLSv1.3
 stop_bg gnutls
+
+# TLS 1.2 without the extended master secret (gnutls %NO_SESSION_HASH): the classic master
+# secret is the one used and said so; the one printed in the inputs is the client's own secret
+# and the server's key log's
+port=$(free_port)
+SSLKEYLOGFILE="$GLS_TMP/gnutls-noems.log" start_bg gnutls-noems stdbuf -oL gnutls-serv --echo \
+    -p "$port" --x509certfile "$PKI/server-rsa.pem" --x509keyfile "$PKI/server-rsa.key" \
+    --priority "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_SESSION_HASH"
+wait_port "$port" gnutls-noems
+run_client live-noems "" "$bin" client "127.0.0.1:$port" --servername localhost \
+    --cafile "$PKI/ca.pem" --explain
+[ "$RUN_STATUS" = 0 ] || fail "live-noems: exited $RUN_STATUS"
+cr=$(awk '/client_random \(in ClientHello\)/ { print $NF; exit }' "$(out_of live-noems)")
+ms=$(secret_of live-noems master_secret)
+grep -q "^CLIENT_RANDOM $cr $ms\$" "$GLS_TMP/gnutls-noems.log" ||
+    fail "live-noems: the master secret differs from the server's key log"
+grep -q "master_secret (classic, RFC 5246 §8.1; used) = .* = $ms\$" "$(out_of live-noems)" ||
+    fail "live-noems: the inputs do not show the classic master secret as the one used"
+expect_contains "$(out_of live-noems)" "This session did NOT negotiate the extended master secret"
+if grep -q "negotiated the extended master secret instead\|secret extended_master_secret" "$(out_of live-noems)"; then
+    fail "live-noems: the explanation speaks of an extended master secret it does not have"
+fi
+stop_bg gnutls-noems
+pass "live-noems: without EMS the classic master secret is shown as the one used"

@@ -43,6 +43,17 @@ live t12-chacha "${rsa[*]}" --tls1.2 --ciphers ECDHE-RSA-CHACHA20-POLY1305
 live t12-client-cert "${rsa[*]} ${auth[*]}" --tls1.2 "${mine[@]}"
 live t12-dhe-sha384 "${rsa[*]}" --tls1.2 --ciphers DHE-RSA-AES256-GCM-SHA384
 # --resume: both connections explained, the second a resumption; --keylog still written
+# by IP address: no SNI is sent, and the observer is not said to have seen a server name
+port=$(free_port)
+"$bin" server --port "$port" --max 1 >"$tmp/by-ip.srv" 2>&1 &
+pids+=($!)
+wait_for "$tmp/by-ip.srv" "listening on" 10
+"$bin" client "127.0.0.1:$port" --insecure --explain >"$tmp/by-ip.out" 2>&1 ||
+    { cat "$tmp/by-ip.out"; echo "FAIL: by-ip"; exit 1; }
+grep -q "What an observer of the wire learned: (no server name was sent: an IP address)" "$tmp/by-ip.out" ||
+    { echo "FAIL: by-ip: a server name is said to have been seen"; exit 1; }
+grep -q "What an observer of the wire learned: the server name (SNI)" "$tmp/t13-sha384.out" ||
+    { echo "FAIL: the SNI sent is not named"; exit 1; }
 live t13-resume "--max 2" --tls1.3 --resume --keylog "$tmp/t13-resume.client-keylog"
 live t12-resume "${rsa[*]} --max 2" --tls1.2 --resume --keylog "$tmp/t12-resume.client-keylog"
 
