@@ -77,7 +77,8 @@ static gls_config *gls_cfg(const struct bench_scn *scn, bool server)
         gls_config_set_suites(cfg, &scn->suite, 1) != GLS_OK ||
         gls_config_set_groups(cfg, &group, 1) != GLS_OK ||
         gls_config_enable_rsa_key_exchange(cfg, scn->kx == BENCH_RSA_KX) != GLS_OK ||
-        gls_config_set_resumption(cfg, scn->resume != BENCH_FULL, 7200) != GLS_OK) {
+        gls_config_set_resumption(cfg, scn->resume != BENCH_FULL, 7200) != GLS_OK ||
+        gls_config_set_open_on_read(cfg, scn->gls_open_on_read) != GLS_OK) {
         bench_die("glasstls config");
     }
     cfg->no_tickets = scn->resume == BENCH_SESSION_ID;

@@ -239,24 +239,24 @@ void bench_certs_free(void)
 /* see bench_util.h */
 const struct bench_scn bench_scns[] = {
     {"tls13-ecdsa", "TLS 1.3 X25519 + ECDSA P-256, full", 0x0304, BENCH_X25519, BENCH_EC,
-     BENCH_FULL, 0x1301, "TLS_AES_128_GCM_SHA256", GNUTLS_13},
+     BENCH_FULL, 0x1301, "TLS_AES_128_GCM_SHA256", GNUTLS_13, false},
     {"tls13-rsa", "TLS 1.3 X25519 + RSA-2048, full", 0x0304, BENCH_X25519, BENCH_RSA, BENCH_FULL,
-     0x1301, "TLS_AES_128_GCM_SHA256", GNUTLS_13},
+     0x1301, "TLS_AES_128_GCM_SHA256", GNUTLS_13, false},
     {"tls12-ecdhe-rsa", "TLS 1.2 ECDHE-RSA (X25519), full", 0x0303, BENCH_X25519, BENCH_RSA,
      BENCH_FULL, 0xc02f, "ECDHE-RSA-AES128-GCM-SHA256",
-     GNUTLS_12 ":+ECDHE-RSA:-GROUP-ALL:+GROUP-X25519"},
+     GNUTLS_12 ":+ECDHE-RSA:-GROUP-ALL:+GROUP-X25519", false},
     {"tls12-rsa-kx", "TLS 1.2 RSA key exchange, full", 0x0303, BENCH_RSA_KX, BENCH_RSA, BENCH_FULL,
-     0x009c, "AES128-GCM-SHA256", GNUTLS_12 ":+RSA"},
+     0x009c, "AES128-GCM-SHA256", GNUTLS_12 ":+RSA", false},
     {"tls12-dhe", "TLS 1.2 DHE-RSA ffdhe2048, full", 0x0303, BENCH_FFDHE2048, BENCH_RSA, BENCH_FULL,
-     0x009e, "DHE-RSA-AES128-GCM-SHA256", GNUTLS_12 ":+DHE-RSA:-GROUP-ALL:+GROUP-FFDHE2048"},
+     0x009e, "DHE-RSA-AES128-GCM-SHA256", GNUTLS_12 ":+DHE-RSA:-GROUP-ALL:+GROUP-FFDHE2048", false},
     {"tls12-ticket", "TLS 1.2 ECDHE-RSA, ticket resumption", 0x0303, BENCH_X25519, BENCH_RSA,
      BENCH_TICKET, 0xc02f, "ECDHE-RSA-AES128-GCM-SHA256",
-     GNUTLS_12 ":+ECDHE-RSA:-GROUP-ALL:+GROUP-X25519"},
+     GNUTLS_12 ":+ECDHE-RSA:-GROUP-ALL:+GROUP-X25519", false},
     {"tls12-session-id", "TLS 1.2 ECDHE-RSA, session-id resumption", 0x0303, BENCH_X25519,
      BENCH_RSA, BENCH_SESSION_ID, 0xc02f, "ECDHE-RSA-AES128-GCM-SHA256",
-     GNUTLS_12 ":+ECDHE-RSA:-GROUP-ALL:+GROUP-X25519"},
+     GNUTLS_12 ":+ECDHE-RSA:-GROUP-ALL:+GROUP-X25519", false},
     {"tls13-psk", "TLS 1.3 PSK-DHE (X25519) resumption", 0x0304, BENCH_X25519, BENCH_EC,
-     BENCH_TICKET, 0x1301, "TLS_AES_128_GCM_SHA256", GNUTLS_13},
+     BENCH_TICKET, 0x1301, "TLS_AES_128_GCM_SHA256", GNUTLS_13, false},
 };
 const size_t bench_n_scns = sizeof bench_scns / sizeof bench_scns[0];
 

@@ -75,6 +75,9 @@ struct bench_scn {
     uint16_t suite;           /* IANA number */
     const char *ossl_suite;   /* TLS 1.3 ciphersuite or TLS 1.2 cipher string */
     const char *gnutls_prio;  /* GnuTLS priority string */
+    /* glasstls: records opened inside gls_conn_read, straight into the reader's
+     * buffer (gls_config_set_open_on_read), the way libssl and GnuTLS read */
+    bool gls_open_on_read;
 };
 extern const struct bench_scn bench_scns[];
 extern const size_t bench_n_scns;

@@ -462,6 +462,14 @@ int gls_config_set_max_idle_records(gls_config *cfg, size_t n)
 }
 
 /* see gls.h */
+int gls_config_set_open_on_read(gls_config *cfg, int on)
+{
+    TRY(writable(cfg));
+    cfg->open_on_read = on != 0;
+    return GLS_OK;
+}
+
+/* see gls.h */
 int gls_config_set_keylog(gls_config *cfg, gls_keylog_fn fn, void *arg)
 {
     TRY(writable(cfg));

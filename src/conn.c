@@ -338,6 +338,15 @@ static bool skip_early_data(gls_conn *c, uint8_t type, size_t frag)
     return true;
 }
 
+static int route_record(gls_conn *c, struct gls_rec_content rc, size_t *used);
+
+/* With gls_config_set_open_on_read, a protected record after the handshake stays
+ * sealed in `in` until gls_conn_read opens it (TLS 1.3: its type is inside). */
+static bool open_on_read(const gls_conn *c)
+{
+    return c->cfg->open_on_read && c->state == ST_CONNECTED && c->rd.mode == GLS_REC_TLS13;
+}
+
 static int process_record(gls_conn *c, size_t *used)
 {
     uint8_t type;
@@ -371,7 +380,6 @@ static int process_record(gls_conn *c, size_t *used)
         return GLS_OK;
     }
     *used = GLS_RECORD_HEADER + frag;
-    bool handshaking = c->state != ST_CONNECTED;
     if (type == GLS_CT_CHANGE_CIPHER_SPEC) { /* never protected (RFC 8446 §5) */
         TRY(idle_record(c));
         return gls_hs_on_ccs(c, gls_bytes_of(c->in + GLS_RECORD_HEADER, frag));
@@ -383,11 +391,25 @@ static int process_record(gls_conn *c, size_t *used)
     if (c->state == ST_S13_WAIT_CH2 && skip_early_data(c, type, frag)) {
         return GLS_OK; /* RFC 8446 §4.2.10: 0-RTT sent before the HelloRetryRequest came */
     }
+    if (open_on_read(c)) {
+        c->sealed = *used; /* opened by gls_conn_read, into the caller's buffer if it fits */
+        *used = 0;
+        return GLS_OK;
+    }
     err = gls_rec_open(&c->rd, c->in, *used, &rc);
     if (err == GLS_E_BAD_RECORD_MAC && skip_early_data(c, type, frag)) {
         return GLS_OK; /* RFC 8446 §4.2.10: rejected 0-RTT data is dropped */
     }
     TRY(err);
+    return route_record(c, rc, used);
+}
+
+/* Acts on one opened record of `used` bytes at the front of `in`: handshake
+ * bytes to reassembly, an alert, or application data, which becomes c->app
+ * (then *used is 0: the record stays in `in` until read). */
+static int route_record(gls_conn *c, struct gls_rec_content rc, size_t *used)
+{
+    bool handshaking = c->state != ST_CONNECTED;
     if (c->hs != NULL) {
         c->hs->skip_early = false; /* the first record that opens ends the early data */
     }
@@ -439,13 +461,14 @@ static int process_record(gls_conn *c, size_t *used)
  * connection ends. */
 static int process_input(gls_conn *c)
 {
-    while (c->err == GLS_OK && c->app.len == 0 && c->app_consumed == 0 && !c->peer_closed) {
+    while (c->err == GLS_OK && c->app.len == 0 && c->app_consumed == 0 && c->sealed == 0 &&
+           !c->peer_closed) {
         size_t used = 0;
         int err = process_record(c, &used);
         if (err != GLS_OK) {
             return conn_fail(c, err);
         }
-        if (c->app_consumed != 0) {
+        if (c->app_consumed != 0 || c->sealed != 0) {
             break;
         }
         if (used == 0) {
@@ -514,6 +537,47 @@ static void app_record_done(gls_conn *c)
     c->app.len = 0;
 }
 
+/* Opens the sealed record at the front of `in` (open-on-read mode). When the
+ * caller's buffer holds its plaintext, it is decrypted straight into buf: an
+ * application data record is then delivered (*got) without a copy; any other
+ * record's content moves back into `in` and buf is wiped. Otherwise the record
+ * is opened in place and read as usual. On failure buf holds nothing of it. */
+static int open_sealed(gls_conn *c, uint8_t *buf, size_t cap, size_t *got)
+{
+    struct gls_rec_content rc;
+    size_t used = c->sealed;
+    c->sealed = 0;
+    if (gls_rec_can_open_to(&c->rd, used, cap)) {
+        size_t touched = used < cap ? used : cap; /* covers all the record wrote to buf */
+        TRY(gls_rec_open_to(&c->rd, c->in, used, buf, cap, &rc));
+        if (rc.type != GLS_CT_APPLICATION_DATA) { /* handshake or alert: handled from `in` */
+            if (rc.data.len > 0) {
+                memcpy(c->in + GLS_RECORD_HEADER, rc.data.p, rc.data.len);
+            }
+            rc.data.p = c->in + GLS_RECORD_HEADER;
+            gls_wipe(buf, touched);
+        }
+        int err = route_record(c, rc, &used);
+        if (rc.type == GLS_CT_APPLICATION_DATA && (err != GLS_OK || c->app.len == 0)) {
+            gls_wipe(buf, touched); /* refused or empty: nothing delivered */
+        }
+        TRY(err);
+        if (c->app.len > 0) { /* already in buf */
+            *got = c->app.len;
+            app_record_done(c);
+            return GLS_OK;
+        }
+    } else {
+        TRY(gls_rec_open(&c->rd, c->in, used, &rc));
+        TRY(route_record(c, rc, &used));
+    }
+    if (used > 0) { /* consumed (application data stays until read) */
+        memmove(c->in, c->in + used, c->in_len - used);
+        c->in_len -= used;
+    }
+    return GLS_OK;
+}
+
 /* see gls.h */
 int gls_conn_read(gls_conn *c, void *buf, size_t cap, size_t *got)
 {
@@ -525,7 +589,20 @@ int gls_conn_read(gls_conn *c, void *buf, size_t cap, size_t *got)
         app_record_done(c);
         TRY(process_input(c));
     }
+    while (c->app.len == 0 && c->sealed != 0) {
+        int err = open_sealed(c, buf, cap, got);
+        if (err != GLS_OK) {
+            return conn_fail(c, err);
+        }
+        if (*got > 0) {             /* opened straight into buf */
+            (void)process_input(c); /* what was delivered stays delivered; errors are sticky */
+            release_in(c);
+            return GLS_OK;
+        }
+        TRY(process_input(c));
+    }
     if (c->app.len == 0) {
+        release_in(c);
         return c->peer_closed ? GLS_E_CLOSED : GLS_E_WANT_READ;
     }
     size_t n = c->app.len < cap ? c->app.len : cap;
@@ -607,7 +684,7 @@ unsigned gls_conn_wants(const gls_conn *c)
         (c->sent_close && c->out_len == c->out_off && c->peer_closed)) {
         return w | GLS_CLOSED;
     }
-    if (c->app.len > 0) {
+    if (c->app.len > 0 || c->sealed > 0) {
         w |= GLS_CAN_READ;
     } else if (c->in == NULL || c->in_len < c->in_cap) {
         w |= GLS_WANT_NET_IN;

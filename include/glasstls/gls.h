@@ -256,6 +256,19 @@ int gls_config_set_max_chain(gls_config *cfg, size_t n);
  * unexpected_message (default 32). Input is otherwise processed one record at
  * a time: at most one received record is ever buffered. */
 int gls_config_set_max_idle_records(gls_config *cfg, size_t n);
+/* Open-on-read (default off). After a TLS 1.3 handshake, a received record is
+ * framed by gls_conn_net_in_done but opened only by gls_conn_read, as libssl's
+ * SSL_read and GnuTLS's gnutls_record_recv do. When cap is at least the record's
+ * fragment length less 17 (its content, unless the peer padded it), the record is
+ * decrypted straight from the input buffer into buf, with no copy through the
+ * library; otherwise it is opened in place and copied out over as many reads as
+ * it takes. The cost: what a record holds is known only when it is read, so
+ * post-handshake messages (NewSessionTicket, KeyUpdate) and alerts (close_notify)
+ * take effect inside gls_conn_read, and GLS_CAN_READ may be set for a record that
+ * carries no application data (the read then says GLS_E_WANT_READ or
+ * GLS_E_CLOSED). A record that fails authentication leaves nothing in buf. Bytes
+ * of buf past *got are unspecified after any read. */
+int gls_config_set_open_on_read(gls_config *cfg, int on);
 /* Largest handshake message accepted (default 65536). */
 int gls_config_set_max_handshake_message(gls_config *cfg, size_t n);
 /* Session resumption (default on, tickets valid 7200 s). A server issues

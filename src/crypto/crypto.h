@@ -143,9 +143,16 @@ GLS_MUST_CHECK int gls_aead_seal_parts(gls_aead_ctx *x, const uint8_t *nonce, co
                                        size_t aad_len, const uint8_t *p1, size_t n1,
                                        const uint8_t *p2, size_t n2, uint8_t *out, uint8_t *tag);
 /* Decrypts buf[0..len) in place; GLS_E_BAD_RECORD_MAC if the tag does not verify
- * (buf contents are then unspecified and must not be used). */
+ * (buf is then wiped). */
 GLS_MUST_CHECK int gls_aead_open(gls_aead_ctx *x, const uint8_t *nonce, const uint8_t *aad,
                                  size_t aad_len, uint8_t *buf, size_t len, const uint8_t *tag);
+/* Decrypts in[0..len) out of place: the first min(n1, len) bytes of plaintext to
+ * out1, the rest to out2 (each not overlapping in, or exactly in place) — opening
+ * straight into a caller's buffer. GLS_E_BAD_RECORD_MAC if the tag does not
+ * verify; both outputs are then wiped, so no unauthenticated byte is left. */
+GLS_MUST_CHECK int gls_aead_open_to(gls_aead_ctx *x, const uint8_t *nonce, const uint8_t *aad,
+                                    size_t aad_len, const uint8_t *in, size_t len,
+                                    const uint8_t *tag, uint8_t *out1, size_t n1, uint8_t *out2);
 void gls_aead_free(gls_aead_ctx *x);
 
 /* ---- CBC record protection (TLS 1.2): AES-128/256-CBC with HMAC ----

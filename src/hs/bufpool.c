@@ -9,6 +9,7 @@
 int gls_pool_init(struct gls_buf_pool *p)
 {
     p->n = 0;
+    atomic_init(&p->hot, NULL);
     return pthread_mutex_init(&p->lock, NULL) == 0 ? GLS_OK : GLS_E_NO_MEMORY;
 }
 
@@ -18,6 +19,7 @@ void gls_pool_free(struct gls_buf_pool *p)
     for (size_t i = 0; i < p->n; i++) {
         free(p->free[i]);
     }
+    free(atomic_exchange(&p->hot, NULL));
     p->n = 0;
     pthread_mutex_destroy(&p->lock);
 }
@@ -25,7 +27,10 @@ void gls_pool_free(struct gls_buf_pool *p)
 /* see bufpool.h */
 uint8_t *gls_pool_get(struct gls_buf_pool *p)
 {
-    uint8_t *buf = NULL;
+    uint8_t *buf = atomic_exchange_explicit(&p->hot, NULL, memory_order_acquire);
+    if (buf != NULL) {
+        return buf;
+    }
     pthread_mutex_lock(&p->lock);
     if (p->n > 0) {
         buf = p->free[--p->n];
@@ -37,7 +42,9 @@ uint8_t *gls_pool_get(struct gls_buf_pool *p)
 /* see bufpool.h */
 void gls_pool_put(struct gls_buf_pool *p, uint8_t *buf)
 {
-    if (buf == NULL) {
+    uint8_t *empty = NULL;
+    if (buf == NULL || atomic_compare_exchange_strong_explicit(
+                           &p->hot, &empty, buf, memory_order_release, memory_order_relaxed)) {
         return;
     }
     pthread_mutex_lock(&p->lock);

@@ -7,6 +7,7 @@
 #define GLS_HS_BUFPOOL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,7 +20,10 @@
 #define GLS_POOL_MAX 64 /* free buffers kept; more are returned to the allocator */
 
 struct gls_buf_pool {
-    pthread_mutex_t lock;
+    /* the buffer given back last, taken and returned with one atomic exchange (the
+     * steady state of a connection: one buffer out and back per record) */
+    _Atomic(uint8_t *) hot;
+    pthread_mutex_t lock; /* the rest */
     uint8_t *free[GLS_POOL_MAX];
     size_t n;
 };

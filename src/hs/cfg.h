@@ -71,6 +71,7 @@ struct gls_config {
     size_t max_hs_message;
     size_t max_chain;                /* longest peer chain accepted (<= GLS_CFG_MAX_CHAIN) */
     size_t max_idle_records;         /* consecutive empty records / warnings / CCS tolerated */
+    bool open_on_read;               /* TLS 1.3 records after the handshake opened by read */
     size_t record_limit;             /* our record_size_limit (plaintext bytes) */
     uint64_t key_update_records;     /* TLS 1.3 automatic KeyUpdate interval */
     uint64_t key_update_min_records; /* a peer's KeyUpdates: one per this many records */

@@ -110,6 +110,7 @@ struct gls_conn {
     size_t hs_cap;
     gls_bytes app;       /* unread plaintext of the current application record (in `in`) */
     size_t app_consumed; /* bytes of `in` that the current application record spans */
+    size_t sealed;       /* open-on-read: bytes of the unopened record at the front of `in` */
 
     enum gls_hs_state state;
     struct gls_hs *hs; /* handshake-only state; NULL once the handshake is over */

@@ -78,6 +78,20 @@ GLS_MUST_CHECK int gls_rec_header(const uint8_t *p, size_t n, size_t max_fragmen
 GLS_MUST_CHECK int gls_rec_open(struct gls_rec_dir *d, uint8_t *p, size_t len,
                                 struct gls_rec_content *out);
 
+/* True if gls_rec_open_to opens the whole record p[0..len) into cap bytes: TLS
+ * 1.3 records whose inner plaintext (content, type, padding) fits in cap bytes,
+ * or in cap + 1 for records over 4 KiB (the type byte then spills; smaller
+ * records open faster in place and copied, see record.c). */
+bool gls_rec_can_open_to(const struct gls_rec_dir *d, size_t len, size_t cap);
+/* Opens one TLS 1.3 record like gls_rec_open, but decrypts it out of place
+ * straight into dst[0..cap) (the caller's read buffer): out->data then points
+ * into dst, and p keeps the ciphertext. GLS_E_INTERNAL unless
+ * gls_rec_can_open_to(d, len, cap). On any failure dst[0..cap) holds nothing of
+ * the record (what was decrypted is wiped) and the sequence number does not
+ * advance. */
+GLS_MUST_CHECK int gls_rec_open_to(struct gls_rec_dir *d, uint8_t *p, size_t len, uint8_t *dst,
+                                   size_t cap, struct gls_rec_content *out);
+
 /* Seals one record of type with n <= 2^14 plaintext bytes into out, header
  * included; *written is the record's length, gls_rec_sealed_len(d, n). rng
  * supplies CBC IVs. GLS_E_INTERNAL, with nothing written, if n > 2^14 or cap is

@@ -279,3 +279,57 @@ TEST(one_context_many_records)
         gls_aead_free(o);
     }
 }
+
+/* Opening out of place into two outputs (a caller's buffer and a spill for the rest):
+ * every split gives the plaintext, the input stays ciphertext, and a tampered record
+ * leaves zeros in both outputs — never unauthenticated plaintext. */
+TEST(open_to_split_outputs)
+{
+    uint8_t key[32];
+    uint8_t nonce[12];
+    uint8_t aad[5] = {23, 3, 3, 0, 77};
+    uint8_t pt[61];
+    fill(key, sizeof key, 11);
+    fill(nonce, sizeof nonce, 12);
+    fill(pt, sizeof pt, 13);
+    for (gls_aead_id id = 0; id < GLS_AEAD_COUNT; id++) {
+        const gls_aead_alg *a = gls_aead_get(crypto(), id);
+        gls_aead_ctx *s = NULL;
+        gls_aead_ctx *o = NULL;
+        uint8_t ct[sizeof pt];
+        uint8_t tag[16];
+        CHECK_OK(gls_aead_new(a, key, true, &s));
+        CHECK_OK(gls_aead_new(a, key, false, &o));
+        memcpy(ct, pt, sizeof pt);
+        CHECK_OK(gls_aead_seal(s, nonce, aad, sizeof aad, ct, sizeof ct, tag));
+        for (size_t n1 = 0; n1 <= sizeof pt + 1; n1++) {
+            uint8_t out1[sizeof pt + 2];
+            uint8_t out2[sizeof pt];
+            uint8_t in[sizeof pt];
+            size_t k1 = n1 < sizeof pt ? n1 : sizeof pt;
+            memcpy(in, ct, sizeof ct);
+            memset(out1, 0xAA, sizeof out1);
+            memset(out2, 0xAA, sizeof out2);
+            CHECK_OK(
+                gls_aead_open_to(o, nonce, aad, sizeof aad, in, sizeof in, tag, out1, n1, out2));
+            CHECK(memcmp(out1, pt, k1) == 0);
+            CHECK(memcmp(out2, pt + k1, sizeof pt - k1) == 0);
+            CHECK(out1[k1] == 0xAA); /* nothing past what belongs to out1 */
+            CHECK(memcmp(in, ct, sizeof ct) == 0);
+            in[n1 % sizeof in] ^= 0x01;
+            memset(out1, 0xAA, sizeof out1);
+            memset(out2, 0xAA, sizeof out2);
+            CHECK_ERR(
+                gls_aead_open_to(o, nonce, aad, sizeof aad, in, sizeof in, tag, out1, n1, out2),
+                GLS_E_BAD_RECORD_MAC);
+            for (size_t i = 0; i < k1; i++) {
+                CHECK(out1[i] == 0);
+            }
+            for (size_t i = 0; i < sizeof pt - k1; i++) {
+                CHECK(out2[i] == 0);
+            }
+        }
+        gls_aead_free(s);
+        gls_aead_free(o);
+    }
+}
