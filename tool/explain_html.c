@@ -345,12 +345,15 @@ int explain_html(const char *json, size_t len, const char *path)
             n_sessions < sizeof count / sizeof count[0] ? count[n_sessions] : "the connections");
     fputs("<p>Client and server ran inside one process; every value below was derived by both "
           "and shown with its formula. Each secret is a node: follow <i>made from</i> to its "
-          "inputs. Click a message to see its bytes.</p>\n"
-          "<p><a href=\"#sessions\">Connections</a> · <a href=\"#lesson\">Forward secrecy</a> · "
-          "<a href=\"#ticket\">Ticket key</a> · <a href=\"#quantum\">Record now, decrypt later</a> "
-          "· <a href=\"#answers\">Answers</a></p>\n"
-          "<h2 id=\"sessions\">The connections side by side</h2><div class=\"cols\">\n",
+          "inputs. Click a message to see its bytes.</p>\n",
           f);
+    if (jget(d, "lesson") != NULL) { /* the whole run: the lessons and answers follow */
+        fputs("<p><a href=\"#sessions\">Connections</a> · <a href=\"#lesson\">Forward "
+              "secrecy</a> · <a href=\"#ticket\">Ticket key</a> · <a href=\"#quantum\">Record "
+              "now, decrypt later</a> · <a href=\"#answers\">Answers</a></p>\n",
+              f);
+    }
+    fputs("<h2 id=\"sessions\">The connections side by side</h2><div class=\"cols\">\n", f);
     int si = 0;
     for (const struct jnode *s = sessions != NULL ? sessions->kids : NULL; s != NULL;
          s = s->next, si++) {

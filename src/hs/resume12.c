@@ -47,6 +47,18 @@ int gls_server12_try_resume(gls_conn *c, const struct gls_client_hello *ch)
     hs->ticket_ext12 = !c->cfg->no_tickets && gls_exts_has(&ch->ext, GLS_X_SESSION_TICKET);
     hs->ticket12 = resumable && hs->ticket_ext12;
     hs->session_id_len = 0;
+    /* RFC 7627 §5.3: a session made with extended master secret, offered without it, aborts
+     * the handshake (handshake_failure, as OpenSSL and tlsfuzzer) */
+    if (c->cfg->resumption && !gls_exts_has(&ch->ext, GLS_X_EXTENDED_MASTER_SECRET) &&
+        find_session(c, ch, &hs->resume)) {
+        bool ems_session = hs->resume.ems;
+        gls_ticket_wipe(&hs->resume);
+        if (ems_session) {
+            return gls_hs_reject(c, GLS_E_HANDSHAKE_FAILURE,
+                                 "ClientHello offers an extended-master-secret session without "
+                                 "extended_master_secret (RFC 7627 §5.3)");
+        }
+    }
     /* RFC 5077 §3.4: a ticket resumes whatever the session id, even an empty one (then the
      * client learns of the resumption from the NewSessionTicket or ChangeCipherSpec) */
     if (resumable && find_session(c, ch, &hs->resume)) {

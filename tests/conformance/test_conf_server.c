@@ -952,7 +952,7 @@ static void misc12(struct hello *h, int which)
     case 3: /* renegotiation_info of a broken length */
         h_set_hex(h, X_RENEGOTIATION_INFO, "05 00");
         break;
-    case 4: /* no extended_master_secret: a full handshake still */
+    case 4: /* no extended_master_secret: the EMS session is refused */
         h_del(h, X_EMS);
         break;
     case 5: /* encrypt_then_mac with a body */
@@ -1703,8 +1703,8 @@ TEST(tls12_ticket_resumption)
         {"5077 3.4", "ticket, empty session id", resume12, 0, CFG_BOTH, W_RESUMED, V12},
         {"5077 3.4", "ticket and a 32-byte session id", resume12, 1, CFG_BOTH, W_RESUMED, V12},
         {"5077 3.4", "ticket and a 1-byte session id", resume12, 2, CFG_BOTH, W_RESUMED, V12},
-        {"7627 5.3", "no extended_master_secret: a full handshake", resume12, 3, CFG_BOTH, W_HELLO,
-         V12},
+        {"7627 5.3", "no extended_master_secret: handshake_failure", resume12, 3, CFG_BOTH,
+         AL_HANDSHAKE_FAILURE, .says = "RFC 7627 §5.3"},
         {"5077 3.4", "a damaged ticket: a full handshake", resume12, 4, CFG_BOTH, W_HELLO, V12},
         {"5077 3.4", "the suite no longer offered", resume12, 5, CFG_BOTH, W_HELLO, V12},
         {"6066 3", "another server name", resume12, 6, CFG_BOTH, W_HELLO, V12},

@@ -103,6 +103,9 @@ done
 "$bin" explain --tls1.3 --html "$tmp/one.html"
 grep -q "How TLS makes its keys: one connection, explained" "$tmp/one.html" ||
     { echo "the one-session page does not say one connection"; exit 1; }
+if grep -q 'href="#lesson"' "$tmp/one.html"; then
+    echo "the one-session page links to lessons it does not have"; exit 1
+fi
 "$bin" explain --html "$tmp/all.html"
 grep -q "How TLS makes its keys: four connections, explained" "$tmp/all.html" ||
     { echo "the whole page does not say four connections"; exit 1; }
