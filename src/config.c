@@ -62,6 +62,14 @@ static const uint16_t default_sigalgs[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The rng a config has unless the caller sets one: its pool of system bytes, or
+ * RAND_bytes per draw where the pool is not available (crypto.h). */
+static void default_rng(gls_config *cfg)
+{
+    cfg->rng.fn = cfg->rand_pool != NULL ? gls_rand_pool_draw : gls_rand_system;
+    cfg->rng.arg = cfg->rand_pool;
+}
+
 /* see gls.h */
 gls_config *gls_config_new(void)
 {
@@ -89,7 +97,8 @@ gls_config *gls_config_new(void)
     cfg->record_limit = GLS_MAX_PLAINTEXT;
     cfg->key_update_records = (uint64_t)1 << 23;
     cfg->key_update_min_records = 16;
-    cfg->rng.fn = gls_rand_system;
+    cfg->rand_pool = gls_rand_pool_new();
+    default_rng(cfg);
     cfg->resumption = true;
     cfg->ticket_lifetime = 7200;
     cfg->ticket_rotation = 12 * 3600;
@@ -105,6 +114,7 @@ gls_config *gls_config_new(void)
         gls_pool_init(cfg->bufs) != GLS_OK || gls_cert_cache_new(&cfg->peer_certs) != GLS_OK ||
         gls_rand_system(NULL, cfg->ticket_master, sizeof cfg->ticket_master) != GLS_OK) {
         gls_cert_cache_free(cfg->peer_certs);
+        gls_rand_pool_free(cfg->rand_pool);
         free(cfg->ticket_epochs);
         free(cfg->tickets);
         free(cfg->sessions);
@@ -150,6 +160,7 @@ void gls_config_free(gls_config *cfg)
     free(cfg->keyring);
     gls_ticket_epochs_free(cfg->ticket_epochs);
     free(cfg->ticket_epochs);
+    gls_rand_pool_free(cfg->rand_pool);
     gls_wipe(cfg, sizeof *cfg);
     free(cfg);
 }
@@ -505,7 +516,11 @@ int gls_config_set_event_trace(gls_config *cfg, gls_event_fn fn, void *arg)
 int gls_config_set_rng(gls_config *cfg, gls_random_fn fn, void *arg)
 {
     TRY(writable(cfg));
-    cfg->rng.fn = fn != NULL ? fn : gls_rand_system;
+    if (fn == NULL) {
+        default_rng(cfg);
+        return GLS_OK;
+    }
+    cfg->rng.fn = fn;
     cfg->rng.arg = arg;
     return GLS_OK;
 }

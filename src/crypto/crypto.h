@@ -43,8 +43,9 @@ GLS_MUST_CHECK int gls_rand(const gls_rng *rng, uint8_t *out, size_t len);
  * call), and one of at least half its size goes straight to the source. It is
  * per-handshake state (it lives in struct gls_hs and dies with it), never shared.
  * A source other than the system CSPRNG (a config's rng hook: tests, fuzzing,
- * `explain`) is called exactly as if there were no batch, once per value with that
- * value's length, so deterministic outputs do not change. Pass &b->rng wherever a
+ * `explain`; or the config's pool below, which already draws in bulk) is called
+ * exactly as if there were no batch, once per value with that value's length, so
+ * deterministic outputs do not change. Pass &b->rng wherever a
  * gls_rng goes. */
 #define GLS_RAND_BATCH 256
 typedef struct gls_rand_batch {
@@ -57,6 +58,26 @@ typedef struct gls_rand_batch {
 } gls_rand_batch;
 void gls_rand_batch_init(gls_rand_batch *b, const gls_rng *src);
 void gls_rand_batch_wipe(gls_rand_batch *b);
+
+/* A config's pool of system random bytes, shared by its connections. libcrypto 3.0's
+ * DRBG makes a getpid() system call on every RAND_bytes (its fork check), a fifth of
+ * a TLS 1.2 resumption's time on a virtual machine even at one draw per handshake
+ * side. The pool fills GLS_RAND_POOL_BYTES with one RAND_bytes and deals them out
+ * under a mutex, wiping each byte as it leaves; it never makes a byte of its own. It
+ * lives in a page of its own marked MADV_WIPEONFORK: a child of fork() finds it empty
+ * and refills from libcrypto (which reseeds after a fork), so parent and child never
+ * share a byte. Where the kernel cannot wipe on fork, gls_rand_pool_new gives NULL and
+ * the config draws from the system as before. A draw larger than
+ * GLS_RAND_POOL_MAX_DRAW (an RSA padding string) goes straight to RAND_bytes.
+ * gls_rand_pool_draw is a gls_rng_fn whose arg is the pool. */
+#define GLS_RAND_POOL_MAX_DRAW 256
+#define GLS_RAND_POOL_BYTES    4032 /* a multiple of 64: draws of 16, 32 or 64 leave no tail */
+typedef struct gls_rand_pool gls_rand_pool;
+gls_rand_pool *gls_rand_pool_new(void);
+void gls_rand_pool_free(gls_rand_pool *p);
+GLS_MUST_CHECK int gls_rand_pool_draw(void *arg, uint8_t *out, size_t len);
+/* For tests: system draws made so far, and bytes not yet handed out. */
+void gls_rand_pool_stats(gls_rand_pool *p, uint64_t *fills, size_t *left);
 
 /* ---- the algorithm set ---- */
 GLS_MUST_CHECK int gls_crypto_new(gls_crypto **out);

@@ -97,6 +97,7 @@ struct gls_config {
     gls_event_fn event;
     void *event_arg;
     gls_rng rng;
+    gls_rand_pool *rand_pool; /* the default rng's bytes (NULL: RAND_bytes per draw) */
     gls_clock_fn clock;
     void *clock_arg;
     gls_record_hook record_hook; /* NULL outside tests */

@@ -361,3 +361,58 @@ TEST(session_cache_is_bounded)
     gls_config_free(a);
     gls_config_free(b);
 }
+
+/* An rng hook that counts its calls and draws from the system. */
+static int count_draws(void *arg, uint8_t *out, size_t len)
+{
+    (*(size_t *)arg)++;
+    return gls_rand_system(NULL, out, len);
+}
+
+/* A config's random bytes come from its pool (crypto/rand.c): one system draw serves
+ * many handshakes on each side; a caller's rng hook replaces it, and setting no hook
+ * again brings it back. */
+TEST(handshakes_draw_from_the_config_pool)
+{
+    gls_config *s, *c;
+    uint64_t sfills, cfills;
+    size_t sleft, cleft, before;
+    make_pair(&s, &c);
+    CHECK(s->rand_pool != NULL && c->rand_pool != NULL);
+    for (int i = 0; i < 8; i++) {
+        struct outcome o = connect_once(s, c);
+        CHECK_OK(o.err);
+        CHECK_EQ(o.client_resumed, i > 0);
+    }
+    gls_rand_pool_stats(s->rand_pool, &sfills, &sleft);
+    gls_rand_pool_stats(c->rand_pool, &cfills, &cleft);
+    CHECK_EQ(sfills, 1); /* eight handshakes, one RAND_bytes per side */
+    CHECK_EQ(cfills, 1);
+    CHECK(sleft < GLS_RAND_POOL_BYTES - 8 * 32); /* at least a random per handshake */
+    CHECK(cleft < GLS_RAND_POOL_BYTES - 8 * 32);
+    gls_config_free(s);
+    gls_config_free(c);
+
+    size_t calls = 0;
+    make_pair(&s, &c);
+    CHECK_OK(gls_config_set_rng(c, count_draws, &calls));
+    gls_rand_pool_stats(c->rand_pool, &cfills, &before);
+    CHECK_OK(connect_once(s, c).err);
+    gls_rand_pool_stats(c->rand_pool, &cfills, &cleft);
+    CHECK(calls > 0);
+    CHECK_EQ(cfills, 0); /* the hook, not the pool */
+    CHECK_EQ(cleft, before);
+    gls_config_free(c);
+    c = gls_config_new();
+    CHECK_OK(gls_config_set_versions(c, 0x0303, 0x0303));
+    CHECK_OK(gls_config_danger_accept_any_cert(c));
+    CHECK_OK(gls_config_set_rng(c, count_draws, &calls));
+    CHECK_OK(gls_config_set_rng(c, NULL, NULL)); /* back to the pool */
+    calls = 0;
+    CHECK_OK(connect_once(s, c).err);
+    gls_rand_pool_stats(c->rand_pool, &cfills, &cleft);
+    CHECK_EQ(calls, 0);
+    CHECK_EQ(cfills, 1);
+    gls_config_free(s);
+    gls_config_free(c);
+}
