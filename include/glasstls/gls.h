@@ -297,7 +297,11 @@ int gls_config_set_secret_trace(gls_config *cfg, gls_secret_fn fn, void *arg);
 /* Human-readable protocol events ("-> ClientHello", "chose TLS_AES_128_GCM_SHA256"). */
 typedef void (*gls_event_fn)(void *arg, gls_conn *c, const char *line);
 int gls_config_set_event_trace(gls_config *cfg, gls_event_fn fn, void *arg);
-/* Randomness and time, replaceable for deterministic tests and demos. */
+/* Randomness and time, replaceable for deterministic tests and demos. By default a
+ * config draws its random bytes from libcrypto (RAND_bytes) 4 KB at a time into a
+ * pool its connections share, kept in memory the kernel wipes in a child of fork():
+ * a forked process never reuses its parent's bytes. A hook replaces the pool; NULL
+ * brings it back. */
 typedef int (*gls_random_fn)(void *arg, uint8_t *out, size_t len);
 typedef int64_t (*gls_clock_fn)(void *arg); /* seconds since the Unix epoch */
 int gls_config_set_rng(gls_config *cfg, gls_random_fn fn, void *arg);
