@@ -188,7 +188,12 @@ static int pkey_derive(gls_kex *k, EVP_PKEY *peer, size_t want, gls_kex_secret *
 
 /* One context made from our key imports the peer's public key and then derives: each
  * context or key libcrypto 3.0 makes scans its whole name table (EVP_KEYMGMT_names_do_all),
- * so one context instead of the two of EVP_PKEY_new_raw_public_key_ex and pkey_derive. */
+ * so one context instead of the two of EVP_PKEY_new_raw_public_key_ex and pkey_derive.
+ * The peer key is set without libcrypto's validation, which would make a third context:
+ * for X25519 and X448 that check only asks whether the key has a public part of the
+ * right length (libcrypto 3.0's ecx_validate), which the import and the length check
+ * above already settle; the all-zero output check (RFC 7748 §6, RFC 8446 §7.4.2)
+ * stays in xdh_derive. */
 static int xdh_derive_raw(gls_kex *k, const uint8_t *peer, size_t len, gls_kex_secret *shared)
 {
     OSSL_PARAM params[2];
@@ -199,7 +204,7 @@ static int xdh_derive_raw(gls_kex *k, const uint8_t *peer, size_t len, gls_kex_s
     EVP_PKEY_CTX *x = EVP_PKEY_CTX_new_from_pkey(k->libctx, k->pkey, NULL);
     bool ok = x != NULL && EVP_PKEY_fromdata_init(x) == 1 &&
               EVP_PKEY_fromdata(x, &pk, EVP_PKEY_PUBLIC_KEY, params) == 1 &&
-              EVP_PKEY_derive_init(x) == 1 && EVP_PKEY_derive_set_peer(x, pk) == 1 &&
+              EVP_PKEY_derive_init(x) == 1 && EVP_PKEY_derive_set_peer_ex(x, pk, 0) == 1 &&
               EVP_PKEY_derive(x, shared->b, &out_len) == 1 && out_len == len;
     EVP_PKEY_CTX_free(x);
     EVP_PKEY_free(pk);
