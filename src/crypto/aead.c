@@ -41,10 +41,9 @@ int gls_aead_new(const gls_aead_alg *a, const uint8_t *key, bool encrypt, gls_ae
     x->encrypt = encrypt;
     x->nonce_param_len = a->id == GLS_AEAD_CHACHA20_POLY1305 ? a->nonce_len : (size_t)-1;
     x->evp = EVP_CIPHER_CTX_new();
-    if (x->evp == NULL || EVP_CipherInit_ex(x->evp, cipher_of(a), NULL, NULL, NULL, enc) != 1 ||
-        EVP_CIPHER_CTX_get_key_length(x->evp) != (int)a->key_len ||
-        EVP_CIPHER_CTX_ctrl(x->evp, EVP_CTRL_AEAD_SET_IVLEN, (int)a->nonce_len, NULL) != 1 ||
-        EVP_CipherInit_ex(x->evp, NULL, NULL, key, NULL, enc) != 1) {
+    /* key and nonce lengths are the cipher's defaults (checked in gls_crypto_new): keyed
+     * in one call, without a length query or an IV-length ctrl per context */
+    if (x->evp == NULL || EVP_CipherInit_ex(x->evp, cipher_of(a), NULL, key, NULL, enc) != 1) {
         gls_aead_free(x);
         return GLS_E_CRYPTO;
     }

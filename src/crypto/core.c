@@ -52,7 +52,9 @@ int gls_crypto_new(gls_crypto **out)
         a->tag_len = 16;
         a->name = aead_names[i].name;
         a->impl = EVP_CIPHER_fetch(c->libctx, a->name, NULL);
-        ok = ok && a->impl != NULL;
+        /* checked once here, so gls_aead_new keys a context in one call */
+        ok = ok && a->impl != NULL && EVP_CIPHER_get_key_length(cipher_of(a)) == (int)a->key_len &&
+             EVP_CIPHER_get_iv_length(cipher_of(a)) == (int)a->nonce_len;
     }
     c->hmac = EVP_MAC_fetch(c->libctx, OSSL_MAC_NAME_HMAC, NULL);
     c->aes_cbc[0] = EVP_CIPHER_fetch(c->libctx, "AES-128-CBC", NULL);
