@@ -89,8 +89,12 @@ static int absorb_pad(gls_hmac_key *x, const uint8_t *k, uint8_t pad)
 {
     const gls_hash_alg *h = x->h;
     uint8_t block[MAX_BLOCK];
-    for (size_t i = 0; i < h->block; i++) {
-        block[i] = (uint8_t)(k[i] ^ pad);
+    const uint64_t pads = pad * UINT64_C(0x0101010101010101);
+    for (size_t i = 0; i < h->block; i += 8) { /* block sizes are multiples of 8 */
+        uint64_t w;
+        memcpy(&w, k + i, 8);
+        w ^= pads;
+        memcpy(block + i, &w, 8);
     }
     bool ok;
 #if GLS_HMAC_BLOCK_FUNCTIONS
@@ -105,7 +109,7 @@ static int absorb_pad(gls_hmac_key *x, const uint8_t *k, uint8_t pad)
         ok = *out != NULL && EVP_DigestInit_ex(*out, md_of(h), NULL) == 1 &&
              EVP_DigestUpdate(*out, block, h->block) == 1;
     }
-    OPENSSL_cleanse(block, sizeof block);
+    gls_wipe(block, sizeof block);
     return ok ? GLS_OK : GLS_E_CRYPTO;
 }
 
@@ -131,7 +135,7 @@ static int key_init(gls_hmac_key *x, const gls_hash_alg *h, const uint8_t *key, 
     if (err == GLS_OK && !x->blocks && (x->work = EVP_MD_CTX_new()) == NULL) {
         err = GLS_E_NO_MEMORY;
     }
-    OPENSSL_cleanse(k, sizeof k);
+    gls_wipe(k, sizeof k);
     return err;
 }
 
@@ -170,8 +174,8 @@ static int run_blocks(const gls_hmac_key *k, const uint8_t *p1, size_t n1, const
         s = k->bout;
         ok = sha_update(id, &s, ihash, k->h->len) && sha_final(id, &s, out);
     }
-    OPENSSL_cleanse(&s, sizeof s);
-    OPENSSL_cleanse(ihash, sizeof ihash);
+    gls_wipe(&s, sizeof s);
+    gls_wipe(ihash, sizeof ihash);
     return ok ? GLS_OK : GLS_E_CRYPTO;
 }
 #endif
@@ -194,7 +198,7 @@ int gls_hmac_run(gls_hmac_key *k, const uint8_t *p1, size_t n1, const uint8_t *p
         (n3 == 0 || EVP_DigestUpdate(x, p3, n3) == 1) && EVP_DigestFinal_ex(x, ihash, &len) == 1 &&
         EVP_MD_CTX_copy_ex(x, k->outer) == 1 && EVP_DigestUpdate(x, ihash, len) == 1 &&
         EVP_DigestFinal_ex(x, out, &len) == 1 && len == k->h->len;
-    OPENSSL_cleanse(ihash, sizeof ihash);
+    gls_wipe(ihash, sizeof ihash);
     return ok ? GLS_OK : GLS_E_CRYPTO;
 }
 
@@ -207,7 +211,7 @@ void gls_hmac_key_free(gls_hmac_key *k)
     EVP_MD_CTX_free(k->inner); /* libcrypto cleanses digest state on free */
     EVP_MD_CTX_free(k->outer);
     EVP_MD_CTX_free(k->work);
-    OPENSSL_cleanse(k, sizeof *k); /* the pads' block-function states */
+    gls_wipe(k, sizeof *k); /* the pads' block-function states */
     free(k);
 }
 
@@ -222,7 +226,7 @@ int gls_hmac(const gls_hash_alg *h, const uint8_t *key, size_t klen, const uint8
         memset(&stack, 0, sizeof stack);
         int err = key_init(&stack, h, key, klen);
         err = err ? err : run_blocks(&stack, p, n, NULL, 0, NULL, 0, out);
-        OPENSSL_cleanse(&stack, sizeof stack);
+        gls_wipe(&stack, sizeof stack);
         return err;
     }
 #endif
