@@ -7,82 +7,30 @@
  * block functions (SHA256_Init/Update/Final and the SHA-512 family): their states
  * are plain structs, so a run copies them with memcpy and allocates nothing. Through
  * EVP each copy frees and re-duplicates the provider's state (EVP_MD_CTX_copy_ex in
- * libcrypto 3.0), which was most of a TLS 1.2 resumption's PRF cost. libcrypto 3.0
- * marks those functions deprecated, hence OPENSSL_SUPPRESS_DEPRECATED here alone; a
- * libcrypto built without them (OPENSSL_NO_DEPRECATED_3_0) gets the EVP path for
- * every hash, which SHA-1 always takes. */
+ * libcrypto 3.0), which was most of a TLS 1.2 resumption's PRF cost. See
+ * crypto/sha2.h (shared with hash.c) for the deprecation and the EVP fallback. */
 #define OPENSSL_SUPPRESS_DEPRECATED
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/sha2.h"
+
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
 
 #include "crypto/internal.h"
 
 #define MAX_BLOCK 128 /* SHA-384/512 */
 
-#if !defined(OPENSSL_NO_DEPRECATED_3_0)
-#define GLS_HMAC_BLOCK_FUNCTIONS 1
-#else
-#define GLS_HMAC_BLOCK_FUNCTIONS 0
-#endif
-
-union sha_state {
-#if GLS_HMAC_BLOCK_FUNCTIONS
-    SHA256_CTX s256;
-    SHA512_CTX s512;
-#endif
-    uint8_t none;
-};
-
 struct gls_hmac_key {
     const gls_hash_alg *h;
-    bool blocks;               /* the block functions (see above), else EVP */
-    union sha_state bin, bout; /* blocks: H((K ^ ipad) || ...), H((K ^ opad) || ...) */
-    EVP_MD_CTX *inner;         /* EVP: H((K ^ ipad) || ...) so far */
-    EVP_MD_CTX *outer;         /* EVP: H((K ^ opad) || ...) so far */
-    EVP_MD_CTX *work;          /* EVP: each run's state, made once */
+    bool blocks;                   /* the block functions (crypto/sha2.h), else EVP */
+    union gls_sha_state bin, bout; /* blocks: H((K ^ ipad) || ...), H((K ^ opad) || ...) */
+    EVP_MD_CTX *inner;             /* EVP: H((K ^ ipad) || ...) so far */
+    EVP_MD_CTX *outer;             /* EVP: H((K ^ opad) || ...) so far */
+    EVP_MD_CTX *work;              /* EVP: each run's state, made once */
 };
-
-#if GLS_HMAC_BLOCK_FUNCTIONS
-static bool sha_init(gls_hash_id id, union sha_state *s)
-{
-    switch (id) {
-    case GLS_HASH_SHA256:
-        return SHA256_Init(&s->s256) == 1;
-    case GLS_HASH_SHA384:
-        return SHA384_Init(&s->s512) == 1;
-    case GLS_HASH_SHA512:
-        return SHA512_Init(&s->s512) == 1;
-    default:
-        return false;
-    }
-}
-
-static bool sha_update(gls_hash_id id, union sha_state *s, const uint8_t *p, size_t n)
-{
-    if (n == 0) {
-        return true;
-    }
-    return id == GLS_HASH_SHA256 ? SHA256_Update(&s->s256, p, n) == 1
-                                 : SHA512_Update(&s->s512, p, n) == 1; /* 384 and 512 */
-}
-
-static bool sha_final(gls_hash_id id, union sha_state *s, uint8_t *out)
-{
-    switch (id) {
-    case GLS_HASH_SHA256:
-        return SHA256_Final(out, &s->s256) == 1;
-    case GLS_HASH_SHA384:
-        return SHA384_Final(out, &s->s512) == 1;
-    default:
-        return SHA512_Final(out, &s->s512) == 1;
-    }
-}
-#endif
 
 /* Absorbs K ^ pad, one block, into the key's starting state for that pad. */
 static int absorb_pad(gls_hmac_key *x, const uint8_t *k, uint8_t pad)
@@ -97,10 +45,10 @@ static int absorb_pad(gls_hmac_key *x, const uint8_t *k, uint8_t pad)
         memcpy(block + i, &w, 8);
     }
     bool ok;
-#if GLS_HMAC_BLOCK_FUNCTIONS
+#if GLS_SHA_BLOCK_FUNCTIONS
     if (x->blocks) {
-        union sha_state *s = pad == 0x36 ? &x->bin : &x->bout;
-        ok = sha_init(h->id, s) && sha_update(h->id, s, block, h->block);
+        union gls_sha_state *s = pad == 0x36 ? &x->bin : &x->bout;
+        ok = gls_sha_init(h->id, s) && gls_sha_update(h->id, s, block, h->block);
     } else
 #endif
     {
@@ -119,8 +67,7 @@ static int key_init(gls_hmac_key *x, const gls_hash_alg *h, const uint8_t *key, 
     uint8_t k[MAX_BLOCK] = {0};
     int err = GLS_OK;
     x->h = h;
-    x->blocks = GLS_HMAC_BLOCK_FUNCTIONS &&
-                (h->id == GLS_HASH_SHA256 || h->id == GLS_HASH_SHA384 || h->id == GLS_HASH_SHA512);
+    x->blocks = gls_sha_blocks(h->id);
     if (klen > h->block) { /* RFC 2104 §2: long keys are hashed first */
         err = gls_hash(h, key, klen, k);
     } else if (klen > 0) {
@@ -161,18 +108,18 @@ const gls_hash_alg *gls_hmac_key_hash(const gls_hmac_key *k)
     return k->h;
 }
 
-#if GLS_HMAC_BLOCK_FUNCTIONS
+#if GLS_SHA_BLOCK_FUNCTIONS
 static int run_blocks(const gls_hmac_key *k, const uint8_t *p1, size_t n1, const uint8_t *p2,
                       size_t n2, const uint8_t *p3, size_t n3, uint8_t *out)
 {
     gls_hash_id id = k->h->id;
     uint8_t ihash[GLS_MAX_HASH];
-    union sha_state s = k->bin;
-    bool ok = sha_update(id, &s, p1, n1) && sha_update(id, &s, p2, n2) &&
-              sha_update(id, &s, p3, n3) && sha_final(id, &s, ihash);
+    union gls_sha_state s = k->bin;
+    bool ok = gls_sha_update(id, &s, p1, n1) && gls_sha_update(id, &s, p2, n2) &&
+              gls_sha_update(id, &s, p3, n3) && gls_sha_final(id, &s, ihash);
     if (ok) {
         s = k->bout;
-        ok = sha_update(id, &s, ihash, k->h->len) && sha_final(id, &s, out);
+        ok = gls_sha_update(id, &s, ihash, k->h->len) && gls_sha_final(id, &s, out);
     }
     gls_wipe(&s, sizeof s);
     gls_wipe(ihash, sizeof ihash);
@@ -184,7 +131,7 @@ static int run_blocks(const gls_hmac_key *k, const uint8_t *p1, size_t n1, const
 int gls_hmac_run(gls_hmac_key *k, const uint8_t *p1, size_t n1, const uint8_t *p2, size_t n2,
                  const uint8_t *p3, size_t n3, uint8_t *out)
 {
-#if GLS_HMAC_BLOCK_FUNCTIONS
+#if GLS_SHA_BLOCK_FUNCTIONS
     if (k->blocks) {
         return run_blocks(k, p1, n1, p2, n2, p3, n3, out);
     }
@@ -220,8 +167,8 @@ int gls_hmac(const gls_hash_alg *h, const uint8_t *key, size_t klen, const uint8
              uint8_t *out)
 {
     gls_hmac_key *k = NULL;
-#if GLS_HMAC_BLOCK_FUNCTIONS
-    if (h->id == GLS_HASH_SHA256 || h->id == GLS_HASH_SHA384 || h->id == GLS_HASH_SHA512) {
+#if GLS_SHA_BLOCK_FUNCTIONS
+    if (gls_sha_blocks(h->id)) {
         gls_hmac_key stack; /* the block functions need no allocation: a key on the stack */
         memset(&stack, 0, sizeof stack);
         int err = key_init(&stack, h, key, klen);
