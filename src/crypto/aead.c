@@ -159,6 +159,17 @@ int gls_aead_open(gls_aead_ctx *x, const uint8_t *nonce, const uint8_t *aad, siz
 }
 
 /* see crypto.h */
+int gls_aead_rekey(gls_aead_ctx *x, const gls_aead_alg *a, const uint8_t *key, bool encrypt)
+{
+    if (x->a != a || x->encrypt != encrypt) {
+        return GLS_E_INTERNAL;
+    }
+    /* the old key schedule is overwritten; each record sets its own nonce */
+    return EVP_CipherInit_ex(x->evp, NULL, NULL, key, NULL, encrypt ? 1 : 0) == 1 ? GLS_OK
+                                                                                  : GLS_E_CRYPTO;
+}
+
+/* see crypto.h */
 void gls_aead_free(gls_aead_ctx *x)
 {
     if (x == NULL) {

@@ -174,6 +174,11 @@ GLS_MUST_CHECK int gls_aead_open(gls_aead_ctx *x, const uint8_t *nonce, const ui
 GLS_MUST_CHECK int gls_aead_open_to(gls_aead_ctx *x, const uint8_t *nonce, const uint8_t *aad,
                                     size_t aad_len, const uint8_t *in, size_t len,
                                     const uint8_t *tag, uint8_t *out1, size_t n1, uint8_t *out2);
+/* Keys x afresh with key (the same algorithm and direction), as gls_aead_new would,
+ * reusing libcrypto's context: TLS 1.3 moves from handshake to application keys this
+ * way. GLS_E_INTERNAL if a or encrypt differ from x's. */
+GLS_MUST_CHECK int gls_aead_rekey(gls_aead_ctx *x, const gls_aead_alg *a, const uint8_t *key,
+                                  bool encrypt);
 void gls_aead_free(gls_aead_ctx *x);
 
 /* ---- CBC record protection (TLS 1.2): AES-128/256-CBC with HMAC ----

@@ -79,7 +79,12 @@ int gls_rec_set_aead(struct gls_rec_dir *d, enum gls_rec_mode mode, const gls_ae
     if (iv_len != want_iv || mode == GLS_REC_PLAIN || mode == GLS_REC_TLS12_CBC) {
         return GLS_E_INTERNAL;
     }
-    TRY(gls_aead_new(a, key, encrypt, &x));
+    if (d->aead != NULL && d->mode == mode && gls_aead_rekey(d->aead, a, key, encrypt) == GLS_OK) {
+        x = d->aead; /* the next epoch's key in the same libcrypto context */
+        d->aead = NULL;
+    } else {
+        TRY(gls_aead_new(a, key, encrypt, &x));
+    }
     gls_rec_dir_wipe(d);
     d->mode = mode;
     d->aead = x;

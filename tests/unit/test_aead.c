@@ -280,6 +280,44 @@ TEST(one_context_many_records)
     }
 }
 
+/* A context keyed again (the move from handshake to application keys) seals and opens
+ * exactly as a freshly keyed one; another algorithm or direction is refused. */
+TEST(rekey_matches_a_fresh_context)
+{
+    uint8_t k1[32], k2[32], nonce[12], pt[64];
+    uint8_t aad[5] = {23, 3, 3, 0, 80};
+    fill(k1, sizeof k1, 1);
+    fill(k2, sizeof k2, 2);
+    fill(nonce, sizeof nonce, 3);
+    fill(pt, sizeof pt, 4);
+    for (gls_aead_id id = 0; id < GLS_AEAD_COUNT; id++) {
+        const gls_aead_alg *a = gls_aead_get(crypto(), id);
+        const gls_aead_alg *other = gls_aead_get(crypto(), (id + 1) % GLS_AEAD_COUNT);
+        gls_aead_ctx *s = NULL, *o = NULL, *f = NULL;
+        uint8_t rec[64], fresh[64], tag[16], fresh_tag[16];
+        CHECK_OK(gls_aead_new(a, k1, true, &s));
+        CHECK_OK(gls_aead_new(a, k1, false, &o));
+        memcpy(rec, pt, sizeof rec);
+        CHECK_OK(gls_aead_seal(s, nonce, aad, sizeof aad, rec, sizeof rec, tag)); /* under k1 */
+        CHECK_OK(gls_aead_rekey(s, a, k2, true));
+        CHECK_OK(gls_aead_rekey(o, a, k2, false));
+        CHECK_ERR(gls_aead_rekey(s, a, k2, false), GLS_E_INTERNAL);
+        CHECK_ERR(gls_aead_rekey(s, other, k2, true), GLS_E_INTERNAL);
+        CHECK_OK(gls_aead_new(a, k2, true, &f));
+        memcpy(rec, pt, sizeof rec);
+        memcpy(fresh, pt, sizeof fresh);
+        CHECK_OK(gls_aead_seal(s, nonce, aad, sizeof aad, rec, sizeof rec, tag));
+        CHECK_OK(gls_aead_seal(f, nonce, aad, sizeof aad, fresh, sizeof fresh, fresh_tag));
+        CHECK(memcmp(rec, fresh, sizeof rec) == 0);
+        CHECK(memcmp(tag, fresh_tag, sizeof tag) == 0);
+        CHECK_OK(gls_aead_open(o, nonce, aad, sizeof aad, rec, sizeof rec, tag));
+        CHECK(memcmp(rec, pt, sizeof rec) == 0);
+        gls_aead_free(s);
+        gls_aead_free(o);
+        gls_aead_free(f);
+    }
+}
+
 /* Opening out of place into two outputs (a caller's buffer and a spill for the rest):
  * every split gives the plaintext, the input stays ciphertext, and a tampered record
  * leaves zeros in both outputs — never unauthenticated plaintext. */
