@@ -128,6 +128,15 @@ GLS_MUST_CHECK int gls_hmac_key_new(const gls_hash_alg *h, const uint8_t *key, s
 GLS_MUST_CHECK int gls_hmac_run(gls_hmac_key *k, const uint8_t *p1, size_t n1, const uint8_t *p2,
                                 size_t n2, const uint8_t *p3, size_t n3, uint8_t *out);
 void gls_hmac_key_free(gls_hmac_key *k);
+/* A short-lived key in room the caller provides (on its stack): keying allocates
+ * nothing. *out points into sp; gls_hmac_key_done wipes it (never gls_hmac_key_free). */
+#define GLS_HMAC_KEY_SPACE 512
+typedef struct {
+    _Alignas(16) unsigned char b[GLS_HMAC_KEY_SPACE];
+} gls_hmac_key_space;
+GLS_MUST_CHECK int gls_hmac_key_init(gls_hmac_key_space *sp, const gls_hash_alg *h,
+                                     const uint8_t *key, size_t klen, gls_hmac_key **out);
+void gls_hmac_key_done(gls_hmac_key *k);
 /* The hash a key was made for. */
 const gls_hash_alg *gls_hmac_key_hash(const gls_hmac_key *k);
 

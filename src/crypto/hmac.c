@@ -61,7 +61,7 @@ static int absorb_pad(gls_hmac_key *x, const uint8_t *k, uint8_t pad)
     return ok ? GLS_OK : GLS_E_CRYPTO;
 }
 
-/* Keys x (zeroed by the caller): absorbs both pads. On failure the caller frees what was made. */
+/* Keys x (its EVP pointers NULL): absorbs both pads. On failure the caller frees what was made. */
 static int key_init(gls_hmac_key *x, const gls_hash_alg *h, const uint8_t *key, size_t klen)
 {
     uint8_t k[MAX_BLOCK] = {0};
@@ -150,7 +150,7 @@ int gls_hmac_run(gls_hmac_key *k, const uint8_t *p1, size_t n1, const uint8_t *p
 }
 
 /* see crypto.h */
-void gls_hmac_key_free(gls_hmac_key *k)
+void gls_hmac_key_done(gls_hmac_key *k)
 {
     if (k == NULL) {
         return;
@@ -159,7 +159,33 @@ void gls_hmac_key_free(gls_hmac_key *k)
     EVP_MD_CTX_free(k->outer);
     EVP_MD_CTX_free(k->work);
     gls_wipe(k, sizeof *k); /* the pads' block-function states */
+}
+
+/* see crypto.h */
+void gls_hmac_key_free(gls_hmac_key *k)
+{
+    gls_hmac_key_done(k);
     free(k);
+}
+
+_Static_assert(sizeof(struct gls_hmac_key) <= GLS_HMAC_KEY_SPACE, "a key fits its space");
+_Static_assert(_Alignof(struct gls_hmac_key) <= 16, "and its alignment");
+
+/* see crypto.h */
+int gls_hmac_key_init(gls_hmac_key_space *sp, const gls_hash_alg *h, const uint8_t *key,
+                      size_t klen, gls_hmac_key **out)
+{
+    gls_hmac_key *x = (gls_hmac_key *)(void *)sp->b;
+    x->inner = NULL; /* key_init fills the rest */
+    x->outer = NULL;
+    x->work = NULL;
+    int err = key_init(x, h, key, klen);
+    if (err != GLS_OK) {
+        gls_hmac_key_done(x);
+        return err;
+    }
+    *out = x;
+    return GLS_OK;
 }
 
 /* see crypto.h */

@@ -50,13 +50,14 @@ int gls_hkdf_expand_keyed(gls_hmac_key *k, const uint8_t *info, size_t info_len,
 int gls_hkdf_expand(const gls_hash_alg *h, const uint8_t *prk, size_t prk_len, const uint8_t *info,
                     size_t info_len, uint8_t *out, size_t len)
 {
+    gls_hmac_key_space ks;
     gls_hmac_key *k = NULL;
     if (len > 255 * h->len) {
         return GLS_E_INTERNAL;
     }
-    TRY(gls_hmac_key_new(h, prk, prk_len, &k));
+    TRY(gls_hmac_key_init(&ks, h, prk, prk_len, &k));
     int err = gls_hkdf_expand_keyed(k, info, info_len, out, len);
-    gls_hmac_key_free(k);
+    gls_hmac_key_done(k);
     return err;
 }
 
@@ -64,13 +65,14 @@ int gls_hkdf_expand(const gls_hash_alg *h, const uint8_t *prk, size_t prk_len, c
 int gls_hkdf_expand_label(const gls_hash_alg *h, const gls_secret *secret, const char *label,
                           const uint8_t *ctx, size_t ctx_len, uint8_t *out, size_t len)
 {
+    gls_hmac_key_space ks;
     gls_hmac_key *k = NULL;
     if (len > 255 * h->len) {
         return GLS_E_INTERNAL;
     }
-    TRY(gls_hmac_key_new(h, secret->b, secret->len, &k));
+    TRY(gls_hmac_key_init(&ks, h, secret->b, secret->len, &k));
     int err = gls_hkdf_expand_label_keyed(k, label, ctx, ctx_len, out, len);
-    gls_hmac_key_free(k);
+    gls_hmac_key_done(k);
     return err;
 }
 

@@ -53,10 +53,11 @@ int gls_prf12(const gls_hash_alg *h, const uint8_t *secret, size_t secret_len, c
               const uint8_t *seed1, size_t n1, const uint8_t *seed2, size_t n2, uint8_t *out,
               size_t len)
 {
+    gls_hmac_key_space ks;
     gls_hmac_key *k = NULL;
-    TRY(gls_hmac_key_new(h, secret, secret_len, &k));
+    TRY(gls_hmac_key_init(&ks, h, secret, secret_len, &k));
     int err = gls_prf12_keyed(k, label, seed1, n1, seed2, n2, out, len);
-    gls_hmac_key_free(k);
+    gls_hmac_key_done(k);
     return err;
 }
 
@@ -97,10 +98,11 @@ int gls_prf12_key_block(const gls_hash_alg *h, const gls_secret *ms,
                         const uint8_t client_random[32], const uint8_t server_random[32],
                         struct gls_key_block12 *kb, const gls_secret_sink *sink)
 {
+    gls_hmac_key_space ks;
     gls_hmac_key *k = NULL;
-    TRY(gls_hmac_key_new(h, ms->b, ms->len, &k));
+    TRY(gls_hmac_key_init(&ks, h, ms->b, ms->len, &k));
     int err = gls_prf12_key_block_keyed(k, client_random, server_random, kb, sink);
-    gls_hmac_key_free(k);
+    gls_hmac_key_done(k);
     return err;
 }
 
@@ -153,10 +155,11 @@ int gls_prf12_verify_data(const gls_hash_alg *h, const gls_secret *ms, bool clie
                           const gls_digest *th, uint8_t out[GLS_VERIFY_DATA_LEN],
                           const gls_secret_sink *sink)
 {
+    gls_hmac_key_space ks;
     gls_hmac_key *k = NULL;
-    TRY(gls_hmac_key_new(h, ms->b, ms->len, &k));
+    TRY(gls_hmac_key_init(&ks, h, ms->b, ms->len, &k));
     int err = gls_prf12_verify_data_keyed(k, client, th, out, sink);
-    gls_hmac_key_free(k);
+    gls_hmac_key_done(k);
     return err;
 }
 

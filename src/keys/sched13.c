@@ -124,6 +124,7 @@ int gls_ks13_derive_n(const gls_secret *stage, const gls_hash_alg *h, const enum
                       size_t n, const gls_digest *th, gls_secret *const *outs,
                       const gls_secret_sink *sink)
 {
+    gls_hmac_key_space ks;
     gls_hmac_key *k = NULL;
     int err = GLS_OK;
     for (size_t i = 0; i < n; i++) {
@@ -131,7 +132,7 @@ int gls_ks13_derive_n(const gls_secret *stage, const gls_hash_alg *h, const enum
             return GLS_E_INTERNAL;
         }
     }
-    TRY(gls_hmac_key_new(h, stage->b, stage->len, &k)); /* one keying for every label */
+    TRY(gls_hmac_key_init(&ks, h, stage->b, stage->len, &k)); /* one keying for every label */
     for (size_t i = 0; i < n && err == GLS_OK; i++) {
         err = gls_hkdf_expand_label_keyed(k, derive_label(ids[i]), th->b, th->len, outs[i]->b,
                                           h->len);
@@ -140,7 +141,7 @@ int gls_ks13_derive_n(const gls_secret *stage, const gls_hash_alg *h, const enum
             gls_secret_report(sink, ids[i], outs[i]->b, outs[i]->len);
         }
     }
-    gls_hmac_key_free(k);
+    gls_hmac_key_done(k);
     return err;
 }
 
@@ -168,11 +169,12 @@ int gls_ks13_finished(const gls_hash_alg *h, const gls_secret *base, const gls_d
 int gls_ks13_traffic_key_iv(const gls_hash_alg *h, const gls_secret *traffic, uint8_t *key,
                             size_t key_len, uint8_t *iv, size_t iv_len)
 {
+    gls_hmac_key_space ks;
     gls_hmac_key *k = NULL;
-    TRY(gls_hmac_key_new(h, traffic->b, traffic->len, &k)); /* keyed once for both labels */
+    TRY(gls_hmac_key_init(&ks, h, traffic->b, traffic->len, &k)); /* keyed once for both labels */
     int err = gls_hkdf_expand_label_keyed(k, "key", NULL, 0, key, key_len);
     err = err ? err : gls_hkdf_expand_label_keyed(k, "iv", NULL, 0, iv, iv_len);
-    gls_hmac_key_free(k);
+    gls_hmac_key_done(k);
     return err;
 }
 
