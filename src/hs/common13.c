@@ -54,16 +54,20 @@ int gls_hs13_handshake_secrets(gls_conn *c, gls_kex_secret *shared)
     gls_secret_sink sink = gls_hs_sink(c);
     gls_digest th;
     const gls_secret *psk = hs->psk_accepted ? &hs->resume.psk : NULL;
-    int err = gls_ks13_early(&hs->early, c->sess.hash, psk, &sink);
+    int err = GLS_OK;
+    if (psk != NULL && hs->early_for_psk && hs->early.h == c->sess.hash) {
+        gls_ks13_early_again(&hs->early, &sink); /* the binder's: same PSK, same hash */
+    } else {
+        err = gls_ks13_early(&hs->early, c->sess.hash, psk, &sink);
+    }
+    hs->early_for_psk = false;
     if (err == GLS_OK) {
         err = gls_ks13_handshake(&hs->hs_secret, &hs->early, shared->b, shared->len, &sink);
     }
     gls_kex_secret_wipe(shared);
     TRY(err);
     TRY(digest(c, &th));
-    static const enum gls_secret_id ids[2] = {GLS_SID_C_HS_TRAFFIC, GLS_SID_S_HS_TRAFFIC};
-    gls_secret *const outs[2] = {&hs->c_hs_traffic, &hs->s_hs_traffic};
-    return gls_ks13_derive_n(&hs->hs_secret.s, c->sess.hash, ids, 2, &th, outs, &sink);
+    return gls_ks13_hs_traffic(&hs->hs_secret, &th, &hs->c_hs_traffic, &hs->s_hs_traffic, &sink);
 }
 
 /* see hs.h */
@@ -358,15 +362,20 @@ int gls_hs_record_limit(gls_conn *c, const struct gls_exts *peer, bool tls13)
 /* see hs.h */
 int gls_hs13_binder(gls_conn *c, const struct gls_suite *s, gls_bytes truncated, gls_secret *binder)
 {
-    gls_early_secret early;
+    gls_early_secret *early = &c->hs->early;
     gls_digest th;
     gls_secret_sink sink = gls_hs_sink(c);
     const gls_hash_alg *h = gls_hash_get(c->cfg->crypto, s->prf);
+    c->hs->early_for_psk = false;
     TRY(gls_transcript_digest_with(&c->hs->transcript, s->prf, truncated, &th));
-    TRY(gls_ks13_early(&early, h, &c->hs->resume.psk, &sink));
-    int err = gls_ks13_binder(&early, &th, binder, &sink);
-    gls_secret_wipe(&early.s);
-    return err;
+    TRY(gls_ks13_early(early, h, &c->hs->resume.psk, &sink));
+    int err = gls_ks13_binder(early, &th, binder, &sink);
+    if (err != GLS_OK) {
+        gls_wipe(early, sizeof *early);
+        return err;
+    }
+    c->hs->early_for_psk = true; /* the handshake stage starts from it if the PSK is taken */
+    return GLS_OK;
 }
 
 /* see hs.h */

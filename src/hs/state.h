@@ -53,6 +53,7 @@ struct gls_hs {
 
     /* TLS 1.3 schedule */
     gls_early_secret early;
+    bool early_for_psk; /* early was made from resume.psk for its binder: reused */
     gls_handshake_secret hs_secret;
     gls_master_secret master;
     gls_secret c_hs_traffic;

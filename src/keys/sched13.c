@@ -42,15 +42,35 @@ static int derive_secret(const gls_hash_alg *h, const gls_secret *s, const char 
     return GLS_OK;
 }
 
-/* Derive-Secret(s, "derived", "") — the salt of the next Extract. */
-static int derived(const gls_hash_alg *h, const gls_secret *s, enum gls_secret_id id,
-                   gls_secret *out, const gls_secret_sink *sink)
+static int empty_hash(const gls_hash_alg *h, gls_digest *out)
+{
+    out->len = h->len;
+    return gls_hash(h, NULL, 0, out->b);
+}
+
+/* Derive-Secret(s, "derived", "") — the salt of the next Extract — or the one made
+ * before under another label's keying (stash, when not NULL). */
+static int derived(const gls_hash_alg *h, const gls_secret *s, const gls_secret *stash,
+                   enum gls_secret_id id, gls_secret *out, const gls_secret_sink *sink)
 {
     gls_digest empty;
-    TRY(gls_hash(h, NULL, 0, empty.b));
-    empty.len = h->len;
-    TRY(derive_secret(h, s, "derived", &empty, out));
+    if (stash != NULL) {
+        *out = *stash;
+    } else {
+        TRY(empty_hash(h, &empty));
+        TRY(derive_secret(h, s, "derived", &empty, out));
+    }
     gls_secret_report(sink, id, out->b, out->len);
+    return GLS_OK;
+}
+
+/* Derive-Secret(k's secret, label, Hash("")) with k keyed: out is Hash.length bytes. */
+static int derive_empty_keyed(gls_hmac_key *k, const char *label, const gls_digest *empty,
+                              gls_secret *out)
+{
+    const gls_hash_alg *h = gls_hmac_key_hash(k);
+    TRY(gls_hkdf_expand_label_keyed(k, label, empty->b, empty->len, out->b, h->len));
+    out->len = (uint8_t)h->len;
     return GLS_OK;
 }
 
@@ -59,10 +79,25 @@ int gls_ks13_early(gls_early_secret *out, const gls_hash_alg *h, const gls_secre
                    const gls_secret_sink *sink)
 {
     static const uint8_t zeros[GLS_MAX_HASH] = {0};
+    memset(out, 0, sizeof *out);
     out->h = h;
     TRY(gls_hkdf_extract(h, NULL, 0, psk ? psk->b : zeros, psk ? psk->len : h->len, &out->s));
     gls_secret_report(sink, GLS_SID_EARLY_SECRET, out->s.b, out->s.len);
     return GLS_OK;
+}
+
+/* see sched13.h */
+void gls_ks13_early_again(const gls_early_secret *e, const gls_secret_sink *sink)
+{
+    gls_secret_report(sink, GLS_SID_EARLY_SECRET, e->s.b, e->s.len);
+}
+
+/* Wipes a stage that has been used up, its stashed "derived" too. */
+static void wipe_stage(gls_secret *s, gls_secret *stash, bool *has)
+{
+    gls_secret_wipe(s);
+    gls_secret_wipe(stash);
+    *has = false;
 }
 
 /* see sched13.h */
@@ -72,8 +107,9 @@ int gls_ks13_handshake(gls_handshake_secret *out, gls_early_secret *in, const ui
     static const uint8_t zeros[GLS_MAX_HASH] = {0};
     gls_secret salt;
     const gls_hash_alg *h = in->h;
-    int err = derived(h, &in->s, GLS_SID_DERIVED_FOR_HANDSHAKE, &salt, sink);
-    gls_secret_wipe(&in->s);
+    int err = derived(h, &in->s, in->has_derived ? &in->derived : NULL,
+                      GLS_SID_DERIVED_FOR_HANDSHAKE, &salt, sink);
+    wipe_stage(&in->s, &in->derived, &in->has_derived);
     TRY(err);
     if (dhe == NULL || dhe_len == 0) {
         dhe = zeros;
@@ -81,6 +117,7 @@ int gls_ks13_handshake(gls_handshake_secret *out, gls_early_secret *in, const ui
     } else {
         gls_secret_report(sink, GLS_SID_DHE_SHARED_SECRET, dhe, dhe_len);
     }
+    memset(out, 0, sizeof *out);
     out->h = h;
     err = gls_hkdf_extract(h, salt.b, salt.len, dhe, dhe_len, &out->s);
     gls_secret_wipe(&salt);
@@ -95,8 +132,9 @@ int gls_ks13_master(gls_master_secret *out, gls_handshake_secret *in, const gls_
     static const uint8_t zeros[GLS_MAX_HASH] = {0};
     gls_secret salt;
     const gls_hash_alg *h = in->h;
-    int err = derived(h, &in->s, GLS_SID_DERIVED_FOR_MASTER, &salt, sink);
-    gls_secret_wipe(&in->s);
+    int err = derived(h, &in->s, in->has_derived ? &in->derived : NULL, GLS_SID_DERIVED_FOR_MASTER,
+                      &salt, sink);
+    wipe_stage(&in->s, &in->derived, &in->has_derived);
     TRY(err);
     out->h = h;
     err = gls_hkdf_extract(h, salt.b, salt.len, zeros, h->len, &out->s);
@@ -140,6 +178,32 @@ int gls_ks13_derive_n(const gls_secret *stage, const gls_hash_alg *h, const enum
         if (err == GLS_OK) {
             gls_secret_report(sink, ids[i], outs[i]->b, outs[i]->len);
         }
+    }
+    gls_hmac_key_done(k);
+    return err;
+}
+
+/* see sched13.h */
+int gls_ks13_hs_traffic(gls_handshake_secret *hs, const gls_digest *th, gls_secret *c_out,
+                        gls_secret *s_out, const gls_secret_sink *sink)
+{
+    const gls_hash_alg *h = hs->h;
+    gls_hmac_key_space ks;
+    gls_hmac_key *k = NULL;
+    gls_digest empty;
+    TRY(empty_hash(h, &empty));
+    TRY(gls_hmac_key_init(&ks, h, hs->s.b, hs->s.len, &k)); /* one keying for three labels */
+    int err = gls_hkdf_expand_label_keyed(k, "c hs traffic", th->b, th->len, c_out->b, h->len);
+    c_out->len = (uint8_t)h->len;
+    if (err == GLS_OK) {
+        gls_secret_report(sink, GLS_SID_C_HS_TRAFFIC, c_out->b, c_out->len);
+        err = gls_hkdf_expand_label_keyed(k, "s hs traffic", th->b, th->len, s_out->b, h->len);
+        s_out->len = (uint8_t)h->len;
+    }
+    if (err == GLS_OK) {
+        gls_secret_report(sink, GLS_SID_S_HS_TRAFFIC, s_out->b, s_out->len);
+        err = derive_empty_keyed(k, "derived", &empty, &hs->derived); /* announced by master */
+        hs->has_derived = err == GLS_OK;
     }
     gls_hmac_key_done(k);
     return err;
@@ -190,16 +254,23 @@ int gls_ks13_next_traffic(const gls_hash_alg *h, const gls_secret *cur, bool cli
 }
 
 /* see sched13.h */
-int gls_ks13_binder(const gls_early_secret *early, const gls_digest *th, gls_secret *binder,
+int gls_ks13_binder(gls_early_secret *early, const gls_digest *th, gls_secret *binder,
                     const gls_secret_sink *sink)
 {
     const gls_hash_alg *h = early->h;
+    gls_hmac_key_space ks;
+    gls_hmac_key *k = NULL;
     gls_digest empty;
     gls_secret key;
     gls_secret fk;
-    TRY(gls_hash(h, NULL, 0, empty.b));
-    empty.len = h->len;
-    int err = derive_secret(h, &early->s, "res binder", &empty, &key);
+    TRY(empty_hash(h, &empty));
+    TRY(gls_hmac_key_init(&ks, h, early->s.b, early->s.len, &k)); /* for both labels */
+    int err = derive_empty_keyed(k, "res binder", &empty, &key);
+    if (err == GLS_OK) { /* the handshake stage's salt, announced when that stage is made */
+        err = derive_empty_keyed(k, "derived", &empty, &early->derived);
+        early->has_derived = err == GLS_OK;
+    }
+    gls_hmac_key_done(k);
     if (err == GLS_OK) {
         gls_secret_report(sink, GLS_SID_RES_BINDER_KEY, key.b, key.len);
         err = gls_hkdf_expand_label(h, &key, "finished", NULL, 0, fk.b, h->len);

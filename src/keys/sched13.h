@@ -11,14 +11,22 @@
 #include "keys/names.h"
 #include "keys/transcript.h"
 
+/* The early and handshake stages may carry their Derive-Secret(s, "derived", "")
+ * (the next Extract's salt), made while their HMAC was keyed for another label (the
+ * binder key; the handshake traffic secrets) and announced when the next stage is
+ * made, as if made then. */
 typedef struct {
     const gls_hash_alg *h;
     gls_secret s;
+    gls_secret derived; /* when has_derived */
+    bool has_derived;
 } gls_early_secret;
 
 typedef struct {
     const gls_hash_alg *h;
     gls_secret s;
+    gls_secret derived; /* when has_derived */
+    bool has_derived;
 } gls_handshake_secret;
 
 typedef struct {
@@ -29,6 +37,9 @@ typedef struct {
 /* Early Secret = HKDF-Extract(0, PSK or zeros). psk may be NULL. */
 GLS_MUST_CHECK int gls_ks13_early(gls_early_secret *out, const gls_hash_alg *h,
                                   const gls_secret *psk, const gls_secret_sink *sink);
+/* Announces an early secret made before (for a binder) again, where the schedule
+ * would make it: the same value from the same PSK, without a second Extract. */
+void gls_ks13_early_again(const gls_early_secret *e, const gls_secret_sink *sink);
 /* Handshake Secret = HKDF-Extract(Derive-Secret(Early, "derived", ""), (EC)DHE).
  * Wipes *in. dhe may be NULL/0 for psk_ke. */
 GLS_MUST_CHECK int gls_ks13_handshake(gls_handshake_secret *out, gls_early_secret *in,
@@ -48,6 +59,11 @@ GLS_MUST_CHECK int gls_ks13_derive(const gls_secret *stage, const gls_hash_alg *
 GLS_MUST_CHECK int gls_ks13_derive_n(const gls_secret *stage, const gls_hash_alg *h,
                                      const enum gls_secret_id *ids, size_t n, const gls_digest *th,
                                      gls_secret *const *outs, const gls_secret_sink *sink);
+/* client_/server_handshake_traffic_secret = Derive-Secret(hs, "c hs traffic" / "s hs
+ * traffic", th), and, under the same keying, hs's "derived" for the master stage. */
+GLS_MUST_CHECK int gls_ks13_hs_traffic(gls_handshake_secret *hs, const gls_digest *th,
+                                       gls_secret *c_out, gls_secret *s_out,
+                                       const gls_secret_sink *sink);
 /* finished_key = HKDF-Expand-Label(base, "finished", "", Hash.length);
  * verify_data = HMAC(finished_key, th). client picks the names reported. */
 GLS_MUST_CHECK int gls_ks13_finished(const gls_hash_alg *h, const gls_secret *base,
@@ -62,8 +78,9 @@ GLS_MUST_CHECK int gls_ks13_next_traffic(const gls_hash_alg *h, const gls_secret
                                          gls_secret *next, const gls_secret_sink *sink);
 /* The resumption PSK binder (RFC 8446 §4.2.11.2): binder_key = Derive-Secret(
  * early, "res binder", ""), finished_key from it, binder = HMAC(finished_key, th)
- * where th hashes the transcript through the truncated ClientHello. */
-GLS_MUST_CHECK int gls_ks13_binder(const gls_early_secret *early, const gls_digest *th,
+ * where th hashes the transcript through the truncated ClientHello. Under the same
+ * keying it also makes early's "derived". */
+GLS_MUST_CHECK int gls_ks13_binder(gls_early_secret *early, const gls_digest *th,
                                    gls_secret *binder, const gls_secret_sink *sink);
 /* The ticket PSK = HKDF-Expand-Label(res_master, "resumption", nonce, Hash.length). */
 GLS_MUST_CHECK int gls_ks13_ticket_psk(const gls_hash_alg *h, const gls_secret *res_master,

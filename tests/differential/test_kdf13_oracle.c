@@ -310,6 +310,22 @@ TEST(stage_chain_vs_tls13_kdf)
             CHECK(same(&early.s, want_e.b, h->len));
             CHECK_OK(gls_ks13_handshake(&hs, &early, dhe_len ? dhe : NULL, dhe_len, NULL));
             CHECK(same(&hs.s, want_h.b, h->len));
+            if (i % 4 == 1) { /* the engine's way: traffic secrets, then master from the stash */
+                gls_digest th;
+                gls_secret cts;
+                gls_secret sts;
+                uint8_t want_t[GLS_MAX_HASH];
+                th.len = h->len;
+                rnd_fill(&seed, th.b, th.len);
+                CHECK_OK(gls_ks13_hs_traffic(&hs, &th, &cts, &sts, NULL));
+                CHECK(hs.has_derived);
+                CHECK(oracle_label(h, want_h.b, h->len, "c hs traffic", th.b, th.len, want_t,
+                                   h->len));
+                CHECK(same(&cts, want_t, h->len));
+                CHECK(oracle_label(h, want_h.b, h->len, "s hs traffic", th.b, th.len, want_t,
+                                   h->len));
+                CHECK(same(&sts, want_t, h->len));
+            }
             CHECK_OK(gls_ks13_master(&ms, &hs, NULL));
             CHECK(same(&ms.s, want_m, h->len));
         }
@@ -349,7 +365,7 @@ static void check_derive_finished(const gls_hash_alg *h, const gls_secret *s, co
 static void check_binder_update_psk(const gls_hash_alg *h, const gls_secret *s,
                                     const gls_digest *th, uint64_t *seed, int i)
 {
-    gls_early_secret early = {h, *s};
+    gls_early_secret early = {.h = h, .s = *s};
     uint8_t empty[GLS_MAX_HASH];
     uint8_t bk[GLS_MAX_HASH];
     uint8_t fk[GLS_MAX_HASH];
@@ -365,6 +381,9 @@ static void check_binder_update_psk(const gls_hash_alg *h, const gls_secret *s,
     CHECK(oracle_label(h, bk, h->len, "finished", NULL, 0, fk, h->len));
     CHECK(oracle_hmac(h, fk, h->len, th->b, th->len, want));
     CHECK(same(&out, want, h->len));
+    CHECK(early.has_derived); /* made under the binder's keying */
+    CHECK(oracle_label(h, s->b, s->len, "derived", empty, h->len, want, h->len));
+    CHECK(same(&early.derived, want, h->len));
 
     CHECK_OK(gls_ks13_next_traffic(h, s, i % 2 == 1, &out, NULL));
     CHECK(oracle_label(h, s->b, s->len, "traffic upd", NULL, 0, want, h->len));

@@ -139,12 +139,18 @@ static void walk_handshake(struct walk *w)
     CHECK_OK(gls_transcript_choose(&w->t, h, false));
     CHECK_OK(gls_transcript_digest(&w->t, &th));
     CHECK_HEX(th.b, th.len, "860c06edc07858ee8e78f0e7428c58edd6b43f2ca3e6e95f02ed063cf0e1cad8");
-    CHECK_OK(gls_ks13_derive(&w->hs.s, h, GLS_SID_C_HS_TRAFFIC, &th, &w->chs, &w->sink));
+    /* as the engine derives them: one keying, which also makes the master stage's
+     * "derived" (checked against RFC 8448 when walk_server_finished announces it) */
+    CHECK(!w->hs.has_derived);
+    CHECK_OK(gls_ks13_hs_traffic(&w->hs, &th, &w->chs, &w->shs, &w->sink));
+    CHECK(w->hs.has_derived);
     CHECK_HEX(w->chs.b, w->chs.len,
               "b3eddb126e067f35a780b3abf45e2d8f3b1a950738f52e9600746a0e27a55a21");
-    CHECK_OK(gls_ks13_derive(&w->hs.s, h, GLS_SID_S_HS_TRAFFIC, &th, &w->shs, &w->sink));
     CHECK_HEX(w->shs.b, w->shs.len,
               "b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38");
+    CHECK((e = logged(w->lg, GLS_SID_C_HS_TRAFFIC)) != NULL && e->len == 32);
+    CHECK((e = logged(w->lg, GLS_SID_S_HS_TRAFFIC)) != NULL && e->len == 32);
+    CHECK(logged(w->lg, GLS_SID_DERIVED_FOR_MASTER) == NULL); /* not announced yet */
 
     /* {server} derive write traffic keys for handshake data (AES-128-GCM) */
     CHECK_OK(gls_ks13_traffic_key_iv(h, &w->shs, key, sizeof key, iv, sizeof iv));
@@ -181,6 +187,7 @@ static void walk_server_finished(struct walk *w, gls_secret *cap)
     CHECK(fin.len == 32 && memcmp(w->msg + 4, fin.b, 32) == 0); /* the Finished message */
 
     CHECK_OK(gls_ks13_master(&w->ms, &w->hs, &w->sink));
+    CHECK(!w->hs.has_derived && all_zero(&w->hs.derived, sizeof w->hs.derived)); /* wiped */
     CHECK((e = logged(w->lg, GLS_SID_DERIVED_FOR_MASTER)) != NULL);
     CHECK_HEX(e->v, e->len, "43de77e0c77713859a944db9db2590b53190a65b3ee2e4f12dd7a0bb7ce254b4");
     CHECK_HEX(w->ms.s.b, w->ms.s.len,
@@ -405,6 +412,26 @@ TEST(rfc8448_resumed_binder)
     CHECK(binder.len == 32 && memcmp(ch + n - 32, binder.b, 32) == 0); /* the binder sent */
     CHECK((e = logged(&lg, GLS_SID_PSK_BINDER)) != NULL);
     CHECK(e->len == 32 && memcmp(e->v, binder.b, 32) == 0);
+
+    /* the binder's keying also made the handshake stage's salt: the same value
+     * gls_ks13_handshake derives from an early secret without it, announced then */
+    gls_early_secret plain;
+    gls_handshake_secret hs1;
+    gls_handshake_secret hs2;
+    static struct log lg2;
+    const gls_secret_sink sink2 = {log_fn, &lg2};
+    memset(&lg2, 0, sizeof lg2);
+    CHECK(early.has_derived);
+    resumed_early(&plain, NULL);
+    CHECK(!plain.has_derived);
+    CHECK_OK(gls_ks13_handshake(&hs1, &plain, NULL, 0, NULL));
+    CHECK((e = logged(&lg, GLS_SID_DERIVED_FOR_HANDSHAKE)) == NULL);
+    gls_early_secret copy = early;
+    CHECK_OK(gls_ks13_handshake(&hs2, &copy, NULL, 0, &sink2));
+    CHECK((e = logged(&lg2, GLS_SID_DERIVED_FOR_HANDSHAKE)) != NULL);
+    CHECK(e->len == 32 && memcmp(e->v, early.derived.b, 32) == 0);
+    CHECK(hs1.s.len == 32 && memcmp(hs1.s.b, hs2.s.b, 32) == 0);
+    CHECK(!copy.has_derived && all_zero(&copy.derived, sizeof copy.derived));
 
     /* the binder key is also a plain Derive-Secret(early, "res binder", "") */
     CHECK_OK(gls_hash(sha256(), NULL, 0, empty.b));
