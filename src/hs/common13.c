@@ -16,12 +16,15 @@ int gls_hs13_install(gls_conn *c, bool write, const gls_secret *traffic)
     const gls_aead_alg *a = gls_aead_get(c->cfg->crypto, s->cipher);
     uint8_t key[32];
     uint8_t iv[12];
-    int err = gls_ks13_traffic_key_iv(c->sess.hash, traffic, key, a->key_len, iv, sizeof iv);
+    /* which of the four key/iv pairs (RFC 8446 §7.3) this is, for the trace; a
+     * handshake traffic secret's finished_key is made under the same keying */
+    bool client = c->is_server != write;
+    bool hs = c->hs != NULL && (traffic == &c->hs->c_hs_traffic || traffic == &c->hs->s_hs_traffic);
+    gls_secret *fk = !hs                               ? NULL
+                     : traffic == &c->hs->c_hs_traffic ? &c->hs->c_finished_key
+                                                       : &c->hs->s_finished_key;
+    int err = gls_ks13_traffic_key_iv_fk(c->sess.hash, traffic, key, a->key_len, iv, sizeof iv, fk);
     if (err == GLS_OK) {
-        /* which of the four key/iv pairs (RFC 8446 §7.3) this is, for the trace */
-        bool client = c->is_server != write;
-        bool hs =
-            c->hs != NULL && (traffic == &c->hs->c_hs_traffic || traffic == &c->hs->s_hs_traffic);
         gls_secret_sink sink = gls_hs_sink(c);
         static const enum gls_secret_id ids[2][2][2] = {
             {{GLS_SID_SERVER_APPLICATION_KEY, GLS_SID_SERVER_APPLICATION_IV},
@@ -107,7 +110,15 @@ static int finished_value(gls_conn *c, const gls_secret *base, bool ours, gls_se
     gls_digest th;
     gls_secret_sink sink = gls_hs_sink(c);
     bool client = c->is_server != ours;
+    gls_secret *fk = base == &c->hs->c_hs_traffic   ? &c->hs->c_finished_key
+                     : base == &c->hs->s_hs_traffic ? &c->hs->s_finished_key
+                                                    : NULL;
     TRY(digest(c, &th));
+    if (fk != NULL && fk->len == c->sess.hash->len) { /* made with the handshake keys */
+        int err = gls_ks13_finished_with_key(c->sess.hash, fk, &th, client, out, &sink);
+        gls_secret_wipe(fk); /* its one use */
+        return err;
+    }
     return gls_ks13_finished(c->sess.hash, base, &th, client, out, &sink);
 }
 

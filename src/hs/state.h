@@ -58,6 +58,8 @@ struct gls_hs {
     gls_master_secret master;
     gls_secret c_hs_traffic;
     gls_secret s_hs_traffic;
+    gls_secret c_finished_key; /* made with the handshake keys (len 0 until then), */
+    gls_secret s_finished_key; /* announced and used at Finished */
 
     /* authentication */
     const struct gls_cert_key *cert; /* ours */

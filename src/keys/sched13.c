@@ -210,6 +210,20 @@ int gls_ks13_hs_traffic(gls_handshake_secret *hs, const gls_digest *th, gls_secr
 }
 
 /* see sched13.h */
+int gls_ks13_finished_with_key(const gls_hash_alg *h, const gls_secret *finished_key,
+                               const gls_digest *th, bool client, gls_secret *out,
+                               const gls_secret_sink *sink)
+{
+    gls_secret_report(sink, client ? GLS_SID_CLIENT_FINISHED_KEY : GLS_SID_SERVER_FINISHED_KEY,
+                      finished_key->b, finished_key->len);
+    TRY(gls_hmac(h, finished_key->b, finished_key->len, th->b, th->len, out->b));
+    out->len = (uint8_t)h->len;
+    gls_secret_report(sink, client ? GLS_SID_CLIENT_VERIFY_DATA_13 : GLS_SID_SERVER_VERIFY_DATA_13,
+                      out->b, out->len);
+    return GLS_OK;
+}
+
+/* see sched13.h */
 int gls_ks13_finished(const gls_hash_alg *h, const gls_secret *base, const gls_digest *th,
                       bool client, gls_secret *out, const gls_secret_sink *sink)
 {
@@ -217,29 +231,34 @@ int gls_ks13_finished(const gls_hash_alg *h, const gls_secret *base, const gls_d
     int err = gls_hkdf_expand_label(h, base, "finished", NULL, 0, key.b, h->len);
     key.len = (uint8_t)h->len;
     if (err == GLS_OK) {
-        gls_secret_report(sink, client ? GLS_SID_CLIENT_FINISHED_KEY : GLS_SID_SERVER_FINISHED_KEY,
-                          key.b, key.len);
-        err = gls_hmac(h, key.b, key.len, th->b, th->len, out->b);
-        out->len = (uint8_t)h->len;
+        err = gls_ks13_finished_with_key(h, &key, th, client, out, sink);
     }
     gls_secret_wipe(&key);
-    TRY(err);
-    gls_secret_report(sink, client ? GLS_SID_CLIENT_VERIFY_DATA_13 : GLS_SID_SERVER_VERIFY_DATA_13,
-                      out->b, out->len);
-    return GLS_OK;
+    return err;
+}
+
+/* see sched13.h */
+int gls_ks13_traffic_key_iv_fk(const gls_hash_alg *h, const gls_secret *traffic, uint8_t *key,
+                               size_t key_len, uint8_t *iv, size_t iv_len, gls_secret *finished_key)
+{
+    gls_hmac_key_space ks;
+    gls_hmac_key *k = NULL;
+    TRY(gls_hmac_key_init(&ks, h, traffic->b, traffic->len, &k)); /* keyed once for each label */
+    int err = gls_hkdf_expand_label_keyed(k, "key", NULL, 0, key, key_len);
+    err = err ? err : gls_hkdf_expand_label_keyed(k, "iv", NULL, 0, iv, iv_len);
+    if (err == GLS_OK && finished_key != NULL) {
+        err = gls_hkdf_expand_label_keyed(k, "finished", NULL, 0, finished_key->b, h->len);
+        finished_key->len = err == GLS_OK ? (uint8_t)h->len : 0;
+    }
+    gls_hmac_key_done(k);
+    return err;
 }
 
 /* see sched13.h */
 int gls_ks13_traffic_key_iv(const gls_hash_alg *h, const gls_secret *traffic, uint8_t *key,
                             size_t key_len, uint8_t *iv, size_t iv_len)
 {
-    gls_hmac_key_space ks;
-    gls_hmac_key *k = NULL;
-    TRY(gls_hmac_key_init(&ks, h, traffic->b, traffic->len, &k)); /* keyed once for both labels */
-    int err = gls_hkdf_expand_label_keyed(k, "key", NULL, 0, key, key_len);
-    err = err ? err : gls_hkdf_expand_label_keyed(k, "iv", NULL, 0, iv, iv_len);
-    gls_hmac_key_done(k);
-    return err;
+    return gls_ks13_traffic_key_iv_fk(h, traffic, key, key_len, iv, iv_len, NULL);
 }
 
 /* see sched13.h */

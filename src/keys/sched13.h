@@ -73,6 +73,15 @@ GLS_MUST_CHECK int gls_ks13_finished(const gls_hash_alg *h, const gls_secret *ba
 GLS_MUST_CHECK int gls_ks13_traffic_key_iv(const gls_hash_alg *h, const gls_secret *traffic,
                                            uint8_t *key, size_t key_len, uint8_t *iv,
                                            size_t iv_len);
+/* The same, and under the same keying the secret's finished_key (a handshake traffic
+ * secret's, for gls_ks13_finished_with_key later); not announced here. */
+GLS_MUST_CHECK int gls_ks13_traffic_key_iv_fk(const gls_hash_alg *h, const gls_secret *traffic,
+                                              uint8_t *key, size_t key_len, uint8_t *iv,
+                                              size_t iv_len, gls_secret *finished_key);
+/* gls_ks13_finished with the finished_key made before: announces it, then verify_data. */
+GLS_MUST_CHECK int gls_ks13_finished_with_key(const gls_hash_alg *h, const gls_secret *finished_key,
+                                              const gls_digest *th, bool client, gls_secret *out,
+                                              const gls_secret_sink *sink);
 /* application_traffic_secret_N+1 = HKDF-Expand-Label(N, "traffic upd", "", Hash.length). */
 GLS_MUST_CHECK int gls_ks13_next_traffic(const gls_hash_alg *h, const gls_secret *cur, bool client,
                                          gls_secret *next, const gls_secret_sink *sink);

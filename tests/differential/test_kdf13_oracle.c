@@ -401,6 +401,16 @@ static void check_binder_update_psk(const gls_hash_alg *h, const gls_secret *s,
     CHECK(memcmp(key, want, key_len) == 0);
     CHECK(oracle_label(h, s->b, s->len, "iv", NULL, 0, want, sizeof iv));
     CHECK(memcmp(iv, want, sizeof iv) == 0);
+
+    gls_secret fks; /* the finished_key made with the keys, and Finished from it */
+    CHECK_OK(gls_ks13_traffic_key_iv_fk(h, s, key, key_len, iv, sizeof iv, &fks));
+    CHECK(oracle_label(h, s->b, s->len, "finished", NULL, 0, want, h->len));
+    CHECK(same(&fks, want, h->len));
+    CHECK(oracle_label(h, s->b, s->len, "iv", NULL, 0, want, sizeof iv));
+    CHECK(memcmp(iv, want, sizeof iv) == 0);
+    CHECK_OK(gls_ks13_finished_with_key(h, &fks, th, i % 2 == 0, &out, NULL));
+    CHECK(oracle_hmac(h, fks.b, h->len, th->b, th->len, want));
+    CHECK(same(&out, want, h->len));
 }
 
 TEST(derivations_vs_tls13_kdf)

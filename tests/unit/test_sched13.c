@@ -152,14 +152,20 @@ static void walk_handshake(struct walk *w)
     CHECK((e = logged(w->lg, GLS_SID_S_HS_TRAFFIC)) != NULL && e->len == 32);
     CHECK(logged(w->lg, GLS_SID_DERIVED_FOR_MASTER) == NULL); /* not announced yet */
 
-    /* {server} derive write traffic keys for handshake data (AES-128-GCM) */
-    CHECK_OK(gls_ks13_traffic_key_iv(h, &w->shs, key, sizeof key, iv, sizeof iv));
+    /* {server} derive write traffic keys for handshake data (AES-128-GCM), and under
+     * the same keying the finished_key RFC 8448 shows at "calculate finished" */
+    gls_secret fk;
+    CHECK_OK(gls_ks13_traffic_key_iv_fk(h, &w->shs, key, sizeof key, iv, sizeof iv, &fk));
     CHECK_HEX(key, sizeof key, "3fce516009c21727d0f2e4e86ee403bc");
     CHECK_HEX(iv, sizeof iv, "5d313eb2671276ee13000b30");
+    CHECK_HEX(fk.b, fk.len, "008d3b66f816ea559f96b537e885c31fc068bf492c652f01f288a1d8cdc19fc8");
     /* {server} derive read traffic keys for handshake data (the client's write keys) */
-    CHECK_OK(gls_ks13_traffic_key_iv(h, &w->chs, key, sizeof key, iv, sizeof iv));
+    CHECK_OK(gls_ks13_traffic_key_iv_fk(h, &w->chs, key, sizeof key, iv, sizeof iv, &fk));
     CHECK_HEX(key, sizeof key, "dbfaa693d1762c5b666af5d950258d01");
     CHECK_HEX(iv, sizeof iv, "5bd3c71b836e0b76bb73265f");
+    CHECK_HEX(fk.b, fk.len, "b80ad01015fb2f0bd65ff7d4da5d6bf83f84821d1f87fdc7d3c75b5a7b42d9c4");
+    CHECK_OK(gls_ks13_traffic_key_iv(h, &w->chs, key, sizeof key, iv, sizeof iv));
+    CHECK_HEX(key, sizeof key, "dbfaa693d1762c5b666af5d950258d01"); /* the same without it */
 }
 
 /* {server} calculate finished over CH..CertificateVerify, derive "derived",
