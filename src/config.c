@@ -70,6 +70,14 @@ static void default_rng(gls_config *cfg)
     cfg->rng.arg = cfg->rand_pool;
 }
 
+static void sni_memo_free(struct gls_sni_memo *m)
+{
+    if (m != NULL) {
+        pthread_mutex_destroy(&m->lock);
+        free(m);
+    }
+}
+
 /* see gls.h */
 gls_config *gls_config_new(void)
 {
@@ -98,6 +106,11 @@ gls_config *gls_config_new(void)
     cfg->key_update_records = (uint64_t)1 << 23;
     cfg->key_update_min_records = 16;
     cfg->rand_pool = gls_rand_pool_new();
+    cfg->sni_memo = calloc(1, sizeof *cfg->sni_memo);
+    if (cfg->sni_memo != NULL && pthread_mutex_init(&cfg->sni_memo->lock, NULL) != 0) {
+        free(cfg->sni_memo);
+        cfg->sni_memo = NULL;
+    }
     default_rng(cfg);
     cfg->resumption = true;
     cfg->ticket_lifetime = 7200;
@@ -115,6 +128,7 @@ gls_config *gls_config_new(void)
         gls_rand_system(NULL, cfg->ticket_master, sizeof cfg->ticket_master) != GLS_OK) {
         gls_cert_cache_free(cfg->peer_certs);
         gls_rand_pool_free(cfg->rand_pool);
+        sni_memo_free(cfg->sni_memo);
         free(cfg->ticket_epochs);
         free(cfg->tickets);
         free(cfg->sessions);
@@ -161,6 +175,7 @@ void gls_config_free(gls_config *cfg)
     gls_ticket_epochs_free(cfg->ticket_epochs);
     free(cfg->ticket_epochs);
     gls_rand_pool_free(cfg->rand_pool);
+    sni_memo_free(cfg->sni_memo);
     gls_wipe(cfg, sizeof *cfg);
     free(cfg);
 }

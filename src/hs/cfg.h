@@ -4,6 +4,7 @@
 #ifndef GLS_HS_CFG_H
 #define GLS_HS_CFG_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -88,7 +89,8 @@ struct gls_config {
     struct gls_ticket_epochs *ticket_epochs; /* server: ticket keys derived once per epoch */
     struct gls_buf_pool *bufs; /* record buffers shared by this config's connections */
     struct gls_session_cache *sessions;
-    gls_cert_cache *peer_certs; /* parsed peer certificates seen (parsing only; verify runs) */
+    gls_cert_cache *peer_certs;    /* parsed peer certificates seen (parsing only; verify runs) */
+    struct gls_sni_memo *sni_memo; /* server: which certificates name the last SNI seen */
 
     gls_keylog_fn keylog;
     void *keylog_arg;
@@ -117,6 +119,17 @@ struct gls_config {
     void *hello_arg;
     gls_client_cert_fn client_cert_cb;
     void *client_cert_arg;
+};
+
+/* The certificates (bit i: certs[i]) whose names match the last server name a
+ * handshake asked about: X509_check_host parses the certificate's names each time,
+ * and a server sees the same SNI again and again. Its own lock; the config's
+ * certificates no longer change once connections use it (negotiate.c). */
+struct gls_sni_memo {
+    pthread_mutex_t lock;
+    bool valid;
+    uint32_t match;
+    char name[256]; /* SNI host names are at most 255 bytes (RFC 6066 §3) */
 };
 
 /* Takes a reference for a connection and freezes the config (config.c). */

@@ -292,15 +292,52 @@ static bool auth_fits(const gls_pkey *key, enum gls_auth auth)
 }
 
 /* see negotiate.h */
+/* Bit i set: cfg->certs[i] names server_name. The answer depends only on the
+ * certificates and the name, so the config keeps the last one (struct
+ * gls_sni_memo); a name too long for it, or no memo, is matched afresh. */
+_Static_assert(GLS_MAX_CERT_KEYS <= 32, "one bit per certificate");
+
+static uint32_t certs_naming(const gls_config *cfg, const char *server_name)
+{
+    struct gls_sni_memo *m = cfg->sni_memo;
+    size_t len = strlen(server_name);
+    uint32_t match = 0;
+    bool memo = m != NULL && len < sizeof m->name;
+    if (memo) {
+        pthread_mutex_lock(&m->lock);
+        bool hit = m->valid && strcmp(m->name, server_name) == 0;
+        match = m->match;
+        pthread_mutex_unlock(&m->lock);
+        if (hit) {
+            return match;
+        }
+        match = 0;
+    }
+    for (size_t i = 0; i < cfg->n_certs; i++) {
+        if (gls_cert_matches_name(cfg->certs[i].chain[0], server_name)) {
+            match |= (uint32_t)1 << i;
+        }
+    }
+    if (memo) {
+        pthread_mutex_lock(&m->lock);
+        memcpy(m->name, server_name, len + 1);
+        m->match = match;
+        m->valid = true;
+        pthread_mutex_unlock(&m->lock);
+    }
+    return match;
+}
+
 int gls_choose_cert(const gls_config *cfg, const char *server_name, const struct gls_exts *peer,
                     bool tls13, enum gls_auth auth, bool need_sig, size_t *index, uint16_t *sigalg)
 {
     gls_bytes sigalgs = peer_list(peer, GLS_X_SIGNATURE_ALGORITHMS, peer->sigalgs);
+    uint32_t naming = server_name != NULL ? certs_naming(cfg, server_name) : 0;
     /* two passes: certificates naming the SNI first, then any */
     for (int pass = server_name != NULL ? 0 : 1; pass < 2; pass++) {
         for (size_t i = 0; i < cfg->n_certs; i++) {
             const struct gls_cert_key *ck = &cfg->certs[i];
-            if (pass == 0 && !gls_cert_matches_name(ck->chain[0], server_name)) {
+            if (pass == 0 && (naming & ((uint32_t)1 << i)) == 0) {
                 continue;
             }
             if (!auth_fits(ck->key, auth) || (!tls13 && !curve_listed(ck->key, peer))) {

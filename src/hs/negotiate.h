@@ -1,7 +1,8 @@
 /* hs/negotiate.h — the pure choosers a server (and a client checking a
  * server) uses: version, suite, group, signature scheme, ALPN. Each takes the
  * config and what the peer offered and returns a decision or the GLS_E_* that
- * names why none is possible. No state, no I/O: easy to test. (RFC 8446 §4.1.1,
+ * names why none is possible. No state (but a memo of which certificates name the
+ * last SNI, kept in the config), no I/O: easy to test. (RFC 8446 §4.1.1,
  * §4.2.1, §4.2.3, §4.2.7, §4.2.8; RFC 5246 §7.4.1.4.1; RFC 8422 §5.1; RFC 7301 §3.2.) */
 #ifndef GLS_HS_NEGOTIATE_H
 #define GLS_HS_NEGOTIATE_H

@@ -523,6 +523,29 @@ TEST(certificate_chosen_by_sigalgs_and_sni)
     CHECK_EQ(info.sigalg, 0x0403);
     CHECK_OK(gls_conn_get_info(sc, &info));
     CHECK(info.server_name != NULL && strcmp(info.server_name, "b.example") == 0);
+    gls_conn_free(cc);
+    gls_conn_free(sc);
+
+    /* the server remembers which certificates name the last SNI: another name, then the
+     * first again, each still picks its own certificate */
+    static const char *const order[] = {"a.example", "a.example", "b.example", "a.example"};
+    static const uint16_t want[] = {0x0804, 0x0804, 0x0403, 0x0804};
+    gls_config *c4 = gls_config_new();
+    CHECK_OK(gls_config_danger_accept_any_cert(c4));
+    CHECK_OK(gls_config_set_resumption(c4, 0, 7200)); /* a full handshake each time */
+    for (size_t i = 0; i < 4; i++) {
+        cc = gls_client_new(c4, order[i]);
+        sc = gls_server_new(s);
+        CHECK_OK(pair_handshake(cc, sc, 0));
+        CHECK_OK(gls_conn_get_info(cc, &info));
+        CHECK_EQ(info.sigalg, want[i]);
+        gls_conn_free(cc);
+        gls_conn_free(sc);
+    }
+    cc = gls_client_new(c4, "c.example"); /* no certificate names it: any that can sign */
+    sc = gls_server_new(s);
+    CHECK_OK(pair_handshake(cc, sc, 0));
+    gls_config_free(c4);
     pair_free(cc, sc, s, c1);
     gls_config_free(c2);
     gls_config_free(c3);
