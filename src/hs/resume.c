@@ -228,20 +228,44 @@ int gls_ticket_epochs_init(struct gls_ticket_epochs *k)
     return pthread_mutex_init(&k->lock, NULL) == 0 ? GLS_OK : GLS_E_NO_MEMORY;
 }
 
+static void epoch_wipe(struct gls_ticket_epoch *e)
+{
+    gls_aead_free(e->seal); /* libcrypto cleanses the key schedules */
+    gls_aead_free(e->open);
+    gls_wipe(e, sizeof *e);
+}
+
 /* see resume.h */
 void gls_ticket_epochs_free(struct gls_ticket_epochs *k)
 {
     pthread_mutex_destroy(&k->lock);
-    gls_wipe(k->e, sizeof k->e);
+    for (size_t i = 0; i < GLS_TICKET_EPOCHS; i++) {
+        epoch_wipe(&k->e[i]);
+    }
 }
 
-/* The key of one epoch: from the cache when it holds it for this master, else derived
- * (and kept, replacing the older entry). */
-static int epoch_key(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN], uint64_t epoch,
-                     uint8_t key[32], struct gls_ticket_epochs *k)
+/* One AES-256-GCM seal (buf in place, tag out) or open (tag in) of a ticket under
+ * the key of epoch: without a cache, a key derived and a context made for this
+ * ticket alone; with one, the cached entry for this master and epoch (derived and
+ * kept when missing, replacing the older entry) and its context for that direction,
+ * made once and run under the cache's lock. */
+static int epoch_crypt(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LEN],
+                       uint64_t epoch, struct gls_ticket_epochs *k, bool seal, const uint8_t *nonce,
+                       const uint8_t *aad, size_t aad_len, uint8_t *buf, size_t len, uint8_t *tag)
 {
+    const gls_aead_alg *a = gls_aead_get(cr, GLS_AEAD_AES_256_GCM);
+    gls_aead_ctx *x = NULL;
     if (k == NULL) {
-        return derive_epoch_key(cr, master, epoch, key);
+        uint8_t key[32];
+        int err = derive_epoch_key(cr, master, epoch, key);
+        err = err ? err : gls_aead_new(a, key, seal, &x);
+        gls_wipe(key, sizeof key);
+        if (err == GLS_OK) {
+            err = seal ? gls_aead_seal(x, nonce, aad, aad_len, buf, len, tag)
+                       : gls_aead_open(x, nonce, aad, aad_len, buf, len, tag);
+        }
+        gls_aead_free(x);
+        return err;
     }
     int err = GLS_OK;
     pthread_mutex_lock(&k->lock);
@@ -254,7 +278,7 @@ static int epoch_key(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_L
     }
     if (hit == NULL) {
         hit = &k->e[k->next];
-        gls_wipe(hit, sizeof *hit);
+        epoch_wipe(hit);
         err = derive_epoch_key(cr, master, epoch, hit->key);
         if (err == GLS_OK) {
             hit->set = true;
@@ -263,8 +287,13 @@ static int epoch_key(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_L
             k->next = (k->next + 1) % GLS_TICKET_EPOCHS;
         }
     }
+    gls_aead_ctx **ctx = seal ? &hit->seal : &hit->open;
+    if (err == GLS_OK && *ctx == NULL) {
+        err = gls_aead_new(a, hit->key, seal, ctx);
+    }
     if (err == GLS_OK) {
-        memcpy(key, hit->key, 32);
+        err = seal ? gls_aead_seal(*ctx, nonce, aad, aad_len, buf, len, tag)
+                   : gls_aead_open(*ctx, nonce, aad, aad_len, buf, len, tag);
     }
     pthread_mutex_unlock(&k->lock);
     return err;
@@ -293,8 +322,6 @@ int gls_ticket_seal(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LE
                     int64_t rotation, const gls_rng *rng, const struct gls_ticket *t, uint8_t *out,
                     size_t cap, size_t *len, struct gls_ticket_epochs *epochs)
 {
-    uint8_t key[32];
-    gls_aead_ctx *x = NULL;
     uint64_t epoch = (uint64_t)(now / rotation);
     gls_writer w = gls_writer_init(out, cap);
     gls_write_u64(&w, epoch);
@@ -304,13 +331,8 @@ int gls_ticket_seal(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_LE
     uint8_t *tag = gls_write_reserve(&w, 16);
     TRY(gls_writer_result(&w));
     TRY(gls_rand(rng, nonce, 12));
-    TRY(epoch_key(cr, master, epoch, key, epochs));
-    int err = gls_aead_new(gls_aead_get(cr, GLS_AEAD_AES_256_GCM), key, true, &x);
-    gls_wipe(key, sizeof key);
-    if (err == GLS_OK) {
-        err = gls_aead_seal(x, nonce, out, 8, out + body_at, (size_t)(tag - out) - body_at, tag);
-    }
-    gls_aead_free(x);
+    int err = epoch_crypt(cr, master, epoch, epochs, true, nonce, out, 8, out + body_at,
+                          (size_t)(tag - out) - body_at, tag);
     *len = w.len;
     return err;
 }
@@ -359,8 +381,6 @@ bool gls_ticket_open(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_L
                      struct gls_ticket_epochs *epochs)
 {
     uint8_t buf[GLS_MAX_TICKET_LARGE];
-    uint8_t key[32];
-    gls_aead_ctx *x = NULL;
     uint64_t current = (uint64_t)(now / rotation);
     if (n < 8 + 12 + 16 || n > sizeof buf) {
         return false;
@@ -372,11 +392,8 @@ bool gls_ticket_open(const gls_crypto *cr, const uint8_t master[GLS_TICKET_KEY_L
         return false;
     }
     size_t body_len = n - 8 - 12 - 16;
-    bool ok = epoch_key(cr, master, epoch, key, epochs) == GLS_OK &&
-              gls_aead_new(gls_aead_get(cr, GLS_AEAD_AES_256_GCM), key, false, &x) == GLS_OK &&
-              gls_aead_open(x, buf + 8, buf, 8, buf + 20, body_len, buf + 20 + body_len) == GLS_OK;
-    gls_wipe(key, sizeof key);
-    gls_aead_free(x);
+    bool ok = epoch_crypt(cr, master, epoch, epochs, false, buf + 8, buf, 8, buf + 20, body_len,
+                          buf + 20 + body_len) == GLS_OK;
     if (ok) {
         gls_reader body = gls_reader_init(buf + 20, body_len);
         ok = parse_body(&body, t);

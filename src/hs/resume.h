@@ -127,6 +127,8 @@ struct gls_ticket_epochs {
         uint64_t epoch;
         uint8_t master[GLS_TICKET_KEY_LEN];
         uint8_t key[32];
+        gls_aead_ctx *seal; /* keyed with key when first needed; used under lock */
+        gls_aead_ctx *open;
     } e[GLS_TICKET_EPOCHS];
     size_t next; /* the entry the next new epoch replaces */
 };

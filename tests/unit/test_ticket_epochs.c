@@ -1,7 +1,8 @@
 /* The server's ticket keys derived once per rotation epoch (hs/resume.c, struct
  * gls_ticket_epochs): a ticket sealed through the cache opens without it and the other way
  * round (the same key as deriving it each time); the cache keeps the last two epochs, a new
- * epoch replaces the oldest, and an entry made under another master key is not used. */
+ * epoch replaces the oldest, and an entry made under another master key is not used. The
+ * entry's AEAD contexts are made once and survive a ticket that fails to open. */
 #include <string.h>
 
 #include "harness.h"
@@ -72,6 +73,20 @@ TEST(cached_epoch_keys_seal_and_open_like_derived_ones)
     CHECK(opens(master, now, b, blen, &ep));  /* and the other way round */
     CHECK(opens(master, now, a, alen, &ep));
     CHECK(!ep.e[1].set); /* the same epoch: no second entry */
+
+    /* the entry's contexts are kept and shared: a damaged ticket (a flipped body byte, a
+     * flipped tag byte) fails to open and leaves them usable for the next ticket */
+    CHECK(ep.e[0].seal != NULL && ep.e[0].open != NULL);
+    for (size_t at = 30; at < alen; at += alen - 31) {
+        uint8_t bad[GLS_MAX_TICKET];
+        memcpy(bad, a, alen);
+        bad[at] ^= 1;
+        CHECK(!opens(master, now, bad, alen, &ep));
+        CHECK(opens(master, now, a, alen, &ep));
+        CHECK(opens(master, now, b, blen, &ep));
+    }
+    CHECK_OK(gls_ticket_seal(crypto(), master, now, 3600, &rng, &t, b, sizeof b, &blen, &ep));
+    CHECK(opens(master, now, b, blen, NULL)); /* the kept seal context seals a new one right */
 
     /* the next epoch: a second entry; the previous epoch's ticket still opens */
     CHECK(opens(master, now + 3600, a, alen, &ep));
