@@ -64,6 +64,9 @@ int gls_hs12_derive_keys(gls_conn *c, uint8_t *pms, size_t pms_len)
 int gls_hs12_resume_keys(gls_conn *c, const gls_secret *ms)
 {
     c->hs->ms12 = *ms;
+    /* a key log (SSLKEYLOGFILE) needs a line for each client random, resumed ones too
+     * (as OpenSSL and NSS write it); the trace has no new secret to show */
+    gls_hs_keylog(c, GLS_SID_MASTER_SECRET_12, ms->b, ms->len);
     return key_block(c);
 }
 

@@ -292,14 +292,10 @@ static unsigned kx_context(const gls_conn *c)
 
 /* The sink keys/ reports secrets to: it feeds the config's secret trace and
  * key log. Off (NULL fn) unless the caller turned one of them on. */
-static void on_secret(void *arg, enum gls_secret_id id, const uint8_t *v, size_t len)
+/* see hs.h */
+void gls_hs_keylog(gls_conn *c, enum gls_secret_id id, const uint8_t *v, size_t len)
 {
-    gls_conn *c = arg;
     const gls_config *cfg = c->cfg;
-    if (cfg->secret_trace != NULL) {
-        gls_secret_info info = gls_secret_info_in(id, kx_context(c), v, len);
-        cfg->secret_trace(cfg->secret_trace_arg, c, &info);
-    }
     if (cfg->keylog != NULL && gls_secret_keylog_label(id) != NULL) {
         char line[GLS_KEYLOG_LINE_MAX];
         const uint8_t *cr = c->hs ? c->hs->client_random : c->export_randoms;
@@ -308,6 +304,17 @@ static void on_secret(void *arg, enum gls_secret_id id, const uint8_t *v, size_t
         }
         gls_wipe(line, sizeof line);
     }
+}
+
+static void on_secret(void *arg, enum gls_secret_id id, const uint8_t *v, size_t len)
+{
+    gls_conn *c = arg;
+    const gls_config *cfg = c->cfg;
+    if (cfg->secret_trace != NULL) {
+        gls_secret_info info = gls_secret_info_in(id, kx_context(c), v, len);
+        cfg->secret_trace(cfg->secret_trace_arg, c, &info);
+    }
+    gls_hs_keylog(c, id, v, len);
 }
 
 /* see hs.h */

@@ -156,6 +156,9 @@ GLS_MUST_CHECK int gls_hs_send(gls_conn *c, uint8_t type, const uint8_t *p, size
 
 /* The secret sink for this connection (feeds secret trace and key log). */
 gls_secret_sink gls_hs_sink(gls_conn *c);
+/* The key-log line alone for secret id (no trace): a value the connection takes
+ * rather than makes, such as a resumed TLS 1.2 session's master secret. */
+void gls_hs_keylog(gls_conn *c, enum gls_secret_id id, const uint8_t *v, size_t len);
 /* Seconds since the epoch, from the config's clock hook or the system. */
 int64_t gls_hs_now(const gls_conn *c);
 

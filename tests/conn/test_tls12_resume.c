@@ -416,3 +416,50 @@ TEST(handshakes_draw_from_the_config_pool)
     gls_config_free(s);
     gls_config_free(c);
 }
+
+struct keylog_lines {
+    size_t n;
+    char line[8][256];
+};
+
+static void keep_keylog(void *arg, gls_conn *c, const char *line)
+{
+    (void)c;
+    struct keylog_lines *k = arg;
+    if (k->n < 8) {
+        snprintf(k->line[k->n], sizeof k->line[k->n], "%s", line);
+    }
+    k->n++;
+}
+
+/* A resumed TLS 1.2 connection writes its CLIENT_RANDOM line as a full one does (its own
+ * client random, the session's master secret), on both sides, by ticket and by id; the
+ * secret trace shows no new master secret for it. */
+TEST(resumed_sessions_have_a_keylog_line)
+{
+    for (int by_id = 0; by_id < 2; by_id++) {
+        gls_config *s, *c;
+        struct keylog_lines sk = {0}, ck = {0};
+        make_pair(&s, &c);
+        c->no_tickets = by_id == 1;
+        CHECK_OK(gls_config_set_keylog(s, keep_keylog, &sk));
+        CHECK_OK(gls_config_set_keylog(c, keep_keylog, &ck));
+        struct outcome o = connect_once(s, c);
+        CHECK_OK(o.err);
+        CHECK_EQ(o.client_resumed, 0);
+        o = connect_once(s, c);
+        CHECK_OK(o.err);
+        CHECK_EQ(o.client_resumed, 1);
+        CHECK_EQ(ck.n, 2);
+        CHECK_EQ(sk.n, 2);
+        for (size_t i = 0; i < 2; i++) {
+            CHECK(strncmp(ck.line[i], "CLIENT_RANDOM ", 14) == 0);
+            CHECK(strlen(ck.line[i]) == 14 + 64 + 1 + 96);
+            CHECK(strcmp(ck.line[i], sk.line[i]) == 0); /* both sides agree */
+        }
+        CHECK(strncmp(ck.line[0] + 14, ck.line[1] + 14, 64) != 0);      /* a new client random */
+        CHECK(strcmp(ck.line[0] + 14 + 65, ck.line[1] + 14 + 65) == 0); /* the same secret */
+        gls_config_free(s);
+        gls_config_free(c);
+    }
+}
