@@ -192,19 +192,10 @@ int gls_hmac_key_init(gls_hmac_key_space *sp, const gls_hash_alg *h, const uint8
 int gls_hmac(const gls_hash_alg *h, const uint8_t *key, size_t klen, const uint8_t *p, size_t n,
              uint8_t *out)
 {
+    gls_hmac_key_space ks; /* a one-shot key lives on the stack */
     gls_hmac_key *k = NULL;
-#if GLS_SHA_BLOCK_FUNCTIONS
-    if (gls_sha_blocks(h->id)) {
-        gls_hmac_key stack; /* the block functions need no allocation: a key on the stack */
-        memset(&stack, 0, sizeof stack);
-        int err = key_init(&stack, h, key, klen);
-        err = err ? err : run_blocks(&stack, p, n, NULL, 0, NULL, 0, out);
-        gls_wipe(&stack, sizeof stack);
-        return err;
-    }
-#endif
-    TRY(gls_hmac_key_new(h, key, klen, &k));
+    TRY(gls_hmac_key_init(&ks, h, key, klen, &k));
     int err = gls_hmac_run(k, p, n, NULL, 0, NULL, 0, out);
-    gls_hmac_key_free(k);
+    gls_hmac_key_done(k);
     return err;
 }
