@@ -42,6 +42,8 @@ GLS_MUST_CHECK int gls_rand(const gls_rng *rng, uint8_t *out, size_t len);
  * wiping each byte as it leaves; a draw that no longer fits refills it (one more
  * call), and one of at least half its size goes straight to the source. It is
  * per-handshake state (it lives in struct gls_hs and dies with it), never shared.
+ * With a config's pool (below, the default where the kernel wipes on fork) the
+ * batch only passes each draw on; it gathers draws where there is no pool.
  * A source other than the system CSPRNG (a config's rng hook: tests, fuzzing,
  * `explain`; or the config's pool below, which already draws in bulk) is called
  * exactly as if there were no batch, once per value with that value's length, so

@@ -291,7 +291,6 @@ static bool auth_fits(const gls_pkey *key, enum gls_auth auth)
     }
 }
 
-/* see negotiate.h */
 /* Bit i set: cfg->certs[i] names server_name. The answer depends only on the
  * certificates and the name, so the config keeps the last one (struct
  * gls_sni_memo); a name too long for it, or no memo, is matched afresh. */
@@ -328,6 +327,7 @@ static uint32_t certs_naming(const gls_config *cfg, const char *server_name)
     return match;
 }
 
+/* see negotiate.h */
 int gls_choose_cert(const gls_config *cfg, const char *server_name, const struct gls_exts *peer,
                     bool tls13, enum gls_auth auth, bool need_sig, size_t *index, uint16_t *sigalg)
 {
