@@ -21,7 +21,9 @@ for src in examples/*.c; do
     cc -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -o "$work/$name" "$src" \
         $(pkg-config --cflags --libs glasstls)
 done
-ldd "$work/https_get" | grep -q "$prefix/lib/libglasstls" || { echo "not linked to $prefix" >&2; exit 1; }
+# the whole of ldd's output is read: grep -q would stop early, and under pipefail the
+# SIGPIPE that ldd then gets reads as "not linked"
+ldd "$work/https_get" | grep "$prefix/lib/libglasstls" >/dev/null || { echo "not linked to $prefix" >&2; exit 1; }
 
 port()
 {
