@@ -13,6 +13,8 @@
 # ctest runs every tests/interop/*.sh with GLS_BUILD (build dir) and GLS_SRC (source dir) set;
 # run directly, this file checks its own helpers (see the end).
 
+# Under pipefail a command piped into `grep -q` can fail: grep stops at the first match and
+# the writer takes SIGPIPE. Match piped output with `grep ... >/dev/null`; `grep -q FILE` is fine.
 set -euo pipefail
 
 GLS_SRC=${GLS_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
